@@ -1,0 +1,78 @@
+/* util.h: string views, growable buffers, errors and exit codes shared by
+ * every promgate module. */
+#ifndef PG_UTIL_H
+#define PG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit codes of every promgate command (documented in --help and README). */
+enum pg_exit {
+    PG_EXIT_OK = 0,    /* conformant / equal */
+    PG_EXIT_FAIL = 1,  /* violations or differences found */
+    PG_EXIT_ERROR = 2  /* could not run: bad usage, unreadable input */
+};
+
+/* A borrowed view: p is not NUL-terminated and not owned. */
+typedef struct pg_str {
+    const char *p;
+    size_t len;
+} pg_str;
+
+#define PG_STR_LIT(s) ((pg_str){ (s), sizeof(s) - 1 })
+int pg_str_eq(pg_str a, const char *s);
+
+/* A growable, always NUL-terminated owned string (git strbuf). */
+typedef struct pg_buf {
+    char *p;
+    size_t len, cap;
+} pg_buf;
+
+#define PG_BUF_INIT { NULL, 0, 0 }
+void pg_buf_init(pg_buf *b);
+void pg_buf_release(pg_buf *b);
+void pg_buf_grow(pg_buf *b, size_t extra);
+void pg_buf_add(pg_buf *b, const char *p, size_t len);
+void pg_buf_adds(pg_buf *b, const char *s);
+void pg_buf_addc(pg_buf *b, char c);
+void pg_buf_addf(pg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void pg_buf_vaddf(pg_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Returns the string (caller frees) and leaves b empty. */
+char *pg_buf_detach(pg_buf *b);
+
+/* Allocation that aborts with a message when memory runs out (cmark). */
+void *pg_xmalloc(size_t n);
+void *pg_xcalloc(size_t n, size_t size);
+void *pg_xrealloc(void *p, size_t n);
+char *pg_xstrdup(const char *s);
+char *pg_xstrndup(const char *s, size_t n);
+
+/* A caller-owned error with position, jansson json_error_t style. The
+ * first error set wins, so callers may set freely on every failure path. */
+typedef struct pg_error {
+    int line, column; /* 1-based; 0 if unknown */
+    char source[256]; /* file name or URL (credentials removed) */
+    char text[512];
+    int set;
+} pg_error;
+
+void pg_error_init(pg_error *e);
+/* Sets e (unless already set or NULL) and returns -1. */
+int pg_error_set(pg_error *e, const char *source, int line, int column,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Prints "source:line:col: text" (parts that are unknown are left out). */
+void pg_error_print(const pg_error *e, FILE *out);
+
+/* Reads a whole file ("-" is stdin). Returns 0, or -1 with err set. The
+ * buffer is NUL-terminated; caller frees. */
+int pg_read_file(const char *path, char **data, size_t *len, pg_error *err);
+
+/* Writes data to path atomically: a temporary file in the same directory,
+ * fsync, then rename, so a reader never sees a half-written file. */
+int pg_write_file_atomic(const char *path, const char *data, size_t len,
+                         pg_error *err);
+
+#endif
