@@ -1,0 +1,39 @@
+/* report.h: renders check runs and release diffs as reports (JSON,
+ * Markdown, HTML, JUnit XML) and writes report directories atomically. */
+#ifndef PG_REPORT_H
+#define PG_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "check.h"
+#include "golden.h"
+#include "util.h"
+
+/* Everything a check report shows; all borrowed. */
+typedef struct pg_report_run {
+    const char *golden_path;
+    const pg_golden *golden;
+    const char *baseline_path;     /* or NULL */
+    const pg_target_result *targets;
+    size_t ntargets;
+    time_t started;                /* wall clock at start */
+    double seconds;                /* duration of the run */
+} pg_report_run;
+
+/* The JSON document of reports/SCHEMA.md; also `check --format json`.
+ * Caller frees. */
+char *pg_report_json(const pg_report_run *run);
+char *pg_report_markdown(const pg_report_run *run);
+char *pg_report_html(const pg_report_run *run);
+char *pg_report_junit(const pg_report_run *run);
+
+/* Writes DIR/<UTC timestamp>-<target slug>/ with report.md, report.json,
+ * report.html, junit.xml, raw scrapes and copies of golden and baseline,
+ * then points DIR/latest at it. Each file is written to a temporary name
+ * and renamed. On success *out_dir (if not NULL) is the new directory
+ * (caller frees). Returns 0, or -1 with err set. */
+int pg_report_write_check(const char *dir, const pg_report_run *run,
+                          char **out_dir, pg_error *err);
+
+#endif
