@@ -249,6 +249,18 @@ static void diag_at(pg_parser *p, int mask, int level, int line,
     va_end(ap);
 }
 
+/* Reports a fault at the end of the input (line and column given). */
+__attribute__((format(printf, 6, 7)))
+static void diag_end(pg_parser *p, int mask, int level, int col,
+                     const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(p, mask, level, p->line_no ? p->line_no : 1, col, p->off, rule, fmt,
+          ap);
+    va_end(ap);
+}
+
 /* ---- character classes ---- */
 
 enum { C_NAME0 = 1, C_NAME = 2, C_LNAME0 = 4, C_LNAME = 8, C_WS = 16 };
@@ -633,7 +645,7 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
 static void check_reopen(pg_parser *p, const char *name, size_t n,
                          const char *at, const char *what)
 {
-    char b[80];
+    char b[80], b2[80];
     if (pg__hset_get(&p->seen, name_hash(name, n), NULL)) {
         diag(p, P, E, at, R_P_GROUP,
              "%s for '%s' after its family ended: families must be contiguous",
@@ -657,10 +669,10 @@ static void check_reopen(pg_parser *p, const char *name, size_t n,
             continue;
         diag(p, P, E, at, R_P_GROUP,
              "%s '%s' belongs to family '%s', which ended earlier: families must be contiguous",
-             what, subj(b, sizeof b, name, n), subj(b, sizeof b, name, n - k));
+             what, subj(b, sizeof b, name, n), subj(b2, sizeof b2, name, n - k));
         diag(p, O, E, at, R_OM_FAMILY,
              "%s '%s' belongs to family '%s', which ended earlier: families must not be interleaved",
-             what, subj(b, sizeof b, name, n), subj(b, sizeof b, name, n - k));
+             what, subj(b, sizeof b, name, n), subj(b2, sizeof b2, name, n - k));
         return;
     }
 }
@@ -1378,7 +1390,12 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
         return;
     }
-    q = sep(p, q, e, 1, "value");
+    /* Text format: blanks are needed only where tokens would merge, so
+     * "a{b="c"}1" is fine there; OpenMetrics wants exactly one space. */
+    if (q > s && q[-1] == '}' && !IS(*q, C_WS))
+        diag(p, O, E, q, R_OM_ABNF, "expected a single space before value");
+    else
+        q = sep(p, q, e, 1, "value");
     if (q >= e) {
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
         return;
@@ -1682,6 +1699,7 @@ int pg_parser_finish(pg_parser *p)
     if (p->stopped)
         return -1;
     int partial = p->carry.len > 0 || p->skipping;
+    size_t plen = p->carry.len;
     if (p->carry.len) {
         process_line(p, p->carry.p, p->carry.len);
         p->carry.len = 0;
@@ -1698,18 +1716,22 @@ int pg_parser_finish(pg_parser *p)
         p->fmt = p->eof_line ? PG__F_OM : PG__F_PROM;
         flush_pending(p);
     }
+    int col = (int)(plen > INT32_MAX - 1 ? INT32_MAX - 1 : plen) + 1;
     if (partial) {
-        p->ls = NULL;
         if (p->fmt == PG__F_PROM)
-            diag_at(p, P, E, p->line_no, p->off, R_P_BASIC,
-                    "last line does not end with a line feed");
+            diag_end(p, P, E, col, R_P_BASIC,
+                     "last line does not end with a line feed");
         else if (p->eof_line == p->line_no)
-            diag_at(p, O, W, p->line_no, p->off, R_OM_STRUCT,
-                    "exposition should end with '# EOF' and a line feed");
+            diag_end(p, O, W, col, R_OM_STRUCT,
+                     "exposition should end with '# EOF' and a line feed");
     }
-    if (p->fmt == PG__F_OM && !p->eof_line)
-        diag_at(p, O, E, p->line_no + (partial ? 0 : 1), p->off, R_OM_STRUCT,
-                "missing '# EOF' at end of input");
+    if (p->fmt == PG__F_OM && !p->eof_line) {
+        if (!partial) {
+            p->line_no++;
+            col = 1;
+        }
+        diag_end(p, O, E, col, R_OM_STRUCT, "missing '# EOF' at end of input");
+    }
     return 0;
 }
 
