@@ -523,15 +523,15 @@ static void group_end_checks(pg_parser *p)
             if (!gh && g->has_inf && g->has_count && g->count != g->inf_val &&
                 !(isnan(g->count) && isnan(g->inf_val))) {
                 diag_at(p, P, E, g->line, g->off, R_P_HIST,
-                        "histogram '%s': _count %.17g differs from +Inf bucket %.17g",
+                        "histogram '%s': _count %g differs from +Inf bucket %g",
                         fn, g->count, g->inf_val);
                 diag_at(p, O, E, g->line, g->off, R_OM_HIST,
-                        "histogram '%s': _count %.17g differs from +Inf bucket %.17g",
+                        "histogram '%s': _count %g differs from +Inf bucket %g",
                         fn, g->count, g->inf_val);
             }
             if (gh && g->has_inf && g->has_gcount && g->count != g->inf_val)
                 diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
-                        "gaugehistogram '%s': _gcount %.17g differs from +Inf bucket %.17g",
+                        "gaugehistogram '%s': _gcount %g differs from +Inf bucket %g",
                         fn, g->count, g->inf_val);
             if (!gh) {
                 if (!g->has_count)
@@ -1203,10 +1203,10 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             }
             if (g->nb && lv <= g->last_le) {
                 diag(p, P, E, at, R_P_HIST,
-                     "bucket le=\"%s\" not above previous bound %.17g",
+                     "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
                 diag(p, O, E, at, rule,
-                     "bucket le=\"%s\" not above previous bound %.17g",
+                     "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
             }
             if (isnan(v) || v < 0) {
@@ -1219,16 +1219,16 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                          "bucket value for '%s' is not an integer", fn);
                 if (g->nb && v < g->last_val) {
                     diag(p, P, E, sc->value_at, R_P_HIST,
-                         "buckets of '%s' not cumulative: %.17g after %.17g", fn,
+                         "buckets of '%s' not cumulative: %g after %g", fn,
                          v, g->last_val);
                     diag(p, O, E, sc->value_at, rule,
-                         "buckets of '%s' not cumulative: %.17g after %.17g", fn,
+                         "buckets of '%s' not cumulative: %g after %g", fn,
                          v, g->last_val);
                 }
             }
             if (sc->has_ex && sc->ex_value > lv)
                 diag(p, O, E, sc->ex_at, R_OM_EXEMPLAR,
-                     "exemplar value %.17g above bucket bound %.17g", sc->ex_value, lv);
+                     "exemplar value %g above bucket bound %g", sc->ex_value, lv);
             if (lv < 0)
                 g->neg_le = 1;
             if (isinf(lv) && lv > 0) {
@@ -1315,7 +1315,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
         if (g) {
             if (g->nq && qv <= g->last_q)
                 diag(p, P, E, at, R_P_HIST,
-                     "quantile %s not above previous quantile %.17g",
+                     "quantile %s not above previous quantile %g",
                      subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
             g->last_q = qv;
             g->nq++;
