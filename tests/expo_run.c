@@ -10,6 +10,8 @@
  *                                      the input into chunks gives the same
  *                                      result as one feed; prints "ok" or
  *                                      the first difference (exit 1)
+ *     --truncations                    parse every prefix of the input (to
+ *                                      catch crashes and hangs); prints "ok"
  *
  * Default output: one line per diagnostic, "LINE:COL: level: message",
  * then "format: NAME". Exit 0 on success of the driver itself. */
@@ -179,7 +181,7 @@ static int splits(const struct cfg *c, const char *data, size_t len)
     char how[96];
     int bad = 0;
     /* every cut into two chunks for small inputs, a sample for big ones */
-    size_t step = len <= 4096 ? 1 : len / 512 + 1;
+    size_t step = len <= 4096 ? 1 : len / 128 + 1;
     for (size_t k = 0; k <= len && !bad; k += step) {
         struct split s = { k, 0 };
         char *got = run_once(c, data, len, next_split, &s);
@@ -207,12 +209,22 @@ static int splits(const struct cfg *c, const char *data, size_t len)
     return bad;
 }
 
+static int truncations(const struct cfg *c, const char *data, size_t len)
+{
+    for (size_t k = 0; k <= len; k++) {
+        char *got = run_once(c, data, k, next_all, NULL);
+        free(got);
+    }
+    printf("ok\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct cfg c;
     memset(&c, 0, sizeof c);
     size_t chunk = 0;
-    int do_splits = 0;
+    int do_splits = 0, do_trunc = 0;
     const char *file = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -222,6 +234,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--splits")) {
             do_splits = 1;
             c.full = 1;
+        } else if (!strcmp(a, "--truncations")) {
+            do_trunc = 1;
         } else if (v && !strcmp(a, "--format")) {
             c.o.format = !strcmp(v, "prom") ? PG_FORMAT_PROM
                        : !strcmp(v, "openmetrics") ? PG_FORMAT_OPENMETRICS
@@ -263,7 +277,9 @@ int main(int argc, char **argv)
     }
     c.o.source = file;
     int rc = 0;
-    if (do_splits) {
+    if (do_trunc) {
+        rc = truncations(&c, data, len);
+    } else if (do_splits) {
         rc = splits(&c, data, len);
     } else {
         char *out = chunk ? run_once(&c, data, len, next_fixed, &chunk)
