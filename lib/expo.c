@@ -205,6 +205,7 @@ static void emit(pg_parser *p, int mask, const pg_diag *d)
     q->d[q->n++] = *d;
 }
 
+__attribute__((format(printf, 8, 0)))
 static void vdiag(pg_parser *p, int mask, int level, int line, int col,
                   uint64_t off, const char *rule, const char *fmt, va_list ap)
 {
