@@ -34,6 +34,7 @@ enum re_id {
     RE_VERSION,       /* date and commit in a file name */
     RE_NATIVE_HEAD,   /* heading of the native-histogram note */
     RE_HEADING,       /* any Markdown heading */
+    RE_FLAT_ROW,      /* a table row flattened to words (rendered page) */
     RE_COUNT
 };
 
@@ -52,6 +53,8 @@ static const char *const re_src[RE_COUNT] = {
     [RE_VERSION] = "(\\d{4}-\\d{2}-\\d{2})[.-]([0-9a-f]{7,40})(?:\\.|$)",
     [RE_NATIVE_HEAD] = "^#+\\s.*native\\s+histogram",
     [RE_HEADING] = "^#+\\s",
+    [RE_FLAT_ROW] = "^[a-zA-Z_:][a-zA-Z0-9_:]*_[a-zA-Z0-9_:]* "
+                    "(?:counter|gauge|histogram|summary|untyped) \\S",
 };
 
 static pcre2_code *re_cache[RE_COUNT];
@@ -622,9 +625,24 @@ pg_golden *pg_docs_parse(const char *buf, size_t len, const pg_docs_opts *opts,
         }
     long h = find_header(v, n, from, to);
     if (h < 0) {
+        long flat = -1;
+        size_t nflat = 0;
+        for (size_t i = 0; i < n; i++)
+            if (re_match(RE_FLAT_ROW, v[i].p, v[i].len, 0, NULL, 0)) {
+                if (flat < 0)
+                    flat = (long)i;
+                nflat++;
+            }
         if (mark >= 0)
             pg_error_set(err, P.source, (int)mark + 1, 1,
                          "generated section has no metrics table");
+        else if (nflat >= 3)
+            /* A docs page rendered to plain text keeps the rows but not
+             * the pipes; which words are labels is then a guess. */
+            pg_error_set(err, P.source, (int)flat + 1, 1,
+                         "no Markdown metrics table: rows look flattened to "
+                         "plain text (a rendered page); use the Markdown "
+                         "source");
         else
             pg_error_set(err, P.source, 0, 0,
                          "no metrics table (expected a header 'Name | Type | "
