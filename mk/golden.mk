@@ -39,3 +39,10 @@ golden: bin/promgate
 	@echo "goldens written to $(GOLDEN_OUT)/"
 
 .PHONY: golden
+
+# Test driver: load a golden and dump it back (tests/23-golden-load.t).
+bin/pg-golden-load: build/tests/progs/golden_load.o build/libpromgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
+
+TEST_PROGS += bin/pg-golden-load
