@@ -448,6 +448,12 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
             if (!json_is_string(v))
                 return fail(L, "%slabel_values['%s'] must be a string", where,
                             key);
+            size_t k = 0;
+            while (k < m->nlabels && strcmp(m->labels[k], key))
+                k++;
+            if (k == m->nlabels)
+                return fail(L, "%slabel_values for label '%s', which is not "
+                               "in 'labels'", where, key);
             pg_label_rule *r = &m->label_values[m->nlabel_values++];
             r->label = pg_xstrdup(key);
             r->pattern = pg_xstrdup(json_string_value(v));
