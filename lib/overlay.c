@@ -288,7 +288,7 @@ pg_overlay *pg_overlay_load(const char *path, pg_error *err)
     json_array_foreach(entries, i, o) {
         entry *e = &ov->entries[ov->nentries++];
         e->index = (int)i;
-        snprintf(L.where, sizeof L.where, "entries[%zu] ", i);
+        snprintf(L.where, sizeof L.where, "entries[%zu]: ", i);
         if (load_entry(&L, o, e))
             goto bad;
     }
