@@ -12,7 +12,7 @@ build/tests/fixture_server.o: override CFLAGS += -pthread
 
 bin/test-scrape-client: build/tests/scrape_client.o build/libpromgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FIXTURE_LIBS)
 
 fixture-server: bin/pg-fixture-server
 
