@@ -52,6 +52,8 @@
  *   fault=chunked        chunked transfer encoding in small chunks with a
  *                        pause between them: chunk=BYTES (default 64) and
  *                        gap=MS (default 10)
+ *   fault=cookie         add "Set-Cookie: session=pg-cookie-secret; Path=/"
+ *                        (tests check the value is redacted in evidence)
  *   ctype=VALUE          send this Content-Type (URL-decoded) instead
  *
  * SIGTERM and SIGINT stop the server and exit 0. */
@@ -91,7 +93,8 @@ enum fault {
     F_REDIRECT = 1 << 7,
     F_REDIRECT_LOOP = 1 << 8,
     F_ENDLESS = 1 << 9,
-    F_CHUNKED = 1 << 10
+    F_CHUNKED = 1 << 10,
+    F_COOKIE = 1 << 11
 };
 
 static const char *root_dir;
@@ -283,6 +286,7 @@ static unsigned parse_faults(const char *query, int *status)
         { "deflate", F_DEFLATE }, { "gzipbomb", F_GZIPBOMB },
         { "redirect", F_REDIRECT }, { "redirect-loop", F_REDIRECT_LOOP },
         { "endless", F_ENDLESS }, { "chunked", F_CHUNKED },
+        { "cookie", F_COOKIE },
     };
     char v[512];
     unsigned flags = 0;
@@ -749,6 +753,9 @@ static void serve(conn *c)
     }
     const char *ct = have_ctype ? ctype : content_type_for(rq.path, data, len);
     char extra[256] = "";
+    if (f & F_COOKIE)
+        snprintf(extra, sizeof(extra),
+                 "Set-Cookie: session=pg-cookie-secret; Path=/\r\n");
     const char *body = data;
     char *zbody = NULL;
     if (((f & F_GZIP) && has_token(rq.accept_encoding, "gzip")) ||
@@ -756,8 +763,8 @@ static void serve(conn *c)
         int gz = (f & F_GZIP) && has_token(rq.accept_encoding, "gzip");
         zbody = compress_body(data, len, gz, &len);
         body = zbody;
-        snprintf(extra, sizeof(extra), "Content-Encoding: %s\r\n",
-                 gz ? "gzip" : "deflate");
+        snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+                 "Content-Encoding: %s\r\n", gz ? "gzip" : "deflate");
         if (!zbody) {
             free(data);
             send_simple(c, &rq, 500, NULL);

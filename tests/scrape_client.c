@@ -14,6 +14,9 @@
  * then, with --body, the body itself, and with --headers, the response
  * headers. Exit 0 if every URL was scraped, 2 otherwise.
  *
+ * test-scrape-client --redact ARG... scrapes nothing: it prints
+ * "IS_URL REDACTED" (pg_is_url, pg_url_redact) for each ARG.
+ *
  * usage: test-scrape-client [--timeout S] [--max-bytes N] [--retries N]
  *          [--backoff S] [--max-redirects N] [--accept prom|openmetrics|auto]
  *          [--header 'Name: value']... [--bearer-file F] [--user U]
@@ -80,6 +83,14 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--redact") == 0) {
+        for (int i = 2; i < argc; i++) {
+            char *r = pg_url_redact(argv[i]);
+            printf("%d %s\n", pg_is_url(argv[i]), r);
+            free(r);
+        }
+        return 0;
+    }
     pg_scrape_opts o;
     memset(&o, 0, sizeof(o));
     o.max_redirects = -1;
