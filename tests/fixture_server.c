@@ -467,9 +467,9 @@ static int has_token(const char *list, const char *tok)
 static int authorized(const request *rq)
 {
     const char *a = rq->authorization;
-    if (token && strncasecmp(a, "Bearer ", 7) == 0 && strcmp(a + 7, token) == 0)
+    if (token && *token && strncasecmp(a, "Bearer ", 7) == 0 && strcmp(a + 7, token) == 0)
         return 1;
-    if (basic_cred && strncasecmp(a, "Basic ", 6) == 0) {
+    if (basic_cred && *basic_cred && strncasecmp(a, "Basic ", 6) == 0) {
         const char *b64 = a + 6;
         size_t blen = strlen(b64);
         unsigned char out[1024];
