@@ -624,3 +624,238 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
     free(ts);
     return failed;
 }
+
+void pg_scrape_opts_init(pg_scrape_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->max_redirects = DEFAULT_MAX_REDIRECTS;
+    o->accept = PG_FORMAT_AUTO;
+}
+
+const char pg_scrape_flags_help[] =
+    "scrape options:\n"
+    "  --timeout SECONDS          per attempt, also ends a stalled body "
+    "(default 10)\n"
+    "  --retries N                extra attempts after a connect error, "
+    "timeout or 5xx (default 0)\n"
+    "  --backoff SECONDS          first retry delay, doubled each time "
+    "(default 0.5)\n"
+    "  --max-bytes N[k|m|g]       cap on the decompressed body "
+    "(default 256m)\n"
+    "  --max-redirects N          0 follows none (default 5)\n"
+    "  --header 'NAME: VALUE'     extra request header (repeatable)\n"
+    "  --accept prom|openmetrics|auto\n"
+    "                             format asked for in the Accept header "
+    "(default auto)\n"
+    "  --bearer-token-file FILE   send 'Authorization: Bearer' with the "
+    "file's token\n"
+    "  --bearer-token-env VAR     ... with the token in environment "
+    "variable VAR\n"
+    "  --basic-auth-user USER     basic auth user name\n"
+    "  --basic-auth-password-file FILE\n"
+    "                             basic auth password\n"
+    "  --cacert FILE              CA bundle to verify the server with\n"
+    "  --cert FILE, --key FILE    client certificate and key (PEM)\n"
+    "  --insecure                 do not verify the server's certificate\n"
+    "  --progress                 progress lines on stderr\n";
+
+void pg_scrape_flags_init(pg_scrape_flags *f)
+{
+    memset(f, 0, sizeof(*f));
+    pg_scrape_opts_init(&f->opts);
+    f->opts.backoff = 0.5;
+}
+
+void pg_scrape_flags_release(pg_scrape_flags *f)
+{
+    if (f->_token)
+        memset(f->_token, 0, strlen(f->_token));
+    if (f->_password)
+        memset(f->_password, 0, strlen(f->_password));
+    free(f->_token);
+    free(f->_password);
+    free(f->_headers);
+    pg_scrape_flags_init(f);
+}
+
+/* A secret read from a file: the first line, without its line end. */
+static char *read_secret_file(const char *flag, const char *path,
+                              pg_error *err)
+{
+    char *data;
+    size_t len;
+    pg_error e;
+    pg_error_init(&e);
+    if (pg_read_file(path, &data, &len, &e) != 0) {
+        pg_error_set(err, "", 0, 0, "cannot read %s '%s': %s", flag, path,
+                     e.text);
+        return NULL;
+    }
+    data[strcspn(data, "\r\n")] = '\0';
+    if (!data[0]) {
+        free(data);
+        pg_error_set(err, "", 0, 0, "empty %s '%s'", flag, path);
+        return NULL;
+    }
+    return data;
+}
+
+static int parse_seconds(const char *flag, const char *v, double *out,
+                         pg_error *err)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !(d >= 0) || d > 86400)
+        return pg_error_set(err, "", 0, 0, "invalid %s '%s': want seconds",
+                            flag, v);
+    *out = d;
+    return 0;
+}
+
+static int parse_count(const char *flag, const char *v, long max, long *out,
+                       pg_error *err)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 0 || n > max)
+        return pg_error_set(err, "", 0, 0,
+                            "invalid %s '%s': want a number from 0 to %ld",
+                            flag, v, max);
+    *out = n;
+    return 0;
+}
+
+static int parse_size(const char *flag, const char *v, uint64_t *out,
+                      pg_error *err)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    unsigned shift = 0;
+    if (end != v && *end && !end[1]) {
+        switch (tolower((unsigned char)*end)) {
+        case 'k': shift = 10; end++; break;
+        case 'm': shift = 20; end++; break;
+        case 'g': shift = 30; end++; break;
+        default: break;
+        }
+    }
+    if (end == v || *end || v[0] == '-' || n == 0 || n > (~0ULL >> shift))
+        return pg_error_set(err, "", 0, 0,
+                            "invalid %s '%s': want bytes, e.g. 64m", flag, v);
+    *out = (uint64_t)n << shift;
+    return 0;
+}
+
+int pg_scrape_flags_parse(pg_scrape_flags *f, int argc, char **argv, int *i,
+                          pg_error *err)
+{
+    static const char *const with_value[] = {
+        "--timeout", "--retries", "--backoff", "--max-bytes",
+        "--max-redirects", "--header", "--accept", "--bearer-token-file",
+        "--bearer-token-env", "--basic-auth-user",
+        "--basic-auth-password-file", "--cacert", "--cert", "--key",
+    };
+    const char *arg = argv[*i];
+    pg_scrape_opts *o = &f->opts;
+    if (strcmp(arg, "--insecure") == 0) {
+        o->insecure = 1;
+        return 1;
+    }
+    if (strcmp(arg, "--progress") == 0) {
+        o->progress = 1;
+        return 1;
+    }
+    const char *flag = NULL, *v = NULL;
+    size_t flen = 0;
+    for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+        flen = strlen(with_value[k]);
+        if (strncmp(arg, with_value[k], flen) == 0 &&
+            (arg[flen] == '\0' || arg[flen] == '=')) {
+            flag = with_value[k];
+            break;
+        }
+    }
+    if (!flag)
+        return 0;
+    if (arg[flen] == '=') {
+        v = arg + flen + 1;
+    } else if (*i + 1 < argc) {
+        v = argv[++*i];
+    } else {
+        return pg_error_set(err, "", 0, 0, "option '%s' needs a value", flag);
+    }
+    long n;
+    if (strcmp(flag, "--timeout") == 0) {
+        if (parse_seconds(flag, v, &o->timeout, err) != 0)
+            return -1;
+        if (o->timeout <= 0)
+            return pg_error_set(err, "", 0, 0,
+                                "invalid --timeout '%s': want seconds > 0", v);
+    } else if (strcmp(flag, "--backoff") == 0) {
+        if (parse_seconds(flag, v, &o->backoff, err) != 0)
+            return -1;
+    } else if (strcmp(flag, "--retries") == 0) {
+        if (parse_count(flag, v, 100, &n, err) != 0)
+            return -1;
+        o->retries = (int)n;
+    } else if (strcmp(flag, "--max-redirects") == 0) {
+        if (parse_count(flag, v, 100, &n, err) != 0)
+            return -1;
+        o->max_redirects = n;
+    } else if (strcmp(flag, "--max-bytes") == 0) {
+        if (parse_size(flag, v, &o->max_bytes, err) != 0)
+            return -1;
+    } else if (strcmp(flag, "--header") == 0) {
+        const char *colon = strchr(v, ':');
+        if (!colon || colon == v || strpbrk(v, "\r\n"))
+            return pg_error_set(err, "", 0, 0,
+                                "invalid --header: want 'Name: value'");
+        if (o->nheaders == f->_headers_cap) {
+            f->_headers_cap = f->_headers_cap ? 2 * f->_headers_cap : 4;
+            f->_headers = pg_xrealloc(f->_headers,
+                                      f->_headers_cap * sizeof(*f->_headers));
+        }
+        f->_headers[o->nheaders++] = v;
+        o->headers = f->_headers;
+    } else if (strcmp(flag, "--accept") == 0) {
+        if (strcmp(v, "prom") == 0 || strcmp(v, "text") == 0)
+            o->accept = PG_FORMAT_PROM;
+        else if (strcmp(v, "openmetrics") == 0)
+            o->accept = PG_FORMAT_OPENMETRICS;
+        else if (strcmp(v, "auto") == 0)
+            o->accept = PG_FORMAT_AUTO;
+        else
+            return pg_error_set(err, "", 0, 0,
+                                "invalid --accept '%s': want prom, "
+                                "openmetrics or auto", v);
+    } else if (strcmp(flag, "--bearer-token-file") == 0) {
+        char *t = read_secret_file(flag, v, err);
+        if (!t)
+            return -1;
+        free(f->_token);
+        o->bearer_token = f->_token = t;
+    } else if (strcmp(flag, "--bearer-token-env") == 0) {
+        const char *t = getenv(v);
+        if (!t || !*t)
+            return pg_error_set(err, "", 0, 0,
+                                "environment variable '%s' (--bearer-token-env)"
+                                " is not set", v);
+        free(f->_token);
+        o->bearer_token = f->_token = pg_xstrndup(t, strcspn(t, "\r\n"));
+    } else if (strcmp(flag, "--basic-auth-user") == 0) {
+        o->basic_user = v;
+    } else if (strcmp(flag, "--basic-auth-password-file") == 0) {
+        char *p = read_secret_file(flag, v, err);
+        if (!p)
+            return -1;
+        free(f->_password);
+        o->basic_password = f->_password = p;
+    } else if (strcmp(flag, "--cacert") == 0) {
+        o->cacert = v;
+    } else if (strcmp(flag, "--cert") == 0) {
+        o->cert = v;
+    } else if (strcmp(flag, "--key") == 0) {
+        o->key = v;
+    }
+    return 1;
+}

@@ -37,8 +37,8 @@ like "$(get "$out" error)" ": HTTP 503 Service Unavailable after 3 attempts$" \
 is "$(requests "$t")" 3 "server saw 1 + 2 requests"
 
 t='/metrics?fault=500&then-ok=1&id=c'
-out=$($C --retries 1 "$U$t"); rc=$?
-is "$rc" 0 "500 is retried (no backoff given: at once)"
+out=$($C --retries 1 --backoff 0 "$U$t"); rc=$?
+is "$rc" 0 "500 is retried (--backoff 0: at once)"
 is "$(requests "$t")" 2 "server saw 2 requests"
 
 t='/metrics?fault=404&id=d'

@@ -25,18 +25,18 @@ all="$PG_TMP/all-output"
 : >"$all"
 run() { $C --progress --headers "$@" 2>&1 | tee -a "$all"; }
 
-out=$(run --bearer-file "$PG_TMP/token" "$U/metrics?fault=auth")
+out=$(run --bearer-token-file "$PG_TMP/token" "$U/metrics?fault=auth")
 is "$(get "$out" ok)" 1 "bearer token accepted"
 out=$(run "$U/metrics?fault=auth")
 like "$(get "$out" error)" ': HTTP 401 Unauthorized$' "no token: 401"
 printf 'wrong\n' >"$PG_TMP/wrong"
-out=$(run --bearer-file "$PG_TMP/wrong" "$U/metrics?fault=auth")
+out=$(run --bearer-token-file "$PG_TMP/wrong" "$U/metrics?fault=auth")
 like "$(get "$out" error)" ': HTTP 401 Unauthorized$' "wrong token: 401"
-out=$(run --user scraper --password-file "$PG_TMP/pass" "$U/metrics?fault=auth")
+out=$(run --basic-auth-user scraper --basic-auth-password-file "$PG_TMP/pass" "$U/metrics?fault=auth")
 is "$(get "$out" ok)" 1 "basic auth accepted"
-out=$(run --user scraper --password-file "$PG_TMP/wrong" "$U/metrics?fault=auth")
+out=$(run --basic-auth-user scraper --basic-auth-password-file "$PG_TMP/wrong" "$U/metrics?fault=auth")
 like "$(get "$out" error)" ': HTTP 401 Unauthorized$' "wrong password: 401"
-out=$(run --bearer-file "$PG_TMP/token" --user scraper --password-file "$PG_TMP/pass" "$U/metrics")
+out=$(run --bearer-token-file "$PG_TMP/token" --basic-auth-user scraper --basic-auth-password-file "$PG_TMP/pass" "$U/metrics")
 like "$(get "$out" error)" 'both a bearer token and basic auth given' \
     "bearer and basic together is an error"
 
@@ -50,7 +50,7 @@ is "$(get "$out" url)" \
 out=$(run "http://scraper:$PASS@127.0.0.1:$FIXTURE_PORT/missing?token=$TOKEN")
 like "$(get "$out" error)" "^http://REDACTED@127\.0\.0\.1:$FIXTURE_PORT/missing\?token=REDACTED: HTTP 404" \
     "error names the redacted URL"
-out=$(run --bearer-file "$PG_TMP/token" --retries 1 \
+out=$(run --bearer-token-file "$PG_TMP/token" --retries 1 \
     "http://127.0.0.1:$FIXTURE_PORT/metrics?fault=503&secret=$PASS")
 like "$out" 'attempt 1 of 2 failed: http://127\.0\.0\.1:[0-9]+/metrics\?fault=503&secret=REDACTED' \
     "progress lines show the redacted URL"

@@ -17,11 +17,9 @@
  * test-scrape-client --redact ARG... scrapes nothing: it prints
  * "IS_URL REDACTED" (pg_is_url, pg_url_redact) for each ARG.
  *
- * usage: test-scrape-client [--timeout S] [--max-bytes N] [--retries N]
- *          [--backoff S] [--max-redirects N] [--accept prom|openmetrics|auto]
- *          [--header 'Name: value']... [--bearer-file F] [--user U]
- *          [--password-file F] [--cacert F] [--cert F] [--key F]
- *          [--insecure] [--progress] [--body] [--headers] URL... */
+ * usage: test-scrape-client [scrape options] [--body] [--headers] URL...
+ * where the scrape options are pg_scrape_flags_parse's (scrape.h), with
+ * the same defaults as the promgate commands. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,21 +58,6 @@ static int on_data(void *ctx, const char *buf, size_t len)
     return EVP_DigestUpdate(b->md, buf, len) == 1 ? 0 : -1;
 }
 
-static char *read_secret(const char *path)
-{
-    char *data;
-    size_t len;
-    pg_error err;
-    pg_error_init(&err);
-    if (pg_read_file(path, &data, &len, &err) != 0) {
-        pg_error_print(&err, stderr);
-        exit(2);
-    }
-    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-        data[--len] = '\0';
-    return data;
-}
-
 static void usage(void)
 {
     fputs("usage: test-scrape-client [options] URL...\n", stderr);
@@ -91,52 +74,26 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    pg_scrape_opts o;
-    memset(&o, 0, sizeof(o));
-    o.max_redirects = -1;
-    const char **headers = pg_xcalloc((size_t)argc, sizeof(*headers));
+    pg_scrape_flags flags;
+    pg_scrape_flags_init(&flags);
     const char **urls = pg_xcalloc((size_t)argc, sizeof(*urls));
     size_t nurls = 0;
     int show_body = 0, show_headers = 0;
-    char *token = NULL, *password = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int has_val = i + 1 < argc;
-#define VAL() (has_val ? argv[++i] : (usage(), ""))
-        if (strcmp(a, "--timeout") == 0)
-            o.timeout = atof(VAL());
-        else if (strcmp(a, "--max-bytes") == 0)
-            o.max_bytes = strtoull(VAL(), NULL, 10);
-        else if (strcmp(a, "--retries") == 0)
-            o.retries = atoi(VAL());
-        else if (strcmp(a, "--backoff") == 0)
-            o.backoff = atof(VAL());
-        else if (strcmp(a, "--max-redirects") == 0)
-            o.max_redirects = atol(VAL());
-        else if (strcmp(a, "--accept") == 0) {
-            const char *v = VAL();
-            o.accept = strcmp(v, "prom") == 0 ? PG_FORMAT_PROM
-                     : strcmp(v, "openmetrics") == 0 ? PG_FORMAT_OPENMETRICS
-                     : PG_FORMAT_AUTO;
-        } else if (strcmp(a, "--header") == 0)
-            headers[o.nheaders++] = VAL();
-        else if (strcmp(a, "--bearer-file") == 0)
-            o.bearer_token = token = read_secret(VAL());
-        else if (strcmp(a, "--user") == 0)
-            o.basic_user = VAL();
-        else if (strcmp(a, "--password-file") == 0)
-            o.basic_password = password = read_secret(VAL());
-        else if (strcmp(a, "--cacert") == 0)
-            o.cacert = VAL();
-        else if (strcmp(a, "--cert") == 0)
-            o.cert = VAL();
-        else if (strcmp(a, "--key") == 0)
-            o.key = VAL();
-        else if (strcmp(a, "--insecure") == 0)
-            o.insecure = 1;
-        else if (strcmp(a, "--progress") == 0)
-            o.progress = 1;
-        else if (strcmp(a, "--body") == 0)
+        pg_error err;
+        pg_error_init(&err);
+        int r = pg_scrape_flags_parse(&flags, argc, argv, &i, &err);
+        if (r < 0) {
+            fprintf(stderr, "test-scrape-client: ");
+            pg_error_print(&err, stderr);
+            pg_scrape_flags_release(&flags);
+            free(urls);
+            return PG_EXIT_ERROR;
+        }
+        if (r > 0)
+            continue;
+        if (strcmp(a, "--body") == 0)
             show_body = 1;
         else if (strcmp(a, "--headers") == 0)
             show_headers = 1;
@@ -144,11 +101,10 @@ int main(int argc, char **argv)
             usage();
         else
             urls[nurls++] = a;
-#undef VAL
     }
     if (nurls == 0)
         usage();
-    o.headers = headers;
+    const pg_scrape_opts *o = &flags.opts;
 
     body *bodies = pg_xcalloc(nurls, sizeof(*bodies));
     pg_scrape_sink *sinks = pg_xcalloc(nurls, sizeof(*sinks));
@@ -161,7 +117,7 @@ int main(int argc, char **argv)
         sinks[i].data = on_data;
         sinks[i].ctx = &bodies[i];
     }
-    size_t failed = pg_scrape_all(urls, nurls, &o, sinks, res);
+    size_t failed = pg_scrape_all(urls, nurls, o, sinks, res);
     for (size_t i = 0; i < nurls; i++) {
         char *shown = pg_url_redact(urls[i]);
         unsigned char md[EVP_MAX_MD_SIZE];
@@ -190,8 +146,6 @@ int main(int argc, char **argv)
     free(sinks);
     free(res);
     free(urls);
-    free(headers);
-    free(token);
-    free(password);
+    pg_scrape_flags_release(&flags);
     return failed ? PG_EXIT_ERROR : PG_EXIT_OK;
 }
