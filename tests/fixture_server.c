@@ -44,8 +44,8 @@
  *                        basic credentials equal to --basic-file
  *   fault=gzip           gzip Content-Encoding if the client accepts gzip
  *   fault=deflate        deflate (zlib) Content-Encoding if accepted
- *   fault=gzipbomb       a gzip stream that inflates to more than 1 GiB of
- *                        repeated sample lines (generated while sent)
+ *   fault=gzipbomb       a gzip stream (about 2 MiB) that inflates to more
+ *                        than 1 GiB of repeated sample lines
  *   fault=redirect       302 to the same path without the redirect fault
  *   fault=redirect-loop  302 to itself, forever
  *   fault=endless        an endless, valid-looking body, no Content-Length
@@ -570,40 +570,66 @@ static char *compress_body(const char *data, size_t len, int gzip,
     return out;
 }
 
-/* Streams a gzip body of repeated sample lines until more than 1 GiB has
- * been compressed or the client goes away. */
+/* Sends a gzip body of repeated sample lines that inflates to 1 GiB plus
+ * 1 MiB. Compressing that much would take seconds, so one 1 MiB block is
+ * compressed once, ended with Z_FULL_FLUSH (byte-aligned, no reference to
+ * earlier data: RFC 1951 3.2.3 blocks may follow one another freely), and
+ * the same bytes are sent 1025 times; an empty final block and the gzip
+ * trailer (RFC 1952: CRC32 and size mod 2^32 of the whole) end it. */
 static void send_gzipbomb(conn *c)
 {
     static const char line[] = "pg_fixture_bomb_total 1\n";
-    char in[65536], out[65536];
-    for (size_t i = 0; i + sizeof(line) - 1 <= sizeof(in);
-         i += sizeof(line) - 1)
-        memcpy(in + i, line, sizeof(line) - 1);
-    size_t inlen = sizeof(in) / (sizeof(line) - 1) * (sizeof(line) - 1);
-    z_stream zs;
-    memset(&zs, 0, sizeof(zs));
-    if (deflateInit2(&zs, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-        return;
-    unsigned long long fed = 0, total = (1ULL << 30) + (1ULL << 20);
-    while (!stopping) {
-        int flush = fed + inlen >= total ? Z_FINISH : Z_NO_FLUSH;
-        zs.next_in = (Bytef *)in;
-        zs.avail_in = (uInt)inlen;
-        fed += inlen;
-        do {
-            zs.next_out = (Bytef *)out;
-            zs.avail_out = sizeof(out);
-            deflate(&zs, flush);
-            size_t have = sizeof(out) - zs.avail_out;
-            if (have && conn_write(c, out, have) != 0) {
-                deflateEnd(&zs);
-                return;
+    static unsigned char *block;
+    static size_t block_len;
+    static uLong block_crc;
+    enum { BLOCK = 1 << 20, COPIES = 1025 };
+    pthread_mutex_lock(&lock);
+    if (!block) {
+        char *in = malloc(BLOCK);
+        unsigned char *out = malloc(BLOCK);
+        z_stream zs;
+        memset(&zs, 0, sizeof(zs));
+        if (in && out &&
+            deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) == Z_OK) {
+            for (size_t i = 0; i < BLOCK; i++)
+                in[i] = line[i % (sizeof(line) - 1)];
+            zs.next_in = (Bytef *)in;
+            zs.avail_in = BLOCK;
+            zs.next_out = out;
+            zs.avail_out = BLOCK;
+            if (deflate(&zs, Z_FULL_FLUSH) == Z_OK && zs.avail_in == 0) {
+                block_len = BLOCK - zs.avail_out;
+                block_crc = crc32(0L, (const Bytef *)in, BLOCK);
+                block = out;
+                out = NULL;
             }
-        } while (zs.avail_out == 0);
-        if (flush == Z_FINISH)
-            break;
+            deflateEnd(&zs);
+        }
+        free(in);
+        free(out);
     }
-    deflateEnd(&zs);
+    pthread_mutex_unlock(&lock);
+    if (!block)
+        return;
+    static const unsigned char gz_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+    /* A final fixed-Huffman block holding only end-of-block. */
+    static const unsigned char final_block[2] = { 0x03, 0x00 };
+    if (conn_write(c, gz_head, sizeof(gz_head)) != 0)
+        return;
+    uLong crc = 0;
+    for (int i = 0; i < COPIES && !stopping; i++) {
+        if (conn_write(c, block, block_len) != 0)
+            return;
+        crc = i == 0 ? block_crc : crc32_combine(crc, block_crc, BLOCK);
+    }
+    unsigned long size = (unsigned long)COPIES * BLOCK;
+    unsigned char trailer[8];
+    for (int i = 0; i < 4; i++) {
+        trailer[i] = (unsigned char)(crc >> (8 * i));
+        trailer[4 + i] = (unsigned char)(size >> (8 * i));
+    }
+    if (conn_write(c, final_block, 2) == 0)
+        conn_write(c, trailer, sizeof(trailer));
 }
 
 static void send_endless(conn *c)
