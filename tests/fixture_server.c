@@ -44,7 +44,7 @@
  *                        basic credentials equal to --basic-file
  *   fault=gzip           gzip Content-Encoding if the client accepts gzip
  *   fault=deflate        deflate (zlib) Content-Encoding if accepted
- *   fault=gzipbomb       a gzip stream (about 2 MiB) that inflates to more
+ *   fault=gzipbomb       a gzip stream (about 2.6 MB) that inflates to more
  *                        than 1 GiB of repeated sample lines
  *   fault=redirect       302 to the same path without the redirect fault
  *   fault=redirect-loop  302 to itself, forever
