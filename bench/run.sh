@@ -19,7 +19,8 @@
 #   BENCH_OUT     output directory (default bench/out)
 #   BENCH_FORMATS "prom om" (default both)
 #   PROMTOOL      promtool binary (default: promtool on PATH; "" skips it)
-#   BENCH_CHECK_ARGS  extra arguments for promgate check
+#   BENCH_CHECK_ARGS  arguments for promgate check besides --golden and
+#                 --target (default "--undocumented warn --max-bytes 1G")
 #   PG_SHARED     shared reference tree (for histogram_buckets.tsv)
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -185,8 +186,9 @@ if [ "$CHECK_OK" = 1 ] && [ -n "$last" ]; then
         file=$OUT/coder-$last.$f
         # shellcheck disable=SC2086
         measure "$last" "$f" promgate-check "$RUNS" "$file" "" \
-            "$PROMGATE" check --golden "$GOLDEN" ${BENCH_CHECK_ARGS:-} \
-            "http://127.0.0.1:$port/coder-$last.$f"
+            "$PROMGATE" check --golden "$GOLDEN" \
+            ${BENCH_CHECK_ARGS:---undocumented warn --max-bytes 1G} \
+            --target "http://127.0.0.1:$port/coder-$last.$f"
     done
     kill -TERM "$SERVER_PID" 2>/dev/null
     wait "$SERVER_PID" 2>/dev/null

@@ -25,3 +25,8 @@ bench: all $(BENCH_PROGS)
 
 .PHONY: bench
 -include build/bench/gen.d build/bench/memchr_lines.d build/bench/rss.d
+
+bench-profile: all $(BENCH_PROGS)
+	./bench/profile.sh
+
+.PHONY: bench-profile
