@@ -10,8 +10,8 @@
  * part: API latency histograms over a few hundred routes, provisioner
  * histograms, counters, Go runtime metrics. Some label values carry the
  * escapes \" \\ \n, some gauges are NaN or +Inf, some samples carry
- * timestamps, and the OpenMetrics variant adds exemplars, UNIT lines and
- * "# EOF".
+ * timestamps (text format), and the OpenMetrics variant adds exemplars
+ * with timestamps, UNIT lines and "# EOF".
  *
  * The output is meant to be conformant: histogram buckets are cumulative
  * and end in +Inf, _count equals the +Inf bucket, counters are never
@@ -158,7 +158,7 @@ static double rnd01(uint64_t stream, uint64_t i)
 
 enum ftype { GAUGE, COUNTER, HISTOGRAM, SUMMARY };
 
-/* Starts a family: HELP, TYPE (and UNIT in OpenMetrics). name is the
+/* Starts a family: HELP and TYPE, or in OpenMetrics TYPE, UNIT, HELP. name is the
  * family name as in the text format; OpenMetrics counters drop _total. */
 static void family(const char *name, enum ftype t, const char *help,
                    const char *unit)
@@ -167,17 +167,25 @@ static void family(const char *name, enum ftype t, const char *help,
     size_t n = strlen(name);
     if (om && t == COUNTER && n > 6 && !strcmp(name + n - 6, "_total"))
         n -= 6;
-    puts_("# HELP ");
-    put(name, n);
-    putc_(' ');
-    puts_(help);
-    puts_("\n# TYPE ");
+    if (!om) {
+        puts_("# HELP ");
+        put(name, n);
+        putc_(' ');
+        puts_(help);
+        putc_('\n');
+        nlines++;
+    }
+    puts_("# TYPE ");
     put(name, n);
     putc_(' ');
     puts_(tn[t]);
     putc_('\n');
-    nlines += 2;
-    if (om && unit) {
+    nlines++;
+    if (!om)
+        return;
+    /* OpenMetrics 1.0, "Metric types": "The ordering SHOULD be TYPE,
+     * UNIT, HELP." */
+    if (unit) {
         puts_("# UNIT ");
         put(name, n);
         putc_(' ');
@@ -185,6 +193,12 @@ static void family(const char *name, enum ftype t, const char *help,
         putc_('\n');
         nlines++;
     }
+    puts_("# HELP ");
+    put(name, n);
+    putc_(' ');
+    puts_(help);
+    putc_('\n');
+    nlines++;
 }
 
 /* A label set is built once per series into lbuf as name="value",...
@@ -617,9 +631,11 @@ static void ws_family(enum wsfam f, uint64_t n)
                 put_u64(r % 100000000000ULL);
             else
                 put_u64(r % 5);
-            /* Coder stamps agent stats with the report time; every tenth
-             * series here carries a timestamp. */
-            if ((f == F_RX || f == F_TX || f == F_CCOUNT) && i % 10 == 0)
+            /* Every tenth agent-stats series carries a timestamp in the
+             * text format; OpenMetrics 1.0 says MetricPoints SHOULD NOT
+             * have one, so there only exemplars carry timestamps. */
+            if (!om && (f == F_RX || f == F_TX || f == F_CCOUNT) &&
+                i % 10 == 0)
                 put_timestamp(r % 60000);
             break;
         }
