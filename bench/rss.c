@@ -5,7 +5,9 @@
  *
  * COMMAND's stdin comes from -i FILE (default: inherited), its stdout goes
  * to -o FILE (default /dev/null). When it ends, one line goes to REPORT
- * (default stderr): "wall_s maxrss_kib exit_status". The peak RSS is
+ * (default stderr): "wall_s maxrss_kib exit_status cpu_s", where cpu_s
+ * is user + system time (less disturbed than wall time by other load on
+ * the machine). The peak RSS is
  * ru_maxrss from wait4(2) for that child alone, in KiB (Linux), the same
  * figure GNU time prints for %M. Exit status: COMMAND's, or 2 if it could
  * not be run. */
@@ -97,7 +99,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "pg-bench-rss: cannot create '%s'\n", rep);
         return 2;
     }
-    fprintf(r, "%.6f %ld %d\n", wall, ru.ru_maxrss, code);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    fprintf(r, "%.6f %ld %d %.6f\n", wall, ru.ru_maxrss, code, cpu);
     if (r != stderr)
         fclose(r);
     return code == 127 ? 2 : code;

@@ -76,7 +76,7 @@ if "$PROMGATE" lint --help 2>&1 | grep -q "not available"; then
 fi
 
 RESULTS=$OUT/results.tsv
-printf 'size\tformat\ttool\tbytes\tsamples\twall_s\trss_kib\texit\truns\n' \
+printf 'size\tformat\ttool\tbytes\tsamples\twall_s\trss_kib\texit\truns\tcpu_s\n' \
     >"$RESULTS"
 
 # gen N FMT: path of the cached exposition, generated if missing or older
@@ -94,24 +94,27 @@ gen() {
     echo "$_f"
 }
 
-# measure SIZE FMT TOOL RUNS FILE STDIN CMD...: best wall time over RUNS
-# runs, peak RSS (max over runs), last exit status; appends to RESULTS.
+# measure SIZE FMT TOOL RUNS FILE STDIN CMD...: best wall time and best
+# CPU time (user + system) over RUNS runs, peak RSS (max over runs), last
+# exit status; appends to RESULTS.
 measure() {
     _size=$1 _fmt=$2 _tool=$3 _runs=$4 _file=$5 _stdin=$6
     shift 6
-    _best="" _rss=0 _code=0 _i=0
+    _best="" _bcpu="" _rss=0 _code=0 _i=0
     while [ "$_i" -lt "$_runs" ]; do
         if [ -n "$_stdin" ]; then
             "$RSS" -i "$_stdin" -r "$TMP/rep" -- "$@" 2>"$TMP/err"
         else
             "$RSS" -r "$TMP/rep" -- "$@" 2>"$TMP/err"
         fi
-        read -r _w _r _c <"$TMP/rep" || die "no report from $_tool"
+        read -r _w _r _c _u <"$TMP/rep" || die "no report from $_tool"
         if [ "$_c" -ge 2 ] && [ "$_tool" != promtool ]; then
             note "$_tool on $_file exited $_c:"
             head -5 "$TMP/err" >&2
         fi
         _best=$(awk -v a="$_best" -v b="$_w" \
+            'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        _bcpu=$(awk -v a="$_bcpu" -v b="$_u" \
             'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
         [ "$_r" -gt "$_rss" ] && _rss=$_r
         _code=$_c
@@ -119,10 +122,11 @@ measure() {
     done
     _bytes=$(awk '$1 == "bytes" { print $2 }' "$_file.stats")
     _samples=$(awk '$1 == "samples" { print $2 }' "$_file.stats")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$_size" "$_fmt" "$_tool" \
-        "$_bytes" "$_samples" "$_best" "$_rss" "$_code" "$_runs" >>"$RESULTS"
-    note "$(printf '%-7s %-4s %-14s %10.4f s %8d KiB exit %d' \
-        "$_size" "$_fmt" "$_tool" "$_best" "$_rss" "$_code")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$_size" "$_fmt" \
+        "$_tool" "$_bytes" "$_samples" "$_best" "$_rss" "$_code" "$_runs" \
+        "$_bcpu" >>"$RESULTS"
+    note "$(printf '%-7s %-4s %-14s %9.4f s wall %9.4f s cpu %8d KiB exit %d' \
+        "$_size" "$_fmt" "$_tool" "$_best" "$_bcpu" "$_rss" "$_code")"
 }
 
 # Disk: each size needs about 2.4 kB per workspace per format.
@@ -137,6 +141,7 @@ done
 [ "$need_kib" -lt "$avail_kib" ] ||
     die "need about $need_kib KiB in $OUT, $avail_kib KiB free"
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 last=""
 for n in $SIZES; do
     last=$n
@@ -196,21 +201,24 @@ if [ "$CHECK_OK" = 1 ] && [ -n "$last" ]; then
 fi
 
 # The report.
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 {
     echo "# promgate benchmark results"
     echo
-    echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)."
-    echo "Runs: best of $RUNS wall time (promtool: 1 run at >= 100000"
-    echo "workspaces); peak RSS is ru_maxrss of the process. MB = 10^6 bytes."
+    echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr);"
+    echo "load average $load_start at the start, $load_end at the end."
+    echo "Runs: best of $RUNS (promtool: 1 run at >= 100000 workspaces). MB/s"
+    echo "and samples/s are per second of wall time; CPU s is user + system"
+    echo "time (best run); peak RSS is ru_maxrss. MB = 10^6 bytes."
     echo
-    echo "| workspaces | format | tool | MB | samples | best wall s | MB/s | Msamples/s | peak RSS MiB | exit |"
-    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| workspaces | format | tool | MB | samples | best wall s | CPU s | MB/s | Msamples/s | peak RSS MiB | exit |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' 'NR > 1 {
         mbs = $6 > 0 ? $4 / 1e6 / $6 : 0
         mss = $6 > 0 ? $5 / 1e6 / $6 : 0
-        printf "| %s | %s | %s | %.1f | %d | %.4f | %.0f | %.2f | %.1f | %s |\n",
-            $1, $2, $3, $4 / 1e6, $5, $6, mbs, mss, $7 / 1024, $8
+        printf "| %s | %s | %s | %.1f | %d | %.4f | %.4f | %.0f | %.2f | %.1f | %s |\n",
+            $1, $2, $3, $4 / 1e6, $5, $6, $10, mbs, mss, $7 / 1024, $8
     }' "$RESULTS"
     echo
     echo "## Ratios"

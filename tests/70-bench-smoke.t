@@ -101,7 +101,7 @@ ok $? "memchr agrees across chunk sizes and stdin"
 
 bin/pg-bench-rss -r "$T/rep" -- sh -c 'exit 3'
 rc=$?
-read -r w r c <"$T/rep"
+read -r w r c u <"$T/rep"
 [ "$rc" = 3 ] && [ "$c" = 3 ] && [ "$r" -gt 0 ]
 ok $? "rss wrapper passes the exit status and reports RSS ($r KiB)"
 
