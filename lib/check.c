@@ -775,12 +775,24 @@ static unsigned selection(const pg_checker *c)
     return c->opts->select ? c->opts->select : PG_SELECT_ALL;
 }
 
+/* Whether --enable says a golden condition holds. Conditions read
+ * "kind:value" (golden/SCHEMA.md: flag:--prometheus-collect-db-metrics,
+ * license:premium, ...); an --enable value matches the whole condition,
+ * its value alone, "kind:*" for every condition of a kind, or "all". */
 static int condition_enabled(const pg_checker *c, const char *cond)
 {
-    for (size_t i = 0; i < c->opts->nenabled; i++)
-        if (!strcmp(c->opts->enabled[i], cond) ||
-            !strcmp(c->opts->enabled[i], "all"))
+    const char *colon = strchr(cond, ':');
+    for (size_t i = 0; i < c->opts->nenabled; i++) {
+        const char *e = c->opts->enabled[i];
+        size_t n = strlen(e);
+        if (!strcmp(e, cond) || !strcmp(e, "all"))
             return 1;
+        if (colon && !strcmp(e, colon + 1))
+            return 1;
+        if (n >= 2 && !strcmp(e + n - 2, ":*") && colon &&
+            (size_t)(colon - cond) == n - 2 && !memcmp(e, cond, n - 2))
+            return 1;
+    }
     return 0;
 }
 
@@ -838,12 +850,16 @@ typedef struct fault {
 typedef struct fault_list {
     fault items[16];
     size_t n;
+    int *lines;         /* every line a fault was noted at */
+    size_t nlines;
 } fault_list;
 
 static void fault_note(fault_list *l, const char *kind, enum pg_problem_code code,
                        int line, const char *expected, const char *got,
                        const char *message)
 {
+    l->lines = pg_xrealloc(l->lines, (l->nlines + 1) * sizeof *l->lines);
+    l->lines[l->nlines++] = line;
     for (size_t i = 0; i < l->n; i++)
         if (!strcmp(l->items[i].kind, kind)) {
             l->items[i].count++;
@@ -1015,13 +1031,23 @@ static void faults_to_problems(fault_list *fl, pg_metric_result *r,
         free(f->expected);
         free(f->got);
     }
-    fl->n = 0;
+    fl->n = 0; /* lines are kept for attach_diags() */
+}
+
+static int line_in(const fault_list *fl, int line)
+{
+    for (size_t i = 0; fl && i < fl->nlines; i++)
+        if (fl->lines[i] == line)
+            return 1;
+    return 0;
 }
 
 /* Parser diagnostics that name this family become the metric's problems:
- * errors fail it, warnings are diagnostics. */
+ * errors fail it, warnings are diagnostics. Those at a line where the
+ * checker's own structure check already found the fault (fl) say the
+ * same thing again and are left out. */
 static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
-                         enum pg_type type)
+                         enum pg_type type, const fault_list *fl)
 {
     size_t shown = 0, more = 0;
     for (size_t i = 0; i < c->ndiags; i++) {
@@ -1030,6 +1056,8 @@ static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
             continue;
         free(d->family);
         d->family = NULL; /* attributed: not repeated in the format result */
+        if (line_in(fl, d->line))
+            continue;
         if (shown == MAX_FAMILY_DIAGS) {
             more++;
             continue;
@@ -1105,7 +1133,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
                     f->bad[i].values);
     }
     fault_list fl;
-    fl.n = 0;
+    memset(&fl, 0, sizeof fl);
     if (is_hist_type(got) && is_hist_type(m->type))
         for (size_t i = 0; i < f->nseries; i++)
             check_hist_series(m, &f->series[i], &fl);
@@ -1113,7 +1141,8 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         for (size_t i = 0; i < f->nseries; i++)
             check_summary_series(m, &f->series[i], &fl);
     faults_to_problems(&fl, r, f->nseries);
-    attach_diags(c, r, f->name, got);
+    attach_diags(c, r, f->name, got, &fl);
+    free(fl.lines);
     /* HELP: a diagnostic only; the docs table may reword it, and an
      * explained runtime difference (help_exception) is not reported. */
     if (m->help && m->help[0] && f->has_help && !m->help_exception &&
@@ -1301,11 +1330,25 @@ static void build_format_result(pg_checker *c, pg_metric_result *r)
     size_t shown = 0, more_err = 0, more_warn = 0;
     for (size_t i = 0; i < c->ndiags; i++) {
         stored_diag *d = &c->diags[i];
-        /* attach_diags() cleared family on what a metric reported; the
-         * rest (no family, or a family filtered, exempt or ignored) are
-         * still format faults of the scrape. */
+        /* attach_diags() cleared family on what a metric reported. Faults
+         * of a documented family belong to that metric's verdict, so they
+         * are not repeated here when --only, --skip or --select left the
+         * metric out; neither are those of undocumented families that
+         * --only/--skip leave out. The rest (no family, or an exempt or
+         * ignored undocumented one) are format faults of the scrape. */
         if (!d->family)
             continue;
+        if (d->family[0]) {
+            size_t at = (size_t)(uintptr_t)strmap_get(
+                &c->fam_idx, d->family, strlen(d->family));
+            family *f = at ? c->fams[at - 1] : NULL;
+            if (f && f->gm)
+                continue;
+            if (f && !name_selected(c, f->name))
+                continue;
+            if (!f && pg_golden_find(c->opts->golden, d->family))
+                continue;
+        }
         if (shown == MAX_FORMAT_PROBLEMS) {
             if (d->level == PG_LEVEL_ERROR)
                 more_err++;
@@ -1385,7 +1428,7 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
                         "absent (not in the golden)", pg_type_name(f->type),
                         "metric '%s' (%s) is not documented", name,
                         pg_type_name(f->type));
-            attach_diags(c, r, f->name, f->type);
+            attach_diags(c, r, f->name, f->type, NULL);
             set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
             free(name);
         }
