@@ -798,6 +798,8 @@ static int condition_enabled(const pg_checker *c, const char *cond)
 
 static void join_names(pg_buf *b, char *const *names, size_t n)
 {
+    if (!n)
+        pg_buf_adds(b, "(none)");
     for (size_t i = 0; i < n; i++)
         pg_buf_addf(b, "%s%s", i ? "," : "", names[i]);
 }
@@ -1034,6 +1036,25 @@ static void faults_to_problems(fault_list *fl, pg_metric_result *r,
     fl->n = 0; /* lines are kept for attach_diags() */
 }
 
+/* Whether a parser diagnostic is about a metric type's rules (histogram
+ * buckets, summary quantiles, counter values ...) rather than syntax. Those
+ * belong to the metric's verdict; syntax faults to the format verdict.
+ * Judged by the spec section the diagnostic cites. */
+static int is_type_rule(const char *rule)
+{
+    static const char *const sections[] = {
+        "Histograms and summaries", "Histogram", "GaugeHistogram", "Summary",
+        "Counter", "Gauge", "Info", "StateSet", "Unknown",
+    };
+    const char *p = rule ? strstr(rule, ": ") : NULL;
+    if (!p)
+        return 0;
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+        if (!strcmp(p + 2, sections[i]))
+            return 1;
+    return 0;
+}
+
 static int line_in(const fault_list *fl, int line)
 {
     for (size_t i = 0; fl && i < fl->nlines; i++)
@@ -1042,8 +1063,8 @@ static int line_in(const fault_list *fl, int line)
     return 0;
 }
 
-/* Parser diagnostics that name this family become the metric's problems:
- * errors fail it, warnings are diagnostics. Those at a line where the
+/* Parser diagnostics about this family's type rules become the metric's
+ * problems: errors fail it, warnings are diagnostics. Those at a line where the
  * checker's own structure check already found the fault (fl) say the
  * same thing again and are left out. */
 static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
@@ -1052,7 +1073,8 @@ static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
     size_t shown = 0, more = 0;
     for (size_t i = 0; i < c->ndiags; i++) {
         stored_diag *d = &c->diags[i];
-        if (!d->family || strcmp(d->family, fam) != 0)
+        if (!d->family || strcmp(d->family, fam) != 0 ||
+            !is_type_rule(d->rule))
             continue;
         free(d->family);
         d->family = NULL; /* attributed: not repeated in the format result */
@@ -1093,6 +1115,17 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         return;
     }
     f->reported = 1;
+    if (!f->nsamples) {
+        /* A TYPE or HELP line alone exposes nothing to query. */
+        if (m->condition && !condition_enabled(c, m->condition)) {
+            r->verdict = PG_VERDICT_SKIP;
+            return;
+        }
+        problem_add(r, PG_PROBLEM_MISSING, 1, f->line, 0, "present",
+                    "metadata only", "metric '%s' has metadata but no "
+                    "samples", m->name);
+        return;
+    }
     enum pg_type got = f->type;
     if (got != m->type) {
         problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
@@ -1105,7 +1138,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         join_names(&e, m->labels, m->nlabels);
         join_names(&g, f->missing.names, f->missing.n);
         problem_add(r, PG_PROBLEM_LABELS_MISSING, 1, f->missing.lines[0], 0,
-                    e.p ? e.p : "", NULL, "missing label%s '%s'",
+                    e.p, NULL, "missing label%s '%s'",
                     f->missing.n > 1 ? "s" : "", g.p);
         pg_buf_release(&e);
         pg_buf_release(&g);
@@ -1116,7 +1149,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         join_names(&e, m->labels, m->nlabels);
         join_names(&g, f->extra.names, f->extra.n);
         problem_add(r, PG_PROBLEM_LABELS_EXTRA, 1, f->extra.lines[0], 0,
-                    e.p ? e.p : "", NULL, "undocumented label%s '%s'",
+                    e.p, NULL, "undocumented label%s '%s'",
                     f->extra.n > 1 ? "s" : "", g.p);
         pg_buf_release(&e);
         pg_buf_release(&g);
@@ -1338,7 +1371,7 @@ static void build_format_result(pg_checker *c, pg_metric_result *r)
          * ignored undocumented one) are format faults of the scrape. */
         if (!d->family)
             continue;
-        if (d->family[0]) {
+        if (d->family[0] && is_type_rule(d->rule)) {
             size_t at = (size_t)(uintptr_t)strmap_get(
                 &c->fam_idx, d->family, strlen(d->family));
             family *f = at ? c->fams[at - 1] : NULL;
