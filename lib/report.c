@@ -87,7 +87,6 @@ void pg__report_count_target(const pg_target_result *t, pg__report_counts *c)
     if (t->error) {
         c->unreadable++;
         c->failures++;
-        c->rows++;
     }
     for (size_t i = 0; i < t->nresults; i++) {
         const pg_metric_result *m = &t->results[i];
@@ -101,7 +100,10 @@ void pg__report_count_target(const pg_target_result *t, pg__report_counts *c)
         case PG__ST_CONFORMANT: c->conformant++; break;
         case PG__ST_MISSING: c->missing++; break;
         case PG__ST_CHANGED: c->changed++; break;
-        case PG__ST_UNDOCUMENTED: c->undocumented++; break;
+        case PG__ST_UNDOCUMENTED:
+            c->undocumented++;
+            c->undocumented_failed += m->verdict == PG_VERDICT_FAIL;
+            break;
         case PG__ST_SKIPPED: c->skipped++; break;
         case PG__ST_ACCEPTED: c->accepted++; break;
         case PG__ST_FORMAT_ERROR: c->format_errors++; break;
@@ -428,7 +430,7 @@ static void scrub_heuristics(const char *s, size_t len, pg_buf *out)
                     pg_buf_add(out, s + i, k - i);
                     pg_buf_adds(out, "REDACTED");
                     while (k < len && s[k] != '\n' && s[k] != '\r' &&
-                           (quote ? s[k] != quote
+                           s[k] != ')' && (quote ? s[k] != quote
                                   : s[k] != '\'' && s[k] != '"'))
                         k++;
                     i = k;

@@ -52,6 +52,7 @@ static const char *const css =
     ".card.v-warn{border-left-color:var(--warn)}"
     ".card.v-skip{border-left-color:var(--skip)}"
     ".card.v-pass{border-left-color:var(--pass)}"
+    ".card.v-zero{color:var(--muted)}"
     ".bar{height:.8rem;background:#eee;border:1px solid var(--line);"
     "max-width:30rem;border-radius:4px;overflow:hidden}"
     ".bar div{height:100%;background:var(--link)}"
@@ -60,9 +61,11 @@ static const char *const css =
     "padding:.3rem .5rem;min-width:22rem}"
     "ul.problems{margin:0;padding-left:1.1rem}.note{color:var(--muted)}"
     ".pos{color:var(--muted);white-space:nowrap}"
+    "td.metric{min-width:17rem}body.single .tgt{display:none}"
     "a{color:var(--link)}";
 
-/* Filters rows by verdict checkboxes and free text; nothing else. */
+/* Filters rows by verdict checkboxes and free text; a link ending in
+ * #q=TEXT opens the report filtered. Nothing else. */
 static const char *const script =
     "(function(){var q=document.getElementById('q'),"
     "boxes=document.querySelectorAll('input.vf'),"
@@ -73,6 +76,8 @@ static const char *const script =
     "rows.forEach(function(r){var v=on[r.dataset.verdict]&&"
     "(!t||r.textContent.toLowerCase().indexOf(t)>=0);r.hidden=!v;"
     "if(v)n++;});shown.textContent=n+' of '+rows.length+' shown';}"
+    "var h=location.hash.match(/^#q=(.*)$/);"
+    "if(h)q.value=decodeURIComponent(h[1]);"
     "q.addEventListener('input',apply);boxes.forEach(function(b){"
     "b.addEventListener('change',apply);});apply();})();";
 
@@ -115,21 +120,30 @@ static void h_summary(pg_buf *b, const pg__report_counts *c)
                 c->conformant, c->missing, c->changed, c->undocumented,
                 c->skipped, c->accepted, c->format_errors, c->unreadable,
                 c->failures, c->warnings, c->rows, c->expected, c->seen);
-    h_card(b, "fail", "missing", c->missing, "&#x2716; missing");
-    h_card(b, "fail", "changed", c->changed, "&#x2716; changed");
-    h_card(b, "fail", "undocumented", c->undocumented,
-           "&#x2716; undocumented");
-    h_card(b, "fail", "format-errors", c->format_errors,
-           "&#x2716; format errors");
+    /* A card is coloured only when its count calls for attention; the
+     * icon and the word say the same without colour. */
+    h_card(b, c->missing ? "fail" : "zero", "missing", c->missing,
+           "&#x2716; missing");
+    h_card(b, c->changed ? "fail" : "zero", "changed", c->changed,
+           "&#x2716; changed");
+    h_card(b, c->undocumented_failed ? "fail" : c->undocumented ? "warn"
+                                                                : "zero",
+           "undocumented", c->undocumented,
+           c->undocumented_failed ? "&#x2716; undocumented"
+                                  : "&#x26A0; undocumented");
+    h_card(b, c->format_errors ? "fail" : "zero", "format-errors",
+           c->format_errors, "&#x2716; format errors");
     if (c->unreadable)
         h_card(b, "fail", "unreadable", c->unreadable,
                "&#x2716; unreadable targets");
-    h_card(b, "todo", "accepted-by-baseline", c->accepted,
-           "&#x25D0; accepted by baseline");
-    h_card(b, "skip", "skipped-conditional", c->skipped,
+    h_card(b, c->accepted ? "todo" : "zero", "accepted-by-baseline",
+           c->accepted, "&#x25D0; accepted by baseline");
+    h_card(b, c->skipped ? "skip" : "zero", "skipped-conditional", c->skipped,
            "&#x25CB; skipped (conditional)");
-    h_card(b, "warn", "warnings", c->warnings, "&#x26A0; warnings");
-    h_card(b, "pass", "conformant", c->conformant, "&#x2714; conformant");
+    h_card(b, c->warnings ? "warn" : "zero", "warnings", c->warnings,
+           "&#x26A0; warnings");
+    h_card(b, c->conformant ? "pass" : "zero", "conformant", c->conformant,
+           "&#x2714; conformant");
     pg_buf_adds(b, "</div>\n");
     if (cov < 0) {
         pg_buf_adds(b, "<p id=\"coverage\" data-coverage=\"\">Coverage: no "
@@ -319,7 +333,7 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
                     "value=\"%s\" checked> %s</label>", filters[i].v,
                     filters[i].label);
     pg_buf_adds(b, "<span id=\"shown\"></span></div>\n<table id=\"results\">"
-                   "\n<thead><tr><th>Verdict</th><th>Target</th>"
+                   "\n<thead><tr><th>Verdict</th><th class=\"tgt\">Target</th>"
                    "<th>Metric</th><th>Status</th><th>Problems</th>"
                    "<th>Notes</th></tr></thead>\n<tbody>\n");
     size_t n;
@@ -329,8 +343,8 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
         if (rows[i].result == PG__ROW_TARGET) {
             pg_buf_adds(b, "<tr class=\"v-fail\" data-verdict=\"fail\" "
                            "data-status=\"unreadable\"><td><span "
-                           "class=\"badge\">&#x2716; FAIL</span></td><td>"
-                           "<code>");
+                           "class=\"badge\">&#x2716; FAIL</span></td>"
+                           "<td class=\"tgt\"><code>");
             h_text(b, run, t->target);
             pg_buf_adds(b, "</code></td><td>&#x2014;</td><td>unreadable</td>"
                            "<td>");
@@ -342,7 +356,8 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
         enum pg__report_status st = pg__report_status_of(m);
         pg_buf_addf(b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
                     "data-status=\"%s\" data-kind=\"%s\"><td><span "
-                    "class=\"badge\">%s</span></td><td><code>",
+                    "class=\"badge\">%s</span></td><td class=\"tgt\">"
+                    "<code>",
                     verdict_class(m->verdict), verdict_class(m->verdict),
                     pg__report_status_name(st),
                     pg__report_kind_name(m->kind),
@@ -376,10 +391,11 @@ char *pg_report_html(const pg_report_run *run)
                 "content=\"default-src 'none'; style-src 'unsafe-inline'; "
                 "script-src 'unsafe-inline'\">\n<meta name=\"generator\" "
                 "content=\"promgate %s\">\n<title>promgate check: %s</title>"
-                "\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1><span "
+                "\n<style>%s</style>\n</head>\n<body%s>\n<header>\n<h1><span "
                 "id=\"result\" data-result=\"%s\" class=\"badge v-%s\">%s"
                 "</span> promgate check</h1>\n",
                 PG_VERSION, failed ? "FAIL" : "PASS", css,
+                run->ntargets == 1 ? " class=\"single\"" : "",
                 failed ? "fail" : "pass", failed ? "fail" : "pass",
                 failed ? "&#x2716; FAIL" : "&#x2714; PASS");
     h_meta(&b, run);

@@ -26,11 +26,12 @@ enum pg__report_status {
 
 typedef struct pg__report_counts {
     size_t conformant, missing, changed, undocumented, skipped, accepted;
+    size_t undocumented_failed; /* of undocumented, those that fail */
     size_t format_errors;  /* format results that fail */
     size_t unreadable;     /* targets that could not be read */
     size_t failures;       /* failing rows: FAIL verdicts + unreadable */
     size_t warnings;       /* WARN verdicts */
-    size_t rows;           /* results + unreadable targets */
+    size_t rows;           /* metric results (unreadable targets apart) */
     size_t expected;       /* documented metrics not skipped */
     size_t seen;           /* of those, present in the scrape */
 } pg__report_counts;

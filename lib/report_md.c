@@ -16,12 +16,19 @@ static void md_text(pg_buf *b, const pg_report_run *run, const char *s)
         case '>': pg_buf_adds(b, "&gt;"); break;
         case '&': pg_buf_adds(b, "&amp;"); break;
         case '\n': case '\r': case '\t': pg_buf_addc(b, ' '); break;
+        case '\x7f': pg_buf_adds(b, "\xEF\xBF\xBD"); break;
         case '\\': case '|': case '*': case '_': case '[': case ']':
         case '`': case '#': case '~':
             pg_buf_addc(b, '\\');
             pg_buf_addc(b, *p);
             break;
-        default: pg_buf_addc(b, *p); break;
+        default:
+            /* C0 controls are invisible or break the table. */
+            if ((unsigned char)*p < 0x20)
+                pg_buf_adds(b, "\xEF\xBF\xBD");
+            else
+                pg_buf_addc(b, *p);
+            break;
         }
     }
     free(c);
@@ -32,7 +39,11 @@ static void md_text(pg_buf *b, const pg_report_run *run, const char *s)
 static void md_code(pg_buf *b, const pg_report_run *run, const char *s)
 {
     char *c = pg__report_clean(run, s ? s : "");
-    if (!*c || strpbrk(c, "`\n\r")) {
+    int plain = 1;
+    for (const char *p = c; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '`' || *p == 0x7f)
+            plain = 0;
+    if (!*c || !plain) {
         free(c);
         md_text(b, run, s);
         return;
@@ -119,17 +130,17 @@ static void md_notes(pg_buf *b, const pg_report_run *run,
 static void md_summary(pg_buf *b, const pg__report_counts *c)
 {
     pg_buf_adds(b, "## Summary\n\n| Status | Count |\n|---|---:|\n");
-    pg_buf_addf(b, "| \xE2\x9C\x96 missing | %zu |\n", c->missing);
-    pg_buf_addf(b, "| \xE2\x9C\x96 changed | %zu |\n", c->changed);
-    pg_buf_addf(b, "| \xE2\x9C\x96 undocumented | %zu |\n", c->undocumented);
-    pg_buf_addf(b, "| \xE2\x9C\x96 format errors | %zu |\n", c->format_errors);
-    pg_buf_addf(b, "| \xE2\x9C\x96 unreadable targets | %zu |\n",
+    pg_buf_addf(b, "| missing | %zu |\n", c->missing);
+    pg_buf_addf(b, "| changed | %zu |\n", c->changed);
+    pg_buf_addf(b, "| undocumented | %zu |\n", c->undocumented);
+    pg_buf_addf(b, "| format errors | %zu |\n", c->format_errors);
+    pg_buf_addf(b, "| unreadable targets | %zu |\n",
                 c->unreadable);
-    pg_buf_addf(b, "| \xE2\x97\x90 accepted by baseline | %zu |\n",
+    pg_buf_addf(b, "| accepted by baseline | %zu |\n",
                 c->accepted);
-    pg_buf_addf(b, "| \xE2\x97\x8B skipped (conditional) | %zu |\n",
+    pg_buf_addf(b, "| skipped (conditional) | %zu |\n",
                 c->skipped);
-    pg_buf_addf(b, "| \xE2\x9C\x94 conformant | %zu |\n", c->conformant);
+    pg_buf_addf(b, "| conformant | %zu |\n", c->conformant);
     pg_buf_addf(b, "| failing results | %zu |\n", c->failures);
     pg_buf_addf(b, "| warnings | %zu |\n", c->warnings);
     double cov = pg__report_coverage(c);

@@ -249,9 +249,16 @@ static int fill_check(const char *tmp, void *ctx, pg_error *err)
         if (pg__report_copy(run, tmp, names[i], raw, 0, err) != 0)
             goto out;
         targets[i].raw_path = names[i];
-        /* Response headers are saved beside the scrape as RAW.headers. */
+        /* Response headers are saved beside the scrape, as RAW.headers
+         * or, for RAW = NAME.txt, as NAME.headers. */
         hdr.len = hname.len = 0;
         pg_buf_addf(&hdr, "%s.headers", raw);
+        size_t rl = strlen(raw);
+        if (!readable(hdr.p) && rl > 4 && !strcmp(raw + rl - 4, ".txt")) {
+            hdr.len = 0;
+            pg_buf_add(&hdr, raw, rl - 4);
+            pg_buf_adds(&hdr, ".headers");
+        }
         pg_buf_addf(&hname, "scrape-%zu.headers.txt", i + 1);
         if (readable(hdr.p) &&
             pg__report_copy(run, tmp, hname.p, hdr.p, 1, err) != 0)
