@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,26 @@ static void api_release(api *a)
     free(a->base);
     free(a->shown);
     pg_buf_release(&a->body);
+}
+
+static void err_copy(pg_error *dst, const pg_error *src)
+{
+    if (dst && !dst->set)
+        *dst = *src;
+}
+
+/* Sets a->err with the endpoint's URL (credentials removed) as source. */
+static int api_fail(api *a, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int api_fail(api *a, const char *path, const char *fmt, ...)
+{
+    char src[256], text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    snprintf(src, sizeof src, "%s%s", a->shown, path);
+    return pg_error_set(a->err, src, 0, 0, "%s", text);
 }
 
 /* Appends "&name=value" (form-encoded) to b. */
@@ -638,13 +659,22 @@ static int read_metadata(api *a, fleet *fl)
         long status = 0;
         curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &status);
         if (status != 404) {
-            *a->err = probe;
+            err_copy(a->err, &probe);
             return -1;
         }
         /* No per-target metadata (Thanos, Mimir): one type and help per
          * metric name for the whole server. */
-        if (api_call(a, "/api/v1/metadata", NULL, NULL, &data))
+        pg_error second;
+        pg_error_init(&second);
+        a->err = &second;
+        rc = api_call(a, "/api/v1/metadata", NULL, NULL, &data);
+        a->err = keep;
+        if (rc) {
+            /* both missing: the base URL is wrong; name the first path */
+            curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &status);
+            err_copy(a->err, status == 404 ? &probe : &second);
             return -1;
+        }
         const char *metric;
         json_t *list;
         json_object_foreach(data, metric, list) {
@@ -711,14 +741,13 @@ static int read_series(api *a, fleet *fl, double now, map *names)
         return -1;
     if (!json_is_array(data)) {
         json_decref(data);
-        return pg_error_set(a->err, a->shown, 0, 0,
-                            "/api/v1/series: data is not a list");
+        return api_fail(a, "/api/v1/series", "data is not a list");
     }
     if (json_array_size(data) > (size_t)limit) {
         size_t n = json_array_size(data);
         json_decref(data);
-        return pg_error_set(a->err, a->shown, 0, 0,
-                            "/api/v1/series: selector '%s' matches %s%zu "
+        return api_fail(a, "/api/v1/series",
+                            "selector '%s' matches %s%zu "
                             "series, over the limit of %ld; narrow the "
                             "selector or raise the limit",
                             match_or_all(o),
@@ -887,8 +916,7 @@ static int query_batch(api *a, fleet *fl, double now, const pg_buf *regex)
     json_t *res = json_object_get(data, "result");
     if (!rt || strcmp(rt, "vector") || !json_is_array(res)) {
         json_decref(data);
-        return pg_error_set(a->err, a->shown, 0, 0,
-                            "/api/v1/query: result is not a vector");
+        return api_fail(a, "/api/v1/query", "result is not a vector");
     }
     size_t i;
     json_t *r;
