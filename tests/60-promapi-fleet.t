@@ -115,6 +115,50 @@ SKIP_LINT: {
        join("\n", $err, @bad));
 }
 
+# --- promgate check --prometheus: exactly the planted defects fail ---
+# Reads TAP: "not ok N - METRIC @ INSTANCE: reason".
+sub failing_pairs {
+    my ($tap) = @_;
+    my %p;
+    $p{"$2 $1"} = 1 while $tap =~ /^not ok \d+ - (\S+) @ ([^\s:]+)/mg;
+    return %p;
+}
+my @check = ($pg, 'check', '--prometheus', $url, '--match', '{job="coder"}',
+             '--target-labels', 'fleet', '--golden', "$fix/golden.json");
+($rc, $out, $err) = Fleet::run(@check);
+if ($err =~ /not (?:available|supported) in this build/) {
+    $n++;
+    print "ok $n # skip promgate check --prometheus not in this build\n";
+    $n++;
+    print "ok $n # skip promgate check --prometheus not in this build\n";
+} else {
+    my %want = map { $_ => 1 } grep { /\S/ && !/^#/ }
+        split /\n/, Fleet::slurp("$fix/expected-failures.txt");
+    my %got = failing_pairs($out);
+    my @missing = grep { !$got{$_} } sort keys %want;
+    my @extra = grep { !$want{$_} } sort keys %got;
+    ok($rc == 1 && !@missing && !@extra,
+       'check --prometheus fails exactly the planted (instance, metric) pairs',
+       "rc=$rc\nnot failed: @missing\nunexpected: @extra\n$err\n$out");
+    my @targets = $out =~ /^# target (\S+?):/mg;
+    ok(join(' ', @targets) eq 'coderd-1 coderd-2 coderd-3',
+       'one checked target per instance, named by instance', "@targets");
+
+    ($rc, $out, $err) = Fleet::run(@check[0 .. 3], '--match', '{job="coder"',
+                                   @check[6 .. $#check]);
+    ok($rc == 2 && $err =~ /bad_data: .*parse error/,
+       'check: bad selector exits 2 with the API error', "rc=$rc $err");
+    my $closed = Fleet::free_port();
+    ($rc, $out, $err) = Fleet::run($pg, 'check', '--prometheus',
+        "http://127.0.0.1:$closed", '--match', '{job="coder"}',
+        '--golden', "$fix/golden.json");
+    ok($rc == 2 && $err =~ /127\.0\.0\.1:$closed/,
+       'check: unreachable Prometheus exits 2', "rc=$rc $err");
+    ($rc, $out, $err) = Fleet::run(@check[0 .. 2], "$url/wrong", @check[4 .. $#check]);
+    ok($rc == 2 && $err =~ m{/wrong/api/v1/targets/metadata: api error \(HTTP 404\)},
+       'check: wrong path exits 2', "rc=$rc $err");
+}
+
 # --- API failures: exit 2, the API's reason, no secret ---------------
 ($rc, $out, $err) = Fleet::run($dump, $url, '--match', '{job="coder"');
 ok($rc == 2 && $err =~ m{/api/v1/series: api error \(HTTP 400\): bad_data: .*parse error},
