@@ -31,6 +31,9 @@
 #define BATCH_REGEX_BYTES 16384
 /* Cap on one API response body, against a runaway server. */
 #define MAX_BODY ((size_t)1 << 30)
+/* Name of the group of series that carry no instance label (recording
+ * rules, federation without honor_labels, remote-written data). */
+#define NO_INSTANCE "(no instance)"
 
 /* ---- a small string-keyed hash map ---------------------------------- */
 
@@ -760,7 +763,7 @@ static int read_series(api *a, fleet *fl, double now, map *names)
     json_array_foreach(data, i, e) {
         const char *name = json_string_value(json_object_get(e, "__name__"));
         const char *inst = json_string_value(json_object_get(e, "instance"));
-        fleet_instance(fl, inst ? inst : "");
+        fleet_instance(fl, inst ? inst : NO_INSTANCE);
         if (name && !is_server_series(fl, name))
             map_put(names, name, (void *)1);
     }
@@ -800,7 +803,7 @@ static void add_result(api *a, fleet *fl, json_t *r)
         return; /* a native histogram, or not a series */
     const char *inst = json_string_value(json_object_get(metric, "instance"));
     if (!inst)
-        inst = "";
+        inst = NO_INSTANCE;
     char *fam;
     const char *type, *help;
     enum part part;

@@ -24,6 +24,7 @@ my $log = "$tmp/requests.log";
 # Two proxy replicas; 450 one-series gauge families plus a histogram, so
 # the values take three query batches of at most 200 families.
 my %meta = (proxy_latency_seconds => ['histogram', 'Proxy latency.'],
+            proxy_bytes => ['counter', 'Bytes proxied.'],
             proxy_requests_total => ['counter', 'Proxied requests.']);
 my %data;
 for my $inst ('proxy-1', 'proxy-2') {
@@ -34,7 +35,11 @@ for my $inst ('proxy-1', 'proxy-2') {
     }
     push @s, ['proxy_latency_seconds_sum', { route => 'app' }, 1.25],
              ['proxy_latency_seconds_count', { route => 'app' }, 5],
-             ['proxy_requests_total', { code => '200' }, 7];
+             ['proxy_requests_total', { code => '200' }, 7],
+             # an OpenMetrics scrape: counter metadata without _total
+             ['proxy_bytes_total', {}, 1024], ['proxy_bytes_created', {}, 1.7e9],
+             # what Prometheus adds about each scrape
+             ['up', {}, 1], ['scrape_duration_seconds', {}, 0.01];
     for my $i (1 .. 450) {
         my $name = sprintf 'proxy_gauge_%03d', $i;
         $meta{$name} = ['gauge', "Gauge $i."];
@@ -42,6 +47,8 @@ for my $inst ('proxy-1', 'proxy-2') {
     }
     $data{$inst} = \@s;
 }
+# a recording rule's output: no instance label, no metadata
+$data{''} = [['proxy:requests:rate5m', { code => '200' }, 0.5]];
 my $base = FakeApi::start($log, \%data, \%meta);
 
 my $n = 0;
@@ -77,13 +84,24 @@ proxy_requests_total{code="200"} 7
 EOT
 ok(index($out, $want) > 0, 'histogram from server-wide metadata, buckets in le order',
    substr($out, 0, 600));
+my $om = "# HELP proxy_bytes_total Bytes proxied.\n# TYPE proxy_bytes_total counter\n"
+    . "proxy_bytes_total 1024\n# HELP proxy_gauge_001 ";
+ok(index($out, "### instance proxy-1\n$om") > 0,
+   'OpenMetrics counter written under its _total name, _created dropped',
+   substr($out, 0, 300));
+ok($out !~ /^(?:up|scrape_\w+|proxy_bytes_created)[ {]/m,
+   'up and scrape_* series dropped');
 my @inst = $out =~ /^### instance (.*)$/mg;
-ok("@inst" eq 'proxy-1 proxy-2', 'both replicas rebuilt', "@inst");
+ok("@inst" eq '(no instance) proxy-1 proxy-2',
+   'both replicas rebuilt, series without instance grouped apart', "@inst");
+ok(index($out, "### instance (no instance)\n# TYPE proxy:requests:rate5m untyped\n"
+             . "proxy:requests:rate5m{code=\"200\"} 0.5\n### instance proxy-1\n") == 0,
+   'series without metadata: untyped', substr($out, 0, 300));
 my $lines = () = $out =~ /^proxy_gauge_\d+ \d+$/mg;
 ok($lines == 900, '450 gauge families on each replica', "got $lines");
 
 # what the run cost: metadata 2 (targets/metadata 404, then metadata),
-# series 1, query ceil(452 families / 200) = 3
+# series 1, query ceil(453 families / 200) = 3
 my %count;
 $count{ (split / /, $_)[1] }++ for @req;
 ok(($count{'/tenant/api/v1/targets/metadata'} // 0) == 1
