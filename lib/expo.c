@@ -141,7 +141,20 @@ struct pg_parser {
     pg__hset seen;           /* hash of ended family names -> type */
 
     struct pending pend[2];  /* [0] prom-only, [1] OpenMetrics-only */
+
+    /* A series key whose insertion waits for the next sample, so the
+     * cache miss of the series set overlaps with parsing (lint mode, no
+     * sample callback). Flushed before any diagnostic or family end, so
+     * the order of diagnostics is unchanged. */
+    struct {
+        int valid, line, col;
+        uint64_t key, off;
+        size_t nlen;
+        char name[64];
+    } ps;
 };
+
+static void series_flush(pg_parser *p);
 
 /* ---- diagnostics ---- */
 
@@ -214,6 +227,8 @@ static void vdiag(pg_parser *p, int mask, int level, int line, int col,
 {
     if (p->fmt && !(mask & p->fmt))
         return;
+    if (p->ps.valid)
+        series_flush(p);
     pg_diag d;
     d.level = (enum pg_level)level;
     d.line = line;
@@ -250,6 +265,17 @@ static void diag_at(pg_parser *p, int mask, int level, int line,
     va_list ap;
     va_start(ap, fmt);
     vdiag(p, mask, level, line, 1, off, rule, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports a fault at a remembered line and column. */
+__attribute__((format(printf, 8, 9)))
+static void diag_at_col(pg_parser *p, int mask, int level, int line, int col,
+                        uint64_t off, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(p, mask, level, line, col, off, rule, fmt, ap);
     va_end(ap);
 }
 
@@ -598,6 +624,7 @@ static void group_end_checks(pg_parser *p)
  * name goes into the set of finished families (interleaving check). */
 static int fam_end(pg_parser *p)
 {
+    series_flush(p);
     if (!p->have_fam)
         return 0;
     group_end_checks(p);
@@ -1673,7 +1700,17 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* an _count with an le/quantile label is not its series' _count */
     sc.dups = grouped(p, role, sm.has_timestamp) &&
               (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
-    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
+    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM) &&
+        !p->cb.sample) {
+        series_flush(p);
+        p->ps.valid = 1;
+        p->ps.key = skey;
+        p->ps.line = p->line_no;
+        p->ps.col = (int)(s - p->ls) + 1;
+        p->ps.off = p->line_off + (uint64_t)(s - p->ls);
+        p->ps.nlen = name.len < sizeof p->ps.name ? name.len : sizeof p->ps.name;
+        memcpy(p->ps.name, name.p, p->ps.nlen);
+    } else if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
         int r = pg__hset_put(&p->series, skey, 0, NULL);
         if (r == 0) {
             dup_series(p, s, name);
@@ -1688,6 +1725,31 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
 
     if (p->cb.sample && p->cb.sample(p->ctx, &sm))
         p->stopped = 1;
+}
+
+static void series_flush(pg_parser *p)
+{
+    if (!p->ps.valid)
+        return;
+    p->ps.valid = 0;
+    int r = pg__hset_put(&p->series, p->ps.key, 0, NULL);
+    if (r > 0)
+        return;
+    char b[80];
+    subj(b, sizeof b, p->ps.name, p->ps.nlen);
+    if (p->ps.nlen == sizeof p->ps.name)
+        strcat(b, "...");
+    if (r == 0) {
+        diag_at_col(p, P, E, p->ps.line, p->ps.col, p->ps.off, R_P_GROUP,
+                    "duplicate series '%s'", b);
+        diag_at_col(p, O, E, p->ps.line, p->ps.col, p->ps.off, R_OM_FAMILY,
+                    "duplicate series '%s'", b);
+    } else {
+        p->fam_full = 1;
+        diag_at_col(p, B, W, p->ps.line, p->ps.col, p->ps.off, R_LIMIT,
+                    "more than %u series in family: duplicate checks stop here",
+                    MAX_SERIES);
+    }
 }
 
 /* ---- lines ---- */
