@@ -318,6 +318,45 @@ static void cls_init(void)
 
 #define IS(c, k) (cls[(unsigned char)(c)] & (k))
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define LOWS 0x7f7f7f7f7f7f7f7fULL
+
+/* 0x80 in each byte of w (all bytes < 0x80) within [lo, hi]. */
+static inline uint64_t swar_range(uint64_t w, unsigned lo, unsigned hi)
+{
+    return (w + ONES * (0x80 - lo)) & ~(w + ONES * (0x7f - hi)) & HIGHS;
+}
+
+/* 0x80 in each byte of w equal to c, exactly (no false positives). */
+static inline uint64_t swar_eq(uint64_t w, unsigned c)
+{
+    uint64_t y = w ^ (ONES * c);
+    return ~(((y & LOWS) + LOWS) | y) & HIGHS;
+}
+
+/* Length of the run of name characters at q: [A-Za-z0-9_], plus ':' for
+ * metric names. Eight bytes at a time while at least eight remain. */
+static size_t name_span(const char *q, const char *e, int colon)
+{
+    const char *s = q;
+    while (e - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t ok = swar_range(w, 'a', 'z') | swar_range(w, 'A', 'Z') |
+                      swar_range(w, '0', '9') | swar_eq(w, '_');
+        if (colon)
+            ok |= swar_eq(w, ':');
+        uint64_t bad = ~(ok & ~w) & HIGHS;
+        if (bad)
+            return (size_t)(q - s) + ((size_t)__builtin_ctzll(bad) >> 3);
+        q += 8;
+    }
+    while (q < e && IS(*q, colon ? C_NAME : C_LNAME))
+        q++;
+    return (size_t)(q - s);
+}
+
 /* ---- small lexers ---- */
 
 /* Skips blanks and tabs. In OpenMetrics a separator is exactly one space;
@@ -374,17 +413,25 @@ static int qstring(pg_parser *p, const char **qp, const char *e, pg_str *out,
     const char *q = *qp + 1, *start = q;
     const char *bs = NULL;
     int high = 0;
-    /* Eight bytes at a time while there is no quote, backslash or
-     * non-ASCII byte (SWAR zero-byte test). */
-    while (q + 8 <= e) {
+    /* Eight bytes at a time to the first quote, backslash or non-ASCII
+     * byte (SWAR zero-byte test: the lowest flagged byte is exact). */
+    while (e - q >= 8) {
         uint64_t w;
         memcpy(&w, q, 8);
-        uint64_t xq = w ^ 0x2222222222222222ULL, xb = w ^ 0x5c5c5c5c5c5c5c5cULL;
-        uint64_t z = ((xq - 0x0101010101010101ULL) & ~xq) |
-                     ((xb - 0x0101010101010101ULL) & ~xb) | w;
-        if (z & 0x8080808080808080ULL)
+        uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
+        uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
+        if (z) {
+            q += (size_t)__builtin_ctzll(z) >> 3;
             break;
+        }
         q += 8;
+    }
+    if (q < e && *q == '"' && (size_t)(q - start) <= p->max_name) {
+        /* the common case: plain ASCII, no escapes */
+        out->p = start;
+        out->len = (size_t)(q - start);
+        *qp = q + 1;
+        return 0;
     }
     while (q < e && *q != '"') {
         if (*q == '\\') {
@@ -474,8 +521,7 @@ static int metric_name(pg_parser *p, const char **qp, const char *e,
         return -1;
     }
     const char *s = q;
-    while (q < e && IS(*q, C_NAME))
-        q++;
+    q += name_span(q, e, 1);
     if ((size_t)(q - s) > p->max_name) {
         diag(p, B, E, s, R_LIMIT, "metric name longer than %zu bytes",
              p->max_name);
@@ -1026,8 +1072,7 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
                      subj(b, sizeof b, q, 1));
                 return -1;
             }
-            while (q < e && IS(*q, C_LNAME))
-                q++;
+            q += name_span(q, e, 0);
             ln.p = lat;
             ln.len = (size_t)(q - lat);
             if (ln.len > p->max_name) {
@@ -1670,7 +1715,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* The series key is known now: start loading its slot of the series
      * set while the rest of the line is checked. */
     uint64_t skey = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
-    pg__hset_prefetch(&p->series, skey);
+    PG__HSET_PREFETCH(&p->series, skey);
 
     /* family */
     enum role role = fam_role(p, name.p, name.len);
