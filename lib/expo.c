@@ -337,7 +337,8 @@ static inline uint64_t swar_eq(uint64_t w, unsigned c)
 
 /* Length of the run of name characters at q: [A-Za-z0-9_], plus ':' for
  * metric names. Eight bytes at a time while at least eight remain. */
-static size_t name_span(const char *q, const char *e, int colon)
+static inline __attribute__((always_inline)) size_t
+name_span(const char *q, const char *e, int colon)
 {
     const char *s = q;
     while (e - q >= 8) {
@@ -388,6 +389,31 @@ static const char *opt_ws(pg_parser *p, const char *q, const char *e)
     if (q != s)
         diag(p, O, E, s, R_OM_ABNF, "unexpected whitespace");
     return q;
+}
+
+/* The closing quote of a plain string starting at q: ASCII, no escapes.
+ * NULL if there is a backslash or non-ASCII byte first, or no quote. */
+static inline __attribute__((always_inline)) const char *
+qfast(const char *q, const char *e)
+{
+    while (e - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
+        uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
+        if (z) {
+            q += (size_t)__builtin_ctzll(z) >> 3;
+            return *q == '"' ? q : NULL;
+        }
+        q += 8;
+    }
+    for (; q < e; q++) {
+        if (*q == '"')
+            return q;
+        if (*q == '\\' || (*q & 0x80))
+            return NULL;
+    }
+    return NULL;
 }
 
 static char *scratch_reserve(pg_parser *p)
@@ -1040,6 +1066,18 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
             break;
         }
         after_comma = 0;
+        if (p->nlabels >= p->max_labels) {
+            diag(p, B, E, q, R_LIMIT, "more than %zu labels", p->max_labels);
+            return -1;
+        }
+        if (p->nlabels == p->labels_cap) {
+            p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
+            if (p->labels_cap > p->max_labels)
+                p->labels_cap = p->max_labels;
+            p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
+        }
+        /* name and value are written straight into their slot */
+        pg_label *slot = &p->labels[p->nlabels];
         pg_str ln;
         const char *lat = q;
         int quoted = 0;
@@ -1093,21 +1131,15 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
             diag(p, B, E, q, R_P_SYNTAX, "expected '\"' to start label value");
             return -1;
         }
-        pg_str lv;
-        if (qstring(p, &q, e, &lv, Q_LVALUE))
-            return -1;
-        if (p->nlabels >= p->max_labels) {
-            diag(p, B, E, lat, R_LIMIT, "more than %zu labels", p->max_labels);
+        slot->name = ln;
+        const char *close = qfast(q + 1, e);
+        if (close && (size_t)(close - q - 1) <= p->max_name) {
+            slot->value.p = q + 1;
+            slot->value.len = (size_t)(close - q - 1);
+            q = close + 1;
+        } else if (qstring(p, &q, e, &slot->value, Q_LVALUE)) {
             return -1;
         }
-        if (p->nlabels == p->labels_cap) {
-            p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
-            if (p->labels_cap > p->max_labels)
-                p->labels_cap = p->max_labels;
-            p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
-        }
-        p->labels[p->nlabels].name = ln;
-        p->labels[p->nlabels].value = lv;
         p->nlabels++;
         q = opt_ws(p, q, e);
     next:

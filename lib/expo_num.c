@@ -206,30 +206,55 @@ size_t pg__utf8_runes(const char *str, size_t n)
     return r;
 }
 
-/* A word-at-a-time multiply-mix hash: fast on short label strings, good
- * enough spread for duplicate detection with 64-bit keys. */
+/* A multiply-mix hash in the manner of wyhash: one 64x64->128 multiply
+ * per 16 bytes, overlapping loads for the tail (no byte loop, no
+ * variable-length memcpy). Good spread for duplicate detection with
+ * 64-bit keys; not meant to resist crafted collisions. */
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
     __uint128_t r = (__uint128_t)a * b;
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
+static inline uint64_t ld8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t ld4(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed)
 {
-    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
-    uint64_t h = seed ^ k0 ^ (uint64_t)n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = mix(h ^ w, k1);
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,
+                   k2 = 0x8ebc6af09c88c6e3ULL;
+    uint64_t h = seed ^ k0, a, b;
+    if (n > 16) {
+        size_t i = 0;
+        for (; n - i > 16; i += 16)
+            h = mix(ld8(p + i) ^ k1, ld8(p + i + 8) ^ h);
+        a = ld8(p + n - 16);
+        b = ld8(p + n - 8);
+    } else if (n >= 8) {
+        a = ld8(p);
+        b = ld8(p + n - 8);
+    } else if (n >= 4) {
+        a = ld4(p);
+        b = ld4(p + n - 4);
+    } else if (n > 0) {
+        a = ((uint64_t)(unsigned char)p[0] << 16) |
+            ((uint64_t)(unsigned char)p[n >> 1] << 8) | (unsigned char)p[n - 1];
+        b = 0;
+    } else {
+        a = b = 0;
     }
-    if (i < n) {
-        uint64_t w = 0;
-        memcpy(&w, p + i, n - i);
-        h = mix(h ^ w ^ 0x8000000000000000ULL, k1);
-    }
-    return mix(h, k0);
+    return mix(k2 ^ (uint64_t)n, mix(a ^ k1, b ^ h));
 }
 
 static size_t slot_of(uint64_t key, size_t cap)
