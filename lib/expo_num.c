@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE (2u << 20)
 
 /* Exact powers of ten representable in a double (Clinger's fast path). */
 static const double pow10_tab[] = {
@@ -262,10 +265,29 @@ static size_t slot_of(uint64_t key, size_t cap)
     return (size_t)(key ^ (key >> 29)) & (cap - 1);
 }
 
+/* Zeroed key array. From 2 MiB on it is aligned to and advised as a huge
+ * page: probes land anywhere in the table, and one TLB entry then covers
+ * what would take 512. */
+static uint64_t *keys_alloc(size_t cap)
+{
+    size_t bytes = cap * sizeof(uint64_t);
+    if (bytes >= HUGE_PAGE) {
+        void *m = NULL;
+        if (posix_memalign(&m, HUGE_PAGE, bytes) == 0) {
+#ifdef MADV_HUGEPAGE
+            madvise(m, bytes, MADV_HUGEPAGE);
+#endif
+            memset(m, 0, bytes);
+            return m;
+        }
+    }
+    return pg_xcalloc(cap, sizeof(uint64_t));
+}
+
 static void hset_grow(pg__hset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 64;
-    uint64_t *nk = pg_xcalloc(ncap, sizeof *nk);
+    uint64_t *nk = keys_alloc(ncap);
     uint32_t *nv = s->novals ? NULL : pg_xcalloc(ncap, sizeof *nv);
     for (size_t i = 0; i < s->cap; i++) {
         if (!s->keys[i])
