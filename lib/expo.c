@@ -163,8 +163,17 @@ static void quote_into(char *dst, size_t cap, const char *s, size_t n)
     size_t j = 0;
     for (size_t i = 0; i < n && j + 5 < cap; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
+        size_t seq = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (c >= 0x80 && (seq > n - i || pg__utf8_valid(s + i, seq) != seq))
+            seq = 0;  /* not valid UTF-8: escaped */
+        if (c < 0x20 || c == 0x7f || seq == 0) {
             j += (size_t)snprintf(dst + j, cap - j, "\\x%02x", c);
+        } else if (seq > 1) {
+            if (j + seq + 5 >= cap)
+                break;
+            memcpy(dst + j, s + i, seq);
+            j += seq;
+            i += seq - 1;
         } else {
             dst[j++] = (char)c;
         }
@@ -1665,7 +1674,8 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
                 diag(p, O, E, sc.ex_at, R_OM_EXEMPLAR,
                      "exemplar labels have %zu runes, more than 128", runes);
             size_t dupi;
-            if (dup_labels(p, p->labels + base, p->nlabels - base, &dupi))
+            if (p->nlabels > base &&
+                dup_labels(p, p->labels + base, p->nlabels - base, &dupi))
                 diag(p, O, E, sc.ex_at, R_OM_LABELSET,
                      "duplicate label name '%s' in exemplar",
                      subj(b, sizeof b, p->labels[base + dupi].name.p,

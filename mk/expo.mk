@@ -48,6 +48,7 @@ build/fuzz/seeds.stamp: $(wildcard fixtures/expo/*/input)
 fuzz: build/fuzz/fuzz_expo build/fuzz/seeds.stamp
 	build/fuzz/fuzz_expo -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  -artifact_prefix=build/fuzz/ \
 	  build/fuzz/corpus build/fuzz/seeds
 
 fuzz-smoke:
