@@ -107,6 +107,8 @@ struct pg_parser {
     uint64_t off;            /* bytes consumed so far */
     uint64_t line_off;       /* offset of the current line */
     const char *ls;          /* start of the current line */
+    const char *dname;       /* metric name of the current line, if known */
+    size_t dnlen;
     int line_no;
     pg_parse_stats st;
     int eof_line;            /* line of "# EOF", 0 if none yet */
@@ -155,6 +157,7 @@ struct pg_parser {
 };
 
 static void series_flush(pg_parser *p);
+static enum role fam_role(const pg_parser *p, const char *name, size_t n);
 
 /* ---- diagnostics ---- */
 
@@ -245,7 +248,11 @@ static void vdiag(pg_parser *p, int mask, int level, int line, int col,
     d.offset = off;
     d.rule = rule;
     d.family[0] = '\0';
-    if (p->have_fam)
+    /* The family of the line's name: the current family if the name
+     * belongs to it, else the name itself (it starts a family). */
+    if (p->dname && fam_role(p, p->dname, p->dnlen) == ROLE_NONE)
+        quote_into(d.family, sizeof d.family, p->dname, p->dnlen);
+    else if (p->have_fam)
         quote_into(d.family, sizeof d.family, p->fam.p, p->fam.len);
     vsnprintf(d.text, sizeof d.text, fmt, ap);
     emit(p, mask, &d);
@@ -708,6 +715,9 @@ static int fam_end(pg_parser *p)
     series_flush(p);
     if (!p->have_fam)
         return 0;
+    /* what is reported here concerns the ending family */
+    const char *dname = p->dname;
+    p->dname = NULL;
     group_end_checks(p);
     if ((p->ftype == PG_TYPE_INFO || p->ftype == PG_TYPE_STATESET) &&
         p->funit.len)
@@ -743,6 +753,7 @@ static int fam_end(pg_parser *p)
     p->ngroups = 0;
     p->last_group = (size_t)-1;
     p->groups_full = p->fam_full = 0;
+    p->dname = dname;
     if (rc)
         p->stopped = 1;
     return rc;
@@ -892,6 +903,8 @@ static void meta_line(pg_parser *p, enum meta_kind k,
     name_at = q;
     if (metric_name(p, &q, e, &name, what))
         return;
+    p->dname = name.p;
+    p->dnlen = name.len;
     const char *rest = q;
     if (q < e && !IS(*q, C_WS)) {
         diag(p, B, E, name_at, R_P_COMMENT, "invalid metric name '%s' in %s line",
@@ -1570,9 +1583,13 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             diag(p, B, E, s, R_P_SYNTAX, "metric name not set");
             return;
         }
+        p->dname = name.p;
+        p->dnlen = name.len;
     } else {
         if (metric_name(p, &q, e, &name, "at start of sample"))
             return;
+        p->dname = name.p;
+        p->dnlen = name.len;
         const char *t = q;
         while (t < e && IS(*t, C_WS))
             t++;
@@ -1822,6 +1839,8 @@ static void series_flush(pg_parser *p)
     int r = pg__hset_put(&p->series, p->ps.key, 0, NULL);
     if (r > 0)
         return;
+    const char *dname = p->dname;  /* the diag is about the earlier line */
+    p->dname = NULL;
     char b[80];
     subj(b, sizeof b, p->ps.name, p->ps.nlen);
     if (p->ps.nlen == sizeof p->ps.name)
@@ -1837,6 +1856,7 @@ static void series_flush(pg_parser *p)
                     "more than %u series in family: duplicate checks stop here",
                     MAX_SERIES);
     }
+    p->dname = dname;
 }
 
 /* ---- lines ---- */
@@ -1846,6 +1866,7 @@ static void process_line(pg_parser *p, const char *s, size_t n)
     p->line_no++;
     p->st.lines++;
     p->ls = s;
+    p->dname = NULL;
     p->scratch_ready = 0;
     p->line_len = n;
     const char *e = s + n;
@@ -1885,6 +1906,7 @@ static void overlong(pg_parser *p)
     p->line_no++;
     p->st.lines++;
     p->ls = NULL;
+    p->dname = NULL;
     diag_at(p, B, E, p->line_no, p->line_off, R_LIMIT,
             "line longer than %zu bytes", p->max_line);
     p->skipping = 1;
@@ -1955,6 +1977,7 @@ int pg_parser_finish(pg_parser *p)
     }
     if (p->stopped)
         return -1;
+    p->dname = NULL;
     if (fam_end(p))
         return -1;
     if (!p->fmt) {

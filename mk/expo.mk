@@ -55,3 +55,9 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
 .PHONY: fuzz fuzz-smoke
+
+TEST_PROGS += bin/test-expo-api
+bin/test-expo-api: build/tests/expo_api.o build/libpromgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
+-include build/tests/expo_api.d
