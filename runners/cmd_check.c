@@ -63,6 +63,9 @@ static const char usage_text[] =
     "  --prometheus URL --match SELECTOR [--target-labels L,...]\n"
     "                             check what a Prometheus server scraped,\n"
     "                             one target per instance\n"
+    "  --lookback S, --limit N    with --prometheus: series seen in the last\n"
+    "                             S seconds (default 300), at most N series\n"
+    "                             (default 100000)\n"
     "\n"
     "what is checked:\n"
     "  --enable CONDITION         a conditional metric's condition holds:\n"
@@ -110,6 +113,8 @@ typedef struct check_args {
     int json;
     const char *report_dir;
     const char *prometheus, *match;
+    double lookback;
+    long limit;
     const char *today;
     int progress;
 } check_args;
@@ -211,7 +216,7 @@ enum {
     OPT_RETRIES, OPT_ACCEPT, OPT_WAIT, OPT_INTERVAL, OPT_SAVE, OPT_ENABLE,
     OPT_UNDOC, OPT_EXEMPT, OPT_ONLY, OPT_SKIP, OPT_SELECT, OPT_BASELINE,
     OPT_FORMAT, OPT_REPORT_DIR, OPT_PROMETHEUS, OPT_MATCH, OPT_TARGET_LABELS,
-    OPT_TODAY, OPT_HELP
+    OPT_TODAY, OPT_HELP, OPT_LOOKBACK, OPT_LIMIT
 };
 
 static const struct option long_opts[] = {
@@ -243,6 +248,8 @@ static const struct option long_opts[] = {
     { "prometheus", required_argument, NULL, OPT_PROMETHEUS },
     { "match", required_argument, NULL, OPT_MATCH },
     { "target-labels", required_argument, NULL, OPT_TARGET_LABELS },
+    { "lookback", required_argument, NULL, OPT_LOOKBACK },
+    { "limit", required_argument, NULL, OPT_LIMIT },
     { "today", required_argument, NULL, OPT_TODAY },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
@@ -342,6 +349,18 @@ static int parse_args(int argc, char **argv, check_args *a)
         case OPT_PROMETHEUS: a->prometheus = optarg; break;
         case OPT_MATCH: a->match = optarg; break;
         case OPT_TARGET_LABELS: split_list(&a->target_labels, optarg); break;
+        case OPT_LOOKBACK:
+            if (parse_double(optarg, &a->lookback) || a->lookback <= 0)
+                return usage_error("invalid --lookback '%s'", optarg);
+            break;
+        case OPT_LIMIT: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v <= 0)
+                return usage_error("invalid --limit '%s'", optarg);
+            a->limit = v;
+            break;
+        }
         case OPT_TODAY: a->today = optarg; break;
         case 'h':
         case OPT_HELP:
@@ -806,6 +825,12 @@ int pg_cmd_check(int argc, char **argv)
         po.target_labels = a.target_labels.v;
         po.ntarget_labels = a.target_labels.n;
         po.timeout = a.timeout;
+        po.lookback = a.lookback;
+        po.limit = a.limit;
+        po.cacert = a.cacert;
+        po.cert = a.cert;
+        po.key = a.key;
+        po.insecure = a.insecure;
         po.golden = golden;
         int prc = pg_promapi_collect(&po, on_instance, &pc, &err);
         results = pc.out;
