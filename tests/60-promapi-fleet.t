@@ -1,7 +1,7 @@
 #!/usr/bin/perl
-# promapi against a real Prometheus: three Coder-like replicas (two
-# conformant, one with planted defects) and an edge-case target, scraped
-# every second by Debian's prometheus. Each instance's exposition, rebuilt
+# promapi against a real Prometheus: four Coder-like replicas (two
+# conformant, one with planted defects, one down) and an edge-case
+# target, scraped every second by Debian's prometheus. Each instance's exposition, rebuilt
 # through the HTTP API, must equal the text the replica served (target
 # labels stripped, families and series in client-library order), must
 # lint clean, and `promgate check --prometheus` must fail exactly the
@@ -27,7 +27,8 @@ if (my $why = Fleet::missing($root)) {
 }
 
 my %coder = ('coderd-1' => 'replica-good.prom', 'coderd-2' => 'replica-bad.prom',
-             'coderd-3' => 'replica-good.prom');
+             'coderd-3' => 'replica-good.prom',
+             'coderd-4' => undef);  # down: its endpoint answers 404
 my $f = Fleet::start(root => $root,
                      jobs => { coder => \%coder, edge => { edge => 'edge.prom' } });
 my $url = $f->{url};
@@ -73,9 +74,12 @@ my ($rc, $out, $err) = Fleet::run($dump, $url, '--match', '{job="coder"}',
                                   '--target-label', 'fleet');
 ok($rc == 0, 'coder fleet collected', $err);
 my %got = instances($out);
-ok(join(',', sort keys %got) eq 'coderd-1,coderd-2,coderd-3',
-   'one exposition per instance', join(',', sort keys %got));
-for my $inst (sort keys %coder) {
+ok(join(',', sort keys %got) eq 'coderd-1,coderd-2,coderd-3,coderd-4',
+   'one exposition per instance, the down one included', join(',', sort keys %got));
+ok(defined $got{'coderd-4'} && $got{'coderd-4'} eq '',
+   'a replica that is down exposes nothing (up and scrape_* dropped)',
+   $got{'coderd-4'});
+for my $inst (grep { defined $coder{$_} } sort keys %coder) {
     my $want = Fleet::slurp("$fix/$coder{$inst}");
     my $d = diff_text($want, $got{$inst} // '');
     ok($d eq '', "$inst rebuilt as served ($coder{$inst})", $d);
@@ -148,7 +152,7 @@ if ($err =~ /not (?:available|supported) in this build/) {
        'check --prometheus fails exactly the planted (instance, metric) pairs',
        "rc=$rc\nnot failed: @missing\nunexpected: @extra\n$err\n$out");
     my @targets = $out =~ /^# target (\S+?):/mg;
-    ok(join(' ', @targets) eq 'coderd-1 coderd-2 coderd-3',
+    ok(join(' ', @targets) eq 'coderd-1 coderd-2 coderd-3 coderd-4',
        'one checked target per instance, named by instance', "@targets");
 
     ($rc, $out, $err) = Fleet::run(@check[0 .. 3], '--match', '{job="coder"',
