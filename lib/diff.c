@@ -241,6 +241,10 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
             double s = 0;
             const char *why = NULL;
             size_t k = i * nadd + j;
+            /* Every rule wants the same type: a family that changes type
+             * and name at once is a new family to its users. */
+            if (rem[i]->type != add[j]->type)
+                continue;
             if (!strcmp(cr[i], ca[j])) {
                 s = 1.0;
                 why = "unit renamed to a base unit";
@@ -261,7 +265,7 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
             /* Three or more trailing segments in common that are not just
              * a unit name out-rank edit distance: the part after the
              * namespace was kept while the namespace was corrected. */
-            if (!why && rem[i]->type == add[j]->type && sfx[k] &&
+            if (!why && sfx[k] &&
                 !generic_suffix(sfx[k])) {
                 size_t segs = 1;
                 for (const char *q = sfx[k]; *q; q++)
@@ -273,7 +277,7 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
                     why = "same name suffix";
                 }
             }
-            if (!why && rem[i]->type == add[j]->type) {
+            if (!why) {
                 double sim = name_similarity(cr[i], ca[j]);
                 if (sim >= 0.8) {
                     s = sim * 0.85;
