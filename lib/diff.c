@@ -815,7 +815,6 @@ static const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
-#ifdef PG_HAVE_EXPO
 struct body {
     pg_buf buf;
     char content_type[128];
@@ -853,8 +852,11 @@ static pg_golden *load_url(const char *url, pg_error *err)
     const char *urls[1] = { url };
     pg_golden *g = NULL;
     if (pg_scrape_all(urls, 1, &so, &sink, &res) || !res.ok) {
-        pg_error_set(err, shown, 0, 0, "%s",
-                     res.error[0] ? res.error : "scrape failed");
+        /* The scraper's message already names the (redacted) URL. */
+        if (res.error[0])
+            pg_error_set(err, NULL, 0, 0, "%s", res.error);
+        else
+            pg_error_set(err, shown, 0, 0, "scrape failed");
     } else {
         pg_gexpo *x = pg_gexpo_new();
         if (pg_gexpo_add(x, b.buf.p ? b.buf.p : "", b.buf.len, shown,
@@ -869,14 +871,10 @@ static pg_golden *load_url(const char *url, pg_error *err)
     return g;
 }
 
-#endif
-
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
 {
-#ifdef PG_HAVE_EXPO
     if (pg_is_url(spec))
         return load_url(spec, err);
-#endif
     char *data;
     size_t len;
     if (pg_read_file(spec, &data, &len, err))
@@ -889,7 +887,6 @@ pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
         pg_docs_opts o = { spec, NULL, NULL, NULL };
         g = pg_docs_parse(data, len, &o, err);
     } else {
-#ifdef PG_HAVE_EXPO
         pg_gexpo *x = pg_gexpo_new();
         if (pg_gexpo_add(x, data, len, spec, NULL, err))
             pg_gexpo_free(x);
@@ -898,10 +895,6 @@ pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
             g = pg_gexpo_finish(x, v);
             free(v);
         }
-#else
-        pg_error_set(err, spec, 0, 0, "exposition inputs are not available "
-                                      "in this build");
-#endif
     }
     free(data);
     return g;
