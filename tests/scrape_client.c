@@ -14,6 +14,7 @@
  * then, with --body, the body itself, and with --headers, the response
  * headers. Exit 0 if every URL was scraped, 2 otherwise.
  *
+ * test-scrape-client --flags-help prints pg_scrape_flags_help.
  * test-scrape-client --redact ARG... scrapes nothing: it prints
  * "IS_URL REDACTED" (pg_is_url, pg_url_redact) for each ARG.
  *
@@ -75,6 +76,10 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--flags-help") == 0) {
+        fputs(pg_scrape_flags_help, stdout);
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "--redact") == 0) {
         for (int i = 2; i < argc; i++) {
             char *r = pg_url_redact(argv[i]);
