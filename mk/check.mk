@@ -13,7 +13,7 @@ build/runners/cmd_check.o: override CFLAGS += \
 # make demo: the conformance suite against a local fixture server serving
 # a realistic Coder scrape (fixtures/coder-demo/metrics), or against
 # $PROMGATE_TARGET when set.
-demo: bin/promgate $(TEST_PROGS)
-	./scripts/demo.sh
+demo: bin/promgate bin/pg-fixture-server
+	./suite/demo.sh
 
 .PHONY: demo
