@@ -27,15 +27,17 @@ echo "demo: prove suite/ (target $PROMGATE_TARGET, golden $PROMGATE_GOLDEN)"
 prove suite/
 rc=$?
 
-# A report of the whole run (reports/latest), where the build writes one.
+# A report of the whole run (reports/latest, or PROMGATE_REPORT_DIR), where
+# the build writes one.
+report_dir=${PROMGATE_REPORT_DIR:-reports}
 set -f
 targets=""
 for t in $PROMGATE_TARGET; do targets="$targets --target $t"; done
 # shellcheck disable=SC2086 # word splitting intended
 "$PROMGATE" check --golden "$PROMGATE_GOLDEN" $targets $PROMGATE_CHECK_FLAGS \
-    --report-dir reports >/dev/null 2>&1
-if [ $? -le 1 ] && [ -e reports/latest ]; then
-    echo "demo: report in reports/latest/ (report.md, report.html, report.json, junit.xml)"
+    --report-dir "$report_dir" >/dev/null 2>&1
+if [ $? -le 1 ] && [ -e "$report_dir/latest" ]; then
+    echo "demo: report in $report_dir/latest/ (report.md, report.html, report.json, junit.xml)"
 fi
 if [ $rc -eq 0 ]; then
     echo "demo: conformant"
