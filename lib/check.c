@@ -902,8 +902,10 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
         msg.len = 0;
     }
     point *pts = pg_xmalloc((se->npoints + 1) * sizeof *pts);
-    memcpy(pts, se->points, se->npoints * sizeof *pts);
-    qsort(pts, se->npoints, sizeof *pts, cmp_point);
+    if (se->npoints) {
+        memcpy(pts, se->points, se->npoints * sizeof *pts);
+        qsort(pts, se->npoints, sizeof *pts, cmp_point);
+    }
     for (size_t i = 1; i < se->npoints; i++) {
         if (pts[i].value < pts[i - 1].value) {
             pg_buf_addf(&msg,
@@ -1465,7 +1467,8 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
             set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
             free(name);
         }
-        qsort(l.r + ndoc, l.n - ndoc, sizeof *l.r, cmp_result_metric);
+        if (l.n > ndoc)
+            qsort(l.r + ndoc, l.n - ndoc, sizeof *l.r, cmp_result_metric);
     }
     size_t nundoc = l.n - ndoc;
     add_rename_hints(&l, ndoc, nundoc);
