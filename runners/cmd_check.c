@@ -494,7 +494,7 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
     size_t nurl = 0;
     for (size_t i = 0; i < n; i++) {
         runs[i].t0 = now_mono();
-        runs[i].keep_raw = a->save_dir != NULL;
+        runs[i].keep_raw = a->save_dir != NULL || a->report_dir != NULL;
         if (pg_is_url(runs[i].spec))
             nurl++;
         else
@@ -587,6 +587,7 @@ int pg_cmd_check(int argc, char **argv)
     pg_golden *golden = NULL;
     pg_baseline *baseline = NULL;
     char *basic = NULL;
+    pg_buf scratch = PG_BUF_INIT; /* raw scrapes kept for the report only */
     pg_target_result *results = NULL;
     size_t nresults = 0;
     target_run *runs = NULL;
@@ -680,9 +681,23 @@ int pg_cmd_check(int argc, char **argv)
         nresults = n;
         check_targets(&a, so, runs, n, results);
     }
-    if (a.save_dir)
+    /* Raw scrapes are evidence: kept in --save-scrape, or for the report
+     * only, in a scratch directory removed once the report is written. */
+    const char *raw_dir = a.save_dir;
+    if (!raw_dir && a.report_dir && n) {
+        pg_buf_addf(&scratch, "%s/promgate-check.XXXXXX",
+                    getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
+                                                          : "/tmp");
+        if (!mkdtemp(scratch.p)) {
+            pg_error_set(&err, scratch.p, 0, 0, "cannot create: %s",
+                         strerror(errno));
+            goto fail;
+        }
+        raw_dir = scratch.p;
+    }
+    if (raw_dir)
         for (size_t i = 0; i < n; i++)
-            if (!results[i].error && save_scrape(a.save_dir, i, &runs[i],
+            if (!results[i].error && save_scrape(raw_dir, i, &runs[i],
                                                  &results[i], &err) != 0)
                 goto fail;
 
@@ -775,6 +790,22 @@ fail:
     pg_error_print(&err, stderr);
     rc = PG_EXIT_ERROR;
 out:
+    if (scratch.len) {
+        /* only what save_scrape() wrote: NN-<slug>.txt and .headers */
+        for (size_t i = 0; i < nresults; i++) {
+            const char *raw = results ? results[i].raw_path : NULL;
+            if (!raw)
+                continue;
+            pg_buf h = PG_BUF_INIT;
+            pg_buf_add(&h, raw, strlen(raw) - 4);
+            pg_buf_adds(&h, ".headers");
+            unlink(h.p);
+            unlink(raw);
+            pg_buf_release(&h);
+        }
+        rmdir(scratch.p);
+    }
+    pg_buf_release(&scratch);
     if (runs)
         for (size_t i = 0; i < a.targets.n; i++)
             run_release(&runs[i]);
