@@ -4,6 +4,8 @@
  *
  *   pg-report-render json|md|html|junit RUN.json
  *   pg-report-render dir RUN.json DIR [--now] [--repeat N]
+ *   pg-report-render jsoncheck REPORT.json   (exit 0 if it parses and has
+ *                                             a summary object)
  *
  * Strings in RUN.json may carry raw bytes as "\\xHH" (so fixtures can hold
  * invalid UTF-8). "secrets" lists values the report must never show. */
@@ -145,6 +147,15 @@ int main(int argc, char **argv)
         return 2;
     }
     json_error_t jerr;
+    if (!strcmp(argv[1], "jsoncheck")) {
+        json_t *r = json_load_file(argv[2], 0, &jerr);
+        int good = r && json_is_object(json_object_get(r, "summary"));
+        if (!r)
+            fprintf(stderr, "%s:%d:%d: %s\n", argv[2], jerr.line,
+                    jerr.column, jerr.text);
+        json_decref(r);
+        return good ? 0 : 1;
+    }
     json_t *doc = json_load_file(argv[2], 0, &jerr);
     if (!doc) {
         fprintf(stderr, "%s:%d:%d: %s\n", argv[2], jerr.line, jerr.column,
