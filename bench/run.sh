@@ -1,0 +1,248 @@
+#!/bin/sh
+# run.sh: the benchmark behind `make bench` (see doc/bench.md).
+#
+# For each size in BENCH_SIZES (workspaces) and each format (text 0.0.4
+# and OpenMetrics), generates a Coder-like exposition once (cached in
+# BENCH_OUT), then measures wall time (best of BENCH_RUNS) and peak RSS of
+#   promgate lint FILE                  the parser
+#   promtool check metrics < FILE       Prometheus's reference (text only;
+#                                       run once at sizes >= 100000)
+#   pg-bench-memchr FILE                the byte-scan limit: read + memchr
+# and, on the largest size, `promgate check` scraping the file from
+# pg-fixture-server over loopback HTTP against golden/coder-latest.json.
+# Writes BENCH_OUT/results.tsv (raw) and BENCH_OUT/results.md, and prints
+# the latter.
+#
+# Environment:
+#   BENCH_SIZES   workspace counts (default "1000 10000 100000")
+#   BENCH_RUNS    runs per measurement, best taken (default 3)
+#   BENCH_OUT     output directory (default bench/out)
+#   BENCH_FORMATS "prom om" (default both)
+#   PROMTOOL      promtool binary (default: promtool on PATH; "" skips it)
+#   BENCH_CHECK_ARGS  arguments for promgate check besides --golden and
+#                 --target (default "--undocumented warn --max-bytes 1G")
+#   PG_SHARED     shared reference tree (for histogram_buckets.tsv)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+
+SIZES=${BENCH_SIZES:-1000 10000 100000}
+RUNS=${BENCH_RUNS:-3}
+OUT=${BENCH_OUT:-bench/out}
+FORMATS=${BENCH_FORMATS:-prom om}
+PG_SHARED=${PG_SHARED:-$ROOT/../shared}
+if [ "${PROMTOOL+set}" != set ]; then
+    PROMTOOL=$(command -v promtool || true)
+fi
+GEN=bin/pg-bench-gen
+RSS=bin/pg-bench-rss
+MEMCHR=bin/pg-bench-memchr
+PROMGATE=bin/promgate
+GOLDEN=${BENCH_GOLDEN:-golden/coder-latest.json}
+SERVER=bin/pg-fixture-server
+
+die() { echo "bench: $*" >&2; exit 2; }
+note() { echo "bench: $*" >&2; }
+
+for p in "$GEN" "$RSS" "$MEMCHR" "$PROMGATE"; do
+    [ -x "$p" ] || die "missing $p (run make bench)"
+done
+mkdir -p "$OUT" || die "cannot create $OUT"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pg-bench.XXXXXX") || die "no temp dir"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill -TERM "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Bucket bounds from Coder's source when the shared tree is there; the
+# generator has the same values built in otherwise.
+BUCKETS=""
+[ -r "$PG_SHARED/coder/histogram_buckets.tsv" ] &&
+    BUCKETS="--buckets $PG_SHARED/coder/histogram_buckets.tsv"
+
+# Does `promgate lint` exist in this build? (It prints "not available"
+# and exits 2 while the command is a stub.)
+LINT_OK=1
+if "$PROMGATE" lint --help 2>&1 | grep -q "not available"; then
+    LINT_OK=0
+    note "promgate lint is not available in this build; skipping it"
+fi
+
+RESULTS=$OUT/results.tsv
+printf 'size\tformat\ttool\tbytes\tsamples\twall_s\trss_kib\texit\truns\tcpu_s\n' \
+    >"$RESULTS"
+
+# gen N FMT: path of the cached exposition, generated if missing or older
+# than the generator.
+gen() {
+    _f=$OUT/coder-$1.$2
+    if [ ! -s "$_f" ] || [ ! -s "$_f.stats" ] || [ "$GEN" -nt "$_f" ]; then
+        _om=""
+        [ "$2" = om ] && _om=--openmetrics
+        # shellcheck disable=SC2086
+        "$GEN" $_om $BUCKETS --stats "$_f.stats" -o "$_f.tmp.$$" "$1" ||
+            die "generator failed for $1 $2"
+        mv "$_f.tmp.$$" "$_f"
+    fi
+    echo "$_f"
+}
+
+# measure SIZE FMT TOOL RUNS FILE STDIN CMD...: best wall time and best
+# CPU time (user + system) over RUNS runs, peak RSS (max over runs), last
+# exit status; appends to RESULTS.
+measure() {
+    _size=$1 _fmt=$2 _tool=$3 _runs=$4 _file=$5 _stdin=$6
+    shift 6
+    _best="" _bcpu="" _rss=0 _code=0 _i=0
+    while [ "$_i" -lt "$_runs" ]; do
+        if [ -n "$_stdin" ]; then
+            "$RSS" -i "$_stdin" -r "$TMP/rep" -- "$@" 2>"$TMP/err"
+        else
+            "$RSS" -r "$TMP/rep" -- "$@" 2>"$TMP/err"
+        fi
+        read -r _w _r _c _u <"$TMP/rep" || die "no report from $_tool"
+        if [ "$_c" -ge 2 ] && [ "$_tool" != promtool ]; then
+            note "$_tool on $_file exited $_c:"
+            head -5 "$TMP/err" >&2
+        fi
+        _best=$(awk -v a="$_best" -v b="$_w" \
+            'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        _bcpu=$(awk -v a="$_bcpu" -v b="$_u" \
+            'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        [ "$_r" -gt "$_rss" ] && _rss=$_r
+        _code=$_c
+        _i=$((_i + 1))
+    done
+    _bytes=$(awk '$1 == "bytes" { print $2 }' "$_file.stats")
+    _samples=$(awk '$1 == "samples" { print $2 }' "$_file.stats")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$_size" "$_fmt" \
+        "$_tool" "$_bytes" "$_samples" "$_best" "$_rss" "$_code" "$_runs" \
+        "$_bcpu" >>"$RESULTS"
+    note "$(printf '%-7s %-4s %-14s %9.4f s wall %9.4f s cpu %8d KiB exit %d' \
+        "$_size" "$_fmt" "$_tool" "$_best" "$_bcpu" "$_rss" "$_code")"
+}
+
+# Disk: each size needs about 2.4 kB per workspace per format.
+avail_kib=$(df -Pk "$OUT" | awk 'NR == 2 { print $4 }')
+need_kib=0
+for n in $SIZES; do
+    for f in $FORMATS; do
+        [ -s "$OUT/coder-$n.$f" ] ||
+            need_kib=$((need_kib + n * 24 / 10 + 2048))
+    done
+done
+[ "$need_kib" -lt "$avail_kib" ] ||
+    die "need about $need_kib KiB in $OUT, $avail_kib KiB free"
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+last=""
+for n in $SIZES; do
+    last=$n
+    for f in $FORMATS; do
+        file=$(gen "$n" "$f")
+        cat "$file" >/dev/null # warm the page cache for every tool alike
+        measure "$n" "$f" memchr "$RUNS" "$file" "" "$MEMCHR" "$file"
+        if [ "$LINT_OK" = 1 ]; then
+            measure "$n" "$f" "promgate-lint" "$RUNS" "$file" "" \
+                "$PROMGATE" lint "$file"
+        fi
+        # promtool reads only the text format; at 100k it takes ~15 s
+        # and ~1.5 GiB, so one run there.
+        if [ -n "$PROMTOOL" ] && [ "$f" = prom ]; then
+            r=$RUNS
+            [ "$n" -ge 100000 ] && r=1
+            measure "$n" "$f" promtool "$r" "$file" "$file" \
+                "$PROMTOOL" check metrics
+        fi
+    done
+done
+
+# promgate check over loopback HTTP on the largest size.
+CHECK_OK=1
+if "$PROMGATE" check --help 2>&1 | grep -q "not available"; then
+    CHECK_OK=0
+    note "promgate check is not available in this build; skipping it"
+elif [ ! -x "$SERVER" ]; then
+    CHECK_OK=0
+    note "missing $SERVER; skipping promgate check"
+elif [ ! -r "$GOLDEN" ]; then
+    CHECK_OK=0
+    note "missing $GOLDEN; skipping promgate check"
+fi
+if [ "$CHECK_OK" = 1 ] && [ -n "$last" ]; then
+    "$SERVER" --root "$OUT" --port 0 --port-file "$TMP/port" &
+    SERVER_PID=$!
+    i=0
+    while [ ! -s "$TMP/port" ]; do
+        kill -0 "$SERVER_PID" 2>/dev/null || die "fixture server died"
+        [ "$i" -lt 200 ] || die "fixture server did not start"
+        sleep 0.05
+        i=$((i + 1))
+    done
+    port=$(cat "$TMP/port")
+    for f in $FORMATS; do
+        file=$OUT/coder-$last.$f
+        # shellcheck disable=SC2086
+        measure "$last" "$f" promgate-check "$RUNS" "$file" "" \
+            "$PROMGATE" check --golden "$GOLDEN" \
+            ${BENCH_CHECK_ARGS:---undocumented warn --max-bytes 1G} \
+            --target "http://127.0.0.1:$port/coder-$last.$f"
+    done
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+fi
+
+# The report.
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+{
+    echo "# promgate benchmark results"
+    echo
+    echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr);"
+    echo "load average $load_start at the start, $load_end at the end."
+    echo "Runs: best of $RUNS (promtool: 1 run at >= 100000 workspaces). MB/s"
+    echo "and samples/s are per second of wall time; CPU s is user + system"
+    echo "time (best run); peak RSS is ru_maxrss. MB = 10^6 bytes."
+    echo
+    echo "| workspaces | format | tool | MB | samples | best wall s | CPU s | MB/s | Msamples/s | peak RSS MiB | exit |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' 'NR > 1 {
+        mbs = $6 > 0 ? $4 / 1e6 / $6 : 0
+        mss = $6 > 0 ? $5 / 1e6 / $6 : 0
+        printf "| %s | %s | %s | %.1f | %d | %.4f | %.4f | %.0f | %.2f | %.1f | %s |\n",
+            $1, $2, $3, $4 / 1e6, $5, $6, $10, mbs, mss, $7 / 1024, $8
+    }' "$RESULTS"
+    echo
+    echo "## Ratios"
+    echo
+    echo "| workspaces | format | lint vs promtool (speedup) | lint vs memchr limit (share of limit) | check vs lint (time ratio) | lint RSS MiB | promtool RSS MiB |"
+    echo "|---:|---|---:|---:|---:|---:|---:|"
+    awk -F'\t' 'NR > 1 { k = $1 "\t" $2; w[k, $3] = $6; r[k, $3] = $7
+                         if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
+        function fmt(x, f) { return x == "" ? "-" : sprintf(f, x) }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = order[i]; split(k, kk, "\t")
+                l = w[k, "promgate-lint"]; p = w[k, "promtool"]
+                m = w[k, "memchr"]; c = w[k, "promgate-check"]
+                printf "| %s | %s | %s | %s | %s | %s | %s |\n", kk[1], kk[2],
+                    (l > 0 && p != "") ? sprintf("%.1fx", p / l) : "-",
+                    (l > 0 && m != "") ? sprintf("%.0f%%", 100 * m / l) : "-",
+                    (l > 0 && c != "") ? sprintf("%.2fx", c / l) : "-",
+                    fmt(r[k, "promgate-lint"] == "" ? "" : r[k, "promgate-lint"] / 1024, "%.1f"),
+                    fmt(r[k, "promtool"] == "" ? "" : r[k, "promtool"] / 1024, "%.1f")
+            }
+        }' "$RESULTS"
+    echo
+    echo "Targets: lint >= 1000 MB/s on the 100000-workspace file, lint peak"
+    echo "RSS <= 64 MiB and flat across sizes, check within 1.5x of lint."
+} >"$OUT/results.md"
+cat "$OUT/results.md"

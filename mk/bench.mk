@@ -1,0 +1,32 @@
+# bench.mk: `make bench` measures the parser (promgate lint) and
+# `promgate check` against promtool and a memchr line count, on generated
+# Coder-like expositions of 1k, 10k and 100k workspaces (see doc/bench.md).
+
+BENCH_PROGS := bin/pg-bench-gen bin/pg-bench-memchr bin/pg-bench-rss
+TEST_PROGS += $(BENCH_PROGS)
+
+bin/pg-bench-gen: build/bench/gen.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< -lm
+
+bin/pg-bench-memchr: build/bench/memchr_lines.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $<
+
+bin/pg-bench-rss: build/bench/rss.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $<
+
+BENCH_SIZES ?= 1000 10000 100000
+BENCH_RUNS ?= 3
+
+bench: all $(BENCH_PROGS)
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_RUNS="$(BENCH_RUNS)" ./bench/run.sh
+
+.PHONY: bench
+-include build/bench/gen.d build/bench/memchr_lines.d build/bench/rss.d
+
+bench-profile: all $(BENCH_PROGS)
+	./bench/profile.sh
+
+.PHONY: bench-profile

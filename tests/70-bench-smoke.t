@@ -1,0 +1,117 @@
+#!/bin/sh
+# Smoke test of the benchmark harness (make bench) at a tiny size: the
+# generator's output is deterministic and structurally valid (cumulative
+# buckets, _count equal to the +Inf bucket, contiguous families, # EOF),
+# promgate lint finds no error in it, the helpers count and report right,
+# and bench/run.sh runs end to end.
+cd "$(dirname "$0")/.." || exit 1
+GEN=bin/pg-bench-gen
+T=$(mktemp -d "${TMPDIR:-/tmp}/pg-bench-smoke.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+
+n=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+
+lint_ok=1
+bin/promgate lint --help 2>&1 | grep -q "not available" && lint_ok=0
+
+echo "1..16"
+
+$GEN --stats "$T/p.stats" 200 >"$T/p.prom"; ok $? "generator writes the text format"
+$GEN --openmetrics --stats "$T/o.stats" -o "$T/o.om" 200; ok $? "generator writes OpenMetrics"
+$GEN 200 | cmp -s - "$T/p.prom"; ok $? "output is deterministic"
+$GEN --seed 2 200 | cmp -s - "$T/p.prom"; [ $? = 1 ]; ok $? "another seed gives other output"
+
+# Samples counted by the generator = lines that are not comments.
+want=$(awk '$1 == "samples" { print $2 }' "$T/p.stats")
+got=$(grep -vc '^#' "$T/p.prom")
+[ "$want" = "$got" ] && [ "$got" -gt 1000 ]; ok $? "stats count $got samples"
+
+[ "$(tail -n 1 "$T/o.om")" = "# EOF" ] && ! grep -q '^# EOF' "$T/p.prom"
+ok $? "only the OpenMetrics variant ends in # EOF"
+
+grep -q ' # {trace_id="[0-9a-f]\{32\}"} ' "$T/o.om" &&
+    ! grep -q ' # {' "$T/p.prom"
+ok $? "exemplars only in OpenMetrics"
+
+grep -q 'derp_region="Lab \\"B\\" rack 7"' "$T/p.prom" &&
+    grep -q 'derp_region="C:\\\\relays\\\\west"' "$T/p.prom" &&
+    grep -q 'derp_region="Unnamed 1001\\nbackup"' "$T/p.prom" &&
+    grep -q '} NaN$' "$T/p.prom" && grep -q ' 1782902[0-9]\{6\}$' "$T/p.prom"
+ok $? "escapes, NaN and timestamps are present"
+
+# Histogram structure, checked independently of promgate: per series,
+# buckets non-decreasing, a +Inf bucket, and _count equal to it; every
+# family's samples contiguous. Prints the first fault.
+check_structure() {
+    awk '
+    /^# TYPE / { fam = $3; if (fam in done) { print "family " fam " split"; bad = 1 }
+                 done[fam] = 1; type[fam] = $4; next }
+    /^#/ { next }
+    {
+        line = $0; sub(/ # \{.*$/, "", line)  # drop exemplar
+        name = line; sub(/[{ ].*$/, "", name)
+        if (index(name, fam) != 1) { print "sample " name " outside " fam; bad = 1 }
+        if (type[fam] != "histogram") next
+        lbl = ""; if (match(line, /\{.*\}/)) lbl = substr(line, RSTART, RLENGTH)
+        split(line, f, " "); v = f[2]
+        key = lbl; gsub(/,?le="[^"]*"/, "", key); sub(/^\{,/, "{", key)
+        if (name ~ /_bucket$/) {
+            if (key in last && v + 0 < last[key] + 0) { print "not cumulative: " $0; bad = 1 }
+            last[key] = v
+            if (lbl ~ /le="\+Inf"/) inf[key] = v
+        } else if (name ~ /_count$/) {
+            if (!(key in inf)) { print "no +Inf bucket: " $0; bad = 1 }
+            else if (inf[key] != v) { print "_count != +Inf: " $0; bad = 1 }
+            delete last[key]; checked++
+        }
+    }
+    END { if (checked < 100) { print "only " checked " histograms"; bad = 1 }
+          exit bad }' "$1"
+}
+check_structure "$T/p.prom"; ok $? "text format histograms are cumulative, _count == +Inf"
+check_structure "$T/o.om"; ok $? "OpenMetrics histograms are cumulative, _count == +Inf"
+
+if [ "$lint_ok" = 1 ]; then
+    bin/promgate lint "$T/p.prom" >"$T/lint.out" 2>&1
+    rc=$?
+    [ "$rc" = 0 ] && grep -q ': 0 errors, [0-9]* warnings\?, ' "$T/lint.out"
+    r=$?
+    ok $r "promgate lint finds no error in the text format (exit $rc)"
+    [ $r = 0 ] || sed -n '1,10s/^/# /p' "$T/lint.out"
+    bin/promgate lint "$T/o.om" >"$T/lint.out" 2>&1
+    rc=$?
+    [ "$rc" = 0 ] && grep -q ': 0 errors, [0-9]* warnings\?, ' "$T/lint.out"
+    r=$?
+    ok $r "promgate lint finds no error in OpenMetrics (exit $rc)"
+    [ $r = 0 ] || sed -n '1,10s/^/# /p' "$T/lint.out"
+else
+    skip "promgate lint not in this build"
+    skip "promgate lint not in this build"
+fi
+
+[ "$(bin/pg-bench-memchr "$T/p.prom")" = "$(wc -l <"$T/p.prom") $(wc -c <"$T/p.prom")" ]
+ok $? "memchr counts the lines and bytes wc counts"
+[ "$(bin/pg-bench-memchr -b 7 - <"$T/o.om")" = "$(bin/pg-bench-memchr "$T/o.om")" ]
+ok $? "memchr agrees across chunk sizes and stdin"
+
+bin/pg-bench-rss -r "$T/rep" -- sh -c 'exit 3'
+rc=$?
+read -r w r c u <"$T/rep"
+[ "$rc" = 3 ] && [ "$c" = 3 ] && [ "$r" -gt 0 ]
+ok $? "rss wrapper passes the exit status and reports RSS ($r KiB)"
+
+BENCH_SIZES=10 BENCH_RUNS=1 BENCH_OUT="$T/out" ./bench/run.sh \
+    >"$T/run.out" 2>"$T/run.err"
+rc=$?
+[ "$rc" = 0 ] && grep -q '^| 10 | prom | memchr |' "$T/out/results.md" &&
+    grep -q '^| 10 | om | memchr |' "$T/out/results.md" &&
+    { [ "$lint_ok" = 0 ] ||
+        grep -q '^| 10 | prom | promgate-lint | .* | 0 |$' "$T/out/results.md"; }
+r=$?
+ok $r "bench/run.sh runs end to end at 10 workspaces"
+[ $r = 0 ] || sed 's/^/# /' "$T/run.err" "$T/run.out" | head -40
