@@ -93,6 +93,14 @@ char *pg__report_slug(const char *target);
 /* Golden version or "unknown". */
 const char *pg__report_golden_version(const pg_report_run *run);
 
+/* HTML scaffolding shared by check and diff reports (report_html.c):
+ * document head with CSS up to the open <header>, the filter bar, and
+ * the closing </main>, script and </html>. */
+void pg__report_html_head(pg_buf *b, const char *title, int failed,
+                          int single);
+void pg__report_html_filters(pg_buf *b);
+void pg__report_html_tail(pg_buf *b);
+
 /* Report directories (report_write.c). pg__report_dir_commit creates
  * DIR/<stamp>-<slug>[-N]/ by letting fill() write into a temporary
  * directory, renames it into place and switches DIR/latest to it. */
