@@ -93,6 +93,10 @@ char *pg__report_slug(const char *target);
 /* Golden version or "unknown". */
 const char *pg__report_golden_version(const pg_report_run *run);
 
+/* Markdown table-cell text (escaped) and code span (report_md.c). */
+void pg__report_md_text(pg_buf *b, const pg_report_run *run, const char *s);
+void pg__report_md_code(pg_buf *b, const pg_report_run *run, const char *s);
+
 /* HTML scaffolding shared by check and diff reports (report_html.c):
  * document head with CSS up to the open <header>, the filter bar, and
  * the closing </main>, script and </html>. */

@@ -7,7 +7,7 @@
 cd "$(dirname "$0")/.." || exit 1
 R=bin/pg-report-render
 F=fixtures/report/planted
-echo "1..14"
+echo "1..16"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 tmp=$(mktemp -d)
@@ -76,3 +76,20 @@ ok $? "multi-target run: slug names the first and counts the rest; scrape number
 
 grep -q 'REDACTED' "$h/scrape-2.txt" && ! grep -q 's3cr3t-T0KEN' "$h/scrape-2.txt"
 ok $? "secrets cut out of the copied raw scrape"
+
+# promgate diff --report-dir: the same layout for a release diff.
+DF=fixtures/report/diff
+bin/promgate diff --report-dir "$D" "$DF/old.json" "$DF/new.json" >/dev/null 2>"$tmp/err"
+rc=$?
+dd=$(sed -n 's/^promgate diff: report written to //p' "$tmp/err")
+missing=""
+for f in report.md report.json report.html junit.xml old.golden.json \
+         new.golden.json old-old.json new-new.json; do
+    [ -s "$dd/$f" ] || missing="$missing $f"
+done
+[ $rc -eq 1 ] && [ -n "$dd" ] && [ -z "$missing" ] &&
+    [ "$(readlink "$D/latest")" = "$(basename "$dd")" ]
+ok $? "promgate diff --report-dir: exit 1, all files${missing:+ (missing:$missing)}, latest moved"
+perl tests/report_schema.pl fixtures/report/schema-diff.json "$dd/report.json" >"$tmp/schema" 2>&1 &&
+    grep -q '"kind": "diff"' "$dd/report.json"
+ok $? "diff report.json valid against its schema"
