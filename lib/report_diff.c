@@ -170,7 +170,9 @@ static void add_changes(pg_buf *b, const pg_diff_entry *e, const char *sep)
         sep = "; ";
     }
     if (e->what & PG_DIFF_HELP) {
-        pg_buf_addf(b, "%sHELP changed", sep);
+        pg_buf_addf(b, "%sHELP \"%s\" -> \"%s\"", sep,
+                    e->old_m->help ? e->old_m->help : "",
+                    e->new_m->help ? e->new_m->help : "");
         sep = "; ";
     }
     if (e->what & PG_DIFF_CONDITION) {
