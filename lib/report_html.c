@@ -206,7 +206,7 @@ static void h_targets(pg_buf *b, const pg_report_run *run)
     pg_buf_adds(b, "<section id=\"targets\">\n<h2>Targets</h2>\n<table>\n"
                    "<thead><tr><th>Verdict</th><th>Target</th>"
                    "<th>Bytes</th><th>Samples</th><th>Families</th>"
-                   "<th>Format errors</th><th>Seconds</th><th>Raw scrape</th>"
+                   "<th>Parse errors</th><th>Seconds</th><th>Raw scrape</th>"
                    "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < run->ntargets; i++) {
         const pg_target_result *t = &run->targets[i];
@@ -281,9 +281,11 @@ static void h_problems(pg_buf *b, const pg_report_run *run,
                 pg_buf_adds(b, "nothing");
             }
         }
-        if (p->line > 0)
-            pg_buf_addf(b, " <span class=\"pos\">at scrape %d:%d</span>",
-                        p->line, p->column);
+        if (p->line > 0) {
+            pg_buf_adds(b, " <span class=\"pos\">at ");
+            pg__report_add_pos(b, p->line, p->column);
+            pg_buf_adds(b, "</span>");
+        }
         pg_buf_adds(b, "</li>");
     }
     pg_buf_adds(b, "</ul>");

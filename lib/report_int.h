@@ -83,6 +83,9 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
  * forbids, escaping &<>"' (attr also \t\n\r as character references). */
 void pg__report_add_xml(pg_buf *b, const char *s, int attr);
 
+/* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
+void pg__report_add_pos(pg_buf *b, int line, int column);
+
 /* "2026-07-06T10:00:00Z". */
 void pg__report_time_iso(time_t t, char out[32]);
 /* "20260706T100000Z". */

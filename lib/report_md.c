@@ -95,8 +95,10 @@ static void md_problems(pg_buf *b, const pg_report_run *run,
                 pg_buf_adds(b, "nothing");
             pg_buf_addc(b, ')');
         }
-        if (p->line > 0)
-            pg_buf_addf(b, " at scrape %d:%d", p->line, p->column);
+        if (p->line > 0) {
+            pg_buf_adds(b, " at ");
+            pg__report_add_pos(b, p->line, p->column);
+        }
     }
     if (first)
         pg_buf_adds(b, "\xE2\x80\x94"); /* em dash */
@@ -211,7 +213,7 @@ static void md_target(pg_buf *b, const pg_report_run *run, size_t ti)
         pg_buf_adds(b, "\n\n");
     }
     pg_buf_addf(b, "Scrape: %llu bytes, %llu lines, %llu samples, %llu "
-                "families, %llu format errors, %llu format warnings, "
+                "families, %llu parse errors, %llu parse warnings, "
                 "%.3f s",
                 (unsigned long long)t->stats.bytes,
                 (unsigned long long)t->stats.lines,
