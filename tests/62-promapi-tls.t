@@ -88,5 +88,16 @@ ok($rc == 2 && $err =~ m{^https://127\.0\.0\.1:$port/api/v1/targets/metadata: re
                                '--insecure', '1');
 ok($rc == 0 && $out =~ /^### instance 127\.0\.0\.1:$port$/m,
    'verification skipped on request', "rc=$rc $err");
+# the same through promgate check: read over TLS, then judged (Prometheus's
+# own metrics are not in the golden, so they fail: exit 1, not 2)
+($rc, $out, $err) = Fleet::run("$root/bin/promgate", 'check', '--prometheus', $url,
+    '--match', '{job="self"}', '--cacert', "$t/ca.pem",
+    '--golden', "$root/fixtures/promapi/golden.json");
+ok($rc == 1 && $out =~ /^# target 127\.0\.0\.1:$port:/m
+   && $out =~ /^not ok \d+ - prometheus_build_info(?: @ \S+)?: undocumented/m,
+   'check --prometheus https --cacert reads the instance', "rc=$rc $err\n" . substr($out, 0, 400));
+($rc, $out, $err) = Fleet::run("$root/bin/promgate", 'check', '--prometheus', $url,
+    '--match', '{job="self"}', '--golden', "$root/fixtures/promapi/golden.json");
+ok($rc == 2 && $err =~ /certificate/i, 'check without the CA: exit 2', "rc=$rc $err");
 print "1..$n\n";
 exit($failed ? 1 : 0);
