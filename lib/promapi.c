@@ -1126,6 +1126,8 @@ static void render_sample(pg_buf *b, const sample *s)
 
 static void render_instance(instance *in, pg_buf *b)
 {
+    if (!in->nf)
+        return; /* a target that is down: nothing exposed (qsort(NULL) is UB) */
     qsort(in->f, in->nf, sizeof *in->f, fam_cmp);
     for (size_t i = 0; i < in->nf; i++) {
         family *f = in->f[i];
