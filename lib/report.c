@@ -295,13 +295,18 @@ static void replace_all(pg_buf *b, const char *needle, size_t nlen,
 
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *b)
 {
-    if (!run || !b->p)
+    if (!b->p)
         return;
-    for (size_t i = 0; i < run->nsecrets; i++) {
+    for (size_t i = 0; run && i < run->nsecrets; i++) {
         const char *s = run->secrets[i];
         if (s && strlen(s) >= 3)
             replace_all(b, s, strlen(s), "REDACTED");
     }
+    /* The token promgate reads from the environment is a secret whether
+     * or not the command listed it. */
+    const char *env = getenv("PROMGATE_BEARER_TOKEN");
+    if (env && strlen(env) >= 3)
+        replace_all(b, env, strlen(env), "REDACTED");
 }
 
 static int ci_prefix(const char *p, size_t n, const char *word)
