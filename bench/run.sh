@@ -210,15 +210,17 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo "load average $load_start at the start, $load_end at the end."
     echo "Runs: best of $RUNS (promtool: 1 run at >= 100000 workspaces). MB/s"
     echo "and samples/s are per second of wall time; CPU s is user + system"
-    echo "time (best run); peak RSS is ru_maxrss. MB = 10^6 bytes."
+    echo "time (best run) and MB/CPU-s bytes per CPU second, the steadier"
+    echo "figure on a loaded machine; peak RSS is ru_maxrss. MB = 10^6 bytes."
     echo
-    echo "| workspaces | format | tool | MB | samples | best wall s | CPU s | MB/s | Msamples/s | peak RSS MiB | exit |"
-    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| workspaces | format | tool | MB | samples | best wall s | CPU s | MB/s | MB/CPU-s | Msamples/s | peak RSS MiB | exit |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' 'NR > 1 {
         mbs = $6 > 0 ? $4 / 1e6 / $6 : 0
         mss = $6 > 0 ? $5 / 1e6 / $6 : 0
-        printf "| %s | %s | %s | %.1f | %d | %.4f | %.4f | %.0f | %.2f | %.1f | %s |\n",
-            $1, $2, $3, $4 / 1e6, $5, $6, $10, mbs, mss, $7 / 1024, $8
+        mbc = $10 > 0 ? $4 / 1e6 / $10 : 0
+        printf "| %s | %s | %s | %.1f | %d | %.4f | %.4f | %.0f | %.0f | %.2f | %.1f | %s |\n",
+            $1, $2, $3, $4 / 1e6, $5, $6, $10, mbs, mbc, mss, $7 / 1024, $8
     }' "$RESULTS"
     echo
     echo "## Ratios"
