@@ -43,8 +43,17 @@ enum pg_problem_code {
     PG_PROBLEM_BUCKETS,        /* bucket bounds differ from the golden */
     PG_PROBLEM_HELP,           /* HELP differs (diagnostic only) */
     PG_PROBLEM_UNDOCUMENTED,   /* not in the golden */
-    PG_PROBLEM_FORMAT          /* exposition format violation */
+    PG_PROBLEM_FORMAT,         /* exposition format violation */
+    PG_PROBLEM_BASELINE        /* note: a baseline entry has expired */
 };
+
+/* Stable lowercase names of problem codes ("missing", "labels_extra", ...),
+ * as used in baseline files and reports. */
+const char *pg_problem_code_name(enum pg_problem_code c);
+/* Parses a name of pg_problem_code_name(); returns 0, or -1 if unknown. */
+int pg_problem_code_parse(const char *s, enum pg_problem_code *out);
+/* "pass", "fail", "skip", "todo", "warn". */
+const char *pg_verdict_name(enum pg_verdict v);
 
 typedef struct pg_problem {
     enum pg_problem_code code;
@@ -78,7 +87,7 @@ typedef struct pg_target_result {
     double seconds;        /* scrape + check time */
 } pg_target_result;
 
-/* Baseline of accepted deviations (JSON, see README). */
+/* Baseline of accepted deviations (JSON, doc/check.md). */
 typedef struct pg_baseline pg_baseline;
 pg_baseline *pg_baseline_load(const char *path, pg_error *err);
 void pg_baseline_free(pg_baseline *b);
@@ -94,7 +103,18 @@ typedef struct pg_check_opts {
     size_t nenabled;
     const pg_baseline *baseline;
     const char *today;          /* YYYY-MM-DD for baseline expiry; NULL=now */
+    unsigned select;            /* enum pg_check_select bits; 0 = all */
 } pg_check_opts;
+
+/* Concerns a run can be limited to (check --select), so a conformance
+ * suite can split one target's verdicts into files by concern. */
+enum pg_check_select {
+    PG_SELECT_FORMAT = 1 << 0,       /* the one format result */
+    PG_SELECT_DOCUMENTED = 1 << 1,   /* documented non-histogram metrics */
+    PG_SELECT_HISTOGRAMS = 1 << 2,   /* documented histograms and summaries */
+    PG_SELECT_UNDOCUMENTED = 1 << 3  /* metrics the golden does not list */
+};
+#define PG_SELECT_ALL 0x0fu
 
 typedef struct pg_checker pg_checker;
 

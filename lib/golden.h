@@ -62,4 +62,27 @@ const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name);
 void pg_golden_sort(pg_golden *g);
 void pg_golden_free(pg_golden *g);
 
+/* ---- additions (construction helpers for producers of goldens) ---- */
+
+/* Parses golden JSON from memory; source names it in errors. */
+pg_golden *pg_golden_loadb(const char *buf, size_t len, const char *source,
+                           pg_error *err);
+/* New empty golden of the given kind ("docs", "exposition"); caller frees
+ * with pg_golden_free(). */
+pg_golden *pg_golden_new(const char *kind);
+/* Appends a metric with name set, help "" and nothing else; the pointer is
+ * valid until the next pg_golden_add(). Call pg_golden_sort() when done. */
+pg_golden_metric *pg_golden_add(pg_golden *g, const char *name);
+/* Appends a source (file base name and hex SHA-256; both copied). */
+void pg_golden_add_source(pg_golden *g, const char *file, const char *sha256);
+/* Sorts labels, label rules and buckets of one metric, dropping duplicate
+ * labels (pg_golden_sort() does this for every metric). */
+void pg_golden_metric_normalize(pg_golden_metric *m);
+/* Frees the contents of one metric and zeroes it. */
+void pg_golden_metric_release(pg_golden_metric *m);
+/* Type names as golden JSON spells them (same spelling as TYPE lines);
+ * usable without the exposition parser. parse returns 0, or -1. */
+const char *pg_golden_type_name(enum pg_type t);
+int pg_golden_type_parse(const char *s, enum pg_type *out);
+
 #endif

@@ -19,6 +19,12 @@ typedef struct pg_report_run {
     size_t ntargets;
     time_t started;                /* wall clock at start */
     double seconds;                /* duration of the run */
+    /* Values that must never appear in a report (bearer token, password,
+     * Authorization header values); every occurrence in report text and
+     * copied files is replaced by "REDACTED". Values shorter than 3 bytes
+     * are ignored. May be NULL. */
+    const char *const *secrets;
+    size_t nsecrets;
 } pg_report_run;
 
 /* The JSON document of reports/SCHEMA.md; also `check --format json`.

@@ -1,13 +1,103 @@
-/* cmd_diff.c: promgate diff (not yet built). */
+/* cmd_diff.c: promgate diff OLD NEW: what changed between two releases'
+ * metrics, each side a golden JSON, a docs page, an exposition file or a
+ * URL. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../lib/diff.h"
 #include "../lib/util.h"
 #include "cmd.h"
 
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: promgate diff [options] OLD NEW\n"
+        "\n"
+        "Compares two metric sets: each side is a golden JSON, a docs Markdown\n"
+        "page, an exposition file or an http(s) URL (scraped). Reports metrics\n"
+        "added, removed, renamed (by similarity) and changed (type, labels,\n"
+        "bucket bounds, HELP).\n"
+        "\n"
+        "options:\n"
+        "  --format text|markdown|json   output format (default: text)\n"
+        "  -o, --output FILE             write the report to FILE\n"
+        "  --ignore-help                 do not report HELP changes\n"
+        "  --no-renames                  report renames as removed + added\n"
+        "  -h, --help                    this help\n"
+        "\n"
+        "exit codes: 0 equal, 1 different, 2 unreadable input or bad usage\n");
+}
+
 int pg_cmd_diff(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "promgate diff: not available in this build\n");
-    return PG_EXIT_ERROR;
+    const char *sides[2] = { NULL, NULL }, *out = NULL;
+    size_t nsides = 0;
+    enum pg_diff_format fmt = PG_DIFF_TEXT;
+    pg_diff_opts opts = { 0, 0 };
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return PG_EXIT_OK;
+        } else if (!strcmp(a, "--format") && i + 1 < argc) {
+            if (pg_diff_format_parse(argv[++i], &fmt)) {
+                fprintf(stderr, "promgate diff: unknown format '%s'\n", argv[i]);
+                return PG_EXIT_ERROR;
+            }
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(a, "--ignore-help")) {
+            opts.ignore_help = 1;
+        } else if (!strcmp(a, "--no-renames")) {
+            opts.no_renames = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "promgate diff: unknown or incomplete option '%s'\n", a);
+            usage(stderr);
+            return PG_EXIT_ERROR;
+        } else if (nsides < 2) {
+            sides[nsides++] = a;
+        } else {
+            fprintf(stderr, "promgate diff: too many arguments\n");
+            usage(stderr);
+            return PG_EXIT_ERROR;
+        }
+    }
+    if (nsides != 2) {
+        usage(stderr);
+        return PG_EXIT_ERROR;
+    }
+
+    pg_error err;
+    pg_error_init(&err);
+    pg_golden *old_g = pg_diff_load_side(sides[0], &err);
+    if (!old_g) {
+        pg_error_print(&err, stderr);
+        return PG_EXIT_ERROR;
+    }
+    pg_golden *new_g = pg_diff_load_side(sides[1], &err);
+    if (!new_g) {
+        pg_error_print(&err, stderr);
+        pg_golden_free(old_g);
+        return PG_EXIT_ERROR;
+    }
+    pg_diff *d = pg_diff_compute(old_g, new_g, sides[0], sides[1], &opts);
+    int rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
+
+    /* ---- REPORT-DIR: the reports module renders a diff into a report
+     * directory here (--report-dir DIR), from `d` (lib/diff.h). ---- */
+
+    char *s = pg_diff_render(d, fmt);
+    if (out) {
+        if (pg_write_file_atomic(out, s, strlen(s), &err)) {
+            pg_error_print(&err, stderr);
+            rc = PG_EXIT_ERROR;
+        }
+    } else {
+        fputs(s, stdout);
+    }
+    free(s);
+    pg_diff_free(d);
+    return rc;
 }

@@ -1,13 +1,327 @@
-/* cmd_lint.c: promgate lint (not yet built). */
+/* cmd_lint.c: promgate lint: checks one exposition (file, stdin or URL)
+ * against the rules of its format and prints every violation as
+ * SOURCE:LINE:COL: error|warning: message, then a summary line. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../lib/expo.h"
 #include "../lib/util.h"
+#ifdef PG_HAVE_SCRAPE
+#include "../lib/scrape.h"
+#endif
 #include "cmd.h"
+
+#define READ_CHUNK (1u << 20)
+
+struct lint {
+    const char *source;      /* as printed (URL redacted) */
+    unsigned long max_errors;
+    unsigned long shown, hidden;
+    int explain;
+    FILE *out;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: promgate lint [options] FILE|-|URL\n\n"
+            "Checks a Prometheus text format 0.0.4 or OpenMetrics 1.0.0\n"
+            "exposition against every rule of its format.\n\n"
+            "options:\n"
+            "  --format prom|openmetrics|auto\n"
+            "                     format to check against (default auto: the\n"
+            "                     Content-Type of a URL; for a file, OpenMetrics\n"
+            "                     if it ends with '# EOF'; for stdin, decided at\n"
+            "                     the end of input)\n"
+            "  --strict           warnings (SHOULD rules) fail too\n"
+            "  --max-errors N     print at most N diagnostics (default 100;\n"
+            "                     0 = no limit); all are counted\n"
+            "  --max-line N       longest accepted line in bytes\n"
+            "  --max-labels N     most labels per sample\n"
+            "  --explain          append the rule each diagnostic cites\n"
+            "  -h, --help         this help\n\n"
+            "output: SOURCE:LINE:COL: error|warning: message, then\n"
+            "  SOURCE: N errors, N warnings, N samples in N families\n\n"
+            "exit codes:\n"
+            "  0  conformant (warnings allowed unless --strict)\n"
+            "  1  format violations found\n"
+            "  2  input could not be read, or usage error\n");
+}
+
+static void on_diag(void *ctx, const pg_diag *d)
+{
+    struct lint *l = ctx;
+    if (l->max_errors && l->shown >= l->max_errors) {
+        l->hidden++;
+        return;
+    }
+    l->shown++;
+    fprintf(l->out, "%s:%d:%d: %s: %s", l->source, d->line, d->column,
+            d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
+    if (l->explain)
+        fprintf(l->out, " [%s]", d->rule);
+    fputc('\n', l->out);
+}
+
+/* For a seekable file in AUTO mode: OpenMetrics if the last line is
+ * "# EOF" (OpenMetrics: "Expositions MUST end with EOF"). */
+static enum pg_format peek_tail(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+        return PG_FORMAT_AUTO;
+    char buf[64];
+    off_t n = st.st_size < (off_t)sizeof buf ? st.st_size : (off_t)sizeof buf;
+    if (n == 0)
+        return PG_FORMAT_PROM;
+    ssize_t r = pread(fd, buf, (size_t)n, st.st_size - n);
+    if (r != n)
+        return PG_FORMAT_AUTO;
+    size_t len = (size_t)r;
+    if (len && buf[len - 1] == '\n')
+        len--;
+    if (len >= 5 && !memcmp(buf + len - 5, "# EOF", 5) &&
+        (len == 5 || buf[len - 6] == '\n'))
+        return PG_FORMAT_OPENMETRICS;
+    return PG_FORMAT_PROM;
+}
+
+static int summary(struct lint *l, pg_parser *p, int strict)
+{
+    pg_parse_stats st;
+    pg_parser_stats(p, &st);
+    if (l->hidden)
+        fprintf(l->out, "%s: %lu more diagnostics not shown (--max-errors)\n",
+                l->source, l->hidden);
+    fprintf(l->out,
+            "%s: %llu error%s, %llu warning%s, %llu sample%s in %llu famil%s (%s)\n",
+            l->source, (unsigned long long)st.errors, st.errors == 1 ? "" : "s",
+            (unsigned long long)st.warnings, st.warnings == 1 ? "" : "s",
+            (unsigned long long)st.samples, st.samples == 1 ? "" : "s",
+            (unsigned long long)st.families, st.families == 1 ? "y" : "ies",
+            pg_format_name(pg_parser_format(p)));
+    if (st.errors || (strict && st.warnings))
+        return PG_EXIT_FAIL;
+    return PG_EXIT_OK;
+}
+
+static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
+                   const pg_parser_callbacks *cb, int strict)
+{
+    if (o->format == PG_FORMAT_AUTO)
+        o->format = peek_tail(fd);
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    pg_parser *p = pg_parser_new(o, cb, l);
+    char *buf = pg_xmalloc(READ_CHUNK);
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fprintf(stderr, "promgate lint: cannot read '%s': %s\n", l->source,
+                    strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        pg_parser_feed(p, buf, (size_t)n);
+    }
+    free(buf);
+    if (rc) {
+        pg_parser_free(p);
+        return PG_EXIT_ERROR;
+    }
+    pg_parser_finish(p);
+    int ex = summary(l, p, strict);
+    pg_parser_free(p);
+    return ex;
+}
+
+#ifdef PG_HAVE_SCRAPE
+struct url_sink {
+    struct lint *l;
+    pg_parser_opts o;
+    const pg_parser_callbacks *cb;
+    pg_parser *p;
+};
+
+static int sink_begin(void *ctx, long status, const char *content_type)
+{
+    struct url_sink *u = ctx;
+    (void)status;
+    /* A retried attempt starts the parse over. */
+    pg_parser_free(u->p);
+    u->l->shown = u->l->hidden = 0;
+    pg_parser_opts o = u->o;
+    o.content_type = content_type;
+    u->p = pg_parser_new(&o, u->cb, u->l);
+    return 0;
+}
+
+static int sink_data(void *ctx, const char *buf, size_t len)
+{
+    struct url_sink *u = ctx;
+    if (u->p)
+        pg_parser_feed(u->p, buf, len);
+    return 0;
+}
+
+static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
+                    const pg_parser_callbacks *cb, int strict)
+{
+    struct url_sink u = { l, *o, cb, NULL };
+    pg_scrape_opts so;
+    memset(&so, 0, sizeof so);
+    so.accept = o->format;
+    so.max_redirects = 5;
+    pg_scrape_sink sink = { sink_begin, sink_data, &u };
+    pg_scrape_result res;
+    memset(&res, 0, sizeof res);
+    pg_scrape_all(&url, 1, &so, &sink, &res);
+    free(res.headers);
+    if (!res.ok || !u.p) {
+        fprintf(stderr, "promgate lint: %s\n",
+                res.error[0] ? res.error : "scrape failed");
+        pg_parser_free(u.p);
+        return PG_EXIT_ERROR;
+    }
+    pg_parser_finish(u.p);
+    int ex = summary(l, u.p, strict);
+    pg_parser_free(u.p);
+    return ex;
+}
+#endif
+
+static int is_url(const char *s)
+{
+    return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
+}
+
+static int parse_size(const char *s, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int pg_cmd_lint(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "promgate lint: not available in this build\n");
-    return PG_EXIT_ERROR;
+    struct lint l = { NULL, 100, 0, 0, 0, stdout };
+    pg_parser_opts o;
+    memset(&o, 0, sizeof o);
+    int strict = 0;
+    const char *input = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return PG_EXIT_OK;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
+        } else if (!strcmp(a, "--explain")) {
+            l.explain = 1;
+        } else if (!strncmp(a, "--format", 8) || !strncmp(a, "--max-errors", 12) ||
+                   !strncmp(a, "--max-line", 10) || !strncmp(a, "--max-labels", 12)) {
+            const char *eq = strchr(a, '=');
+            size_t klen = eq ? (size_t)(eq - a) : strlen(a);
+            if (eq)
+                val = eq + 1;
+            else if (i + 1 < argc)
+                val = argv[++i];
+            else {
+                fprintf(stderr, "promgate lint: option '%s' needs a value\n", a);
+                return PG_EXIT_ERROR;
+            }
+            unsigned long n = 0;
+            if (!strncmp(a, "--format", klen) && klen == 8) {
+                if (!strcmp(val, "prom"))
+                    o.format = PG_FORMAT_PROM;
+                else if (!strcmp(val, "openmetrics"))
+                    o.format = PG_FORMAT_OPENMETRICS;
+                else if (!strcmp(val, "auto"))
+                    o.format = PG_FORMAT_AUTO;
+                else {
+                    fprintf(stderr, "promgate lint: unknown format '%s'\n", val);
+                    return PG_EXIT_ERROR;
+                }
+            } else if (parse_size(val, &n)) {
+                fprintf(stderr, "promgate lint: invalid number '%s' for %.*s\n",
+                        val, (int)klen, a);
+                return PG_EXIT_ERROR;
+            } else if (klen == 12 && !strncmp(a, "--max-errors", 12)) {
+                l.max_errors = n;
+            } else if (klen == 10 && !strncmp(a, "--max-line", 10)) {
+                o.max_line = n;
+            } else if (klen == 12 && !strncmp(a, "--max-labels", 12)) {
+                o.max_labels = n;
+            } else {
+                fprintf(stderr, "promgate lint: unknown option '%s'\n", a);
+                return PG_EXIT_ERROR;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "promgate lint: unknown option '%s'\n", a);
+            usage(stderr);
+            return PG_EXIT_ERROR;
+        } else if (input) {
+            fprintf(stderr, "promgate lint: more than one input\n");
+            return PG_EXIT_ERROR;
+        } else {
+            input = a;
+        }
+    }
+    if (!input) {
+        usage(stderr);
+        return PG_EXIT_ERROR;
+    }
+    pg_parser_callbacks cb = { NULL, NULL, on_diag };
+
+    if (is_url(input)) {
+#ifdef PG_HAVE_SCRAPE
+        char *red = pg_url_redact(input);
+        l.source = red;
+        o.source = red;
+        int ex = lint_url(&l, input, &o, &cb, strict);
+        free(red);
+        return ex;
+#else
+        fprintf(stderr, "promgate lint: URLs are not supported in this build\n");
+        return PG_EXIT_ERROR;
+#endif
+    }
+    if (!strcmp(input, "-")) {
+        l.source = "-";
+        o.source = "-";
+        return lint_fd(&l, 0, &o, &cb, strict);
+    }
+    int fd = open(input, O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "promgate lint: cannot open '%s': %s\n", input,
+                strerror(errno));
+        return PG_EXIT_ERROR;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "promgate lint: '%s' is a directory\n", input);
+        close(fd);
+        return PG_EXIT_ERROR;
+    }
+    l.source = input;
+    o.source = input;
+    int ex = lint_fd(&l, fd, &o, &cb, strict);
+    close(fd);
+    return ex;
 }

@@ -5,8 +5,9 @@
 set -eu
 
 build="gcc make clang libclang-rt-14-dev pkg-config libcurl4-openssl-dev \
-libpcre2-dev libjansson-dev libssl-dev"
-test="perl openssl ca-certificates prometheus prometheus-node-exporter chromium"
+libpcre2-dev libjansson-dev libssl-dev zlib1g-dev"
+test="perl openssl ca-certificates prometheus prometheus-node-exporter chromium \
+libxml2-utils time"
 
 missing=""
 for p in $build $test; do

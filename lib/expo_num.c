@@ -1,0 +1,328 @@
+/* expo_num.c: numbers, UTF-8, hashing and the hash set behind the
+ * exposition parser (see expo_int.h). Kept apart from the grammar so the
+ * hot helpers stay small and testable. */
+#include "expo_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exact powers of ten representable in a double (Clinger's fast path). */
+static const double pow10_tab[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+static int lower_eq(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    if (n != k)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Both formats take Go ParseFloat's decimal forms: OpenMetrics 1.0 ABNF
+ * "realnumber" plus case-insensitive [sign]inf/infinity and nan. Hex
+ * floats and underscores are rejected, as Prometheus rejects them. */
+int pg__parse_float(const char *s, size_t n, double *out)
+{
+    if (n == 0)
+        return -1;
+    size_t i = 0;
+    int neg = 0;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i < n && !(s[i] >= '0' && s[i] <= '9') && s[i] != '.') {
+        if (lower_eq(s + i, n - i, "inf") || lower_eq(s + i, n - i, "infinity")) {
+            *out = neg ? -HUGE_VAL : HUGE_VAL;
+            return 0;
+        }
+        /* Go's ParseFloat takes "nan" only unsigned. */
+        if (i == 0 && lower_eq(s, n, "nan")) {
+            *out = NAN;
+            return 0;
+        }
+        return -1;
+    }
+    uint64_t mant = 0;
+    int ndig = 0, dropped = 0, exp10 = 0, any = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        any = 1;
+        if (ndig < 19) {
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+            if (mant)
+                ndig++;
+        } else {
+            dropped = 1;
+            exp10++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            any = 1;
+            if (ndig < 19) {
+                mant = mant * 10 + (uint64_t)(s[i] - '0');
+                if (mant)
+                    ndig++;
+                exp10--;
+            } else {
+                dropped = 1;
+            }
+        }
+    }
+    if (!any)
+        return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            eneg = s[i] == '-';
+            i++;
+        }
+        if (i >= n || !(s[i] >= '0' && s[i] <= '9'))
+            return -1;
+        int e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+        exp10 += eneg ? -e : e;
+    }
+    if (i != n)
+        return -1;
+    if (!dropped && mant < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+        double d = (double)mant;
+        d = exp10 < 0 ? d / pow10_tab[-exp10] : d * pow10_tab[exp10];
+        *out = neg ? -d : d;
+        return 0;
+    }
+    if (mant == 0 && !dropped) {
+        *out = neg ? -0.0 : 0.0;
+        return 0;
+    }
+    /* Odd forms (many digits, large exponents): the C library rounds
+     * correctly. The syntax is already checked, so strtod sees only it. */
+    char tmp[128];
+    char *heap = NULL, *buf = tmp;
+    if (n >= sizeof tmp)
+        buf = heap = malloc(n + 1);
+    if (!buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL);
+    free(heap);
+    return 0;
+}
+
+/* The text format's timestamp: Go ParseInt, base 10, int64. */
+int pg__parse_int64(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (n && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i >= n)
+        return -1;
+    uint64_t v = 0;
+    uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (lim - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+size_t pg__utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII runs are the common case: eight bytes per step. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            cp = c & 0x07;
+        } else {
+            return i;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        /* Overlong forms, surrogates and code points past U+10FFFF. */
+        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+size_t pg__utf8_runes(const char *str, size_t n)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)str[i] & 0xC0) != 0x80)
+            r++;
+    return r;
+}
+
+/* A word-at-a-time multiply-mix hash: fast on short label strings, good
+ * enough spread for duplicate detection with 64-bit keys. */
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+uint64_t pg__hash(const char *p, size_t n, uint64_t seed)
+{
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
+    uint64_t h = seed ^ k0 ^ (uint64_t)n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = mix(h ^ w, k1);
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, n - i);
+        h = mix(h ^ w ^ 0x8000000000000000ULL, k1);
+    }
+    return mix(h, k0);
+}
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+    return (size_t)(key ^ (key >> 29)) & (cap - 1);
+}
+
+static void hset_grow(pg__hset *s)
+{
+    size_t ncap = s->cap ? s->cap * 2 : 64;
+    uint64_t *nk = pg_xcalloc(ncap, sizeof *nk);
+    uint32_t *nv = pg_xcalloc(ncap, sizeof *nv);
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->keys[i])
+            continue;
+        size_t j = slot_of(s->keys[i], ncap);
+        while (nk[j])
+            j = (j + 1) & (ncap - 1);
+        nk[j] = s->keys[i];
+        nv[j] = s->vals[i];
+    }
+    free(s->keys);
+    free(s->vals);
+    s->keys = nk;
+    s->vals = nv;
+    s->cap = ncap;
+}
+
+int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
+{
+    if (!key)
+        key = 1;
+    if (s->cap) {
+        size_t j = slot_of(key, s->cap);
+        while (s->keys[j]) {
+            if (s->keys[j] == key) {
+                if (old)
+                    *old = s->vals[j];
+                return 0;
+            }
+            j = (j + 1) & (s->cap - 1);
+        }
+    }
+    if (s->limit && s->len >= s->limit)
+        return -1;
+    if ((s->len + 1) * 4 > s->cap * 3)
+        hset_grow(s);
+    size_t j = slot_of(key, s->cap);
+    while (s->keys[j])
+        j = (j + 1) & (s->cap - 1);
+    s->keys[j] = key;
+    s->vals[j] = val;
+    s->len++;
+    return 1;
+}
+
+int pg__hset_get(const pg__hset *s, uint64_t key, uint32_t *val)
+{
+    if (!key)
+        key = 1;
+    if (!s->cap)
+        return 0;
+    size_t j = slot_of(key, s->cap);
+    while (s->keys[j]) {
+        if (s->keys[j] == key) {
+            if (val)
+                *val = s->vals[j];
+            return 1;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+void pg__hset_clear(pg__hset *s)
+{
+    if (!s->len)
+        return;
+    /* A big table from one huge family is dropped rather than wiped, so
+     * memory follows the current family, not the largest one seen. */
+    if (s->cap > 4096) {
+        size_t limit = s->limit;
+        pg__hset_release(s);
+        s->limit = limit;
+        return;
+    }
+    memset(s->keys, 0, s->cap * sizeof *s->keys);
+    s->len = 0;
+}
+
+void pg__hset_release(pg__hset *s)
+{
+    free(s->keys);
+    free(s->vals);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,153 @@
+/* tap.c: TAP version 13 output of check results (see tap.h). */
+#include "tap.h"
+
+#include <string.h>
+
+void pg_tap_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '#' || *s == '\\')
+            fputc('\\', out);
+        if (*s == '\n' || *s == '\r')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+}
+
+void pg_tap_yaml_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(out, "\\x%02x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void yaml_field(FILE *out, const char *indent, const char *key,
+                       const char *val)
+{
+    if (!val)
+        return;
+    fprintf(out, "%s%s: ", indent, key);
+    pg_tap_yaml_string(out, val);
+    fputc('\n', out);
+}
+
+static const pg_problem *first_failure(const pg_metric_result *r)
+{
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (r->problems[i].failure)
+            return &r->problems[i];
+    return r->nproblems ? &r->problems[0] : NULL;
+}
+
+static void write_yaml(FILE *out, const pg_metric_result *r)
+{
+    fputs("  ---\n", out);
+    yaml_field(out, "  ", "metric", r->metric);
+    yaml_field(out, "  ", "target", r->target);
+    fprintf(out, "  severity: %s\n", pg_verdict_name(r->verdict));
+    yaml_field(out, "  ", "condition", r->condition);
+    yaml_field(out, "  ", "rename_hint", r->rename_hint);
+    yaml_field(out, "  ", "baseline", r->baseline_reason);
+    if (r->nproblems)
+        fputs("  problems:\n", out);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        const pg_problem *p = &r->problems[i];
+        fprintf(out, "    - code: %s\n", pg_problem_code_name(p->code));
+        fprintf(out, "      failure: %s\n", p->failure ? "true" : "false");
+        yaml_field(out, "      ", "message", p->message);
+        yaml_field(out, "      ", "expected", p->expected);
+        yaml_field(out, "      ", "got", p->got);
+        if (p->line > 0)
+            fprintf(out, "      line: %d\n", p->line);
+        if (p->column > 0)
+            fprintf(out, "      column: %d\n", p->column);
+    }
+    fputs("  ...\n", out);
+}
+
+static void write_point(FILE *out, size_t n, const pg_metric_result *r,
+                        int name_targets)
+{
+    int ok = r->verdict != PG_VERDICT_FAIL && r->verdict != PG_VERDICT_TODO;
+    fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", n);
+    pg_tap_escape(out, r->metric);
+    if (name_targets) {
+        fputs(" @ ", out);
+        pg_tap_escape(out, r->target);
+    }
+    const pg_problem *p = first_failure(r);
+    if (r->kind == PG_RESULT_UNDOCUMENTED)
+        fputs(": undocumented", out);
+    else if (p && r->verdict != PG_VERDICT_PASS && r->verdict != PG_VERDICT_SKIP) {
+        fputs(": ", out);
+        pg_tap_escape(out, p->message);
+        if (r->nproblems > 1)
+            fprintf(out, " (+%zu more)", r->nproblems - 1);
+    }
+    if (r->rename_hint) {
+        fputs(r->kind == PG_RESULT_UNDOCUMENTED ? " (renamed from " :
+              " (renamed to ", out);
+        pg_tap_escape(out, r->rename_hint);
+        fputs("?)", out);
+    }
+    if (r->verdict == PG_VERDICT_SKIP) {
+        fputs(" # SKIP condition not enabled: ", out);
+        pg_tap_escape(out, r->condition ? r->condition : "unknown");
+    } else if (r->verdict == PG_VERDICT_TODO) {
+        fputs(" # TODO baseline: ", out);
+        pg_tap_escape(out, r->baseline_reason ? r->baseline_reason : "");
+    }
+    fputc('\n', out);
+    if (r->verdict == PG_VERDICT_FAIL || r->verdict == PG_VERDICT_TODO ||
+        r->verdict == PG_VERDICT_WARN)
+        write_yaml(out, r);
+}
+
+void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
+                  int name_targets)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += targets[i].error ? 1 : targets[i].nresults;
+    fputs("TAP version 13\n", out);
+    if (total)
+        fprintf(out, "1..%zu\n", total);
+    else /* a plan of 0 is how TAP says everything was skipped */
+        fputs("1..0 # SKIP nothing selected to check\n", out);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pg_target_result *t = &targets[i];
+        fputs("# target ", out);
+        pg_tap_escape(out, t->target);
+        if (t->error) {
+            fputs(": could not be read\n", out);
+            fprintf(out, "not ok %zu - ", ++k);
+            pg_tap_escape(out, t->target);
+            fputs(": could not be read\n  ---\n", out);
+            yaml_field(out, "  ", "target", t->target);
+            yaml_field(out, "  ", "error", t->error);
+            fputs("  ...\n", out);
+            continue;
+        }
+        fprintf(out, ": %llu bytes, %llu samples, %llu families, %.3f s\n",
+                (unsigned long long)t->stats.bytes,
+                (unsigned long long)t->stats.samples,
+                (unsigned long long)t->stats.families, t->seconds);
+        for (size_t j = 0; j < t->nresults; j++)
+            write_point(out, ++k, &t->results[j], name_targets);
+    }
+}

@@ -1,0 +1,30 @@
+# common.sh: shared by the suite's TAP scripts. Each script checks one
+# concern of the target named by PROMGATE_TARGET (URL or file; several
+# separated by spaces) against PROMGATE_GOLDEN (default
+# golden/coder-latest.json), with PROMGATE_CHECK_FLAGS added (e.g.
+# "--enable flag:--prometheus-collect-db-metrics --exempt ^go_").
+# PROMGATE names the promgate binary (default bin/promgate).
+PG_SUITE_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PROMGATE=${PROMGATE:-$PG_SUITE_ROOT/bin/promgate}
+PROMGATE_GOLDEN=${PROMGATE_GOLDEN:-$PG_SUITE_ROOT/golden/coder-latest.json}
+
+# suite_check ARGS...: runs promgate check on the targets with ARGS and
+# the extra flags, printing its TAP; the script exits with its status.
+suite_check() {
+    if [ -z "${PROMGATE_TARGET:-}" ]; then
+        echo "1..0 # SKIP PROMGATE_TARGET is not set"
+        exit 0
+    fi
+    if [ ! -x "$PROMGATE" ]; then
+        echo "Bail out! $PROMGATE is not built (run make)"
+        exit 2
+    fi
+    set -f # targets and flags are words, never globs
+    _targets=""
+    for _t in $PROMGATE_TARGET; do
+        _targets="$_targets --target $_t"
+    done
+    # shellcheck disable=SC2086 # word splitting intended
+    exec "$PROMGATE" check --golden "$PROMGATE_GOLDEN" $_targets \
+        ${PROMGATE_CHECK_FLAGS:-} "$@"
+}

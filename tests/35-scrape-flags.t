@@ -1,0 +1,61 @@
+#!/bin/sh
+# The scrape flags shared by every command (pg_scrape_flags_parse): each
+# bad value is refused with a clear message and exit 2, good ones take
+# effect ("--flag VALUE" and "--flag=VALUE" alike).
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+C="timeout 30 bin/test-scrape-client"
+get() { printf '%s\n' "$1" | sed -n "s/^$2: //p" | sed -n "${3:-1}p"; }
+
+pg_tmpdir
+W=$PG_TMP/www
+mkdir -p "$W"
+printf 'x 1\n' >"$W/metrics"
+: >"$PG_TMP/empty"
+TOKEN=pg-env-tok-$$-Zq
+printf '%s\n' "$TOKEN" >"$PG_TMP/token"
+start_fixture_server "$W" --token-file "$PG_TMP/token" --log "$PG_TMP/log" || exit 2
+U=$FIXTURE_URL
+
+# flags | expected message on stderr (fixed string)
+cat >"$PG_TMP/bad" <<CASES
+--timeout 0|invalid --timeout '0': want seconds > 0
+--timeout=abc|invalid --timeout 'abc': want seconds
+--timeout|option '--timeout' needs a value
+--retries -1|invalid --retries '-1': want a number from 0 to 100
+--retries 1000|invalid --retries '1000': want a number from 0 to 100
+--max-redirects x|invalid --max-redirects 'x': want a number from 0 to 100
+--max-bytes 0|invalid --max-bytes '0': want bytes, e.g. 64m
+--max-bytes 12q|invalid --max-bytes '12q': want bytes, e.g. 64m
+--backoff -1|invalid --backoff '-1': want seconds
+--header NoColon|invalid --header: want 'Name: value'
+--accept xml|invalid --accept 'xml': want prom, openmetrics or auto
+--bearer-token-file $PG_TMP/none|cannot read --bearer-token-file '$PG_TMP/none': cannot open: No such file or directory
+--bearer-token-file $PG_TMP/empty|empty --bearer-token-file '$PG_TMP/empty'
+--bearer-token-env PG_NO_SUCH_VAR_$$|environment variable 'PG_NO_SUCH_VAR_$$' (--bearer-token-env) is not set
+--basic-auth-password-file $PG_TMP/none|cannot read --basic-auth-password-file '$PG_TMP/none': cannot open: No such file or directory
+CASES
+plan $(( $(wc -l <"$PG_TMP/bad") * 2 + 9 ))
+while IFS='|' read -r flags want; do
+    # shellcheck disable=SC2086
+    err=$($C "$U/metrics" $flags 2>&1 >/dev/null); rc=$?
+    is "$rc" 2 "$flags: exit 2"
+    is "$err" "test-scrape-client: $want" "$flags: message"
+done <"$PG_TMP/bad"
+
+out=$(PG_TEST_TOKEN=$TOKEN $C --progress --bearer-token-env PG_TEST_TOKEN "$U/metrics?fault=auth" 2>&1)
+is "$(get "$out" ok)" 1 "--bearer-token-env sends the token"
+unlike "$out" "$TOKEN" "token from the environment never shown"
+out=$($C --max-bytes=1k "$U/metrics?fault=endless")
+like "$(get "$out" error)" 'body exceeds the limit of 1024 bytes' "--max-bytes=1k is 1024 bytes"
+out=$($C --max-bytes 2M "$U/metrics?fault=endless")
+like "$(get "$out" error)" 'body exceeds the limit of 2097152 bytes' "--max-bytes 2M is 2 MiB"
+out=$($C --header='X-A: 1' --header 'X-B: 2' "$U/metrics?h=1")
+is "$(get "$out" ok)" 1 "two --header flags"
+grep -qx 'X-A: 1' "$PG_TMP/log"; ok $? "--header=VALUE form arrives"
+grep -qx 'X-B: 2' "$PG_TMP/log"; ok $? "--header VALUE form arrives"
+out=$($C --max-redirects=0 "$U/metrics?fault=redirect")
+like "$(get "$out" error)" 'HTTP 302 Found' "--max-redirects=0 follows none"
+out=$($C "$U/metrics?fault=redirect")
+is "$(get "$out" ok)" 1 "redirects followed by default"

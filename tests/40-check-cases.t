@@ -1,0 +1,37 @@
+#!/bin/sh
+# Data-driven check cases: each fixtures/check/<case>/ holds input.prom,
+# optional golden.json (else fixtures/check/golden.json), optional flags
+# (@CASE@ stands for the case directory), and the expected TAP output
+# (expected.tap, the timing comment left out) and exit code (expected.exit).
+# PG_REGEN=1 rewrites the expectations from the current output.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+P=bin/promgate
+cases=$(for d in fixtures/check/*/; do [ -f "$d/input.prom" ] && echo "${d%/}"; done)
+plan "$(echo "$cases" | wc -l)"
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+for d in $cases; do
+    name=${d#fixtures/check/}
+    golden=$d/golden.json
+    [ -f "$golden" ] || golden=fixtures/check/golden.json
+    flags=""
+    [ -f "$d/flags" ] && flags=$(sed "s|@CASE@|$d|g" "$d/flags")
+    # shellcheck disable=SC2086 # flags are words by design
+    $P check --golden "$golden" --target "$d/input.prom" $flags \
+        >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    grep -v '^# target ' "$tmp/out" >"$tmp/tap"
+    if [ -n "${PG_REGEN:-}" ]; then
+        cp "$tmp/tap" "$d/expected.tap"
+        echo "$rc" >"$d/expected.exit"
+    fi
+    if diff -u "$d/expected.tap" "$tmp/tap" >"$tmp/diff" &&
+        [ "$rc" = "$(cat "$d/expected.exit")" ]; then
+        ok 0 "$name"
+    else
+        ok 1 "$name"
+        diag "exit $rc, expected $(cat "$d/expected.exit" 2>/dev/null)"
+        diag "$(cat "$tmp/diff" "$tmp/err")"
+    fi
+done

@@ -1,0 +1,253 @@
+/* report_render.c: test driver for the report module. Builds a
+ * pg_report_run from a JSON description (fixtures/report/<case>/run.json)
+ * and renders it.
+ *
+ *   pg-report-render json|md|html|junit RUN.json
+ *   pg-report-render dir RUN.json DIR [--now] [--repeat N]
+ *
+ * Strings in RUN.json may carry raw bytes as "\\xHH" (so fixtures can hold
+ * invalid UTF-8). "secrets" lists values the report must never show. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* New string with "\xHH" sequences decoded; NULL for null or absent. */
+static char *str(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_string(v))
+        return NULL;
+    const char *s = json_string_value(v);
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_adds(&b, "");
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '\\' && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
+            hexval(s[i + 3]) >= 0) {
+            pg_buf_addc(&b, (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3])));
+            i += 3;
+            continue;
+        }
+        pg_buf_addc(&b, s[i]);
+    }
+    return pg_buf_detach(&b);
+}
+
+static long num(json_t *obj, const char *key)
+{
+    return (long)json_integer_value(json_object_get(obj, key));
+}
+
+static int enum_of(json_t *obj, const char *key, const char *const *names,
+                   int n)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    for (int i = 0; s && i < n; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    fprintf(stderr, "report_render: bad %s '%s'\n", key, s ? s : "(null)");
+    exit(2);
+}
+
+static const char *const verdicts[] = { "pass", "fail", "skip", "todo",
+                                        "warn" };
+static const char *const kinds[] = { "documented", "undocumented", "format" };
+static const char *const codes[] = {
+    "missing", "type", "labels_missing", "labels_extra", "label_value",
+    "structure", "buckets", "help", "undocumented", "format"
+};
+
+static void load_result(json_t *j, pg_metric_result *m, const char *target)
+{
+    m->target = pg_xstrdup(target);
+    m->metric = str(j, "metric");
+    m->kind = (enum pg_result_kind)enum_of(j, "kind", kinds, 3);
+    m->verdict = (enum pg_verdict)enum_of(j, "verdict", verdicts, 5);
+    m->condition = str(j, "condition");
+    m->baseline_reason = str(j, "baseline_reason");
+    m->rename_hint = str(j, "rename_hint");
+    json_t *ps = json_object_get(j, "problems");
+    m->nproblems = json_array_size(ps);
+    m->problems = pg_xcalloc(m->nproblems + 1, sizeof *m->problems);
+    for (size_t i = 0; i < m->nproblems; i++) {
+        json_t *p = json_array_get(ps, i);
+        pg_problem *q = &m->problems[i];
+        q->code = (enum pg_problem_code)enum_of(p, "code", codes, 10);
+        q->failure = json_is_true(json_object_get(p, "failure"));
+        q->message = str(p, "message");
+        q->expected = str(p, "expected");
+        q->got = str(p, "got");
+        q->line = (int)num(p, "line");
+        q->column = (int)num(p, "column");
+    }
+}
+
+static void load_target(json_t *j, pg_target_result *t)
+{
+    t->target = str(j, "target");
+    t->error = str(j, "error");
+    t->raw_path = str(j, "raw_path");
+    t->seconds = json_number_value(json_object_get(j, "seconds"));
+    json_t *s = json_object_get(j, "stats");
+    t->stats.bytes = (uint64_t)num(s, "bytes");
+    t->stats.lines = (uint64_t)num(s, "lines");
+    t->stats.samples = (uint64_t)num(s, "samples");
+    t->stats.families = (uint64_t)num(s, "families");
+    t->stats.errors = (uint64_t)num(s, "errors");
+    t->stats.warnings = (uint64_t)num(s, "warnings");
+    json_t *rs = json_object_get(j, "results");
+    t->nresults = json_array_size(rs);
+    t->results = pg_xcalloc(t->nresults + 1, sizeof *t->results);
+    for (size_t i = 0; i < t->nresults; i++)
+        load_result(json_array_get(rs, i), &t->results[i], t->target);
+}
+
+static void free_target(pg_target_result *t)
+{
+    for (size_t i = 0; i < t->nresults; i++) {
+        pg_metric_result *m = &t->results[i];
+        for (size_t k = 0; k < m->nproblems; k++) {
+            free(m->problems[k].message);
+            free(m->problems[k].expected);
+            free(m->problems[k].got);
+        }
+        free(m->problems);
+        free(m->target);
+        free(m->metric);
+        free(m->condition);
+        free(m->baseline_reason);
+        free(m->rename_hint);
+    }
+    free(t->results);
+    free(t->target);
+    free(t->error);
+    free(t->raw_path);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: pg-report-render json|md|html|junit|dir "
+                        "RUN.json [DIR [--now] [--repeat N]]\n");
+        return 2;
+    }
+    json_error_t jerr;
+    json_t *doc = json_load_file(argv[2], 0, &jerr);
+    if (!doc) {
+        fprintf(stderr, "%s:%d:%d: %s\n", argv[2], jerr.line, jerr.column,
+                jerr.text);
+        return 2;
+    }
+    pg_golden golden;
+    memset(&golden, 0, sizeof golden);
+    json_t *g = json_object_get(doc, "golden");
+    golden.kind = str(g, "kind");
+    golden.version = str(g, "version");
+    golden.nmetrics = (size_t)num(g, "metrics");
+    json_t *srcs = json_object_get(g, "sources");
+    golden.nsources = json_array_size(srcs);
+    golden.sources = pg_xcalloc(golden.nsources + 1, sizeof *golden.sources);
+    for (size_t i = 0; i < golden.nsources; i++) {
+        golden.sources[i].file = str(json_array_get(srcs, i), "file");
+        golden.sources[i].sha256 = str(json_array_get(srcs, i), "sha256");
+    }
+    json_t *ov = json_object_get(g, "overlay");
+    golden.overlay.file = str(ov, "file");
+    golden.overlay.sha256 = str(ov, "sha256");
+
+    json_t *ts = json_object_get(doc, "targets");
+    size_t nt = json_array_size(ts);
+    pg_target_result *targets = pg_xcalloc(nt + 1, sizeof *targets);
+    for (size_t i = 0; i < nt; i++)
+        load_target(json_array_get(ts, i), &targets[i]);
+    json_t *ss = json_object_get(doc, "secrets");
+    size_t ns = json_array_size(ss);
+    char **secrets = pg_xcalloc(ns + 1, sizeof *secrets);
+    for (size_t i = 0; i < ns; i++)
+        secrets[i] = pg_xstrdup(json_string_value(json_array_get(ss, i)));
+
+    pg_report_run run;
+    memset(&run, 0, sizeof run);
+    run.golden_path = str(doc, "golden_path");
+    run.golden = g ? &golden : NULL;
+    run.baseline_path = str(doc, "baseline_path");
+    run.targets = targets;
+    run.ntargets = nt;
+    run.started = (time_t)num(doc, "started");
+    run.seconds = json_number_value(json_object_get(doc, "seconds"));
+    run.secrets = (const char *const *)secrets;
+    run.nsecrets = ns;
+
+    int rc = 0;
+    const char *fmt = argv[1];
+    char *out = NULL;
+    if (!strcmp(fmt, "json"))
+        out = pg_report_json(&run);
+    else if (!strcmp(fmt, "md"))
+        out = pg_report_markdown(&run);
+    else if (!strcmp(fmt, "html"))
+        out = pg_report_html(&run);
+    else if (!strcmp(fmt, "junit"))
+        out = pg_report_junit(&run);
+    else if (!strcmp(fmt, "dir") && argc >= 4) {
+        long repeat = 1;
+        for (int i = 4; i < argc; i++) {
+            if (!strcmp(argv[i], "--now"))
+                run.started = time(NULL);
+            else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+                repeat = strtol(argv[++i], NULL, 10);
+        }
+        for (long k = 0; k < repeat || repeat <= 0; k++) {
+            pg_error err;
+            pg_error_init(&err);
+            char *dir = NULL;
+            if (pg_report_write_check(argv[3], &run, &dir, &err) != 0) {
+                pg_error_print(&err, stderr);
+                rc = 2;
+                break;
+            }
+            if (repeat == 1)
+                printf("%s\n", dir);
+            free(dir);
+        }
+    } else {
+        fprintf(stderr, "report_render: unknown format '%s'\n", fmt);
+        rc = 2;
+    }
+    if (out) {
+        fputs(out, stdout);
+        free(out);
+    }
+    for (size_t i = 0; i < nt; i++)
+        free_target(&targets[i]);
+    free(targets);
+    for (size_t i = 0; i < ns; i++)
+        free(secrets[i]);
+    free(secrets);
+    for (size_t i = 0; i < golden.nsources; i++) {
+        free(golden.sources[i].file);
+        free(golden.sources[i].sha256);
+    }
+    free(golden.sources);
+    free(golden.overlay.file);
+    free(golden.overlay.sha256);
+    free(golden.kind);
+    free(golden.version);
+    free((char *)run.golden_path);
+    free((char *)run.baseline_path);
+    json_decref(doc);
+    return rc;
+}
