@@ -225,22 +225,30 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo
     echo "## Ratios"
     echo
+    echo "Each ratio by wall time, then by CPU time in parentheses."
+    echo
     echo "| workspaces | format | lint vs promtool (speedup) | lint vs memchr limit (share of limit) | check vs lint (time ratio) | lint RSS MiB | promtool RSS MiB |"
     echo "|---:|---|---:|---:|---:|---:|---:|"
-    awk -F'\t' 'NR > 1 { k = $1 "\t" $2; w[k, $3] = $6; r[k, $3] = $7
+    awk -F'\t' 'NR > 1 { k = $1 "\t" $2; w[k, $3] = $6; c[k, $3] = $10
+                         r[k, $3] = $7
                          if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
-        function fmt(x, f) { return x == "" ? "-" : sprintf(f, x) }
+        # ratio(a, b, f): "a/b (cpu a/b)" in format f, or "-"
+        function ratio(k, a, b, f, pct) {
+            if (w[k, a] == "" || w[k, b] == "" || w[k, b] + 0 == 0 ||
+                c[k, b] + 0 == 0)
+                return "-"
+            return sprintf(f " (" f ")", pct * w[k, a] / w[k, b],
+                           pct * c[k, a] / c[k, b])
+        }
+        function mib(k, t) { return r[k, t] == "" ? "-" : sprintf("%.1f", r[k, t] / 1024) }
         END {
             for (i = 1; i <= n; i++) {
                 k = order[i]; split(k, kk, "\t")
-                l = w[k, "promgate-lint"]; p = w[k, "promtool"]
-                m = w[k, "memchr"]; c = w[k, "promgate-check"]
                 printf "| %s | %s | %s | %s | %s | %s | %s |\n", kk[1], kk[2],
-                    (l > 0 && p != "") ? sprintf("%.1fx", p / l) : "-",
-                    (l > 0 && m != "") ? sprintf("%.0f%%", 100 * m / l) : "-",
-                    (l > 0 && c != "") ? sprintf("%.2fx", c / l) : "-",
-                    fmt(r[k, "promgate-lint"] == "" ? "" : r[k, "promgate-lint"] / 1024, "%.1f"),
-                    fmt(r[k, "promtool"] == "" ? "" : r[k, "promtool"] / 1024, "%.1f")
+                    ratio(k, "promtool", "promgate-lint", "%.1fx", 1),
+                    ratio(k, "memchr", "promgate-lint", "%.0f%%", 100),
+                    ratio(k, "promgate-check", "promgate-lint", "%.2fx", 1),
+                    mib(k, "promgate-lint"), mib(k, "promtool")
             }
         }' "$RESULTS"
     echo
