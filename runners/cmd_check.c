@@ -66,6 +66,7 @@ static const char usage_text[] =
     "  --select LIST              concerns: format,documented,histograms,\n"
     "                             undocumented (default all)\n"
     "  --baseline FILE            accepted deviations (TODO until expiry)\n"
+    "  --today YYYY-MM-DD         date baseline expiry is judged on\n"
     "\n"
     "output:\n"
     "  --format tap|json          stdout format (default tap)\n"
