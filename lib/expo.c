@@ -84,7 +84,7 @@ struct group {
     uint64_t off;     /* offset of its first sample, for end checks */
     int line;
     int nb, nq;       /* buckets and quantiles seen */
-    int has_inf, has_count, has_sum, has_gcount, has_gsum, neg_le;
+    int has_inf, has_count, has_sum, has_gcount, has_gsum, has_created, neg_le;
     double last_le, last_val, inf_val, count, last_q;
 };
 
@@ -116,12 +116,14 @@ struct pg_parser {
     pg_label *labels;
     size_t nlabels, labels_cap;
     pg_buf scratch;          /* decoded escapes; sized once per line */
+    pg_buf canon;            /* a label's canonical text, for hashing */
     int scratch_ready;
     size_t line_len;
 
     /* current family */
     int have_fam;
     pg_buf fam;              /* its name */
+    char famq[80];           /* its name quoted for messages */
     enum pg_type ftype;
     int f_type, f_help, f_unit;   /* metadata lines seen */
     pg_buf fhelp, funit;
@@ -133,7 +135,8 @@ struct pg_parser {
     pg__hset gidx;           /* group hash -> index into groups */
     struct group *groups;
     size_t ngroups, gcap;
-    size_t last_group;
+    size_t last_group;       /* index of the last group used */
+    uint64_t last_gkey;
     int groups_full;
     pg__hset seen;           /* hash of ended family names -> type */
 
@@ -205,6 +208,7 @@ static void emit(pg_parser *p, int mask, const pg_diag *d)
     q->d[q->n++] = *d;
 }
 
+__attribute__((format(printf, 8, 0)))
 static void vdiag(pg_parser *p, int mask, int level, int line, int col,
                   uint64_t off, const char *rule, const char *fmt, va_list ap)
 {
@@ -343,11 +347,26 @@ static int qstring(pg_parser *p, const char **qp, const char *e, pg_str *out,
 {
     const char *q = *qp + 1, *start = q;
     const char *bs = NULL;
+    int high = 0;
+    /* Eight bytes at a time while there is no quote, backslash or
+     * non-ASCII byte (SWAR zero-byte test). */
+    while (q + 8 <= e) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t xq = w ^ 0x2222222222222222ULL, xb = w ^ 0x5c5c5c5c5c5c5c5cULL;
+        uint64_t z = ((xq - 0x0101010101010101ULL) & ~xq) |
+                     ((xb - 0x0101010101010101ULL) & ~xb) | w;
+        if (z & 0x8080808080808080ULL)
+            break;
+        q += 8;
+    }
     while (q < e && *q != '"') {
         if (*q == '\\') {
             if (!bs)
                 bs = q;
             q++;
+        } else if (*q & 0x80) {
+            high = 1;
         }
         q++;
     }
@@ -356,7 +375,7 @@ static int qstring(pg_parser *p, const char **qp, const char *e, pg_str *out,
         return -1;
     }
     size_t rawlen = (size_t)(q - start);
-    size_t v = pg__utf8_valid(start, rawlen);
+    size_t v = high ? pg__utf8_valid(start, rawlen) : rawlen;
     if (v != rawlen) {
         diag(p, B, E, start + v, kind == Q_LVALUE ? R_OM_STRING : R_P_UTF8,
              "invalid UTF-8 in %s", kind == Q_LVALUE ? "label value" : "name");
@@ -614,6 +633,7 @@ static int fam_end(pg_parser *p)
         p->gcap = 0;
     }
     p->ngroups = 0;
+    p->last_group = (size_t)-1;
     p->groups_full = p->fam_full = 0;
     if (rc)
         p->stopped = 1;
@@ -625,6 +645,7 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
     p->have_fam = 1;
     p->fam.len = 0;
     pg_buf_add(&p->fam, name, n);
+    subj(p->famq, sizeof p->famq, name, n);
     p->ftype = PG_TYPE_NONE;
     p->f_type = p->f_help = p->f_unit = 0;
     p->fhelp.len = 0;
@@ -1075,12 +1096,34 @@ static int dup_labels(pg_parser *p, const pg_label *l, size_t n, size_t *at)
     return dup;
 }
 
+/* Hash of one label as the canonical text name="value". In the common
+ * case (plain name, no escapes, no blanks) that text is the input itself,
+ * so one pass over it suffices; otherwise it is built in a buffer. */
+static uint64_t label_hash(pg_parser *p, const pg_label *l)
+{
+    const char *np = l->name.p, *vp = l->value.p;
+    if (vp == np + l->name.len + 2 && np[l->name.len] == '=' &&
+        np[l->name.len + 1] == '"')
+        return pg__hash(np, l->name.len + 2 + l->value.len, 0x1abe1);
+    p->canon.len = 0;
+    pg_buf_add(&p->canon, np, l->name.len);
+    pg_buf_add(&p->canon, "=\"", 2);
+    pg_buf_add(&p->canon, vp, l->value.len);
+    return pg__hash(p->canon.p, p->canon.len, 0x1abe1);
+}
+
 static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
 {
     uint32_t idx;
     *fresh = 0;
-    if (pg__hset_get(&p->gidx, key, &idx))
+    /* Samples of one series usually follow each other. */
+    if (p->last_group < p->ngroups && p->last_gkey == key)
+        return &p->groups[p->last_group];
+    if (pg__hset_get(&p->gidx, key, &idx)) {
+        p->last_group = idx;
+        p->last_gkey = key;
         return &p->groups[idx];
+    }
     if (p->groups_full)
         return NULL;
     if (p->ngroups >= MAX_GROUPS) {
@@ -1099,6 +1142,8 @@ static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
     g->line = p->line_no;
     g->off = p->line_off;
     pg__hset_put(&p->gidx, key, (uint32_t)p->ngroups, NULL);
+    p->last_group = p->ngroups;
+    p->last_gkey = key;
     p->ngroups++;
     *fresh = 1;
     return g;
@@ -1109,18 +1154,47 @@ static int is_int(double v)
     return isfinite(v) && v == floor(v);
 }
 
+static void dup_series(pg_parser *p, const char *at, pg_str name)
+{
+    char b[80];
+    diag(p, P, E, at, R_P_GROUP, "duplicate series '%s'",
+         subj(b, sizeof b, name.p, name.len));
+    diag(p, O, E, at, R_OM_FAMILY, "duplicate series '%s'",
+         subj(b, sizeof b, name.p, name.len));
+}
+
+/* Histogram and summary samples find duplicates through their series'
+ * state (one _count, strictly increasing le/quantile), which is cheaper
+ * than the family-wide series set. OpenMetrics lets a Metric repeat
+ * with timestamps. */
+static int grouped(const pg_parser *p, enum role role, int has_ts)
+{
+    if (has_ts && p->fmt == PG__F_OM)
+        return 0;
+    switch (p->ftype) {
+    case PG_TYPE_HISTOGRAM:
+    case PG_TYPE_GAUGEHISTOGRAM:
+        return role != ROLE_VALUE;
+    case PG_TYPE_SUMMARY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 struct sample_ctx {
     const char *name_at, *value_at, *ex_at;
     double ex_value;
     int has_ex;
+    int dups;      /* duplicates are checked here (grouped) */
 };
 
 /* Type rules for one sample, with the family's per-series state. */
 static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                           struct sample_ctx *sc, uint64_t gkey)
 {
-    char b[80], b2[80];
-    const char *fn = subj(b, sizeof b, p->fam.p, p->fam.len);
+    char b2[80];
+    const char *fn = p->famq;
     const char *at = sc->name_at;
     double v = sm->value;
     enum pg_type t = p->ftype;
@@ -1201,7 +1275,9 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                      subj(b2, sizeof b2, le->p, le->len));
                 break;
             }
-            if (g->nb && lv <= g->last_le) {
+            if (g->nb && lv == g->last_le && sc->dups) {
+                dup_series(p, at, sm->name);
+            } else if (g->nb && lv <= g->last_le) {
                 diag(p, P, E, at, R_P_HIST,
                      "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
@@ -1239,6 +1315,8 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             g->last_val = v;
             g->nb++;
         } else if (role == ROLE_COUNT || role == ROLE_GCOUNT) {
+            if (sc->dups && (role == ROLE_COUNT ? g->has_count : g->has_gcount))
+                dup_series(p, at, sm->name);
             if (isnan(v) || v < 0) {
                 diag(p, P, E, sc->value_at, R_P_HIST,
                      "count of histogram '%s' %s", fn, isnan(v) ? "is NaN" : "is negative");
@@ -1254,11 +1332,19 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                 g->has_gcount = 1;
             g->count = v;
         } else if (role == ROLE_SUM) {
+            if (sc->dups && g->has_sum)
+                dup_series(p, at, sm->name);
             if (isnan(v) || v < 0)
                 diag(p, O, E, sc->value_at, rule, "sum of histogram '%s' %s", fn,
                      isnan(v) ? "is NaN" : "is negative");
             g->has_sum = 1;
+        } else if (role == ROLE_CREATED) {
+            if (sc->dups && g->has_created)
+                dup_series(p, at, sm->name);
+            g->has_created = 1;
         } else if (role == ROLE_GSUM) {
+            if (sc->dups && g->has_gsum)
+                dup_series(p, at, sm->name);
             if (isnan(v))
                 diag(p, O, E, sc->value_at, rule, "gsum of '%s' is NaN", fn);
             g->has_gsum = 1;
@@ -1273,6 +1359,13 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                 diag(p, O, E, at, R_OM_SUMMARY,
                      "'%s' must not have a 'quantile' label", fn);
             struct group *g = group_get(p, gkey, &fresh);
+            if (g && sc->dups &&
+                ((role == ROLE_COUNT && g->has_count) ||
+                 (role == ROLE_SUM && g->has_sum) ||
+                 (role == ROLE_CREATED && g->has_created)))
+                dup_series(p, at, sm->name);
+            if (g && role == ROLE_CREATED)
+                g->has_created = 1;
             if (role == ROLE_COUNT || role == ROLE_SUM) {
                 if (isnan(v) || v < 0) {
                     diag(p, O, E, sc->value_at, R_OM_SUMMARY, "%s of summary '%s' %s",
@@ -1313,7 +1406,9 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                  "quantile value of '%s' is negative", fn);
         struct group *g = group_get(p, gkey, &fresh);
         if (g) {
-            if (g->nq && qv <= g->last_q)
+            if (g->nq && qv == g->last_q && sc->dups)
+                dup_series(p, at, sm->name);
+            else if (g->nq && qv <= g->last_q)
                 diag(p, P, E, at, R_P_HIST,
                      "quantile %s not above previous quantile %g",
                      subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
@@ -1538,13 +1633,17 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             diag(p, O, E, l->name.p, R_OM_LABEL,
                  "label names beginning with '_' are reserved");
         }
-        uint64_t h = pg__hash(l->value.p, l->value.len,
-                              name_hash(l->name.p, l->name.len));
+        uint64_t h = label_hash(p, l);
         lsum += h;
         if (!((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
               (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8))))
             gsum += h;
     }
+
+    /* The series key is known now: start loading its slot of the series
+     * set while the rest of the line is checked. */
+    uint64_t skey = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
+    pg__hset_prefetch(&p->series, skey);
 
     /* family */
     enum role role = fam_role(p, name.p, name.len);
@@ -1571,14 +1670,13 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* Each line must have a unique name and label set (text format,
      * Grouping and sorting; OpenMetrics, Metric unique LabelSet). In
      * OpenMetrics a Metric may repeat with increasing timestamps. */
-    if (!(p->fam_full) && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
-        uint64_t key = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
-        int r = pg__hset_put(&p->series, key, 0, NULL);
+    /* an _count with an le/quantile label is not its series' _count */
+    sc.dups = grouped(p, role, sm.has_timestamp) &&
+              (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
+    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
+        int r = pg__hset_put(&p->series, skey, 0, NULL);
         if (r == 0) {
-            diag(p, P, E, s, R_P_GROUP, "duplicate series '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            diag(p, O, E, s, R_OM_FAMILY, "duplicate series '%s'",
-                 subj(b, sizeof b, name.p, name.len));
+            dup_series(p, s, name);
         } else if (r < 0) {
             p->fam_full = 1;
             diag(p, B, W, s, R_LIMIT,
@@ -1758,6 +1856,7 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     p->max_labels = o.max_labels ? o.max_labels : DEFAULT_MAX_LABELS;
     p->max_name = o.max_name ? o.max_name : DEFAULT_MAX_NAME;
     p->series.limit = MAX_SERIES;
+    p->series.novals = 1;
     p->seen.limit = MAX_FAMILIES;
     return p;
 }
@@ -1779,6 +1878,7 @@ void pg_parser_free(pg_parser *p)
         return;
     pg_buf_release(&p->carry);
     pg_buf_release(&p->scratch);
+    pg_buf_release(&p->canon);
     pg_buf_release(&p->fam);
     pg_buf_release(&p->fhelp);
     pg_buf_release(&p->funit);

@@ -22,7 +22,15 @@ typedef struct pg__hset {
     uint32_t *vals;
     size_t cap, len;  /* cap is a power of two, or 0 */
     size_t limit;     /* most entries kept; beyond, inserts are refused */
+    int novals;       /* keys only (a set, not a map) */
 } pg__hset;
+
+/* Starts loading the slot of key, so a later put does not wait on it. */
+static inline void pg__hset_prefetch(const pg__hset *s, uint64_t key)
+{
+    if (s->cap)
+        __builtin_prefetch(&s->keys[(size_t)(key ^ (key >> 29)) & (s->cap - 1)]);
+}
 
 /* Returns 1 if inserted, 0 if present (*val set), -1 if the set is full. */
 int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old);

@@ -241,7 +241,7 @@ static void hset_grow(pg__hset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 64;
     uint64_t *nk = pg_xcalloc(ncap, sizeof *nk);
-    uint32_t *nv = pg_xcalloc(ncap, sizeof *nv);
+    uint32_t *nv = s->novals ? NULL : pg_xcalloc(ncap, sizeof *nv);
     for (size_t i = 0; i < s->cap; i++) {
         if (!s->keys[i])
             continue;
@@ -249,7 +249,8 @@ static void hset_grow(pg__hset *s)
         while (nk[j])
             j = (j + 1) & (ncap - 1);
         nk[j] = s->keys[i];
-        nv[j] = s->vals[i];
+        if (nv)
+            nv[j] = s->vals[i];
     }
     free(s->keys);
     free(s->vals);
@@ -266,7 +267,7 @@ int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
         size_t j = slot_of(key, s->cap);
         while (s->keys[j]) {
             if (s->keys[j] == key) {
-                if (old)
+                if (old && s->vals)
                     *old = s->vals[j];
                 return 0;
             }
@@ -281,7 +282,8 @@ int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
     while (s->keys[j])
         j = (j + 1) & (s->cap - 1);
     s->keys[j] = key;
-    s->vals[j] = val;
+    if (s->vals)
+        s->vals[j] = val;
     s->len++;
     return 1;
 }
@@ -295,7 +297,7 @@ int pg__hset_get(const pg__hset *s, uint64_t key, uint32_t *val)
     size_t j = slot_of(key, s->cap);
     while (s->keys[j]) {
         if (s->keys[j] == key) {
-            if (val)
+            if (val && s->vals)
                 *val = s->vals[j];
             return 1;
         }
@@ -308,12 +310,15 @@ void pg__hset_clear(pg__hset *s)
 {
     if (!s->len)
         return;
-    /* A big table from one huge family is dropped rather than wiped, so
-     * memory follows the current family, not the largest one seen. */
-    if (s->cap > 4096) {
+    /* A table up to 8 MiB is wiped and kept for the next family (no
+     * regrowth); a bigger one from a huge family is dropped, so memory
+     * does not stay at the largest family seen. */
+    if (s->cap > (1u << 20)) {
         size_t limit = s->limit;
+        int novals = s->novals;
         pg__hset_release(s);
         s->limit = limit;
+        s->novals = novals;
         return;
     }
     memset(s->keys, 0, s->cap * sizeof *s->keys);

@@ -578,3 +578,11 @@ const char *pg__report_golden_version(const pg_report_run *run)
         return run->golden->version;
     return "unknown";
 }
+
+void pg__report_add_pos(pg_buf *b, int line, int column)
+{
+    if (column > 0)
+        pg_buf_addf(b, "scrape %d:%d", line, column);
+    else
+        pg_buf_addf(b, "scrape line %d", line);
+}

@@ -12,3 +12,45 @@ bin/pg-expo-run: build/tests/expo_run.o build/libpromgate.a
 	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
 
 -include build/tests/expo_run.d
+
+# libFuzzer harness (clang). It is compiled whenever clang is available,
+# as a prerequisite of `make check`, so it does not rot; `make fuzz` runs
+# it for FUZZ_SECONDS, `make fuzz-smoke` for 20 s (for .ci/run).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := tests/fuzz/fuzz_expo.c lib/expo.c lib/expo_num.c lib/util.c
+HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
+
+build/fuzz/fuzz_expo: $(FUZZ_SRC) lib/expo.h lib/expo_int.h lib/util.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Ilib -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	  -o $@ $(FUZZ_SRC) -lm
+
+ifneq ($(HAVE_FUZZ_CC),)
+TEST_PROGS += build/fuzz/fuzz_expo
+endif
+
+# Seeds: every fixture input behind each of the control bytes 0x00-0x0f
+# (format, callbacks, small caps) with whole-input and chunked feeding.
+build/fuzz/seeds.stamp: $(wildcard fixtures/expo/*/input)
+	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/corpus
+	@for f in fixtures/expo/*/input; do \
+	  [ $$(wc -c < $$f) -le 16000 ] || continue; \
+	  c=$$(basename $$(dirname $$f)); \
+	  for b in 00 05 06 0b 0f; do \
+	    { printf "\\x$$b"; printf "\\x00"; cat $$f; } > build/fuzz/seeds/$$c-$$b-0; \
+	    { printf "\\x$$b"; printf "\\x07"; cat $$f; } > build/fuzz/seeds/$$c-$$b-7; \
+	  done; \
+	done
+	@touch $@
+
+fuzz: build/fuzz/fuzz_expo build/fuzz/seeds.stamp
+	build/fuzz/fuzz_expo -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  build/fuzz/corpus build/fuzz/seeds
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
+.PHONY: fuzz fuzz-smoke

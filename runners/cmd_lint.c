@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "cmd.h"
 
 #define READ_CHUNK (1u << 20)
+#define MAP_WINDOW (8u << 20)
 
 struct lint {
     const char *source;      /* as printed (URL redacted) */
@@ -28,29 +30,32 @@ struct lint {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: promgate lint [options] FILE|-|URL\n\n"
-            "Checks a Prometheus text format 0.0.4 or OpenMetrics 1.0.0\n"
-            "exposition against every rule of its format.\n\n"
-            "options:\n"
-            "  --format prom|openmetrics|auto\n"
-            "                     format to check against (default auto: the\n"
-            "                     Content-Type of a URL; for a file, OpenMetrics\n"
-            "                     if it ends with '# EOF'; for stdin, decided at\n"
-            "                     the end of input)\n"
-            "  --strict           warnings (SHOULD rules) fail too\n"
-            "  --max-errors N     print at most N diagnostics (default 100;\n"
-            "                     0 = no limit); all are counted\n"
-            "  --max-line N       longest accepted line in bytes\n"
-            "  --max-labels N     most labels per sample\n"
-            "  --explain          append the rule each diagnostic cites\n"
-            "  -h, --help         this help\n\n"
-            "output: SOURCE:LINE:COL: error|warning: message, then\n"
-            "  SOURCE: N errors, N warnings, N samples in N families\n\n"
-            "exit codes:\n"
-            "  0  conformant (warnings allowed unless --strict)\n"
-            "  1  format violations found\n"
-            "  2  input could not be read, or usage error\n");
+    fputs("usage: promgate lint [options] FILE|-|URL\n\n"
+          "Checks a Prometheus text format 0.0.4 or OpenMetrics 1.0.0\n"
+          "exposition against every rule of its format.\n\n"
+          "options:\n"
+          "  --format prom|openmetrics|auto\n"
+          "                     format to check against (default auto: the\n"
+          "                     Content-Type of a URL; for a file, OpenMetrics\n"
+          "                     if it ends with '# EOF'; for stdin, decided at\n"
+          "                     the end of input)\n"
+          "  --strict           warnings (SHOULD rules) fail too\n"
+          "  --max-errors N     print at most N diagnostics (default 100;\n"
+          "                     0 = no limit); all are counted\n"
+          "  --max-line N       longest accepted line in bytes (default 1 MiB)\n"
+          "  --max-labels N     most labels per sample (default 1024)\n"
+          "  --explain          append the rule each diagnostic cites\n"
+          "  -h, --help         this help\n\n", out);
+#ifdef PG_HAVE_SCRAPE
+    fputs(pg_scrape_flags_help, out);
+    fputc('\n', out);
+#endif
+    fputs("output: SOURCE:LINE:COL: error|warning: message, then\n"
+          "  SOURCE: N errors, N warnings, N samples in N families (FORMAT)\n\n"
+          "exit codes:\n"
+          "  0  conformant (warnings allowed unless --strict)\n"
+          "  1  format violations found\n"
+          "  2  input could not be read, or usage error\n", out);
 }
 
 static void on_diag(void *ctx, const pg_diag *d)
@@ -110,6 +115,29 @@ static int summary(struct lint *l, pg_parser *p, int strict)
     return PG_EXIT_OK;
 }
 
+/* A regular file is mapped and fed in windows, each dropped from memory
+ * once parsed (the parser copies what it keeps), so the input is read
+ * without a copy and resident memory stays flat. Returns 0, or -1 if the
+ * file cannot be mapped (the caller reads it instead). */
+static int feed_mapped(int fd, pg_parser *p)
+{
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return -1;
+    size_t size = (size_t)st.st_size;
+    char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return -1;
+    madvise(map, size, MADV_SEQUENTIAL);
+    for (size_t pos = 0; pos < size; pos += MAP_WINDOW) {
+        size_t n = size - pos < MAP_WINDOW ? size - pos : MAP_WINDOW;
+        pg_parser_feed(p, map + pos, n);
+        madvise(map + pos, n, MADV_DONTNEED);
+    }
+    munmap(map, size);
+    return 0;
+}
+
 static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
                    const pg_parser_callbacks *cb, int strict)
 {
@@ -119,6 +147,12 @@ static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     pg_parser *p = pg_parser_new(o, cb, l);
+    if (feed_mapped(fd, p) == 0) {
+        pg_parser_finish(p);
+        int ex = summary(l, p, strict);
+        pg_parser_free(p);
+        return ex;
+    }
     char *buf = pg_xmalloc(READ_CHUNK);
     int rc = 0;
     for (;;) {
@@ -176,13 +210,13 @@ static int sink_data(void *ctx, const char *buf, size_t len)
 }
 
 static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
-                    const pg_parser_callbacks *cb, int strict)
+                    const pg_parser_callbacks *cb, int strict,
+                    const pg_scrape_opts *sopts)
 {
     struct url_sink u = { l, *o, cb, NULL };
-    pg_scrape_opts so;
-    memset(&so, 0, sizeof so);
-    so.accept = o->format;
-    so.max_redirects = 5;
+    pg_scrape_opts so = *sopts;
+    if (so.accept == PG_FORMAT_AUTO)
+        so.accept = o->format;
     pg_scrape_sink sink = { sink_begin, sink_data, &u };
     pg_scrape_result res;
     memset(&res, 0, sizeof res);
@@ -224,12 +258,30 @@ int pg_cmd_lint(int argc, char **argv)
     memset(&o, 0, sizeof o);
     int strict = 0;
     const char *input = NULL;
+#ifdef PG_HAVE_SCRAPE
+    pg_scrape_flags sf;
+    pg_scrape_flags_init(&sf);
+#define LINT_RETURN(x) do { pg_scrape_flags_release(&sf); return (x); } while (0)
+#else
+#define LINT_RETURN(x) return (x)
+#endif
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
+#ifdef PG_HAVE_SCRAPE
+        pg_error serr;
+        pg_error_init(&serr);
+        int sr = pg_scrape_flags_parse(&sf, argc, argv, &i, &serr);
+        if (sr < 0) {
+            fprintf(stderr, "promgate lint: %s\n", serr.text);
+            LINT_RETURN(PG_EXIT_ERROR);
+        }
+        if (sr > 0)
+            continue;
+#endif
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            return PG_EXIT_OK;
+            LINT_RETURN(PG_EXIT_OK);
         } else if (!strcmp(a, "--strict")) {
             strict = 1;
         } else if (!strcmp(a, "--explain")) {
@@ -244,7 +296,7 @@ int pg_cmd_lint(int argc, char **argv)
                 val = argv[++i];
             else {
                 fprintf(stderr, "promgate lint: option '%s' needs a value\n", a);
-                return PG_EXIT_ERROR;
+                LINT_RETURN(PG_EXIT_ERROR);
             }
             unsigned long n = 0;
             if (!strncmp(a, "--format", klen) && klen == 8) {
@@ -256,12 +308,12 @@ int pg_cmd_lint(int argc, char **argv)
                     o.format = PG_FORMAT_AUTO;
                 else {
                     fprintf(stderr, "promgate lint: unknown format '%s'\n", val);
-                    return PG_EXIT_ERROR;
+                    LINT_RETURN(PG_EXIT_ERROR);
                 }
             } else if (parse_size(val, &n)) {
                 fprintf(stderr, "promgate lint: invalid number '%s' for %.*s\n",
                         val, (int)klen, a);
-                return PG_EXIT_ERROR;
+                LINT_RETURN(PG_EXIT_ERROR);
             } else if (klen == 12 && !strncmp(a, "--max-errors", 12)) {
                 l.max_errors = n;
             } else if (klen == 10 && !strncmp(a, "--max-line", 10)) {
@@ -270,22 +322,22 @@ int pg_cmd_lint(int argc, char **argv)
                 o.max_labels = n;
             } else {
                 fprintf(stderr, "promgate lint: unknown option '%s'\n", a);
-                return PG_EXIT_ERROR;
+                LINT_RETURN(PG_EXIT_ERROR);
             }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "promgate lint: unknown option '%s'\n", a);
             usage(stderr);
-            return PG_EXIT_ERROR;
+            LINT_RETURN(PG_EXIT_ERROR);
         } else if (input) {
             fprintf(stderr, "promgate lint: more than one input\n");
-            return PG_EXIT_ERROR;
+            LINT_RETURN(PG_EXIT_ERROR);
         } else {
             input = a;
         }
     }
     if (!input) {
         usage(stderr);
-        return PG_EXIT_ERROR;
+        LINT_RETURN(PG_EXIT_ERROR);
     }
     pg_parser_callbacks cb = { NULL, NULL, on_diag };
 
@@ -294,14 +346,17 @@ int pg_cmd_lint(int argc, char **argv)
         char *red = pg_url_redact(input);
         l.source = red;
         o.source = red;
-        int ex = lint_url(&l, input, &o, &cb, strict);
+        int ex = lint_url(&l, input, &o, &cb, strict, &sf.opts);
         free(red);
-        return ex;
+        LINT_RETURN(ex);
 #else
         fprintf(stderr, "promgate lint: URLs are not supported in this build\n");
         return PG_EXIT_ERROR;
 #endif
     }
+#ifdef PG_HAVE_SCRAPE
+    pg_scrape_flags_release(&sf);
+#endif
     if (!strcmp(input, "-")) {
         l.source = "-";
         o.source = "-";

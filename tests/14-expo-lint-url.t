@@ -1,0 +1,57 @@
+#!/bin/sh
+# promgate lint URL: a real HTTP server on 127.0.0.1 (bin/pg-fixture-server,
+# ephemeral port), real libcurl. The response's Content-Type decides the
+# format; bodies arrive in small chunks; failures exit 2.
+cd "$(dirname "$0")/.." || exit 1
+P=bin/promgate
+S=bin/pg-fixture-server
+if [ ! -x "$S" ]; then echo "1..0 # skip bin/pg-fixture-server not built"; exit 0; fi
+T=${TMPDIR:-/tmp}/pg-expo-url.$$
+mkdir -p "$T/root" || exit 1
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+$S --root "$T/root" --port-file "$T/port" &
+pid=$!
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+port=$(cat "$T/port" 2>/dev/null)
+echo "1..7"
+n=0
+ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+run() { "$@" > "$T/out" 2> "$T/err"; rc=$?; }
+U=http://127.0.0.1:$port
+
+cp fixtures/expo/rule-prom-ok/input "$T/root/good.prom"
+cp fixtures/expo/rule-hist-not-cumulative/input "$T/root/bad.prom"
+printf 'a_total 1\n' > "$T/root/noeof.om"
+printf '# TYPE x untyped\nx 1\n' > "$T/root/untyped.prom"
+
+run $P lint "$U/good.prom"
+[ "$rc" = 0 ] && grep -qx "$U/good.prom: 0 errors, 0 warnings, 16 samples in 7 families (prom)" "$T/out"
+ok $? "conformant text format over HTTP"
+
+run $P lint "$U/bad.prom?fault=chunked&chunk=7&gap=1"
+[ "$rc" = 1 ] && grep -q "^$U/bad.prom?fault=chunked&chunk=7&gap=1:3:18: error: buckets of 'h' not cumulative: 3 after 5$" "$T/out"
+ok $? "violation found in a body that arrives in 7-byte chunks"
+
+run $P lint "$U/noeof.om"
+[ "$rc" = 1 ] && grep -q "missing '# EOF'" "$T/out" && grep -q '(openmetrics)$' "$T/out"
+ok $? "OpenMetrics Content-Type selects OpenMetrics rules"
+
+run $P lint "$U/untyped.prom?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0"
+[ "$rc" = 1 ] && grep -q "unknown metric type 'untyped'" "$T/out"
+ok $? "Content-Type wins over the content"
+
+run $P lint --format prom "$U/noeof.om"
+[ "$rc" = 0 ] && grep -q '(prom)$' "$T/out"
+ok $? "--format overrides the Content-Type"
+
+run $P lint "$U/missing.prom"
+[ "$rc" = 2 ] && grep -q '404' "$T/err"
+ok $? "HTTP 404: exit 2"
+
+run $P lint "$U/good.prom?fault=gzip"
+[ "$rc" = 0 ]
+ok $? "gzip-encoded body"
