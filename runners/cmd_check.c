@@ -72,6 +72,7 @@ static const char usage_text[] =
     "  --select LIST              concerns: format,documented,histograms,\n"
     "                             undocumented (default all)\n"
     "  --baseline FILE            accepted deviations (TODO until expiry)\n"
+    "  --today YYYY-MM-DD         date baseline expiry is judged on\n"
     "\n"
     "output:\n"
     "  --format tap|json          stdout format (default tap)\n"
@@ -359,7 +360,6 @@ typedef struct target_run {
     enum pg_format format;
     pg_checker *checker;
     pg_parser *parser;
-    pg_error err;
     int keep_raw;
     pg_buf raw;
     char *headers;           /* response headers, for --save-scrape */
@@ -678,12 +678,16 @@ int pg_cmd_check(int argc, char **argv)
         runs[i].copts = &copts;
         runs[i].format = so->accept;
     }
+    /* stdin cannot be read twice: no waiting on it */
+    int has_stdin = 0;
+    for (size_t i = 0; i < n; i++)
+        has_stdin |= !strcmp(runs[i].spec, "-");
     double deadline = now_mono() + a.wait;
     for (;;) {
         results = pg_xcalloc(n + 1, sizeof *results);
         nresults = n;
         check_targets(&a, so, runs, n, results);
-        if (a.wait <= 0 || !still_missing(results, n) ||
+        if (a.wait <= 0 || has_stdin || !still_missing(results, n) ||
             now_mono() + a.interval > deadline)
             break;
         if (so->progress)
@@ -695,17 +699,6 @@ int pg_cmd_check(int argc, char **argv)
                                (long)((a.interval - (double)(time_t)a.interval) *
                                       1e9) };
         nanosleep(&ts, NULL);
-        /* stdin cannot be read twice */
-        int has_stdin = 0;
-        for (size_t i = 0; i < n; i++)
-            has_stdin |= !strcmp(runs[i].spec, "-");
-        if (has_stdin)
-            break;
-    }
-    if (!results) {
-        results = pg_xcalloc(n + 1, sizeof *results);
-        nresults = n;
-        check_targets(&a, so, runs, n, results);
     }
     /* Raw scrapes are evidence: kept in --save-scrape, or for the report
      * only, in a scratch directory removed once the report is written. */
