@@ -543,9 +543,11 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
 {
     /* Key and display form: labels other than the reserved one, sorted by
      * name so input order does not split a series. */
-    size_t idx[64];
+    size_t small[32];
+    size_t *idx = s->nlabels <= 32 ? small
+                                   : pg_xmalloc(s->nlabels * sizeof *idx);
     size_t n = 0;
-    for (size_t i = 0; i < s->nlabels && n < 64; i++)
+    for (size_t i = 0; i < s->nlabels; i++)
         if (!pg_str_eq(s->labels[i].name, reserved))
             idx[n++] = i;
     for (size_t i = 1; i < n; i++)
@@ -568,6 +570,8 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
                     l->name.p, (int)l->value.len, l->value.p);
     }
     pg_buf_adds(k, "}");
+    if (idx != small)
+        free(idx);
     size_t at = (size_t)(uintptr_t)strmap_get(&f->series_idx, k->p, k->len);
     if (at)
         return &f->series[at - 1];
@@ -902,8 +906,10 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
         msg.len = 0;
     }
     point *pts = pg_xmalloc((se->npoints + 1) * sizeof *pts);
-    memcpy(pts, se->points, se->npoints * sizeof *pts);
-    qsort(pts, se->npoints, sizeof *pts, cmp_point);
+    if (se->npoints) {
+        memcpy(pts, se->points, se->npoints * sizeof *pts);
+        qsort(pts, se->npoints, sizeof *pts, cmp_point);
+    }
     for (size_t i = 1; i < se->npoints; i++) {
         if (pts[i].value < pts[i - 1].value) {
             pg_buf_addf(&msg,
@@ -1256,6 +1262,15 @@ static size_t edit_distance(const char *a, const char *b)
 /* 0 if unrelated, else a score (lower is closer). */
 static size_t similarity(const char *a, const char *b)
 {
+    /* The samples of a histogram or summary (or a counter) exposed
+     * without their TYPE line form families of their own: foo_bucket,
+     * foo_sum, foo_count. */
+    static const char *const parts[] = { "_bucket", "_sum", "_count",
+                                         "_total" };
+    size_t la0 = strlen(a);
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (!strncmp(a, b, la0) && !strcmp(b + la0, parts[i]))
+            return 1;
     size_t sa = name_stem(a), sb = name_stem(b);
     if (sa == sb && sa > 0 && !memcmp(a, b, sa))
         return 1;
@@ -1465,7 +1480,8 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
             set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
             free(name);
         }
-        qsort(l.r + ndoc, l.n - ndoc, sizeof *l.r, cmp_result_metric);
+        if (l.n > ndoc)
+            qsort(l.r + ndoc, l.n - ndoc, sizeof *l.r, cmp_result_metric);
     }
     size_t nundoc = l.n - ndoc;
     add_rename_hints(&l, ndoc, nundoc);

@@ -97,6 +97,10 @@ static double name_similarity(const char *a, const char *b)
     size_t mx = n > m ? n : m;
     if (!mx)
         return 1;
+    /* The distance is at least the length difference: skip the quadratic
+     * computation when that alone rules out a match (below 0.8). */
+    if ((double)(n > m ? n - m : m - n) > 0.2 * (double)mx)
+        return 0;
     return 1.0 - (double)levenshtein(a, b) / (double)mx;
 }
 
@@ -213,6 +217,36 @@ static void prefix_move(const char *o, const char *n, char **po, char **pn,
     *pn = pg_xstrndup(n, k ? strlen(n) - k : 0);
 }
 
+struct move {
+    const char *from, *to;   /* old and new prefix */
+};
+
+static int cmp_move(const void *x, const void *y)
+{
+    const struct move *a = x, *b = y;
+    int c = strcmp(a->from, b->from);
+    return c ? c : strcmp(a->to, b->to);
+}
+
+/* How many pairs make the prefix move from -> to. */
+static size_t move_count(const struct move *v, size_t n, const char *from,
+                         const char *to)
+{
+    struct move key = { from, to };
+    size_t lo = 0, hi = n;
+    while (lo < hi) {   /* first element >= key */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_move(&v[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t k = lo;
+    while (k < n && !cmp_move(&v[k], &key))
+        k++;
+    return k - lo;
+}
+
 static void pair_renames(const pg_golden_metric **rem, size_t nrem,
                          const pg_golden_metric **add, size_t nadd,
                          size_t *rem_to, size_t *add_from, double *score,
@@ -236,32 +270,36 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
             prefix_move(cr[i], ca[j], &po[i * nadd + j], &pn[i * nadd + j],
                         &sfx[i * nadd + j]);
 
+    /* Count each prefix move once per pair, sorted for lookup, so that
+     * pairing stays O(pairs log pairs). */
+    struct move *moves = pg_xcalloc(npairs ? npairs : 1, sizeof *moves);
+    size_t nmoves = 0;
+    for (size_t k = 0; k < npairs; k++)
+        if (sfx[k] && !generic_suffix(sfx[k]))
+            moves[nmoves++] = (struct move){ po[k], pn[k] };
+    qsort(moves, nmoves, sizeof *moves, cmp_move);
+
     for (size_t i = 0; i < nrem; i++)
         for (size_t j = 0; j < nadd; j++) {
             double s = 0;
             const char *why = NULL;
             size_t k = i * nadd + j;
+            /* Every rule wants the same type: a family that changes type
+             * and name at once is a new family to its users. */
+            if (rem[i]->type != add[j]->type)
+                continue;
             if (!strcmp(cr[i], ca[j])) {
                 s = 1.0;
                 why = "unit renamed to a base unit";
-            } else if (sfx[k] && *po[k] && *pn[k] && !generic_suffix(sfx[k])) {
-                size_t same = 0;
-                for (size_t i2 = 0; i2 < nrem; i2++)
-                    for (size_t j2 = 0; j2 < nadd; j2++) {
-                        size_t k2 = i2 * nadd + j2;
-                        if (sfx[k2] && !generic_suffix(sfx[k2]) &&
-                            !strcmp(po[k2], po[k]) && !strcmp(pn[k2], pn[k]))
-                            same++;
-                    }
-                if (same >= 2) {
-                    s = 0.9;
-                    why = "prefix moved";
-                }
+            } else if (sfx[k] && *po[k] && *pn[k] && !generic_suffix(sfx[k]) &&
+                       move_count(moves, nmoves, po[k], pn[k]) >= 2) {
+                s = 0.9;
+                why = "prefix moved";
             }
             /* Three or more trailing segments in common that are not just
              * a unit name out-rank edit distance: the part after the
              * namespace was kept while the namespace was corrected. */
-            if (!why && rem[i]->type == add[j]->type && sfx[k] &&
+            if (!why && sfx[k] &&
                 !generic_suffix(sfx[k])) {
                 size_t segs = 1;
                 for (const char *q = sfx[k]; *q; q++)
@@ -273,7 +311,7 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
                     why = "same name suffix";
                 }
             }
-            if (!why && rem[i]->type == add[j]->type) {
+            if (!why) {
                 double sim = name_similarity(cr[i], ca[j]);
                 if (sim >= 0.8) {
                     s = sim * 0.85;
@@ -295,6 +333,7 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
         score[cv[c].r] = cv[c].score > 1 ? 1 : cv[c].score;
         reason[cv[c].r] = cv[c].reason;
     }
+    free(moves);
     for (size_t k = 0; k < npairs; k++) {
         free(po[k]);
         free(pn[k]);
@@ -811,7 +850,6 @@ static const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
-#ifdef PG_HAVE_EXPO
 struct body {
     pg_buf buf;
     char content_type[128];
@@ -849,8 +887,11 @@ static pg_golden *load_url(const char *url, pg_error *err)
     const char *urls[1] = { url };
     pg_golden *g = NULL;
     if (pg_scrape_all(urls, 1, &so, &sink, &res) || !res.ok) {
-        pg_error_set(err, shown, 0, 0, "%s",
-                     res.error[0] ? res.error : "scrape failed");
+        /* The scraper's message already names the (redacted) URL. */
+        if (res.error[0])
+            pg_error_set(err, NULL, 0, 0, "%s", res.error);
+        else
+            pg_error_set(err, shown, 0, 0, "scrape failed");
     } else {
         pg_gexpo *x = pg_gexpo_new();
         if (pg_gexpo_add(x, b.buf.p ? b.buf.p : "", b.buf.len, shown,
@@ -865,14 +906,10 @@ static pg_golden *load_url(const char *url, pg_error *err)
     return g;
 }
 
-#endif
-
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
 {
-#ifdef PG_HAVE_EXPO
     if (pg_is_url(spec))
         return load_url(spec, err);
-#endif
     char *data;
     size_t len;
     if (pg_read_file(spec, &data, &len, err))
@@ -885,7 +922,6 @@ pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
         pg_docs_opts o = { spec, NULL, NULL, NULL };
         g = pg_docs_parse(data, len, &o, err);
     } else {
-#ifdef PG_HAVE_EXPO
         pg_gexpo *x = pg_gexpo_new();
         if (pg_gexpo_add(x, data, len, spec, NULL, err))
             pg_gexpo_free(x);
@@ -894,10 +930,6 @@ pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
             g = pg_gexpo_finish(x, v);
             free(v);
         }
-#else
-        pg_error_set(err, spec, 0, 0, "exposition inputs are not available "
-                                      "in this build");
-#endif
     }
     free(data);
     return g;

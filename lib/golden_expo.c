@@ -1,8 +1,6 @@
 /* golden_expo.c: see golden_expo.h. */
 #include "golden_expo.h"
 
-/* PG_HAVE_EXPO: temporary until the exposition parser is in the tree. */
-#ifdef PG_HAVE_EXPO
 
 #include <math.h>
 #include <stdlib.h>
@@ -428,6 +426,3 @@ pg_golden *pg_golden_from_expositions(const char *const *paths, size_t n,
     return g;
 }
 
-#else
-typedef int pg_golden_expo_unavailable;
-#endif

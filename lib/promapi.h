@@ -23,6 +23,15 @@ typedef struct pg_promapi_opts {
     double lookback;               /* seconds of history for series; 0 = 300 */
     long limit;                    /* max series per request; 0 = 100000 */
     const pg_golden *golden;       /* families of interest (may be NULL) */
+    /* TLS to the API (all optional): CA bundle, client certificate and
+     * key files, and skipping peer verification. */
+    const char *cacert, *cert, *key;
+    int insecure;
+    /* Prometheus stores no label whose value is empty. A label some series
+     * of a family carry is always given back as "" on the others; with
+     * empty_labels set, so is every label golden documents for a family
+     * (then an exporter omitting a documented label goes unnoticed). */
+    int empty_labels;
 } pg_promapi_opts;
 
 /* Called once per instance with the rebuilt exposition text (Prometheus

@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include "check.h"
+#include "diff.h"
 #include "golden.h"
+#include "scrape.h"
 #include "util.h"
 
 /* Everything a check report shows; all borrowed. */
@@ -27,6 +29,14 @@ typedef struct pg_report_run {
     size_t nsecrets;
 } pg_report_run;
 
+/* The values of scrape options a report must never show, for
+ * pg_report_run.secrets: the bearer token, the basic-auth password, the
+ * value of every extra request header and, for a "Scheme credentials"
+ * value (Bearer, Basic, ...), the credentials alone. Stores at most max
+ * borrowed pointers into opts in out; returns how many. */
+size_t pg_report_scrape_secrets(const pg_scrape_opts *opts,
+                                const char **out, size_t max);
+
 /* The JSON document of reports/SCHEMA.md; also `check --format json`.
  * Caller frees. */
 char *pg_report_json(const pg_report_run *run);
@@ -41,5 +51,28 @@ char *pg_report_junit(const pg_report_run *run);
  * (caller frees). Returns 0, or -1 with err set. */
 int pg_report_write_check(const char *dir, const pg_report_run *run,
                           char **out_dir, pg_error *err);
+
+/* A release diff report (promgate diff --report-dir); all borrowed. */
+typedef struct pg_report_diff {
+    const pg_diff *diff;
+    time_t started;                /* wall clock at start */
+    double seconds;                /* duration of the comparison */
+    const char *const *secrets;    /* as in pg_report_run; may be NULL */
+    size_t nsecrets;
+} pg_report_diff;
+
+/* Diff reports: JSON (kind "diff", reports/SCHEMA.md), Markdown, HTML,
+ * JUnit XML (one testcase per metric of either side: removed, renamed and
+ * type/label/bucket changes fail). Caller frees. */
+char *pg_report_diff_json(const pg_report_diff *r);
+char *pg_report_diff_markdown(const pg_report_diff *r);
+char *pg_report_diff_html(const pg_report_diff *r);
+char *pg_report_diff_junit(const pg_report_diff *r);
+
+/* Like pg_report_write_check, for a diff: DIR/<UTC timestamp>-diff-<new
+ * side slug>/ with the four reports, old.golden.json and new.golden.json
+ * (both sides as goldens) and copies of the sides that are files. */
+int pg_report_write_diff(const char *dir, const pg_report_diff *r,
+                         char **out_dir, pg_error *err);
 
 #endif

@@ -206,7 +206,7 @@ static void h_targets(pg_buf *b, const pg_report_run *run)
     pg_buf_adds(b, "<section id=\"targets\">\n<h2>Targets</h2>\n<table>\n"
                    "<thead><tr><th>Verdict</th><th>Target</th>"
                    "<th>Bytes</th><th>Samples</th><th>Families</th>"
-                   "<th>Format errors</th><th>Seconds</th><th>Raw scrape</th>"
+                   "<th>Parse errors</th><th>Seconds</th><th>Raw scrape</th>"
                    "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < run->ntargets; i++) {
         const pg_target_result *t = &run->targets[i];
@@ -281,9 +281,11 @@ static void h_problems(pg_buf *b, const pg_report_run *run,
                 pg_buf_adds(b, "nothing");
             }
         }
-        if (p->line > 0)
-            pg_buf_addf(b, " <span class=\"pos\">at scrape %d:%d</span>",
-                        p->line, p->column);
+        if (p->line > 0) {
+            pg_buf_adds(b, " <span class=\"pos\">at ");
+            pg__report_add_pos(b, p->line, p->column);
+            pg_buf_adds(b, "</span>");
+        }
         pg_buf_adds(b, "</li>");
     }
     pg_buf_adds(b, "</ul>");
@@ -317,22 +319,9 @@ static void h_notes(pg_buf *b, const pg_report_run *run,
 
 static void h_rows(pg_buf *b, const pg_report_run *run)
 {
-    static const struct {
-        const char *v, *label;
-    } filters[] = {
-        { "fail", "&#x2716; fail" }, { "todo", "&#x25D0; accepted" },
-        { "warn", "&#x26A0; warn" }, { "skip", "&#x25CB; skip" },
-        { "pass", "&#x2714; pass" },
-    };
-    pg_buf_adds(b, "<section id=\"results-section\">\n<h2>Results</h2>\n"
-                   "<div id=\"filters\"><input id=\"q\" type=\"search\" "
-                   "placeholder=\"filter by metric, message, label\" "
-                   "aria-label=\"filter results\">");
-    for (size_t i = 0; i < sizeof filters / sizeof *filters; i++)
-        pg_buf_addf(b, "<label><input type=\"checkbox\" class=\"vf\" "
-                    "value=\"%s\" checked> %s</label>", filters[i].v,
-                    filters[i].label);
-    pg_buf_adds(b, "<span id=\"shown\"></span></div>\n<table id=\"results\">"
+    pg_buf_adds(b, "<section id=\"results-section\">\n<h2>Results</h2>\n");
+    pg__report_html_filters(b, 0);
+    pg_buf_adds(b, "<table id=\"results\">"
                    "\n<thead><tr><th>Verdict</th><th class=\"tgt\">Target</th>"
                    "<th>Metric</th><th>Status</th><th>Problems</th>"
                    "<th>Notes</th></tr></thead>\n<tbody>\n");
@@ -376,34 +365,68 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
     pg_buf_adds(b, "</tbody>\n</table>\n</section>\n");
 }
 
-char *pg_report_html(const pg_report_run *run)
+void pg__report_html_head(pg_buf *b, const char *title, int failed,
+                          int single)
 {
-    pg_buf b = PG_BUF_INIT;
-    pg__report_counts c;
-    pg__report_count_run(run, &c);
-    int failed = pg__report_run_failed(&c);
     /* The CSP forbids every fetch: the page works offline and a hostile
      * string that slipped through escaping still could not load code. */
-    pg_buf_addf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+    pg_buf_addf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                 "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                 "content=\"width=device-width, initial-scale=1\">\n"
                 "<meta http-equiv=\"Content-Security-Policy\" "
                 "content=\"default-src 'none'; style-src 'unsafe-inline'; "
                 "script-src 'unsafe-inline'\">\n<meta name=\"generator\" "
-                "content=\"promgate %s\">\n<title>promgate check: %s</title>"
+                "content=\"promgate %s\">\n<title>%s: %s</title>"
                 "\n<style>%s</style>\n</head>\n<body%s>\n<header>\n<h1><span "
                 "id=\"result\" data-result=\"%s\" class=\"badge v-%s\">%s"
-                "</span> promgate check</h1>\n",
-                PG_VERSION, failed ? "FAIL" : "PASS", css,
-                run->ntargets == 1 ? " class=\"single\"" : "",
+                "</span> %s</h1>\n",
+                PG_VERSION, title, failed ? "FAIL" : "PASS", css,
+                single ? " class=\"single\"" : "",
                 failed ? "fail" : "pass", failed ? "fail" : "pass",
-                failed ? "&#x2716; FAIL" : "&#x2714; PASS");
+                failed ? "&#x2716; FAIL" : "&#x2714; PASS", title);
+}
+
+void pg__report_html_tail(pg_buf *b)
+{
+    pg_buf_addf(b, "</main>\n<script>%s</script>\n</body>\n</html>\n",
+                script);
+}
+
+void pg__report_html_filters(pg_buf *b, int diff)
+{
+    static const struct {
+        const char *v, *label;
+    } filters[] = {
+        { "fail", "&#x2716; fail" }, { "todo", "&#x25D0; accepted" },
+        { "warn", "&#x26A0; warn" }, { "skip", "&#x25CB; skip" },
+        { "pass", "&#x2714; pass" },
+    };
+    pg_buf_adds(b, "<div id=\"filters\"><input id=\"q\" type=\"search\" "
+                   "placeholder=\"filter by metric, message, label\" "
+                   "aria-label=\"filter results\">");
+    for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+        /* A diff has no accepted or skipped rows. */
+        if (diff && (i == 1 || i == 3))
+            continue;
+        pg_buf_addf(b, "<label><input type=\"checkbox\" class=\"vf\" "
+                    "value=\"%s\" checked> %s</label>", filters[i].v,
+                    filters[i].label);
+    }
+    pg_buf_adds(b, "<span id=\"shown\"></span></div>\n");
+}
+
+char *pg_report_html(const pg_report_run *run)
+{
+    pg_buf b = PG_BUF_INIT;
+    pg__report_counts c;
+    pg__report_count_run(run, &c);
+    pg__report_html_head(&b, "promgate check", pg__report_run_failed(&c),
+                         run->ntargets == 1);
     h_meta(&b, run);
     pg_buf_adds(&b, "</header>\n<main>\n");
     h_summary(&b, &c);
     h_targets(&b, run);
     h_rows(&b, run);
-    pg_buf_addf(&b, "</main>\n<script>%s</script>\n</body>\n</html>\n",
-                script);
+    pg__report_html_tail(&b);
     return pg_buf_detach(&b);
 }

@@ -83,6 +83,9 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
  * forbids, escaping &<>"' (attr also \t\n\r as character references). */
 void pg__report_add_xml(pg_buf *b, const char *s, int attr);
 
+/* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
+void pg__report_add_pos(pg_buf *b, int line, int column);
+
 /* "2026-07-06T10:00:00Z". */
 void pg__report_time_iso(time_t t, char out[32]);
 /* "20260706T100000Z". */
@@ -92,6 +95,18 @@ void pg__report_time_compact(time_t t, char out[32]);
 char *pg__report_slug(const char *target);
 /* Golden version or "unknown". */
 const char *pg__report_golden_version(const pg_report_run *run);
+
+/* Markdown table-cell text (escaped) and code span (report_md.c). */
+void pg__report_md_text(pg_buf *b, const pg_report_run *run, const char *s);
+void pg__report_md_code(pg_buf *b, const pg_report_run *run, const char *s);
+
+/* HTML scaffolding shared by check and diff reports (report_html.c):
+ * document head with CSS up to the open <header>, the filter bar, and
+ * the closing </main>, script and </html>. */
+void pg__report_html_head(pg_buf *b, const char *title, int failed,
+                          int single);
+void pg__report_html_filters(pg_buf *b, int diff);
+void pg__report_html_tail(pg_buf *b);
 
 /* Report directories (report_write.c). pg__report_dir_commit creates
  * DIR/<stamp>-<slug>[-N]/ by letting fill() write into a temporary

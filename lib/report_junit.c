@@ -46,8 +46,11 @@ static void x_details(pg_buf *b, const pg_report_run *run,
             x_text(b, run, p->got, 0);
             pg_buf_addc(b, '\n');
         }
-        if (p->line > 0)
-            pg_buf_addf(b, "  at: scrape %d:%d\n", p->line, p->column);
+        if (p->line > 0) {
+            pg_buf_adds(b, "  at: ");
+            pg__report_add_pos(b, p->line, p->column);
+            pg_buf_addc(b, '\n');
+        }
     }
     if (m->rename_hint) {
         pg_buf_adds(b, "renamed? ");

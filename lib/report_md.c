@@ -7,7 +7,7 @@
 
 /* Plain cell text: Markdown punctuation and HTML are escaped, line breaks
  * flattened, so a hostile label value cannot break the table. */
-static void md_text(pg_buf *b, const pg_report_run *run, const char *s)
+void pg__report_md_text(pg_buf *b, const pg_report_run *run, const char *s)
 {
     char *c = pg__report_clean(run, s ? s : "");
     for (const char *p = c; *p; p++) {
@@ -36,7 +36,7 @@ static void md_text(pg_buf *b, const pg_report_run *run, const char *s)
 
 /* A code span when the text allows one (no backtick or line break; GFM
  * tables still need '|' escaped inside code), else escaped text. */
-static void md_code(pg_buf *b, const pg_report_run *run, const char *s)
+void pg__report_md_code(pg_buf *b, const pg_report_run *run, const char *s)
 {
     char *c = pg__report_clean(run, s ? s : "");
     int plain = 1;
@@ -45,7 +45,7 @@ static void md_code(pg_buf *b, const pg_report_run *run, const char *s)
             plain = 0;
     if (!*c || !plain) {
         free(c);
-        md_text(b, run, s);
+        pg__report_md_text(b, run, s);
         return;
     }
     pg_buf_addc(b, '`');
@@ -81,22 +81,24 @@ static void md_problems(pg_buf *b, const pg_report_run *run,
         first = 0;
         if (!p->failure)
             pg_buf_adds(b, "(note) ");
-        md_text(b, run, p->message);
+        pg__report_md_text(b, run, p->message);
         if (p->expected || p->got) {
             pg_buf_adds(b, " (expected ");
             if (p->expected)
-                md_code(b, run, p->expected);
+                pg__report_md_code(b, run, p->expected);
             else
                 pg_buf_adds(b, "nothing");
             pg_buf_adds(b, ", got ");
             if (p->got)
-                md_code(b, run, p->got);
+                pg__report_md_code(b, run, p->got);
             else
                 pg_buf_adds(b, "nothing");
             pg_buf_addc(b, ')');
         }
-        if (p->line > 0)
-            pg_buf_addf(b, " at scrape %d:%d", p->line, p->column);
+        if (p->line > 0) {
+            pg_buf_adds(b, " at ");
+            pg__report_add_pos(b, p->line, p->column);
+        }
     }
     if (first)
         pg_buf_adds(b, "\xE2\x80\x94"); /* em dash */
@@ -108,19 +110,19 @@ static void md_notes(pg_buf *b, const pg_report_run *run,
     int any = 0;
     if (m->rename_hint) {
         pg_buf_adds(b, "renamed? ");
-        md_code(b, run, m->rename_hint);
+        pg__report_md_code(b, run, m->rename_hint);
         any = 1;
     }
     if (m->condition) {
         pg_buf_adds(b, any ? "<br>" : "");
         pg_buf_adds(b, "condition: ");
-        md_text(b, run, m->condition);
+        pg__report_md_text(b, run, m->condition);
         any = 1;
     }
     if (m->baseline_reason) {
         pg_buf_adds(b, any ? "<br>" : "");
         pg_buf_adds(b, "baseline: ");
-        md_text(b, run, m->baseline_reason);
+        pg__report_md_text(b, run, m->baseline_reason);
         any = 1;
     }
     if (!any)
@@ -160,35 +162,35 @@ static void md_header(pg_buf *b, const pg_report_run *run,
     pg_buf_addf(b, "# promgate check: %s\n\n",
                 failed ? "\xE2\x9C\x96 FAIL" : "\xE2\x9C\x94 PASS");
     pg_buf_adds(b, "| | |\n|---|---|\n| Golden | ");
-    md_code(b, run, run->golden_path ? run->golden_path : "(none)");
+    pg__report_md_code(b, run, run->golden_path ? run->golden_path : "(none)");
     const pg_golden *g = run->golden;
     if (g) {
         pg_buf_adds(b, " (");
-        md_text(b, run, g->kind ? g->kind : "unknown");
+        pg__report_md_text(b, run, g->kind ? g->kind : "unknown");
         pg_buf_adds(b, ", version ");
-        md_text(b, run, pg__report_golden_version(run));
+        pg__report_md_text(b, run, pg__report_golden_version(run));
         pg_buf_addf(b, ", %zu metrics)", g->nmetrics);
     }
     pg_buf_adds(b, " |\n");
     if (g) {
         for (size_t i = 0; i < g->nsources; i++) {
             pg_buf_adds(b, "| Golden source | ");
-            md_code(b, run, g->sources[i].file);
+            pg__report_md_code(b, run, g->sources[i].file);
             pg_buf_adds(b, " sha256 ");
-            md_code(b, run, g->sources[i].sha256);
+            pg__report_md_code(b, run, g->sources[i].sha256);
             pg_buf_adds(b, " |\n");
         }
         if (g->overlay.file) {
             pg_buf_adds(b, "| Golden overlay | ");
-            md_code(b, run, g->overlay.file);
+            pg__report_md_code(b, run, g->overlay.file);
             pg_buf_adds(b, " sha256 ");
-            md_code(b, run, g->overlay.sha256);
+            pg__report_md_code(b, run, g->overlay.sha256);
             pg_buf_adds(b, " |\n");
         }
     }
     pg_buf_adds(b, "| Baseline | ");
     if (run->baseline_path)
-        md_code(b, run, run->baseline_path);
+        pg__report_md_code(b, run, run->baseline_path);
     else
         pg_buf_adds(b, "none");
     pg_buf_addf(b, " |\n| promgate | %s |\n| Started | %s |\n"
@@ -202,16 +204,16 @@ static void md_target(pg_buf *b, const pg_report_run *run, size_t ti)
     memset(&c, 0, sizeof c);
     pg__report_count_target(t, &c);
     pg_buf_adds(b, "## Target ");
-    md_code(b, run, t->target);
+    pg__report_md_code(b, run, t->target);
     pg_buf_addf(b, ": %s\n\n", pg__report_run_failed(&c)
                                    ? "\xE2\x9C\x96 FAIL" : "\xE2\x9C\x94 PASS");
     if (t->error) {
         pg_buf_adds(b, "**Could not be read:** ");
-        md_text(b, run, t->error);
+        pg__report_md_text(b, run, t->error);
         pg_buf_adds(b, "\n\n");
     }
     pg_buf_addf(b, "Scrape: %llu bytes, %llu lines, %llu samples, %llu "
-                "families, %llu format errors, %llu format warnings, "
+                "families, %llu parse errors, %llu parse warnings, "
                 "%.3f s",
                 (unsigned long long)t->stats.bytes,
                 (unsigned long long)t->stats.lines,
@@ -221,7 +223,7 @@ static void md_target(pg_buf *b, const pg_report_run *run, size_t ti)
                 (unsigned long long)t->stats.warnings, t->seconds);
     if (t->raw_path) {
         pg_buf_adds(b, "; raw scrape ");
-        md_code(b, run, t->raw_path);
+        pg__report_md_code(b, run, t->raw_path);
     }
     pg_buf_adds(b, ".\n\n");
     if (!t->nresults)
@@ -235,7 +237,7 @@ static void md_target(pg_buf *b, const pg_report_run *run, size_t ti)
             continue;
         const pg_metric_result *m = &t->results[rows[i].result];
         pg_buf_addf(b, "| %s | ", verdict_label(m->verdict));
-        md_code(b, run, m->metric);
+        pg__report_md_code(b, run, m->metric);
         pg_buf_addf(b, " | %s | ",
                     pg__report_status_label(pg__report_status_of(m)));
         md_problems(b, run, m);

@@ -228,6 +228,14 @@ static int readable(const char *path)
     return path && access(path, R_OK) == 0;
 }
 
+/* 1 if a target names a regular file (not a URL, not stdin). */
+static int file_target(const char *t)
+{
+    struct stat st;
+    return t && strcmp(t, "-") != 0 && !strstr(t, "://") &&
+           stat(t, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static int fill_check(const char *tmp, void *ctx, pg_error *err)
 {
     const pg_report_run *run = ((struct check_fill *)ctx)->run;
@@ -241,6 +249,9 @@ static int fill_check(const char *tmp, void *ctx, pg_error *err)
     for (size_t i = 0; i < run->ntargets; i++) {
         targets[i] = run->targets[i];
         const char *raw = run->targets[i].raw_path;
+        /* A file target is its own raw scrape. */
+        if (!raw && file_target(run->targets[i].target))
+            raw = run->targets[i].target;
         if (!readable(raw))
             continue;
         pg_buf nb = PG_BUF_INIT;

@@ -250,7 +250,12 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
                     rl--;
                 if (rl >= sizeof(t->reason))
                     rl = sizeof(t->reason) - 1;
-                memcpy(t->reason, r + 1, rl);
+                /* The reason phrase is the server's text and goes into
+                 * messages: keep printable ASCII only. */
+                for (size_t k = 0; k < rl; k++) {
+                    unsigned char ch = (unsigned char)r[1 + k];
+                    t->reason[k] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+                }
                 t->reason[rl] = '\0';
             }
         }

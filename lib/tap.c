@@ -127,7 +127,7 @@ void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
     if (total)
         fprintf(out, "1..%zu\n", total);
     else /* a plan of 0 is how TAP says everything was skipped */
-        fputs("1..0 # SKIP nothing selected to check\n", out);
+        fputs("1..0 # SKIP no metric selected, or every one exempt or ignored\n", out);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const pg_target_result *t = &targets[i];

@@ -1,19 +1,18 @@
 # check.mk: promgate check, its conformance suite (suite/) and the demo.
 
-# cmd_check.c uses the scrape, report and Prometheus API modules once their
+# cmd_check.c uses the report and Prometheus API modules once their
 # implementations are in the tree; listing them as prerequisites rebuilds
 # it when they appear.
-CHECK_OPTIONAL := $(wildcard lib/scrape.c lib/report.c lib/promapi.c)
+CHECK_OPTIONAL := $(wildcard lib/report.c lib/promapi.c)
 build/runners/cmd_check.o: $(CHECK_OPTIONAL)
 build/runners/cmd_check.o: override CFLAGS += \
-  $(if $(filter lib/scrape.c,$(CHECK_OPTIONAL)),-DPG_HAVE_SCRAPE) \
   $(if $(filter lib/report.c,$(CHECK_OPTIONAL)),-DPG_HAVE_REPORT) \
   $(if $(filter lib/promapi.c,$(CHECK_OPTIONAL)),-DPG_HAVE_PROMAPI)
 
 # make demo: the conformance suite against a local fixture server serving
 # a realistic Coder scrape (fixtures/coder-demo/metrics), or against
 # $PROMGATE_TARGET when set.
-demo: bin/promgate $(TEST_PROGS)
-	./scripts/demo.sh
+demo: bin/promgate bin/pg-fixture-server
+	./suite/demo.sh
 
 .PHONY: demo

@@ -3,7 +3,6 @@
  * parser into a checker, and prints TAP (or JSON) verdicts against a
  * golden spec. Exit 0 conformant, 1 violations, 2 could not run. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -21,11 +20,10 @@
 #include "../lib/util.h"
 #include "cmd.h"
 
+#include "../lib/scrape.h"
+
 /* mk/check.mk defines these once the module's implementation is in the
  * tree, so this command builds while its neighbours are in progress. */
-#ifdef PG_HAVE_SCRAPE
-#include "../lib/scrape.h"
-#endif
 #ifdef PG_HAVE_REPORT
 #include "../lib/report.h"
 #endif
@@ -45,24 +43,24 @@ static const char usage_text[] =
     "values, histogram and summary structure, bucket bounds) and every\n"
     "undocumented one; prints TAP version 13 for prove.\n"
     "\n"
-    "targets and scraping:\n"
+    "targets:\n"
     "  --target URL|FILE|-        target to check (repeatable; URLs are\n"
     "                             scraped concurrently)\n"
-    "  --header 'Name: value'     extra request header (repeatable)\n"
-    "  --bearer-token-file F      bearer token from file (or env\n"
+    "  --basic-auth-file F        basic auth 'user:password' from a file\n"
+    "                             (a bearer token may also come from env\n"
     "                             PROMGATE_BEARER_TOKEN); never printed\n"
-    "  --basic-auth-file F        'user:password' from file\n"
-    "  --cacert F, --cert F, --key F, --insecure   TLS\n"
-    "  --timeout S                seconds per attempt (default 10)\n"
-    "  --max-bytes N[K|M|G]       cap on a body (default 256M)\n"
-    "  --retries N                extra attempts after a failure\n"
-    "  --accept prom|openmetrics|auto   content negotiation (default auto)\n"
     "  --wait S [--interval S]    re-scrape until every required metric is\n"
     "                             present, or S seconds passed (interval 1)\n"
     "  --save-scrape DIR          keep raw bodies and response headers\n"
     "  --prometheus URL --match SELECTOR [--target-labels L,...]\n"
     "                             check what a Prometheus server scraped,\n"
     "                             one target per instance\n"
+    "  --lookback S, --limit N    with --prometheus: series seen in the last\n"
+    "                             S seconds (default 300), at most N series\n"
+    "                             (default 100000)\n"
+    "  --empty-labels             with --prometheus: documented labels a\n"
+    "                             series lacks are taken as empty values\n"
+    "                             (Prometheus stores no empty label)\n"
     "\n"
     "what is checked:\n"
     "  --enable CONDITION         a conditional metric's condition holds:\n"
@@ -74,12 +72,14 @@ static const char usage_text[] =
     "  --select LIST              concerns: format,documented,histograms,\n"
     "                             undocumented (default all)\n"
     "  --baseline FILE            accepted deviations (TODO until expiry)\n"
+    "  --today YYYY-MM-DD         date baseline expiry is judged on\n"
     "\n"
     "output:\n"
     "  --format tap|json          stdout format (default tap)\n"
     "  --report-dir DIR           write a report directory under DIR\n"
     "\n"
-    "exit codes: 0 conformant, 1 violations found, 2 could not run\n";
+    "exit codes: 0 conformant, 1 violations found, 2 could not run\n"
+    "\n";
 
 typedef struct strlist {
     const char **v;
@@ -94,13 +94,9 @@ static void strlist_add(strlist *l, const char *s)
 
 typedef struct check_args {
     const char *golden_path;
-    strlist targets, headers, enable, exempt, target_labels;
-    const char *token_file, *basic_file, *cacert, *cert, *key;
-    int insecure;
-    double timeout;
-    uint64_t max_bytes;
-    int retries;
-    enum pg_format accept;
+    strlist targets, enable, exempt, target_labels;
+    pg_scrape_flags scrape;    /* the flags every command shares */
+    const char *basic_file;    /* user:password (check's own spelling) */
     double wait, interval;
     const char *save_dir;
     enum pg_undocumented_mode undocumented;
@@ -110,8 +106,10 @@ typedef struct check_args {
     int json;
     const char *report_dir;
     const char *prometheus, *match;
+    double lookback;
+    long limit;
+    int empty_labels;
     const char *today;
-    int progress;
 } check_args;
 
 static int usage_error(const char *fmt, ...)
@@ -136,26 +134,6 @@ static int parse_double(const char *s, double *out)
     if (errno || end == s || *end || v < 0)
         return -1;
     *out = v;
-    return 0;
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-')
-        return -1;
-    uint64_t mul = 1;
-    if (*end == 'K' || *end == 'k')
-        mul = 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        mul = 1024 * 1024, end++;
-    else if (*end == 'G' || *end == 'g')
-        mul = 1024ull * 1024 * 1024, end++;
-    if (*end)
-        return -1;
-    *out = (uint64_t)v * mul;
     return 0;
 }
 
@@ -205,156 +183,137 @@ static void split_list(strlist *l, const char *s)
     }
 }
 
-enum {
-    OPT_GOLDEN = 256, OPT_TARGET, OPT_HEADER, OPT_TOKEN_FILE, OPT_BASIC_FILE,
-    OPT_CACERT, OPT_CERT, OPT_KEY, OPT_INSECURE, OPT_TIMEOUT, OPT_MAX_BYTES,
-    OPT_RETRIES, OPT_ACCEPT, OPT_WAIT, OPT_INTERVAL, OPT_SAVE, OPT_ENABLE,
-    OPT_UNDOC, OPT_EXEMPT, OPT_ONLY, OPT_SKIP, OPT_SELECT, OPT_BASELINE,
-    OPT_FORMAT, OPT_REPORT_DIR, OPT_PROMETHEUS, OPT_MATCH, OPT_TARGET_LABELS,
-    OPT_TODAY, OPT_HELP
-};
-
-static const struct option long_opts[] = {
-    { "golden", required_argument, NULL, OPT_GOLDEN },
-    { "target", required_argument, NULL, OPT_TARGET },
-    { "header", required_argument, NULL, OPT_HEADER },
-    { "bearer-token-file", required_argument, NULL, OPT_TOKEN_FILE },
-    { "basic-auth-file", required_argument, NULL, OPT_BASIC_FILE },
-    { "cacert", required_argument, NULL, OPT_CACERT },
-    { "cert", required_argument, NULL, OPT_CERT },
-    { "key", required_argument, NULL, OPT_KEY },
-    { "insecure", no_argument, NULL, OPT_INSECURE },
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },
-    { "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-    { "retries", required_argument, NULL, OPT_RETRIES },
-    { "accept", required_argument, NULL, OPT_ACCEPT },
-    { "wait", required_argument, NULL, OPT_WAIT },
-    { "interval", required_argument, NULL, OPT_INTERVAL },
-    { "save-scrape", required_argument, NULL, OPT_SAVE },
-    { "enable", required_argument, NULL, OPT_ENABLE },
-    { "undocumented", required_argument, NULL, OPT_UNDOC },
-    { "exempt", required_argument, NULL, OPT_EXEMPT },
-    { "only", required_argument, NULL, OPT_ONLY },
-    { "skip", required_argument, NULL, OPT_SKIP },
-    { "select", required_argument, NULL, OPT_SELECT },
-    { "baseline", required_argument, NULL, OPT_BASELINE },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "report-dir", required_argument, NULL, OPT_REPORT_DIR },
-    { "prometheus", required_argument, NULL, OPT_PROMETHEUS },
-    { "match", required_argument, NULL, OPT_MATCH },
-    { "target-labels", required_argument, NULL, OPT_TARGET_LABELS },
-    { "today", required_argument, NULL, OPT_TODAY },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
-};
+/* Takes the value of option `name` at argv[*i], given as "--name VALUE"
+ * or "--name=VALUE". Returns 1 and sets *val (advancing *i past a separate
+ * value), 0 if argv[*i] is another option, -1 if the value is missing. */
+static int take(int argc, char **argv, int *i, const char *name,
+                const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
 
 /* Returns -1 to continue, else an exit code. */
 static int parse_args(int argc, char **argv, check_args *a)
 {
     memset(a, 0, sizeof *a);
+    pg_scrape_flags_init(&a->scrape);
     a->interval = 1;
-    a->retries = -1;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_GOLDEN: a->golden_path = optarg; break;
-        case OPT_TARGET: strlist_add(&a->targets, optarg); break;
-        case OPT_HEADER:
-            if (!strchr(optarg, ':'))
-                return usage_error("invalid header '%s' (want 'Name: value')",
-                                   optarg);
-            strlist_add(&a->headers, optarg);
-            break;
-        case OPT_TOKEN_FILE: a->token_file = optarg; break;
-        case OPT_BASIC_FILE: a->basic_file = optarg; break;
-        case OPT_CACERT: a->cacert = optarg; break;
-        case OPT_CERT: a->cert = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_INSECURE: a->insecure = 1; break;
-        case OPT_TIMEOUT:
-            if (parse_double(optarg, &a->timeout) || a->timeout <= 0)
-                return usage_error("invalid --timeout '%s'", optarg);
-            break;
-        case OPT_MAX_BYTES:
-            if (parse_size(optarg, &a->max_bytes) || !a->max_bytes)
-                return usage_error("invalid --max-bytes '%s'", optarg);
-            break;
-        case OPT_RETRIES: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || end == optarg || v < 0 || v > 100)
-                return usage_error("invalid --retries '%s'", optarg);
-            a->retries = (int)v;
-            break;
-        }
-        case OPT_ACCEPT:
-            if (!strcmp(optarg, "prom"))
-                a->accept = PG_FORMAT_PROM;
-            else if (!strcmp(optarg, "openmetrics"))
-                a->accept = PG_FORMAT_OPENMETRICS;
-            else if (!strcmp(optarg, "auto"))
-                a->accept = PG_FORMAT_AUTO;
-            else
-                return usage_error("invalid --accept '%s' (want prom, "
-                                   "openmetrics or auto)", optarg);
-            break;
-        case OPT_WAIT:
-            if (parse_double(optarg, &a->wait))
-                return usage_error("invalid --wait '%s'", optarg);
-            break;
-        case OPT_INTERVAL:
-            if (parse_double(optarg, &a->interval) || a->interval <= 0)
-                return usage_error("invalid --interval '%s'", optarg);
-            break;
-        case OPT_SAVE: a->save_dir = optarg; break;
-        case OPT_ENABLE: strlist_add(&a->enable, optarg); break;
-        case OPT_UNDOC:
-            if (!strcmp(optarg, "fail"))
-                a->undocumented = PG_UNDOCUMENTED_FAIL;
-            else if (!strcmp(optarg, "warn"))
-                a->undocumented = PG_UNDOCUMENTED_WARN;
-            else if (!strcmp(optarg, "ignore"))
-                a->undocumented = PG_UNDOCUMENTED_IGNORE;
-            else
-                return usage_error("invalid --undocumented '%s' (want fail, "
-                                   "warn or ignore)", optarg);
-            break;
-        case OPT_EXEMPT: strlist_add(&a->exempt, optarg); break;
-        case OPT_ONLY: a->only = optarg; break;
-        case OPT_SKIP: a->skip = optarg; break;
-        case OPT_SELECT:
-            if (parse_select(optarg, &a->select))
-                return usage_error("invalid --select '%s' (want a list of "
-                                   "format, documented, histograms, "
-                                   "undocumented)", optarg);
-            break;
-        case OPT_BASELINE: a->baseline_path = optarg; break;
-        case OPT_FORMAT:
-            if (!strcmp(optarg, "json"))
-                a->json = 1;
-            else if (strcmp(optarg, "tap") != 0)
-                return usage_error("invalid --format '%s' (want tap or json)",
-                                   optarg);
-            break;
-        case OPT_REPORT_DIR: a->report_dir = optarg; break;
-        case OPT_PROMETHEUS: a->prometheus = optarg; break;
-        case OPT_MATCH: a->match = optarg; break;
-        case OPT_TARGET_LABELS: split_list(&a->target_labels, optarg); break;
-        case OPT_TODAY: a->today = optarg; break;
-        case 'h':
-        case OPT_HELP:
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v = NULL;
+        pg_error err;
+        pg_error_init(&err);
+        int r = pg_scrape_flags_parse(&a->scrape, argc, argv, &i, &err);
+        if (r < 0)
+            return usage_error("%s", err.text);
+        if (r > 0)
+            continue;
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(usage_text, stdout);
+            fputs(pg_scrape_flags_help, stdout);
             return PG_EXIT_OK;
-        case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
+        if (!strcmp(arg, "--json")) {
+            a->json = 1;
+            continue;
+        }
+        if (!strcmp(arg, "--empty-labels")) {
+            a->empty_labels = 1;
+            continue;
+        }
+#define VALUE(name) ((r = take(argc, argv, &i, name, &v)) != 0)
+        if (VALUE("--golden")) {
+            if (r > 0) a->golden_path = v;
+        } else if (VALUE("--target")) {
+            if (r > 0) strlist_add(&a->targets, v);
+        } else if (VALUE("--basic-auth-file")) {
+            if (r > 0) a->basic_file = v;
+        } else if (VALUE("--wait")) {
+            if (r > 0 && parse_double(v, &a->wait))
+                return usage_error("invalid --wait '%s': want seconds", v);
+        } else if (VALUE("--interval")) {
+            if (r > 0 && (parse_double(v, &a->interval) || a->interval <= 0))
+                return usage_error("invalid --interval '%s': want seconds > 0",
+                                   v);
+        } else if (VALUE("--save-scrape")) {
+            if (r > 0) a->save_dir = v;
+        } else if (VALUE("--enable")) {
+            if (r > 0) strlist_add(&a->enable, v);
+        } else if (VALUE("--undocumented")) {
+            if (r > 0) {
+                if (!strcmp(v, "fail"))
+                    a->undocumented = PG_UNDOCUMENTED_FAIL;
+                else if (!strcmp(v, "warn"))
+                    a->undocumented = PG_UNDOCUMENTED_WARN;
+                else if (!strcmp(v, "ignore"))
+                    a->undocumented = PG_UNDOCUMENTED_IGNORE;
+                else
+                    return usage_error("invalid --undocumented '%s': want "
+                                       "fail, warn or ignore", v);
+            }
+        } else if (VALUE("--exempt")) {
+            if (r > 0) strlist_add(&a->exempt, v);
+        } else if (VALUE("--only")) {
+            if (r > 0) a->only = v;
+        } else if (VALUE("--skip")) {
+            if (r > 0) a->skip = v;
+        } else if (VALUE("--select")) {
+            if (r > 0 && parse_select(v, &a->select))
+                return usage_error("invalid --select '%s': want a list of "
+                                   "format, documented, histograms, "
+                                   "undocumented", v);
+        } else if (VALUE("--baseline")) {
+            if (r > 0) a->baseline_path = v;
+        } else if (VALUE("--format")) {
+            if (r > 0) {
+                if (!strcmp(v, "json"))
+                    a->json = 1;
+                else if (strcmp(v, "tap") != 0)
+                    return usage_error("invalid --format '%s': want tap or "
+                                       "json", v);
+            }
+        } else if (VALUE("--report-dir")) {
+            if (r > 0) a->report_dir = v;
+        } else if (VALUE("--prometheus")) {
+            if (r > 0) a->prometheus = v;
+        } else if (VALUE("--match")) {
+            if (r > 0) a->match = v;
+        } else if (VALUE("--target-labels")) {
+            if (r > 0) split_list(&a->target_labels, v);
+        } else if (VALUE("--lookback")) {
+            if (r > 0 && (parse_double(v, &a->lookback) || a->lookback <= 0))
+                return usage_error("invalid --lookback '%s': want seconds > 0",
+                                   v);
+        } else if (VALUE("--limit")) {
+            if (r > 0) {
+                char *end;
+                errno = 0;
+                a->limit = strtol(v, &end, 10);
+                if (errno || *end || end == v || a->limit <= 0)
+                    return usage_error("invalid --limit '%s': want a series "
+                                       "count > 0", v);
+            }
+        } else if (VALUE("--today")) {
+            if (r > 0) a->today = v;
+        } else if (arg[0] == '-' && arg[1]) {
+            return usage_error("unknown option '%s'", arg);
+        } else {
+            return usage_error("unexpected argument '%s'", arg);
+        }
+#undef VALUE
+        if (r < 0)
+            return usage_error("option '%s' needs a value", arg);
     }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
     if (!a->golden_path)
         return usage_error("%s", "missing --golden");
     if (!a->targets.n && !a->prometheus)
@@ -362,7 +321,10 @@ static int parse_args(int argc, char **argv, check_args *a)
     if (a->prometheus && !a->match)
         return usage_error("%s", "--prometheus needs --match");
     if (a->today && (strlen(a->today) != 10 || a->today[4] != '-'))
-        return usage_error("invalid --today '%s' (want YYYY-MM-DD)", a->today);
+        return usage_error("invalid --today '%s': want YYYY-MM-DD", a->today);
+    if (a->basic_file && a->scrape.opts.basic_user)
+        return usage_error("%s", "--basic-auth-file and --basic-auth-user "
+                                 "exclude each other");
     size_t stdin_count = 0;
     for (size_t i = 0; i < a->targets.n; i++)
         stdin_count += !strcmp(a->targets.v[i], "-");
@@ -398,7 +360,6 @@ typedef struct target_run {
     enum pg_format format;
     pg_checker *checker;
     pg_parser *parser;
-    pg_error err;
     int keep_raw;
     pg_buf raw;
     char *headers;           /* response headers, for --save-scrape */
@@ -482,7 +443,6 @@ static int run_file(target_run *t, pg_target_result *out)
     return 0;
 }
 
-#ifdef PG_HAVE_SCRAPE
 static int sink_begin(void *ctx, long status, const char *content_type)
 {
     target_run *t = ctx;
@@ -495,7 +455,6 @@ static int sink_data(void *ctx, const char *buf, size_t len)
 {
     return run_feed(ctx, buf, len);
 }
-#endif
 
 /* Keeps the raw body and response headers of a target under dir. */
 static int save_scrape(const char *dir, size_t idx, target_run *t,
@@ -554,32 +513,21 @@ static int still_missing(const pg_target_result *r, size_t n)
     return 0;
 }
 
-typedef struct scrape_cfg {
-    const check_args *a;
-    const char *token;
-    const char *basic_user, *basic_password;
-} scrape_cfg;
-
 /* One pass over every --target: files in turn, URLs concurrently. */
-static void check_targets(const scrape_cfg *sc, target_run *runs, size_t n,
-                          pg_target_result *out)
+static void check_targets(const check_args *a, const pg_scrape_opts *so,
+                          target_run *runs, size_t n, pg_target_result *out)
 {
-    const check_args *a = sc->a;
     size_t nurl = 0;
     for (size_t i = 0; i < n; i++) {
         runs[i].t0 = now_mono();
-        runs[i].keep_raw = a->save_dir != NULL;
-#ifdef PG_HAVE_SCRAPE
-        if (pg_is_url(runs[i].spec)) {
+        runs[i].keep_raw = a->save_dir != NULL || a->report_dir != NULL;
+        if (pg_is_url(runs[i].spec))
             nurl++;
-            continue;
-        }
-#endif
-        run_file(&runs[i], &out[i]);
+        else
+            run_file(&runs[i], &out[i]);
     }
     if (!nurl)
         return;
-#ifdef PG_HAVE_SCRAPE
     const char **urls = pg_xcalloc(nurl, sizeof *urls);
     pg_scrape_sink *sinks = pg_xcalloc(nurl, sizeof *sinks);
     pg_scrape_result *res = pg_xcalloc(nurl, sizeof *res);
@@ -593,25 +541,7 @@ static void check_targets(const scrape_cfg *sc, target_run *runs, size_t n,
             sinks[k].ctx = &runs[i];
             which[k++] = i;
         }
-    pg_scrape_opts so;
-    memset(&so, 0, sizeof so);
-    so.headers = a->headers.v;
-    so.nheaders = a->headers.n;
-    so.bearer_token = sc->token;
-    so.basic_user = sc->basic_user;
-    so.basic_password = sc->basic_password;
-    so.cacert = a->cacert;
-    so.cert = a->cert;
-    so.key = a->key;
-    so.insecure = a->insecure;
-    so.timeout = a->timeout;
-    so.max_bytes = a->max_bytes;
-    so.retries = a->retries < 0 ? 0 : a->retries;
-    so.backoff = 0.5;
-    so.max_redirects = 5;
-    so.accept = a->accept;
-    so.progress = a->progress;
-    pg_scrape_all(urls, nurl, &so, sinks, res);
+    pg_scrape_all(urls, nurl, so, sinks, res);
     for (k = 0; k < nurl; k++) {
         target_run *t = &runs[which[k]];
         pg_target_result *o = &out[which[k]];
@@ -630,14 +560,6 @@ static void check_targets(const scrape_cfg *sc, target_run *runs, size_t n,
     free(sinks);
     free(res);
     free(which);
-#else
-    for (size_t i = 0; i < n; i++)
-        if (!out[i].target) {
-            out[i].target = pg_xstrdup(runs[i].name);
-            out[i].error = pg_xstrdup("URL targets are not supported by this "
-                                      "build (no lib/scrape.c)");
-        }
-#endif
 }
 
 #ifdef PG_HAVE_PROMAPI
@@ -672,10 +594,8 @@ static int on_instance(void *ctx, const char *instance, const char *text,
 
 static char *target_name(const char *spec)
 {
-#ifdef PG_HAVE_SCRAPE
     if (pg_is_url(spec))
         return pg_url_redact(spec);
-#endif
     return pg_xstrdup(strcmp(spec, "-") == 0 ? "stdin" : spec);
 }
 
@@ -692,7 +612,8 @@ int pg_cmd_check(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     pg_golden *golden = NULL;
     pg_baseline *baseline = NULL;
-    char *token = NULL, *basic = NULL;
+    char *basic = NULL;
+    pg_buf scratch = PG_BUF_INIT; /* raw scrapes kept for the report only */
     pg_target_result *results = NULL;
     size_t nresults = 0;
     target_run *runs = NULL;
@@ -703,20 +624,19 @@ int pg_cmd_check(int argc, char **argv)
     if (rc >= 0)
         goto out;
     rc = PG_EXIT_ERROR;
-    a.progress = isatty(STDERR_FILENO);
+    pg_scrape_opts *so = &a.scrape.opts;
+    if (isatty(STDERR_FILENO))
+        so->progress = 1;
 
     golden = pg_golden_load(a.golden_path, &err);
     if (!golden)
         goto fail;
     if (a.baseline_path && !(baseline = pg_baseline_load(a.baseline_path, &err)))
         goto fail;
-    if (a.token_file) {
-        if (!(token = read_secret(a.token_file, &err)))
-            goto fail;
-    } else if (getenv("PROMGATE_BEARER_TOKEN") && *getenv("PROMGATE_BEARER_TOKEN")) {
-        token = pg_xstrdup(getenv("PROMGATE_BEARER_TOKEN"));
-    }
-    scrape_cfg sc = { &a, token, NULL, NULL };
+    /* A token from the environment keeps it out of argv (and ps). */
+    const char *env_token = getenv("PROMGATE_BEARER_TOKEN");
+    if (!so->bearer_token && env_token && *env_token)
+        so->bearer_token = env_token;
     if (a.basic_file) {
         if (!(basic = read_secret(a.basic_file, &err)))
             goto fail;
@@ -727,8 +647,8 @@ int pg_cmd_check(int argc, char **argv)
             goto fail;
         }
         *colon = '\0';
-        sc.basic_user = basic;
-        sc.basic_password = colon + 1;
+        so->basic_user = basic;
+        so->basic_password = colon + 1;
     }
 
     pg_check_opts copts;
@@ -756,17 +676,21 @@ int pg_cmd_check(int argc, char **argv)
         runs[i].spec = a.targets.v[i];
         runs[i].name = target_name(a.targets.v[i]);
         runs[i].copts = &copts;
-        runs[i].format = a.accept;
+        runs[i].format = so->accept;
     }
+    /* stdin cannot be read twice: no waiting on it */
+    int has_stdin = 0;
+    for (size_t i = 0; i < n; i++)
+        has_stdin |= !strcmp(runs[i].spec, "-");
     double deadline = now_mono() + a.wait;
     for (;;) {
         results = pg_xcalloc(n + 1, sizeof *results);
         nresults = n;
-        check_targets(&sc, runs, n, results);
-        if (a.wait <= 0 || !still_missing(results, n) ||
+        check_targets(&a, so, runs, n, results);
+        if (a.wait <= 0 || has_stdin || !still_missing(results, n) ||
             now_mono() + a.interval > deadline)
             break;
-        if (a.progress)
+        if (so->progress)
             fprintf(stderr, ME ": waiting for documented metrics "
                     "(%.0f s left)\n", deadline - now_mono());
         free_results(results, nresults);
@@ -775,21 +699,24 @@ int pg_cmd_check(int argc, char **argv)
                                (long)((a.interval - (double)(time_t)a.interval) *
                                       1e9) };
         nanosleep(&ts, NULL);
-        /* stdin cannot be read twice */
-        int has_stdin = 0;
-        for (size_t i = 0; i < n; i++)
-            has_stdin |= !strcmp(runs[i].spec, "-");
-        if (has_stdin)
-            break;
     }
-    if (!results) {
-        results = pg_xcalloc(n + 1, sizeof *results);
-        nresults = n;
-        check_targets(&sc, runs, n, results);
+    /* Raw scrapes are evidence: kept in --save-scrape, or for the report
+     * only, in a scratch directory removed once the report is written. */
+    const char *raw_dir = a.save_dir;
+    if (!raw_dir && a.report_dir && n) {
+        pg_buf_addf(&scratch, "%s/promgate-check.XXXXXX",
+                    getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
+                                                          : "/tmp");
+        if (!mkdtemp(scratch.p)) {
+            pg_error_set(&err, scratch.p, 0, 0, "cannot create: %s",
+                         strerror(errno));
+            goto fail;
+        }
+        raw_dir = scratch.p;
     }
-    if (a.save_dir)
+    if (raw_dir)
         for (size_t i = 0; i < n; i++)
-            if (!results[i].error && save_scrape(a.save_dir, i, &runs[i],
+            if (!results[i].error && save_scrape(raw_dir, i, &runs[i],
                                                  &results[i], &err) != 0)
                 goto fail;
 
@@ -800,12 +727,19 @@ int pg_cmd_check(int argc, char **argv)
         memset(&po, 0, sizeof po);
         po.url = a.prometheus;
         po.match = a.match;
-        po.headers = a.headers.v;
-        po.nheaders = a.headers.n;
-        po.bearer_token = token;
+        po.headers = so->headers;
+        po.nheaders = so->nheaders;
+        po.bearer_token = so->bearer_token;
         po.target_labels = a.target_labels.v;
         po.ntarget_labels = a.target_labels.n;
-        po.timeout = a.timeout;
+        po.timeout = so->timeout;
+        po.lookback = a.lookback;
+        po.limit = a.limit;
+        po.cacert = so->cacert;
+        po.cert = so->cert;
+        po.key = so->key;
+        po.insecure = so->insecure;
+        po.empty_labels = a.empty_labels;
         po.golden = golden;
         int prc = pg_promapi_collect(&po, on_instance, &pc, &err);
         results = pc.out;
@@ -882,6 +816,22 @@ fail:
     pg_error_print(&err, stderr);
     rc = PG_EXIT_ERROR;
 out:
+    if (scratch.len) {
+        /* only what save_scrape() wrote: NN-<slug>.txt and .headers */
+        for (size_t i = 0; i < nresults; i++) {
+            const char *raw = results ? results[i].raw_path : NULL;
+            if (!raw)
+                continue;
+            pg_buf h = PG_BUF_INIT;
+            pg_buf_add(&h, raw, strlen(raw) - 4);
+            pg_buf_adds(&h, ".headers");
+            unlink(h.p);
+            unlink(raw);
+            pg_buf_release(&h);
+        }
+        rmdir(scratch.p);
+    }
+    pg_buf_release(&scratch);
     if (runs)
         for (size_t i = 0; i < a.targets.n; i++)
             run_release(&runs[i]);
@@ -889,10 +839,9 @@ out:
     free_results(results, nresults);
     pg_baseline_free(baseline);
     pg_golden_free(golden);
-    free(token);
     free(basic);
+    pg_scrape_flags_release(&a.scrape);
     free(a.targets.v);
-    free(a.headers.v);
     free(a.enable.v);
     free(a.exempt.v);
     for (size_t i = 0; i < a.target_labels.n; i++)

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "../lib/diff.h"
+#include "../lib/report.h"
 #include "../lib/util.h"
 #include "cmd.h"
 
@@ -24,6 +27,8 @@ static void usage(FILE *out)
         "  -o, --output FILE             write the report to FILE\n"
         "  --ignore-help                 do not report HELP changes\n"
         "  --no-renames                  report renames as removed + added\n"
+        "  --report-dir DIR              also write a report directory under\n"
+        "                                DIR (Markdown, JSON, HTML, JUnit)\n"
         "  -h, --help                    this help\n"
         "\n"
         "exit codes: 0 equal, 1 different, 2 unreadable input or bad usage\n");
@@ -31,7 +36,7 @@ static void usage(FILE *out)
 
 int pg_cmd_diff(int argc, char **argv)
 {
-    const char *sides[2] = { NULL, NULL }, *out = NULL;
+    const char *sides[2] = { NULL, NULL }, *out = NULL, *report_dir = NULL;
     size_t nsides = 0;
     enum pg_diff_format fmt = PG_DIFF_TEXT;
     pg_diff_opts opts = { 0, 0 };
@@ -48,6 +53,8 @@ int pg_cmd_diff(int argc, char **argv)
             }
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             out = argv[++i];
+        } else if (!strcmp(a, "--report-dir") && i + 1 < argc) {
+            report_dir = argv[++i];
         } else if (!strcmp(a, "--ignore-help")) {
             opts.ignore_help = 1;
         } else if (!strcmp(a, "--no-renames")) {
@@ -71,6 +78,9 @@ int pg_cmd_diff(int argc, char **argv)
 
     pg_error err;
     pg_error_init(&err);
+    time_t started = time(NULL);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pg_golden *old_g = pg_diff_load_side(sides[0], &err);
     if (!old_g) {
         pg_error_print(&err, stderr);
@@ -87,6 +97,23 @@ int pg_cmd_diff(int argc, char **argv)
 
     /* ---- REPORT-DIR: the reports module renders a diff into a report
      * directory here (--report-dir DIR), from `d` (lib/diff.h). ---- */
+    if (report_dir) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        pg_report_diff rd = { d, started,
+                              (double)(t1.tv_sec - t0.tv_sec) +
+                                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                              NULL, 0 };
+        char *dir = NULL;
+        if (pg_report_write_diff(report_dir, &rd, &dir, &err) != 0) {
+            fprintf(stderr, "promgate diff: ");
+            pg_error_print(&err, stderr);
+            pg_diff_free(d);
+            return PG_EXIT_ERROR;
+        }
+        fprintf(stderr, "promgate diff: report written to %s\n", dir);
+        free(dir);
+    }
 
     char *s = pg_diff_render(d, fmt);
     if (out) {

@@ -110,14 +110,8 @@ int pg_cmd_golden(int argc, char **argv)
         pg_docs_opts o = { docs, version, on_warn, &L };
         g = pg_docs_load(docs, &o, &err);
     } else {
-#ifdef PG_HAVE_EXPO
         g = pg_golden_from_expositions((const char *const *)expo, nexpo,
                                        version, &err);
-#else
-        g = NULL;
-        pg_error_set(&err, expo[0], 0, 0,
-                     "--from-exposition is not available in this build");
-#endif
     }
     if (!g) {
         pg_error_print(&err, stderr);

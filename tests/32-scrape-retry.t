@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 C="timeout 30 bin/test-scrape-client"
 get() { printf '%s\n' "$1" | sed -n "s/^$2: //p" | sed -n "${3:-1}p"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-plan 20
+plan 26
 
 pg_tmpdir
 W=$PG_TMP/www
@@ -63,3 +63,15 @@ t='/metrics?fault=503&then-ok=1&id=g'
 out=$($C --retries 1 --backoff 0.01 "$U/metrics" "$U$t"); rc=$?
 is "$rc" 0 "a retried target beside a healthy one"
 is "$(get "$out" begins 1)" 1 "healthy target began once"
+
+# A consumer that stops the scrape: no retry, a clear error.
+t='/metrics?fault=chunked&chunk=4&gap=1&id=h'
+out=$($C --retries 3 --backoff 0 --abort-after 2 "$U$t"); rc=$?
+is "$rc" 2 "consumer abort in data(): exit 2"
+like "$(get "$out" error)" ": scrape aborted by its consumer$" "consumer abort: message"
+is "$(get "$out" datacalls)" 2 "no data() call after the failing one"
+is "$(requests "$t")" 1 "consumer abort is not retried"
+t='/metrics?id=i'
+out=$($C --retries 3 --backoff 0 --abort-begin "$U$t"); rc=$?
+like "$(get "$out" error)" ": scrape aborted by its consumer$" "consumer abort in begin()"
+is "$(get "$out" datacalls)" 0 "no data() after begin() failed"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/fixture.sh
 C="timeout 30 bin/test-scrape-client"
 get() { printf '%s\n' "$1" | sed -n "s/^$2: //p" | sed -n "${3:-1}p"; }
-plan 23
+plan 26
 
 pg_tmpdir
 W=$PG_TMP/www
@@ -54,6 +54,21 @@ out=$(run --bearer-token-file "$PG_TMP/token" --retries 1 \
     "http://127.0.0.1:$FIXTURE_PORT/metrics?fault=503&secret=$PASS")
 like "$out" 'attempt 1 of 2 failed: http://127\.0\.0\.1:[0-9]+/metrics\?fault=503&secret=REDACTED' \
     "progress lines show the redacted URL"
+
+# A redirect to another host name (localhost, same server) must not
+# carry the credentials along.
+: >"$PG_TMP/log.keep"
+cat "$PG_TMP/log" >>"$PG_TMP/log.keep"
+: >"$PG_TMP/log"
+out=$(run --bearer-token-file "$PG_TMP/token" \
+    "$U/metrics?fault=redirect&to=http%3A%2F%2Flocalhost%3A$FIXTURE_PORT%2Fmetrics%3Fhop%3D2")
+is "$(get "$out" ok)" 1 "redirect to another host name followed"
+like "$(grep -A8 '^GET /metrics?fault=redirect' "$PG_TMP/log")" '^Authorization: Bearer' \
+    "token sent to the original host"
+unlike "$(grep -A8 '^GET /metrics?hop=2' "$PG_TMP/log")" '^Authorization' \
+    "token not sent to the host a redirect points to"
+cat "$PG_TMP/log" >>"$PG_TMP/log.keep"
+mv "$PG_TMP/log.keep" "$PG_TMP/log"
 
 grep -q "^Authorization: Bearer <redacted>" "$PG_TMP/log"
 ok $? "the server received an Authorization: Bearer header"

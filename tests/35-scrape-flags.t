@@ -36,7 +36,13 @@ cat >"$PG_TMP/bad" <<CASES
 --bearer-token-env PG_NO_SUCH_VAR_$$|environment variable 'PG_NO_SUCH_VAR_$$' (--bearer-token-env) is not set
 --basic-auth-password-file $PG_TMP/none|cannot read --basic-auth-password-file '$PG_TMP/none': cannot open: No such file or directory
 CASES
-plan $(( $(wc -l <"$PG_TMP/bad") * 2 + 9 ))
+flags=$(bin/test-scrape-client --flags-help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+plan $(( $(wc -l <"$PG_TMP/bad") * 2 + 9 + $(echo "$flags" | wc -l) ))
+# Every flag the help text names is one the parser knows.
+for f in $flags; do
+    err=$($C --timeout 1 "$f" x "$U/nothing" 2>&1 >/dev/null)
+    unlike "$err" 'usage:' "help names $f and the parser accepts it"
+done
 while IFS='|' read -r flags want; do
     # shellcheck disable=SC2086
     err=$($C "$U/metrics" $flags 2>&1 >/dev/null); rc=$?

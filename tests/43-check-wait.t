@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 P=bin/promgate
 G=fixtures/check/golden.json
 FULL=fixtures/check/pass-text/input.prom
-plan 6
+plan 8
 pg_tmpdir
 mkdir "$PG_TMP/www"
 grep -v 'app_up' "$FULL" >"$PG_TMP/www/metrics"
@@ -45,3 +45,17 @@ grep -q "^not ok [0-9]* - app_up: metric 'app_up' is absent" "$PG_TMP/out"
 ok $? "--wait: the missing metric is reported"
 [ $(($(requests) - before)) -ge 2 ]
 ok $? "--wait: re-scraped while waiting"
+
+# A file target that appears while waiting (written elsewhere, renamed in).
+$P check --golden "$G" --target "$PG_TMP/late.prom" --wait 60 --interval 0.1 \
+    >"$PG_TMP/out" 2>"$PG_TMP/err" &
+pid=$!
+sleep 0.3
+cp "$FULL" "$PG_TMP/late.tmp" && mv "$PG_TMP/late.tmp" "$PG_TMP/late.prom"
+wait $pid
+is "$?" 0 "--wait: a file target that appears later is checked"
+
+# stdin is read once: --wait does not wait on it.
+grep -v 'app_up' "$FULL" | $P check --golden "$G" --target - --wait 60 \
+    >"$PG_TMP/out" 2>"$PG_TMP/err"
+is "$?" 1 "--wait: stdin judged once, missing metric fails at once"

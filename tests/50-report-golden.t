@@ -1,23 +1,32 @@
 #!/bin/sh
 # Golden output of the report renderers: every fixtures/report/<case>/
-# run.json rendered as JSON, Markdown, JUnit XML and HTML must equal the
-# expected files byte for byte. PG_REGEN=1 rewrites the expected files.
+# run.json (a check run) or old.json + new.json (a release diff) rendered
+# as JSON, Markdown, JUnit XML and HTML must equal the expected files byte
+# for byte. PG_REGEN=1 rewrites the expected files.
 cd "$(dirname "$0")/.." || exit 1
 R=bin/pg-report-render
 cases=$(ls -d fixtures/report/*/ | sed 's:/$::')
 n=0
 total=0
-for c in $cases; do [ -f "$c/run.json" ] && total=$((total + 4)); done
+for c in $cases; do
+    [ -f "$c/run.json" ] || [ -f "$c/new.json" ] && total=$((total + 4))
+done
 echo "1..$total"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for c in $cases; do
-    [ -f "$c/run.json" ] || continue
+    if [ -f "$c/run.json" ]; then
+        render() { $R "$1" "$c/run.json"; }
+    elif [ -f "$c/new.json" ]; then
+        render() { $R diff "$1" "$c/old.json" "$c/new.json"; }
+    else
+        continue
+    fi
     for f in json:expected.json md:expected.md junit:expected.junit.xml \
              html:expected.html; do
         fmt=${f%%:*} exp=$c/${f#*:}
         n=$((n + 1))
-        if ! $R "$fmt" "$c/run.json" > "$out/got" 2> "$out/err"; then
+        if ! render "$fmt" > "$out/got" 2> "$out/err"; then
             echo "not ok $n - $c $fmt: renderer failed"
             sed 's/^/# /' "$out/err"
             continue

@@ -10,7 +10,7 @@ use JSON::PP;
 chdir "$FindBin::Bin/.." or die;
 
 my $R = 'bin/pg-report-render';
-my @cases = grep { -f "$_/run.json" } glob 'fixtures/report/*';
+my @cases = grep { -f "$_/run.json" || -f "$_/new.json" } glob 'fixtures/report/*';
 my $xmllint = `command -v xmllint 2>/dev/null`;
 chomp $xmllint;
 printf "1..%d\n", 4 * @cases;
@@ -21,9 +21,12 @@ system('mkdir', '-p', $tmp);
 
 for my $c (@cases) {
     (my $case = $c) =~ s{.*/}{};
-    system("$R json $c/run.json > $tmp/$case.json") == 0 or die "render json $c";
-    system("$R junit $c/run.json > $tmp/$case.xml") == 0 or die "render junit $c";
-    my $out = `perl tests/report_schema.pl fixtures/report/schema.json $tmp/$case.json 2>&1`;
+    my $diff = -f "$c/new.json";
+    my $in = $diff ? "diff %s $c/old.json $c/new.json" : "%s $c/run.json";
+    system(sprintf("$R $in > $tmp/$case.json", 'json')) == 0 or die "render json $c";
+    system(sprintf("$R $in > $tmp/$case.xml", 'junit')) == 0 or die "render junit $c";
+    my $schema = $diff ? 'fixtures/report/schema-diff.json' : 'fixtures/report/schema.json';
+    my $out = `perl tests/report_schema.pl $schema $tmp/$case.json 2>&1`;
     ok($? == 0, "$case: report.json valid against the schema") or print map { "# $_\n" } split /\n/, $out;
 
     if ($xmllint) {
@@ -36,13 +39,22 @@ for my $c (@cases) {
     open my $f, '<', "$tmp/$case.json" or die; local $/; my $doc = decode_json(<$f>); close $f;
     open $f, '<', "$tmp/$case.xml" or die; my $xml = <$f>; close $f;
     my $cases = () = $xml =~ /<testcase /g;
+    my ($tf, $te, $ts) = $xml =~ /<testsuites [^>]*failures="(\d+)" errors="(\d+)" skipped="(\d+)"/;
+    my $fails = () = $xml =~ /<failure /g;
+    if ($diff) {
+        my $s = $doc->{summary};
+        my $entries = @{$doc->{entries}};
+        ok($cases == $entries + $s->{unchanged},
+           "$case: one testcase per metric ($cases = $entries differences + $s->{unchanged} unchanged)");
+        ok(defined $tf && $tf == $s->{breaking} && $fails == $tf && $te == 0,
+           "$case: junit failures are the breaking changes ($s->{breaking})");
+        next;
+    }
     my $results = 0;
     $results += @{$_->{results}} for @{$doc->{targets}};
     my $s = $doc->{summary};
     ok($cases == $results + $s->{unreadable},
        "$case: one testcase per result ($cases = $results + $s->{unreadable} unreadable)");
-    my ($tf, $te, $ts) = $xml =~ /<testsuites [^>]*failures="(\d+)" errors="(\d+)" skipped="(\d+)"/;
-    my $fails = () = $xml =~ /<failure /g;
     my $skips = () = $xml =~ /<skipped /g;
     ok(defined $tf && $tf + $te == $s->{failures} && $fails == $tf
        && $ts == $skips && $skips == $s->{skipped_conditional} + $s->{accepted_by_baseline},

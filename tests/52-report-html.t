@@ -18,7 +18,7 @@ if (!-x $chromium) {
     exit 0;
 }
 my $R = 'bin/pg-report-render';
-my @cases = grep { -f "$_/run.json" } glob 'fixtures/report/*';
+my @cases = grep { -f "$_/run.json" || -f "$_/new.json" } glob 'fixtures/report/*';
 my $out = 'build/test-output/report-html';
 system('mkdir', '-p', $out) == 0 or die;
 $out = abs_path($out);
@@ -45,8 +45,10 @@ sub chromium {
 
 for my $c (@cases) {
     (my $case = $c) =~ s{.*/}{};
-    system("$R html $c/run.json > $out/$case.html") == 0 or die;
-    system("$R json $c/run.json > $out/$case.json") == 0 or die;
+    my $diff = -f "$c/new.json";
+    my $in = $diff ? "diff %s $c/old.json $c/new.json" : "%s $c/run.json";
+    system(sprintf("$R $in > $out/$case.html", 'html')) == 0 or die;
+    system(sprintf("$R $in > $out/$case.json", 'json')) == 0 or die;
     open my $f, '<', "$out/$case.json" or die;
     my $doc = do { local $/; decode_json(<$f>) };
     close $f;
@@ -56,8 +58,9 @@ for my $c (@cases) {
     open my $d, '>', "$out/$case.dom.html" or die; print $d $dom; close $d;
     my ($sum) = $dom =~ /<section id="summary"([^>]*)>/;
     my %attr = ($sum // '') =~ /data-([a-z-]+)="([^"]*)"/g;
-    my @keys = qw(conformant missing changed undocumented skipped-conditional
-                  accepted-by-baseline format-errors unreadable failures warnings);
+    my @keys = $diff ? qw(removed renamed changed added unchanged breaking notes)
+                     : qw(conformant missing changed undocumented skipped-conditional
+                          accepted-by-baseline format-errors unreadable failures warnings);
     my @bad = grep { (my $k = $_) =~ tr/-/_/; !defined $attr{$_} || $attr{$_} != $s->{$k} } @keys;
     ok($rc == 0 && $sum && !@bad, "$case: rendered summary counts equal report.json's")
         or print "# differ: @bad (chromium exit $rc)\n";
@@ -65,7 +68,10 @@ for my $c (@cases) {
     my ($tbody) = $dom =~ m{<table id="results">.*?<tbody>(.*?)</tbody>}s;
     my $fails = () = ($tbody // '') =~ /<tr [^>]*data-verdict="fail"/g;
     my $rows = () = ($tbody // '') =~ /<tr /g;
-    ok($fails == $s->{failures} && $rows == $s->{results} + $s->{unreadable},
+    my ($want_fails, $want_rows) = $diff
+        ? ($s->{breaking}, @{$doc->{entries}} + $s->{unchanged})
+        : ($s->{failures}, $s->{results} + $s->{unreadable});
+    ok($fails == $want_fails && $rows == $want_rows,
        "$case: $fails failure rows of $rows, as in report.json");
 
     # Failures first: no failing row after a non-failing one.

@@ -46,7 +46,8 @@
  *   fault=deflate        deflate (zlib) Content-Encoding if accepted
  *   fault=gzipbomb       a gzip stream (about 2.6 MB) that inflates to more
  *                        than 1 GiB of repeated sample lines
- *   fault=redirect       302 to the same path without the redirect fault
+ *   fault=redirect       302 to the same path without the redirect fault,
+ *                        or to the URL given as to=URL (URL-encoded)
  *   fault=redirect-loop  302 to itself, forever
  *   fault=endless        an endless, valid-looking body, no Content-Length
  *   fault=chunked        chunked transfer encoding in small chunks with a
@@ -750,7 +751,8 @@ static void serve(conn *c)
     }
     if (f & F_REDIRECT) {
         char target[4096], loc[4200];
-        location_without_redirect(&rq, target, sizeof(target));
+        if (!query_get(rq.query, "to", target, sizeof(target)))
+            location_without_redirect(&rq, target, sizeof(target));
         snprintf(loc, sizeof(loc), "Location: %s\r\n", target);
         send_simple(c, &rq, 302, loc);
         return;

@@ -4,6 +4,12 @@
  *
  *   pg-report-render json|md|html|junit RUN.json
  *   pg-report-render dir RUN.json DIR [--now] [--repeat N]
+ *   pg-report-render diff json|md|html|junit|dir OLD NEW [DIR]
+ *                                            (release diff; time fixed)
+ *   pg-report-render scrape-secrets TOKEN PASSWORD [HEADER...]
+ *                                            (prints pg_report_scrape_secrets)
+ *   pg-report-render jsoncheck REPORT.json   (exit 0 if it parses and has
+ *                                             a summary object)
  *
  * Strings in RUN.json may carry raw bytes as "\\xHH" (so fixtures can hold
  * invalid UTF-8). "secrets" lists values the report must never show. */
@@ -137,6 +143,55 @@ static void free_target(pg_target_result *t)
     free(t->raw_path);
 }
 
+static int render_diff(int argc, char **argv)
+{
+    if (argc < 5) {
+        fprintf(stderr, "usage: pg-report-render diff FORMAT OLD NEW [DIR]\n");
+        return 2;
+    }
+    pg_error err;
+    pg_error_init(&err);
+    pg_golden *o = pg_diff_load_side(argv[3], &err);
+    pg_golden *n = o ? pg_diff_load_side(argv[4], &err) : NULL;
+    if (!n) {
+        pg_error_print(&err, stderr);
+        pg_golden_free(o);
+        return 2;
+    }
+    pg_diff *d = pg_diff_compute(o, n, argv[3], argv[4], NULL);
+    pg_report_diff r = { d, (time_t)1783332000, 0.5, NULL, 0 };
+    const char *fmt = argv[2];
+    char *out = NULL;
+    int rc = 0;
+    if (!strcmp(fmt, "json"))
+        out = pg_report_diff_json(&r);
+    else if (!strcmp(fmt, "md"))
+        out = pg_report_diff_markdown(&r);
+    else if (!strcmp(fmt, "html"))
+        out = pg_report_diff_html(&r);
+    else if (!strcmp(fmt, "junit"))
+        out = pg_report_diff_junit(&r);
+    else if (!strcmp(fmt, "dir") && argc >= 6) {
+        char *dir = NULL;
+        if (pg_report_write_diff(argv[5], &r, &dir, &err) != 0) {
+            pg_error_print(&err, stderr);
+            rc = 2;
+        } else {
+            printf("%s\n", dir);
+        }
+        free(dir);
+    } else {
+        fprintf(stderr, "report_render: unknown format '%s'\n", fmt);
+        rc = 2;
+    }
+    if (out) {
+        fputs(out, stdout);
+        free(out);
+    }
+    pg_diff_free(d);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -145,6 +200,30 @@ int main(int argc, char **argv)
         return 2;
     }
     json_error_t jerr;
+    if (!strcmp(argv[1], "diff"))
+        return render_diff(argc, argv);
+    if (!strcmp(argv[1], "scrape-secrets")) {
+        pg_scrape_opts so;
+        memset(&so, 0, sizeof so);
+        so.bearer_token = *argv[2] ? argv[2] : NULL;
+        so.basic_password = *argv[3] ? argv[3] : NULL;
+        so.headers = (const char *const *)argv + 4;
+        so.nheaders = (size_t)(argc - 4);
+        const char *out[16];
+        size_t n = pg_report_scrape_secrets(&so, out, 16);
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", out[i]);
+        return 0;
+    }
+    if (!strcmp(argv[1], "jsoncheck")) {
+        json_t *r = json_load_file(argv[2], 0, &jerr);
+        int good = r && json_is_object(json_object_get(r, "summary"));
+        if (!r)
+            fprintf(stderr, "%s:%d:%d: %s\n", argv[2], jerr.line,
+                    jerr.column, jerr.text);
+        json_decref(r);
+        return good ? 0 : 1;
+    }
     json_t *doc = json_load_file(argv[2], 0, &jerr);
     if (!doc) {
         fprintf(stderr, "%s:%d:%d: %s\n", argv[2], jerr.line, jerr.column,

@@ -14,10 +14,14 @@
  * then, with --body, the body itself, and with --headers, the response
  * headers. Exit 0 if every URL was scraped, 2 otherwise.
  *
+ * test-scrape-client --flags-help prints pg_scrape_flags_help.
  * test-scrape-client --redact ARG... scrapes nothing: it prints
  * "IS_URL REDACTED" (pg_is_url, pg_url_redact) for each ARG.
  *
- * usage: test-scrape-client [scrape options] [--body] [--headers] URL...
+ * usage: test-scrape-client [scrape options] [--body] [--headers]
+ *          [--abort-begin] [--abort-after N] URL...
+ * (--abort-begin makes begin() fail, --abort-after N the Nth data() call
+ * of an attempt: consumers that stop a scrape)
  * where the scrape options are pg_scrape_flags_parse's (scrape.h), with
  * the same defaults as the promgate commands. */
 #include <openssl/evp.h>
@@ -34,6 +38,8 @@ typedef struct body {
     int keep;        /* keep the body for --body */
     int begins;
     int datacalls;
+    int abort_after; /* data() fails at this call of an attempt (0: never) */
+    int abort_begin; /* begin() fails */
 } body;
 
 static int on_begin(void *ctx, long status, const char *ctype)
@@ -42,6 +48,8 @@ static int on_begin(void *ctx, long status, const char *ctype)
     (void)status;
     (void)ctype;
     b->begins++;
+    if (b->abort_begin)
+        return -1;
     b->datacalls = 0;
     b->data.len = 0;
     if (b->data.p)
@@ -53,6 +61,8 @@ static int on_data(void *ctx, const char *buf, size_t len)
 {
     body *b = ctx;
     b->datacalls++;
+    if (b->abort_after && b->datacalls >= b->abort_after)
+        return -1;
     if (b->keep)
         pg_buf_add(&b->data, buf, len);
     return EVP_DigestUpdate(b->md, buf, len) == 1 ? 0 : -1;
@@ -66,6 +76,10 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--flags-help") == 0) {
+        fputs(pg_scrape_flags_help, stdout);
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "--redact") == 0) {
         for (int i = 2; i < argc; i++) {
             char *r = pg_url_redact(argv[i]);
@@ -78,7 +92,7 @@ int main(int argc, char **argv)
     pg_scrape_flags_init(&flags);
     const char **urls = pg_xcalloc((size_t)argc, sizeof(*urls));
     size_t nurls = 0;
-    int show_body = 0, show_headers = 0;
+    int show_body = 0, show_headers = 0, abort_after = 0, abort_begin = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         pg_error err;
@@ -97,6 +111,10 @@ int main(int argc, char **argv)
             show_body = 1;
         else if (strcmp(a, "--headers") == 0)
             show_headers = 1;
+        else if (strcmp(a, "--abort-begin") == 0)
+            abort_begin = 1;
+        else if (strcmp(a, "--abort-after") == 0 && i + 1 < argc)
+            abort_after = atoi(argv[++i]);
         else if (a[0] == '-' && a[1] == '-')
             usage();
         else
@@ -112,6 +130,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nurls; i++) {
         bodies[i].md = EVP_MD_CTX_new();
         bodies[i].keep = show_body;
+        bodies[i].abort_after = abort_after;
+        bodies[i].abort_begin = abort_begin;
         pg_buf_init(&bodies[i].data);
         sinks[i].begin = on_begin;
         sinks[i].data = on_data;

@@ -17,7 +17,9 @@
 # One EXIT trap (installed on first use) stops every server started here,
 # runs the commands registered with pg_on_exit CMD (in reverse order) and
 # removes PG_TMP. Do not set your own EXIT trap; use pg_on_exit instead.
-# INT and TERM exit the script, which runs the same cleanup.
+# INT and TERM exit the script, which runs the same cleanup (the shell
+# handles a signal once the foreground command ends: to wait on something
+# long, run it in the background and `wait $!`).
 
 PG_ROOT=${PG_ROOT:-$(pwd)}
 PG_FIXTURE_SERVER=${PG_FIXTURE_SERVER:-$PG_ROOT/bin/pg-fixture-server}
