@@ -26,6 +26,7 @@ struct lint {
     unsigned long shown, hidden;
     int explain;
     FILE *out;
+    pg_buf *held;            /* URL: diagnostics of the current attempt */
 };
 
 static void usage(FILE *out)
@@ -66,11 +67,16 @@ static void on_diag(void *ctx, const pg_diag *d)
         return;
     }
     l->shown++;
-    fprintf(l->out, "%s:%d:%d: %s: %s", l->source, d->line, d->column,
-            d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
+    pg_buf line = PG_BUF_INIT;
+    pg_buf *b = l->held ? l->held : &line;
+    pg_buf_addf(b, "%s:%d:%d: %s: %s", l->source, d->line, d->column,
+                d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
     if (l->explain)
-        fprintf(l->out, " [%s]", d->rule);
-    fputc('\n', l->out);
+        pg_buf_addf(b, " [%s]", d->rule);
+    pg_buf_addc(b, '\n');
+    if (!l->held)
+        fputs(line.p, l->out);
+    pg_buf_release(&line);
 }
 
 /* For a seekable file in AUTO mode: OpenMetrics if the last line is
@@ -191,10 +197,15 @@ struct url_sink {
 static int sink_begin(void *ctx, long status, const char *content_type)
 {
     struct url_sink *u = ctx;
-    (void)status;
-    /* A retried attempt starts the parse over. */
+    /* A retried attempt starts the parse over; its diagnostics are held
+     * until the scrape has succeeded, so none is printed twice. A non-2xx
+     * body is not an exposition: it is not parsed. */
     pg_parser_free(u->p);
+    u->p = NULL;
     u->l->shown = u->l->hidden = 0;
+    u->l->held->len = 0;
+    if (status < 200 || status > 299)
+        return 0;
     pg_parser_opts o = u->o;
     o.content_type = content_type;
     u->p = pg_parser_new(&o, u->cb, u->l);
@@ -220,15 +231,23 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
     pg_scrape_sink sink = { sink_begin, sink_data, &u };
     pg_scrape_result res;
     memset(&res, 0, sizeof res);
+    pg_buf held = PG_BUF_INIT;
+    pg_buf_grow(&held, 256);
+    l->held = &held;
     pg_scrape_all(&url, 1, &so, &sink, &res);
     free(res.headers);
     if (!res.ok || !u.p) {
         fprintf(stderr, "promgate lint: %s\n",
                 res.error[0] ? res.error : "scrape failed");
         pg_parser_free(u.p);
+        pg_buf_release(&held);
+        l->held = NULL;
         return PG_EXIT_ERROR;
     }
     pg_parser_finish(u.p);
+    fwrite(held.p, 1, held.len, l->out);
+    pg_buf_release(&held);
+    l->held = NULL;
     int ex = summary(l, u.p, strict);
     pg_parser_free(u.p);
     return ex;
@@ -253,7 +272,7 @@ static int parse_size(const char *s, unsigned long *out)
 
 int pg_cmd_lint(int argc, char **argv)
 {
-    struct lint l = { NULL, 100, 0, 0, 0, stdout };
+    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL };
     pg_parser_opts o;
     memset(&o, 0, sizeof o);
     int strict = 0;

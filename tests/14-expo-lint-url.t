@@ -17,7 +17,7 @@ pid=$!
 i=0
 while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 port=$(cat "$T/port" 2>/dev/null)
-echo "1..7"
+echo "1..8"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 run() { "$@" > "$T/out" 2> "$T/err"; rc=$?; }
@@ -55,3 +55,7 @@ ok $? "HTTP 404: exit 2"
 run $P lint "$U/good.prom?fault=gzip"
 [ "$rc" = 0 ]
 ok $? "gzip-encoded body"
+
+run $P lint --retries 2 --backoff 0.01 "$U/bad.prom?fault=503&then-ok=1&id=lint-retry"
+[ "$rc" = 1 ] && [ "$(grep -c ': error: ' "$T/out")" = 1 ] && grep -q ': 1 error, ' "$T/out"
+ok $? "retried after a 503: the error body is not linted, diagnostics once"
