@@ -45,6 +45,7 @@
 #define R_OM_FAMILY "OpenMetrics 1.0: MetricFamily"
 #define R_OM_META "OpenMetrics 1.0: MetricFamily metadata"
 #define R_OM_METRIC "OpenMetrics 1.0: Metric"
+#define R_OM_METRIC_DM "OpenMetrics 1.0: Metric (data model)"
 #define R_OM_LABEL "OpenMetrics 1.0: Label"
 #define R_OM_LABELSET "OpenMetrics 1.0: LabelSet"
 #define R_OM_NAME "OpenMetrics 1.0: MetricFamily Name"
@@ -132,6 +133,8 @@ struct pg_parser {
     size_t fsamples;
     int fline;
     uint64_t foff;
+    uint64_t fnames;         /* label-name signature of the first sample */
+    int fnames_set, fnames_warned;
     int fam_full;            /* series set overflowed */
     pg__hset series;         /* hashes of name+labels seen */
     pg__hset gidx;           /* group hash -> index into groups */
@@ -776,6 +779,7 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
     p->fsamples = 0;
     p->fline = p->line_no;
     p->foff = p->line_off;
+    p->fnames_set = p->fnames_warned = 0;
     p->last_group = (size_t)-1;
 }
 
@@ -1825,6 +1829,26 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
                  MAX_SERIES);
         }
     }
+    /* OpenMetrics, Metric: metrics of a family SHOULD have the same
+     * label names (le and quantile aside). Checked in OpenMetrics only,
+     * where it is stated; once per family. */
+    if (p->fmt != PG__F_PROM && !p->fnames_warned) {
+        uint64_t nsig = 0;
+        for (size_t i = 0; i < p->nlabels; i++) {
+            const pg_str *ln = &p->labels[i].name;
+            if (!((ln->len == 2 && !memcmp(ln->p, "le", 2)) ||
+                  (ln->len == 8 && !memcmp(ln->p, "quantile", 8))))
+                nsig += name_hash(ln->p, ln->len);
+        }
+        if (!p->fnames_set) {
+            p->fnames_set = 1;
+            p->fnames = nsig;
+        } else if (nsig != p->fnames) {
+            p->fnames_warned = 1;
+            diag(p, O, W, s, R_OM_METRIC_DM,
+                 "metrics of '%s' should have the same label names", p->famq);
+        }
+    }
     sample_checks(p, role, &sm, &sc, gsum);
 
     if (p->cb.sample && p->cb.sample(p->ctx, &sm))
@@ -1879,6 +1903,13 @@ static void process_line(pg_parser *p, const char *s, size_t n)
     if (n > p->max_line) {
         diag(p, B, E, s, R_LIMIT, "line longer than %zu bytes", p->max_line);
         return;
+    }
+    if (p->line_no == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
+        /* OpenMetrics: "Byte order markers (BOMs) MUST NOT be used"; the
+         * text format has no BOM either (its first token is a name). */
+        diag(p, B, E, s, R_OM_STRUCT, "byte order mark at start of input");
+        s += 3;
+        n -= 3;
     }
     if (n && e[-1] == '\r') {
         diag(p, P, E, e - 1, R_P_BASIC, "carriage return at end of line");
