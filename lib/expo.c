@@ -400,13 +400,20 @@ static const char *sep(pg_parser *p, const char *q, const char *e, int need,
 }
 
 /* Optional whitespace that the text format allows and OpenMetrics not. */
-static const char *opt_ws(pg_parser *p, const char *q, const char *e)
+static const char *opt_ws_slow(pg_parser *p, const char *q, const char *e)
 {
     const char *s = q;
     while (q < e && IS(*q, C_WS))
         q++;
-    if (q != s)
-        diag(p, O, E, s, R_OM_ABNF, "unexpected whitespace");
+    diag(p, O, E, s, R_OM_ABNF, "unexpected whitespace");
+    return q;
+}
+
+static inline __attribute__((always_inline)) const char *
+opt_ws(pg_parser *p, const char *q, const char *e)
+{
+    if (__builtin_expect(q < e && (*q == ' ' || *q == '\t'), 0))
+        return opt_ws_slow(p, q, e);
     return q;
 }
 
