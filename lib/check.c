@@ -187,6 +187,9 @@ typedef struct family {
     size_t nseries, series_cap;
     /* last label-name set seen, to skip re-checking identical series */
     char *last_names;
+    char *missing_got;     /* label names of the first series lacking a
+                              documented label, sorted */
+    char *extra_got;       /* ... of the first with an extra label */
 } family;
 
 typedef struct stored_diag {
@@ -317,6 +320,8 @@ static void family_free(family *f)
     free(f->series);
     strmap_release(&f->series_idx);
     free(f->last_names);
+    free(f->missing_got);
+    free(f->extra_got);
     free(f);
 }
 
@@ -436,6 +441,29 @@ static void nameset_add(nameset *s, pg_str name, int line)
     s->n++;
 }
 
+static int cmp_str(const void *a, const void *b);
+static void join_names(pg_buf *b, char *const *names, size_t n);
+
+/* The sample's label names, sorted, without the reserved one: what a
+ * series has, shown as 'got' beside the documented set. */
+static char *sample_names(const pg_sample *s, const char *reserved)
+{
+    char **names = pg_xcalloc(s->nlabels + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!reserved || !pg_str_eq(s->labels[i].name, reserved))
+            names[n++] = pg_xstrndup(s->labels[i].name.p,
+                                     s->labels[i].name.len);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    pg_buf b = PG_BUF_INIT;
+    join_names(&b, names, n);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return pg_buf_detach(&b);
+}
+
 /* Records labels the golden requires but the sample lacks, and labels it
  * has that the golden does not list. */
 static void check_label_names(pg_checker *c, family *f, const pg_sample *s,
@@ -462,8 +490,11 @@ static void check_label_names(pg_checker *c, family *f, const pg_sample *s,
         int known = 0;
         for (size_t j = 0; j < m->nlabels && !known; j++)
             known = pg_str_eq(n, m->labels[j]);
-        if (!known)
+        if (!known) {
+            if (!f->extra_got)
+                f->extra_got = sample_names(s, reserved);
             nameset_add(&f->extra, n, s->line);
+        }
     }
     for (size_t j = 0; j < m->nlabels; j++) {
         int found = 0;
@@ -471,6 +502,8 @@ static void check_label_names(pg_checker *c, family *f, const pg_sample *s,
             found = pg_str_eq(s->labels[i].name, m->labels[j]);
         if (!found) {
             pg_str n = { m->labels[j], strlen(m->labels[j]) };
+            if (!f->missing_got)
+                f->missing_got = sample_names(s, reserved);
             nameset_add(&f->missing, n, s->line);
         }
     }
@@ -1144,7 +1177,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         join_names(&e, m->labels, m->nlabels);
         join_names(&g, f->missing.names, f->missing.n);
         problem_add(r, PG_PROBLEM_LABELS_MISSING, 1, f->missing.lines[0], 0,
-                    e.p, NULL, "missing label%s '%s'",
+                    e.p, f->missing_got, "missing label%s '%s'",
                     f->missing.n > 1 ? "s" : "", g.p);
         pg_buf_release(&e);
         pg_buf_release(&g);
@@ -1155,7 +1188,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         join_names(&e, m->labels, m->nlabels);
         join_names(&g, f->extra.names, f->extra.n);
         problem_add(r, PG_PROBLEM_LABELS_EXTRA, 1, f->extra.lines[0], 0,
-                    e.p, NULL, "undocumented label%s '%s'",
+                    e.p, f->extra_got, "undocumented label%s '%s'",
                     f->extra.n > 1 ? "s" : "", g.p);
         pg_buf_release(&e);
         pg_buf_release(&g);
