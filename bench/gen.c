@@ -309,7 +309,8 @@ static const hist_def *hist_find(const char *name)
     exit(2);
 }
 
-/* Reads histogram_buckets.tsv: name, comma-separated bounds, ... */
+/* Reads histogram_buckets.tsv (name, comma-separated bounds, ...): its
+ * bounds replace the built-in ones of the same name. */
 static void load_buckets(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -326,8 +327,15 @@ static void load_buckets(const char *path)
         if (!tab)
             continue;
         *tab = 0;
-        hist_def *h = &hists[nhists];
-        h->name = strdup(line);
+        /* A name already known (built in) takes the file's bounds. */
+        hist_def *h = NULL;
+        for (int i = 0; i < nhists && !h; i++)
+            if (!strcmp(hists[i].name, line))
+                h = &hists[i];
+        if (!h) {
+            h = &hists[nhists++];
+            h->name = strdup(line);
+        }
         h->nb = 0;
         char *p = tab + 1;
         while (*p && *p != '\t' && h->nb < 32) {
@@ -335,13 +343,12 @@ static void load_buckets(const char *path)
             h->bounds[h->nb++] = strtod(p, &end);
             p = *end == ',' ? end + 1 : end;
         }
-        nhists++;
     }
     fclose(f);
 }
 
-/* Built-in copy of the bounds used here, for when no file is given
- * (values as in Coder's source; see shared/coder/histogram_buckets.tsv). */
+/* Built-in copy of the bounds used here, for when no file is given or it
+ * lacks a name (values as in Coder's source, histogram_buckets.tsv). */
 static void default_buckets(void)
 {
     static const struct {
@@ -971,10 +978,9 @@ int main(int argc, char **argv)
     }
     if (nws < 0)
         return usage();
+    default_buckets();
     if (buckets)
         load_buckets(buckets);
-    else
-        default_buckets();
 
     out = stdout;
     if (outpath && !(out = fopen(outpath, "wb"))) {

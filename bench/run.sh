@@ -210,35 +210,45 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo "load average $load_start at the start, $load_end at the end."
     echo "Runs: best of $RUNS (promtool: 1 run at >= 100000 workspaces). MB/s"
     echo "and samples/s are per second of wall time; CPU s is user + system"
-    echo "time (best run); peak RSS is ru_maxrss. MB = 10^6 bytes."
+    echo "time (best run) and MB/CPU-s bytes per CPU second, the steadier"
+    echo "figure on a loaded machine; peak RSS is ru_maxrss. MB = 10^6 bytes."
     echo
-    echo "| workspaces | format | tool | MB | samples | best wall s | CPU s | MB/s | Msamples/s | peak RSS MiB | exit |"
-    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| workspaces | format | tool | MB | samples | best wall s | CPU s | MB/s | MB/CPU-s | Msamples/s | peak RSS MiB | exit |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' 'NR > 1 {
         mbs = $6 > 0 ? $4 / 1e6 / $6 : 0
         mss = $6 > 0 ? $5 / 1e6 / $6 : 0
-        printf "| %s | %s | %s | %.1f | %d | %.4f | %.4f | %.0f | %.2f | %.1f | %s |\n",
-            $1, $2, $3, $4 / 1e6, $5, $6, $10, mbs, mss, $7 / 1024, $8
+        mbc = $10 > 0 ? $4 / 1e6 / $10 : 0
+        printf "| %s | %s | %s | %.1f | %d | %.4f | %.4f | %.0f | %.0f | %.2f | %.1f | %s |\n",
+            $1, $2, $3, $4 / 1e6, $5, $6, $10, mbs, mbc, mss, $7 / 1024, $8
     }' "$RESULTS"
     echo
     echo "## Ratios"
     echo
+    echo "Each ratio by wall time, then by CPU time in parentheses."
+    echo
     echo "| workspaces | format | lint vs promtool (speedup) | lint vs memchr limit (share of limit) | check vs lint (time ratio) | lint RSS MiB | promtool RSS MiB |"
     echo "|---:|---|---:|---:|---:|---:|---:|"
-    awk -F'\t' 'NR > 1 { k = $1 "\t" $2; w[k, $3] = $6; r[k, $3] = $7
+    awk -F'\t' 'NR > 1 { k = $1 "\t" $2; w[k, $3] = $6; c[k, $3] = $10
+                         r[k, $3] = $7
                          if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
-        function fmt(x, f) { return x == "" ? "-" : sprintf(f, x) }
+        # ratio(a, b, f): "a/b (cpu a/b)" in format f, or "-"
+        function ratio(k, a, b, f, pct) {
+            if (w[k, a] == "" || w[k, b] == "" || w[k, b] + 0 == 0 ||
+                c[k, b] + 0 == 0)
+                return "-"
+            return sprintf(f " (" f ")", pct * w[k, a] / w[k, b],
+                           pct * c[k, a] / c[k, b])
+        }
+        function mib(k, t) { return r[k, t] == "" ? "-" : sprintf("%.1f", r[k, t] / 1024) }
         END {
             for (i = 1; i <= n; i++) {
                 k = order[i]; split(k, kk, "\t")
-                l = w[k, "promgate-lint"]; p = w[k, "promtool"]
-                m = w[k, "memchr"]; c = w[k, "promgate-check"]
                 printf "| %s | %s | %s | %s | %s | %s | %s |\n", kk[1], kk[2],
-                    (l > 0 && p != "") ? sprintf("%.1fx", p / l) : "-",
-                    (l > 0 && m != "") ? sprintf("%.0f%%", 100 * m / l) : "-",
-                    (l > 0 && c != "") ? sprintf("%.2fx", c / l) : "-",
-                    fmt(r[k, "promgate-lint"] == "" ? "" : r[k, "promgate-lint"] / 1024, "%.1f"),
-                    fmt(r[k, "promtool"] == "" ? "" : r[k, "promtool"] / 1024, "%.1f")
+                    ratio(k, "promtool", "promgate-lint", "%.1fx", 1),
+                    ratio(k, "memchr", "promgate-lint", "%.0f%%", 100),
+                    ratio(k, "promgate-check", "promgate-lint", "%.2fx", 1),
+                    mib(k, "promgate-lint"), mib(k, "promtool")
             }
         }' "$RESULTS"
     echo

@@ -141,7 +141,20 @@ struct pg_parser {
     pg__hset seen;           /* hash of ended family names -> type */
 
     struct pending pend[2];  /* [0] prom-only, [1] OpenMetrics-only */
+
+    /* A series key whose insertion waits for the next sample, so the
+     * cache miss of the series set overlaps with parsing (lint mode, no
+     * sample callback). Flushed before any diagnostic or family end, so
+     * the order of diagnostics is unchanged. */
+    struct {
+        int valid, line, col;
+        uint64_t key, off;
+        size_t nlen;
+        char name[64];
+    } ps;
 };
+
+static void series_flush(pg_parser *p);
 
 /* ---- diagnostics ---- */
 
@@ -214,6 +227,8 @@ static void vdiag(pg_parser *p, int mask, int level, int line, int col,
 {
     if (p->fmt && !(mask & p->fmt))
         return;
+    if (p->ps.valid)
+        series_flush(p);
     pg_diag d;
     d.level = (enum pg_level)level;
     d.line = line;
@@ -250,6 +265,17 @@ static void diag_at(pg_parser *p, int mask, int level, int line,
     va_list ap;
     va_start(ap, fmt);
     vdiag(p, mask, level, line, 1, off, rule, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports a fault at a remembered line and column. */
+__attribute__((format(printf, 8, 9)))
+static void diag_at_col(pg_parser *p, int mask, int level, int line, int col,
+                        uint64_t off, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(p, mask, level, line, col, off, rule, fmt, ap);
     va_end(ap);
 }
 
@@ -292,6 +318,46 @@ static void cls_init(void)
 
 #define IS(c, k) (cls[(unsigned char)(c)] & (k))
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define LOWS 0x7f7f7f7f7f7f7f7fULL
+
+/* 0x80 in each byte of w (all bytes < 0x80) within [lo, hi]. */
+static inline uint64_t swar_range(uint64_t w, unsigned lo, unsigned hi)
+{
+    return (w + ONES * (0x80 - lo)) & ~(w + ONES * (0x7f - hi)) & HIGHS;
+}
+
+/* 0x80 in each byte of w equal to c, exactly (no false positives). */
+static inline uint64_t swar_eq(uint64_t w, unsigned c)
+{
+    uint64_t y = w ^ (ONES * c);
+    return ~(((y & LOWS) + LOWS) | y) & HIGHS;
+}
+
+/* Length of the run of name characters at q: [A-Za-z0-9_], plus ':' for
+ * metric names. Eight bytes at a time while at least eight remain. */
+static inline __attribute__((always_inline)) size_t
+name_span(const char *q, const char *e, int colon)
+{
+    const char *s = q;
+    while (e - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t ok = swar_range(w, 'a', 'z') | swar_range(w, 'A', 'Z') |
+                      swar_range(w, '0', '9') | swar_eq(w, '_');
+        if (colon)
+            ok |= swar_eq(w, ':');
+        uint64_t bad = ~(ok & ~w) & HIGHS;
+        if (bad)
+            return (size_t)(q - s) + ((size_t)__builtin_ctzll(bad) >> 3);
+        q += 8;
+    }
+    while (q < e && IS(*q, colon ? C_NAME : C_LNAME))
+        q++;
+    return (size_t)(q - s);
+}
+
 /* ---- small lexers ---- */
 
 /* Skips blanks and tabs. In OpenMetrics a separator is exactly one space;
@@ -325,6 +391,31 @@ static const char *opt_ws(pg_parser *p, const char *q, const char *e)
     return q;
 }
 
+/* The closing quote of a plain string starting at q: ASCII, no escapes.
+ * NULL if there is a backslash or non-ASCII byte first, or no quote. */
+static inline __attribute__((always_inline)) const char *
+qfast(const char *q, const char *e)
+{
+    while (e - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
+        uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
+        if (z) {
+            q += (size_t)__builtin_ctzll(z) >> 3;
+            return *q == '"' ? q : NULL;
+        }
+        q += 8;
+    }
+    for (; q < e; q++) {
+        if (*q == '"')
+            return q;
+        if (*q == '\\' || (*q & 0x80))
+            return NULL;
+    }
+    return NULL;
+}
+
 static char *scratch_reserve(pg_parser *p)
 {
     if (!p->scratch_ready) {
@@ -348,17 +439,25 @@ static int qstring(pg_parser *p, const char **qp, const char *e, pg_str *out,
     const char *q = *qp + 1, *start = q;
     const char *bs = NULL;
     int high = 0;
-    /* Eight bytes at a time while there is no quote, backslash or
-     * non-ASCII byte (SWAR zero-byte test). */
-    while (q + 8 <= e) {
+    /* Eight bytes at a time to the first quote, backslash or non-ASCII
+     * byte (SWAR zero-byte test: the lowest flagged byte is exact). */
+    while (e - q >= 8) {
         uint64_t w;
         memcpy(&w, q, 8);
-        uint64_t xq = w ^ 0x2222222222222222ULL, xb = w ^ 0x5c5c5c5c5c5c5c5cULL;
-        uint64_t z = ((xq - 0x0101010101010101ULL) & ~xq) |
-                     ((xb - 0x0101010101010101ULL) & ~xb) | w;
-        if (z & 0x8080808080808080ULL)
+        uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
+        uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
+        if (z) {
+            q += (size_t)__builtin_ctzll(z) >> 3;
             break;
+        }
         q += 8;
+    }
+    if (q < e && *q == '"' && (size_t)(q - start) <= p->max_name) {
+        /* the common case: plain ASCII, no escapes */
+        out->p = start;
+        out->len = (size_t)(q - start);
+        *qp = q + 1;
+        return 0;
     }
     while (q < e && *q != '"') {
         if (*q == '\\') {
@@ -448,8 +547,7 @@ static int metric_name(pg_parser *p, const char **qp, const char *e,
         return -1;
     }
     const char *s = q;
-    while (q < e && IS(*q, C_NAME))
-        q++;
+    q += name_span(q, e, 1);
     if ((size_t)(q - s) > p->max_name) {
         diag(p, B, E, s, R_LIMIT, "metric name longer than %zu bytes",
              p->max_name);
@@ -598,6 +696,7 @@ static void group_end_checks(pg_parser *p)
  * name goes into the set of finished families (interleaving check). */
 static int fam_end(pg_parser *p)
 {
+    series_flush(p);
     if (!p->have_fam)
         return 0;
     group_end_checks(p);
@@ -967,6 +1066,18 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
             break;
         }
         after_comma = 0;
+        if (p->nlabels >= p->max_labels) {
+            diag(p, B, E, q, R_LIMIT, "more than %zu labels", p->max_labels);
+            return -1;
+        }
+        if (p->nlabels == p->labels_cap) {
+            p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
+            if (p->labels_cap > p->max_labels)
+                p->labels_cap = p->max_labels;
+            p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
+        }
+        /* name and value are written straight into their slot */
+        pg_label *slot = &p->labels[p->nlabels];
         pg_str ln;
         const char *lat = q;
         int quoted = 0;
@@ -999,8 +1110,7 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
                      subj(b, sizeof b, q, 1));
                 return -1;
             }
-            while (q < e && IS(*q, C_LNAME))
-                q++;
+            q += name_span(q, e, 0);
             ln.p = lat;
             ln.len = (size_t)(q - lat);
             if (ln.len > p->max_name) {
@@ -1021,21 +1131,15 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
             diag(p, B, E, q, R_P_SYNTAX, "expected '\"' to start label value");
             return -1;
         }
-        pg_str lv;
-        if (qstring(p, &q, e, &lv, Q_LVALUE))
-            return -1;
-        if (p->nlabels >= p->max_labels) {
-            diag(p, B, E, lat, R_LIMIT, "more than %zu labels", p->max_labels);
+        slot->name = ln;
+        const char *close = qfast(q + 1, e);
+        if (close && (size_t)(close - q - 1) <= p->max_name) {
+            slot->value.p = q + 1;
+            slot->value.len = (size_t)(close - q - 1);
+            q = close + 1;
+        } else if (qstring(p, &q, e, &slot->value, Q_LVALUE)) {
             return -1;
         }
-        if (p->nlabels == p->labels_cap) {
-            p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
-            if (p->labels_cap > p->max_labels)
-                p->labels_cap = p->max_labels;
-            p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
-        }
-        p->labels[p->nlabels].name = ln;
-        p->labels[p->nlabels].value = lv;
         p->nlabels++;
         q = opt_ws(p, q, e);
     next:
@@ -1643,7 +1747,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* The series key is known now: start loading its slot of the series
      * set while the rest of the line is checked. */
     uint64_t skey = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
-    pg__hset_prefetch(&p->series, skey);
+    PG__HSET_PREFETCH(&p->series, skey);
 
     /* family */
     enum role role = fam_role(p, name.p, name.len);
@@ -1673,7 +1777,17 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* an _count with an le/quantile label is not its series' _count */
     sc.dups = grouped(p, role, sm.has_timestamp) &&
               (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
-    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
+    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM) &&
+        !p->cb.sample) {
+        series_flush(p);
+        p->ps.valid = 1;
+        p->ps.key = skey;
+        p->ps.line = p->line_no;
+        p->ps.col = (int)(s - p->ls) + 1;
+        p->ps.off = p->line_off + (uint64_t)(s - p->ls);
+        p->ps.nlen = name.len < sizeof p->ps.name ? name.len : sizeof p->ps.name;
+        memcpy(p->ps.name, name.p, p->ps.nlen);
+    } else if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
         int r = pg__hset_put(&p->series, skey, 0, NULL);
         if (r == 0) {
             dup_series(p, s, name);
@@ -1688,6 +1802,31 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
 
     if (p->cb.sample && p->cb.sample(p->ctx, &sm))
         p->stopped = 1;
+}
+
+static void series_flush(pg_parser *p)
+{
+    if (!p->ps.valid)
+        return;
+    p->ps.valid = 0;
+    int r = pg__hset_put(&p->series, p->ps.key, 0, NULL);
+    if (r > 0)
+        return;
+    char b[80];
+    subj(b, sizeof b, p->ps.name, p->ps.nlen);
+    if (p->ps.nlen == sizeof p->ps.name)
+        strcat(b, "...");
+    if (r == 0) {
+        diag_at_col(p, P, E, p->ps.line, p->ps.col, p->ps.off, R_P_GROUP,
+                    "duplicate series '%s'", b);
+        diag_at_col(p, O, E, p->ps.line, p->ps.col, p->ps.off, R_OM_FAMILY,
+                    "duplicate series '%s'", b);
+    } else {
+        p->fam_full = 1;
+        diag_at_col(p, B, W, p->ps.line, p->ps.col, p->ps.off, R_LIMIT,
+                    "more than %u series in family: duplicate checks stop here",
+                    MAX_SERIES);
+    }
 }
 
 /* ---- lines ---- */

@@ -25,12 +25,14 @@ typedef struct pg__hset {
     int novals;       /* keys only (a set, not a map) */
 } pg__hset;
 
-/* Starts loading the slot of key, so a later put does not wait on it. */
-static inline void pg__hset_prefetch(const pg__hset *s, uint64_t key)
-{
-    if (s->cap)
-        __builtin_prefetch(&s->keys[(size_t)(key ^ (key >> 29)) & (s->cap - 1)]);
-}
+/* Starts loading the slot of key, so a later put does not wait on it.
+ * A macro: GCC 12 drops __builtin_prefetch inside an inlined function. */
+#define PG__HSET_PREFETCH(s, key)                                          \
+    do {                                                                   \
+        if ((s)->cap)                                                      \
+            __builtin_prefetch(&(s)->keys[(size_t)((key) ^ ((key) >> 29)) & \
+                                          ((s)->cap - 1)]);                \
+    } while (0)
 
 /* Returns 1 if inserted, 0 if present (*val set), -1 if the set is full. */
 int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old);

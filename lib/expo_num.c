@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE (2u << 20)
 
 /* Exact powers of ten representable in a double (Clinger's fast path). */
 static const double pow10_tab[] = {
@@ -206,30 +209,55 @@ size_t pg__utf8_runes(const char *str, size_t n)
     return r;
 }
 
-/* A word-at-a-time multiply-mix hash: fast on short label strings, good
- * enough spread for duplicate detection with 64-bit keys. */
+/* A multiply-mix hash in the manner of wyhash: one 64x64->128 multiply
+ * per 16 bytes, overlapping loads for the tail (no byte loop, no
+ * variable-length memcpy). Good spread for duplicate detection with
+ * 64-bit keys; not meant to resist crafted collisions. */
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
     __uint128_t r = (__uint128_t)a * b;
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
+static inline uint64_t ld8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t ld4(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed)
 {
-    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
-    uint64_t h = seed ^ k0 ^ (uint64_t)n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = mix(h ^ w, k1);
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,
+                   k2 = 0x8ebc6af09c88c6e3ULL;
+    uint64_t h = seed ^ k0, a, b;
+    if (n > 16) {
+        size_t i = 0;
+        for (; n - i > 16; i += 16)
+            h = mix(ld8(p + i) ^ k1, ld8(p + i + 8) ^ h);
+        a = ld8(p + n - 16);
+        b = ld8(p + n - 8);
+    } else if (n >= 8) {
+        a = ld8(p);
+        b = ld8(p + n - 8);
+    } else if (n >= 4) {
+        a = ld4(p);
+        b = ld4(p + n - 4);
+    } else if (n > 0) {
+        a = ((uint64_t)(unsigned char)p[0] << 16) |
+            ((uint64_t)(unsigned char)p[n >> 1] << 8) | (unsigned char)p[n - 1];
+        b = 0;
+    } else {
+        a = b = 0;
     }
-    if (i < n) {
-        uint64_t w = 0;
-        memcpy(&w, p + i, n - i);
-        h = mix(h ^ w ^ 0x8000000000000000ULL, k1);
-    }
-    return mix(h, k0);
+    return mix(k2 ^ (uint64_t)n, mix(a ^ k1, b ^ h));
 }
 
 static size_t slot_of(uint64_t key, size_t cap)
@@ -237,10 +265,29 @@ static size_t slot_of(uint64_t key, size_t cap)
     return (size_t)(key ^ (key >> 29)) & (cap - 1);
 }
 
+/* Zeroed key array. From 2 MiB on it is aligned to and advised as a huge
+ * page: probes land anywhere in the table, and one TLB entry then covers
+ * what would take 512. */
+static uint64_t *keys_alloc(size_t cap)
+{
+    size_t bytes = cap * sizeof(uint64_t);
+    if (bytes >= HUGE_PAGE) {
+        void *m = NULL;
+        if (posix_memalign(&m, HUGE_PAGE, bytes) == 0) {
+#ifdef MADV_HUGEPAGE
+            madvise(m, bytes, MADV_HUGEPAGE);
+#endif
+            memset(m, 0, bytes);
+            return m;
+        }
+    }
+    return pg_xcalloc(cap, sizeof(uint64_t));
+}
+
 static void hset_grow(pg__hset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 64;
-    uint64_t *nk = pg_xcalloc(ncap, sizeof *nk);
+    uint64_t *nk = keys_alloc(ncap);
     uint32_t *nv = s->novals ? NULL : pg_xcalloc(ncap, sizeof *nv);
     for (size_t i = 0; i < s->cap; i++) {
         if (!s->keys[i])

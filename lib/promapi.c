@@ -192,6 +192,16 @@ static int api_init(api *a, const pg_promapi_opts *o, pg_error *err)
     curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)(t * 1000));
     curl_easy_setopt(a->curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(a->curl, CURLOPT_USERAGENT, "promgate");
+    if (o->cacert)
+        curl_easy_setopt(a->curl, CURLOPT_CAINFO, o->cacert);
+    if (o->cert)
+        curl_easy_setopt(a->curl, CURLOPT_SSLCERT, o->cert);
+    if (o->key)
+        curl_easy_setopt(a->curl, CURLOPT_SSLKEY, o->key);
+    if (o->insecure) {
+        curl_easy_setopt(a->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(a->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     return 0;
 }
 
@@ -1116,6 +1126,8 @@ static void render_sample(pg_buf *b, const sample *s)
 
 static void render_instance(instance *in, pg_buf *b)
 {
+    if (!in->nf)
+        return; /* a target that is down: nothing exposed (qsort(NULL) is UB) */
     qsort(in->f, in->nf, sizeof *in->f, fam_cmp);
     for (size_t i = 0; i < in->nf; i++) {
         family *f = in->f[i];

@@ -23,6 +23,10 @@ typedef struct pg_promapi_opts {
     double lookback;               /* seconds of history for series; 0 = 300 */
     long limit;                    /* max series per request; 0 = 100000 */
     const pg_golden *golden;       /* families of interest (may be NULL) */
+    /* TLS to the API (all optional): CA bundle, client certificate and
+     * key files, and skipping peer verification. */
+    const char *cacert, *cert, *key;
+    int insecure;
 } pg_promapi_opts;
 
 /* Called once per instance with the rebuilt exposition text (Prometheus

@@ -295,13 +295,18 @@ static void replace_all(pg_buf *b, const char *needle, size_t nlen,
 
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *b)
 {
-    if (!run || !b->p)
+    if (!b->p)
         return;
-    for (size_t i = 0; i < run->nsecrets; i++) {
+    for (size_t i = 0; run && i < run->nsecrets; i++) {
         const char *s = run->secrets[i];
         if (s && strlen(s) >= 3)
             replace_all(b, s, strlen(s), "REDACTED");
     }
+    /* The token promgate reads from the environment is a secret whether
+     * or not the command listed it. */
+    const char *env = getenv("PROMGATE_BEARER_TOKEN");
+    if (env && strlen(env) >= 3)
+        replace_all(b, env, strlen(env), "REDACTED");
 }
 
 static int ci_prefix(const char *p, size_t n, const char *word)
@@ -585,4 +590,32 @@ void pg__report_add_pos(pg_buf *b, int line, int column)
         pg_buf_addf(b, "scrape %d:%d", line, column);
     else
         pg_buf_addf(b, "scrape line %d", line);
+}
+
+size_t pg_report_scrape_secrets(const pg_scrape_opts *opts, const char **out,
+                                size_t max)
+{
+    size_t n = 0;
+#define PUT(v) do { if ((v) && *(v) && n < max) out[n++] = (v); } while (0)
+    PUT(opts->bearer_token);
+    PUT(opts->basic_password);
+    for (size_t i = 0; i < opts->nheaders; i++) {
+        const char *h = opts->headers[i];
+        const char *colon = h ? strchr(h, ':') : NULL;
+        if (!colon)
+            continue;
+        const char *v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        PUT(v);
+        /* "Bearer abc": abc alone may be echoed without its scheme. */
+        const char *sp = strchr(v, ' ');
+        if (sp) {
+            while (*sp == ' ')
+                sp++;
+            PUT(sp);
+        }
+    }
+#undef PUT
+    return n;
 }

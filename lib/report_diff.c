@@ -492,7 +492,7 @@ char *pg_report_diff_html(const pg_report_diff *r)
     h_card(&b, "pass", "unchanged", c.unchanged, "&#x2714; unchanged");
     pg_buf_adds(&b, "</div>\n</section>\n<section id=\"results-section\">\n"
                     "<h2>Metrics</h2>\n");
-    pg__report_html_filters(&b);
+    pg__report_html_filters(&b, 1);
     pg_buf_adds(&b, "<table id=\"results\">\n<thead><tr><th>Verdict</th>"
                     "<th>Change</th><th>Metric</th><th>Old</th><th>New</th>"
                     "<th>Details</th></tr></thead>\n<tbody>\n");

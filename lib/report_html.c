@@ -320,7 +320,7 @@ static void h_notes(pg_buf *b, const pg_report_run *run,
 static void h_rows(pg_buf *b, const pg_report_run *run)
 {
     pg_buf_adds(b, "<section id=\"results-section\">\n<h2>Results</h2>\n");
-    pg__report_html_filters(b);
+    pg__report_html_filters(b, 0);
     pg_buf_adds(b, "<table id=\"results\">"
                    "\n<thead><tr><th>Verdict</th><th class=\"tgt\">Target</th>"
                    "<th>Metric</th><th>Status</th><th>Problems</th>"
@@ -392,7 +392,7 @@ void pg__report_html_tail(pg_buf *b)
                 script);
 }
 
-void pg__report_html_filters(pg_buf *b)
+void pg__report_html_filters(pg_buf *b, int diff)
 {
     static const struct {
         const char *v, *label;
@@ -404,10 +404,14 @@ void pg__report_html_filters(pg_buf *b)
     pg_buf_adds(b, "<div id=\"filters\"><input id=\"q\" type=\"search\" "
                    "placeholder=\"filter by metric, message, label\" "
                    "aria-label=\"filter results\">");
-    for (size_t i = 0; i < sizeof filters / sizeof *filters; i++)
+    for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+        /* A diff has no accepted or skipped rows. */
+        if (diff && (i == 1 || i == 3))
+            continue;
         pg_buf_addf(b, "<label><input type=\"checkbox\" class=\"vf\" "
                     "value=\"%s\" checked> %s</label>", filters[i].v,
                     filters[i].label);
+    }
     pg_buf_adds(b, "<span id=\"shown\"></span></div>\n");
 }
 

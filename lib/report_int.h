@@ -105,7 +105,7 @@ void pg__report_md_code(pg_buf *b, const pg_report_run *run, const char *s);
  * the closing </main>, script and </html>. */
 void pg__report_html_head(pg_buf *b, const char *title, int failed,
                           int single);
-void pg__report_html_filters(pg_buf *b);
+void pg__report_html_filters(pg_buf *b, int diff);
 void pg__report_html_tail(pg_buf *b);
 
 /* Report directories (report_write.c). pg__report_dir_commit creates

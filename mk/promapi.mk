@@ -4,3 +4,4 @@ bin/test-promapi-dump: build/tests/promapi_dump.o build/libpromgate.a
 	$(CC) $(LDFLAGS) -o $@ build/tests/promapi_dump.o build/libpromgate.a $(LDLIBS)
 
 TEST_PROGS += bin/test-promapi-dump
+-include build/tests/promapi_dump.d

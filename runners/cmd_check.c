@@ -55,6 +55,9 @@ static const char usage_text[] =
     "  --prometheus URL --match SELECTOR [--target-labels L,...]\n"
     "                             check what a Prometheus server scraped,\n"
     "                             one target per instance\n"
+    "  --lookback S, --limit N    with --prometheus: series seen in the last\n"
+    "                             S seconds (default 300), at most N series\n"
+    "                             (default 100000)\n"
     "\n"
     "what is checked:\n"
     "  --enable CONDITION         a conditional metric's condition holds:\n"
@@ -100,6 +103,8 @@ typedef struct check_args {
     int json;
     const char *report_dir;
     const char *prometheus, *match;
+    double lookback;
+    long limit;
     const char *today;
 } check_args;
 
@@ -277,6 +282,19 @@ static int parse_args(int argc, char **argv, check_args *a)
             if (r > 0) a->match = v;
         } else if (VALUE("--target-labels")) {
             if (r > 0) split_list(&a->target_labels, v);
+        } else if (VALUE("--lookback")) {
+            if (r > 0 && (parse_double(v, &a->lookback) || a->lookback <= 0))
+                return usage_error("invalid --lookback '%s': want seconds > 0",
+                                   v);
+        } else if (VALUE("--limit")) {
+            if (r > 0) {
+                char *end;
+                errno = 0;
+                a->limit = strtol(v, &end, 10);
+                if (errno || *end || end == v || a->limit <= 0)
+                    return usage_error("invalid --limit '%s': want a series "
+                                       "count > 0", v);
+            }
         } else if (VALUE("--today")) {
             if (r > 0) a->today = v;
         } else if (arg[0] == '-' && arg[1]) {
@@ -707,6 +725,12 @@ int pg_cmd_check(int argc, char **argv)
         po.target_labels = a.target_labels.v;
         po.ntarget_labels = a.target_labels.n;
         po.timeout = so->timeout;
+        po.lookback = a.lookback;
+        po.limit = a.limit;
+        po.cacert = so->cacert;
+        po.cert = so->cert;
+        po.key = so->key;
+        po.insecure = so->insecure;
         po.golden = golden;
         int prc = pg_promapi_collect(&po, on_instance, &pc, &err);
         results = pc.out;

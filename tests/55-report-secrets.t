@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/fixture.sh
 P=bin/promgate
 F=fixtures/check/planted
-plan 13
+plan 15
 pg_tmpdir
 mkdir "$PG_TMP/www" && cp "$F/metrics" "$PG_TMP/www/metrics"
 R=$PG_TMP/reports
@@ -76,3 +76,16 @@ run echo --bearer-token-file "$PG_TMP/token" --target "$FIXTURE_URL/metrics?faul
 hits=$(grep -rl -- "$TOKFILE_SECRET" "$R" 2>/dev/null)
 if [ -z "$hits" ]; then echo "ok 13 - token echoed by the server is cut from the saved scrape"
 else echo "not ok 13 - token echoed by the server is cut from the saved scrape # TODO promgate check does not fill pg_report_run.secrets yet"; fi
+
+# The same echo with the token from PROMGATE_BEARER_TOKEN: cut whatever
+# the command passes, since the report knows that variable.
+R=$PG_TMP/reports-env
+PROMGATE_BEARER_TOKEN=$TOKFILE_SECRET run env --target "$FIXTURE_URL/metrics?fault=auth" >/dev/null
+hits=$(grep -rl -- "$TOKFILE_SECRET" "$R" 2>/dev/null)
+n=$(find "$R" -name report.json | wc -l)
+if [ -z "$hits" ] && [ "$n" = 1 ]; then echo "ok 14 - token from PROMGATE_BEARER_TOKEN echoed by the server is cut from the saved scrape"
+else echo "not ok 14 - token from PROMGATE_BEARER_TOKEN echoed by the server is cut from the saved scrape"; echo "# in: $hits ($n reports)"; fi
+
+got=$(bin/pg-report-render scrape-secrets tok pw 'Authorization: Bearer abc.def' 'X-Api-Key:k3y' | tr '\n' ' ')
+if [ "$got" = "tok pw Bearer abc.def abc.def k3y " ]; then echo "ok 15 - pg_report_scrape_secrets lists token, password, header values and bare credentials"
+else echo "not ok 15 - pg_report_scrape_secrets lists token, password, header values and bare credentials"; echo "# got: $got"; fi

@@ -3,7 +3,7 @@
  *
  * usage: test-promapi-dump URL [--match SEL] [--header H]...
  *        [--bearer-token T] [--target-label L]... [--lookback S]
- *        [--limit N] [--timeout S] [--out DIR]
+ *        [--limit N] [--timeout S] [--cacert F] [--insecure 1] [--out DIR]
  * Without --out, each instance is printed as "### instance NAME" followed
  * by its text; with --out, it is written to DIR/<instance>.prom (':' and
  * '/' replaced by '_'). Exit 0, or 2 with the error on stderr. */
@@ -69,6 +69,10 @@ int main(int argc, char **argv)
             o.limit = atol(v);
         else if (!strcmp(a, "--timeout"))
             o.timeout = atof(v);
+        else if (!strcmp(a, "--cacert"))
+            o.cacert = v;
+        else if (!strcmp(a, "--insecure"))
+            o.insecure = atoi(v);
         else if (!strcmp(a, "--out"))
             d.out = v;
         else {

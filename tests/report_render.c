@@ -6,6 +6,8 @@
  *   pg-report-render dir RUN.json DIR [--now] [--repeat N]
  *   pg-report-render diff json|md|html|junit|dir OLD NEW [DIR]
  *                                            (release diff; time fixed)
+ *   pg-report-render scrape-secrets TOKEN PASSWORD [HEADER...]
+ *                                            (prints pg_report_scrape_secrets)
  *   pg-report-render jsoncheck REPORT.json   (exit 0 if it parses and has
  *                                             a summary object)
  *
@@ -200,6 +202,19 @@ int main(int argc, char **argv)
     json_error_t jerr;
     if (!strcmp(argv[1], "diff"))
         return render_diff(argc, argv);
+    if (!strcmp(argv[1], "scrape-secrets")) {
+        pg_scrape_opts so;
+        memset(&so, 0, sizeof so);
+        so.bearer_token = *argv[2] ? argv[2] : NULL;
+        so.basic_password = *argv[3] ? argv[3] : NULL;
+        so.headers = (const char *const *)argv + 4;
+        so.nheaders = (size_t)(argc - 4);
+        const char *out[16];
+        size_t n = pg_report_scrape_secrets(&so, out, 16);
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", out[i]);
+        return 0;
+    }
     if (!strcmp(argv[1], "jsoncheck")) {
         json_t *r = json_load_file(argv[2], 0, &jerr);
         int good = r && json_is_object(json_object_get(r, "summary"));
