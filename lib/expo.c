@@ -42,6 +42,7 @@
 #define R_OM_STRUCT "OpenMetrics 1.0: Overall Structure"
 #define R_OM_ESC "OpenMetrics 1.0: Escaping"
 #define R_OM_NUM "OpenMetrics 1.0: Numbers"
+#define R_OM_CANON "OpenMetrics 1.0: Canonical Numbers"
 #define R_OM_FAMILY "OpenMetrics 1.0: MetricFamily"
 #define R_OM_META "OpenMetrics 1.0: MetricFamily metadata"
 #define R_OM_METRIC "OpenMetrics 1.0: Metric"
@@ -134,6 +135,8 @@ struct pg_parser {
     int fline;
     uint64_t foff;
     uint64_t fnames;         /* label-name signature of the first sample */
+    uint64_t canonseen[64];  /* le/quantile strings checked in this family */
+    int ncanon;
     int fnames_set, fnames_warned;
     int fam_full;            /* series set overflowed */
     pg__hset series;         /* hashes of name+labels seen */
@@ -787,6 +790,7 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
     p->fline = p->line_no;
     p->foff = p->line_off;
     p->fnames_set = p->fnames_warned = 0;
+    p->ncanon = 0;
     p->last_group = (size_t)-1;
 }
 
@@ -1299,6 +1303,28 @@ static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
     return g;
 }
 
+/* OpenMetrics, Canonical Numbers: le and quantile values should be
+ * rendered as Go's %g with ".0" ("MUST NOT use arbitrary rendering", but
+ * parsers MUST NOT reject: a warning). Each distinct string is checked
+ * once per family. */
+static void check_canonical(pg_parser *p, const char *at, const char *label,
+                            const pg_str *v, double d)
+{
+    if (p->fmt == PG__F_PROM)
+        return;
+    uint64_t h = pg__hash(v->p, v->len, 0xca11);
+    for (int i = 0; i < p->ncanon; i++)
+        if (p->canonseen[i] == h)
+            return;
+    if (p->ncanon < (int)(sizeof p->canonseen / sizeof *p->canonseen))
+        p->canonseen[p->ncanon++] = h;
+    char want[48], b[80];
+    pg__canonical_number(d, want, sizeof want);
+    if (strlen(want) != v->len || memcmp(want, v->p, v->len))
+        diag(p, O, W, at, R_OM_CANON, "%s=\"%s\" is not in canonical form \"%s\"",
+             label, subj(b, sizeof b, v->p, v->len), want);
+}
+
 static int is_int(double v)
 {
     return isfinite(v) && v == floor(v);
@@ -1425,6 +1451,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                      subj(b2, sizeof b2, le->p, le->len));
                 break;
             }
+            check_canonical(p, at, "le", le, lv);
             if (g->nb && lv == g->last_le && sc->dups) {
                 dup_series(p, at, sm->name);
             } else if (g->nb && lv <= g->last_le) {
@@ -1548,6 +1575,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                  "invalid 'quantile' value '%s'", subj(b2, sizeof b2, qs->p, qs->len));
             break;
         }
+        check_canonical(p, at, "quantile", qs, qv);
         if (qv < 0 || qv > 1)
             diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "quantile %s outside [0, 1]", subj(b2, sizeof b2, qs->p, qs->len));

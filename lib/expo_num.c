@@ -4,6 +4,7 @@
 #include "expo_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -125,6 +126,49 @@ int pg__parse_float(const char *s, size_t n, double *out)
     *out = strtod(buf, NULL);
     free(heap);
     return 0;
+}
+
+/* OpenMetrics 1.0, Canonical Numbers: Go's shortest %g rendering with
+ * ".0" appended when there is no point or exponent; "+Inf", "-Inf",
+ * "NaN". Writes it to buf (at least 32 bytes). */
+void pg__canonical_number(double v, char *buf, size_t cap)
+{
+    if (isnan(v)) {
+        snprintf(buf, cap, "NaN");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, cap, v > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    if (v == 0) {
+        snprintf(buf, cap, signbit(v) ? "-0.0" : "0.0");
+        return;
+    }
+    /* shortest digits that read back as v */
+    char e[40];
+    int prec = 0;
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec, v);
+        if (strtod(e, NULL) == v)
+            break;
+    }
+    int ndig = prec + 1;
+    int exp = atoi(strchr(e, 'e') + 1);
+    /* Go's strconv 'g' with shortest precision: %e if exp < -4 or
+     * exp >= 6, else %f with just the digits needed. */
+    if (exp < -4 || exp >= 6) {
+        /* Go writes e+06 like C, and no trailing zeros in the mantissa */
+        snprintf(buf, cap, "%.*e", prec, v);
+    } else {
+        int decimals = ndig - 1 - exp;
+        snprintf(buf, cap, "%.*f", decimals > 0 ? decimals : 0, v);
+        if (!strchr(buf, '.')) {
+            size_t l = strlen(buf);
+            if (l + 2 < cap)
+                memcpy(buf + l, ".0", 3);
+        }
+    }
 }
 
 /* The text format's timestamp: Go ParseInt, base 10, int64. */
