@@ -834,7 +834,8 @@ static void check_reopen(pg_parser *p, const char *name, size_t n,
 
 /* ---- comments and metadata ---- */
 
-static int type_known(enum pg_type t, int fmt)
+/* The formats that define type t (PG__F_* bits). */
+static int type_known(enum pg_type t)
 {
     switch (t) {
     case PG_TYPE_COUNTER: case PG_TYPE_GAUGE: case PG_TYPE_HISTOGRAM:
@@ -846,7 +847,6 @@ static int type_known(enum pg_type t, int fmt)
     case PG_TYPE_STATESET:
         return PG__F_OM;
     default:
-        (void)fmt;
         return 0;
     }
 }
@@ -982,7 +982,7 @@ static void meta_line(pg_parser *p, enum meta_kind k,
         enum pg_type ty;
         int known = 0;
         if (pg_type_parse(t, tn, &ty) == 0)
-            known = type_known(ty, p->fmt);
+            known = type_known(ty);
         if (!(known & P))
             diag(p, P, E, t, R_P_COMMENT, "unknown metric type '%s'",
                  subj(b2, sizeof b2, t, tn));
@@ -1117,11 +1117,9 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
         pg_label *slot = &p->labels[p->nlabels];
         pg_str ln;
         const char *lat = q;
-        int quoted = 0;
         if (*q == '"') {
             if (qstring(p, &q, e, &ln, Q_NAME))
                 return -1;
-            quoted = 1;
             const char *t = opt_ws(p, q, e);
             if (t < e && (*t == ',' || *t == '}') && name && !exemplar) {
                 if (name->p) {
@@ -1157,7 +1155,6 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
             }
             q = opt_ws(p, q, e);
         }
-        (void)quoted;
         if (q >= e || *q != '=') {
             diag(p, B, E, q, R_P_SYNTAX, "expected '=' after label name '%s'",
                  subj(b, sizeof b, ln.p, ln.len));
