@@ -101,6 +101,7 @@ struct pg_parser {
     char *source;
     int fmt;                 /* PG__F_PROM, PG__F_OM, or 0 while AUTO */
     size_t max_line, max_labels, max_name;
+    unsigned flags;          /* enum pg_parse_flags */
     int stopped;
 
     /* input position */
@@ -1307,7 +1308,7 @@ static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
 static void check_canonical(pg_parser *p, const char *at, const char *label,
                             const pg_str *v, double d)
 {
-    if (p->fmt == PG__F_PROM)
+    if (p->fmt == PG__F_PROM || !(p->flags & PG_PARSE_CANONICAL))
         return;
     uint64_t h = pg__hash(v->p, v->len, 0xca11);
     for (int i = 0; i < p->ncanon; i++)
@@ -2103,6 +2104,7 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     p->max_line = o.max_line ? o.max_line : DEFAULT_MAX_LINE;
     p->max_labels = o.max_labels ? o.max_labels : DEFAULT_MAX_LABELS;
     p->max_name = o.max_name ? o.max_name : DEFAULT_MAX_NAME;
+    p->flags = o.flags;
     p->series.limit = MAX_SERIES;
     p->series.novals = 1;
     p->seen.limit = MAX_FAMILIES;

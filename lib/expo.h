@@ -95,6 +95,14 @@ typedef struct pg_parser_callbacks {
     void (*diag)(void *ctx, const pg_diag *d);
 } pg_parser_callbacks;
 
+/* Optional checks (pg_parser_opts.flags). */
+enum pg_parse_flags {
+    /* OpenMetrics: warn about le/quantile values not rendered in
+     * canonical form ("Canonical Numbers"; parsers must not reject them,
+     * so only promgate lint asks for it) */
+    PG_PARSE_CANONICAL = 1 << 0
+};
+
 typedef struct pg_parser_opts {
     enum pg_format format;     /* PG_FORMAT_AUTO: see content_type */
     const char *content_type;  /* HTTP Content-Type, or NULL */
@@ -102,6 +110,7 @@ typedef struct pg_parser_opts {
     size_t max_line;           /* longest accepted line; 0 = default */
     size_t max_labels;         /* labels per sample; 0 = default */
     size_t max_name;           /* bytes per name or label value; 0 = default */
+    unsigned flags;            /* enum pg_parse_flags; 0 = default checks */
 } pg_parser_opts;
 
 typedef struct pg_parser pg_parser;

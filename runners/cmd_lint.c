@@ -275,6 +275,7 @@ int pg_cmd_lint(int argc, char **argv)
     struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL };
     pg_parser_opts o;
     memset(&o, 0, sizeof o);
+    o.flags = PG_PARSE_CANONICAL;  /* lint checks exposers: all rules */
     int strict = 0;
     const char *input = NULL;
 #ifdef PG_HAVE_SCRAPE

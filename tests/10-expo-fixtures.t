@@ -18,7 +18,7 @@ for my $d (@cases) {
     if (open my $fh, '<', "$d/meta") {
         while (<$fh>) { chomp; $meta{$1} = $2 if /^([\w-]+): ?(.*)$/ }
     }
-    my @cmd = ('bin/pg-expo-run', '--format', $meta{format} // 'auto');
+    my @cmd = ('bin/pg-expo-run', '--canonical', '--format', $meta{format} // 'auto');
     push @cmd, '--ctype', $meta{ctype} if $meta{ctype};
     push @cmd, '--max-line', $meta{'max-line'} if $meta{'max-line'};
     push @cmd, '--max-labels', $meta{'max-labels'} if $meta{'max-labels'};

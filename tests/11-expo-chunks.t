@@ -10,7 +10,7 @@ for f in "$@"; do
     n=$((n+1))
     d=${f%/input}
     fmt=$(sed -n 's/^format: //p' "$d/meta" 2>/dev/null)
-    out=$(bin/pg-expo-run --splits --format "${fmt:-auto}" "$f" 2>&1)
+    out=$(bin/pg-expo-run --splits --canonical --format "${fmt:-auto}" "$f" 2>&1)
     if [ "$out" = ok ]; then
         echo "ok $n - ${d##*/}"
     else

@@ -196,6 +196,30 @@ int main(void)
        !strcmp(pg_format_name(PG_FORMAT_OPENMETRICS), "openmetrics") &&
        !strcmp(pg_format_name(PG_FORMAT_AUTO), "auto"), "pg_format_name");
 
+    /* the canonical-number check is opt-in */
+    {
+        static const char om[] = "# TYPE h histogram\nh_bucket{le=\"1\"} 0\n"
+                                 "h_bucket{le=\"+Inf\"} 0\nh_count 0\nh_sum 0\n# EOF\n";
+        struct rec r0 = { PG_BUF_INIT, 0, 0 }, r1 = { PG_BUF_INIT, 0, 0 };
+        pg_parser_opts o = { 0 };
+        o.format = PG_FORMAT_OPENMETRICS;
+        pg_parser_callbacks cb = { NULL, NULL, on_diag };
+        pg_parser *p = pg_parser_new(&o, &cb, &r0);
+        pg_parser_feed(p, om, sizeof om - 1);
+        pg_parser_finish(p);
+        pg_parser_free(p);
+        o.flags = PG_PARSE_CANONICAL;
+        p = pg_parser_new(&o, &cb, &r1);
+        pg_parser_feed(p, om, sizeof om - 1);
+        pg_parser_finish(p);
+        pg_parser_free(p);
+        ok(r0.log.len == 0 && r1.log.p &&
+           strstr(r1.log.p, "D 2:1@19 warning {h} le=\"1\" is not in canonical form \"1.0\""),
+           "PG_PARSE_CANONICAL turns on the canonical le check");
+        pg_buf_release(&r0.log);
+        pg_buf_release(&r1.log);
+    }
+
     /* values */
     d = parse("a -1.5e3\nb +Inf\nc NaN\nd 12345678901234567890\ne 1e-320\nf 0.1 -5\n",
               PG_FORMAT_PROM, NULL, 0, 0, &frc, &crc, &st, NULL);

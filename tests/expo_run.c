@@ -4,6 +4,7 @@
  *     --format prom|openmetrics|auto   format (default auto)
  *     --ctype TYPE                     Content-Type handed to the parser
  *     --max-line N, --max-labels N, --max-name N
+ *     --canonical                      also check canonical le/quantile
  *     --chunk N                        feed N bytes at a time
  *     --full                           also print samples and families
  *     --splits                         property check: every way of cutting
@@ -234,6 +235,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--splits")) {
             do_splits = 1;
             c.full = 1;
+        } else if (!strcmp(a, "--canonical")) {
+            c.o.flags |= PG_PARSE_CANONICAL;
         } else if (!strcmp(a, "--truncations")) {
             do_trunc = 1;
         } else if (v && !strcmp(a, "--format")) {

@@ -1,8 +1,8 @@
 /* fuzz_expo.c: libFuzzer harness for the exposition parser.
  *
  * Byte 0 picks the format (prom, openmetrics, auto, auto with an
- * OpenMetrics content type), whether callbacks are set and whether small
- * caps are used; byte 1 seeds the chunk sizes, so the streaming paths
+ * OpenMetrics content type), whether callbacks are set, whether small
+ * caps are used and whether the canonical-number check is on; byte 1 seeds the chunk sizes, so the streaming paths
  * (lines split across feeds) are covered as well as whole-input parses.
  * Build and run: make fuzz (FUZZ_SECONDS=60), make fuzz-smoke. */
 #include <stddef.h>
@@ -60,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.format = PG_FORMAT_AUTO;
         o.content_type = "application/openmetrics-text; version=1.0.0";
     }
+    if (ctl & 16)
+        o.flags |= PG_PARSE_CANONICAL;
     if (ctl & 8) {
         o.max_line = 64;
         o.max_labels = 3;
