@@ -20,16 +20,9 @@
 #include "../lib/util.h"
 #include "cmd.h"
 
-#include "../lib/scrape.h"
-
-/* mk/check.mk defines these once the module's implementation is in the
- * tree, so this command builds while its neighbours are in progress. */
-#ifdef PG_HAVE_REPORT
-#include "../lib/report.h"
-#endif
-#ifdef PG_HAVE_PROMAPI
 #include "../lib/promapi.h"
-#endif
+#include "../lib/report.h"
+#include "../lib/scrape.h"
 
 #define ME "promgate check"
 
@@ -562,7 +555,6 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
     free(which);
 }
 
-#ifdef PG_HAVE_PROMAPI
 typedef struct promapi_ctx {
     const pg_check_opts *copts;
     pg_target_result *out;
@@ -590,7 +582,6 @@ static int on_instance(void *ctx, const char *instance, const char *text,
     run_release(&t);
     return 0;
 }
-#endif
 
 static char *target_name(const char *spec)
 {
@@ -721,7 +712,6 @@ int pg_cmd_check(int argc, char **argv)
                 goto fail;
 
     if (a.prometheus) {
-#ifdef PG_HAVE_PROMAPI
         promapi_ctx pc = { &copts, results, nresults, nresults };
         pg_promapi_opts po;
         memset(&po, 0, sizeof po);
@@ -751,11 +741,6 @@ int pg_cmd_check(int argc, char **argv)
                          "no instance matched '%s'", a.match);
             goto fail;
         }
-#else
-        pg_error_set(&err, NULL, 0, 0,
-                     "--prometheus is not supported by this build");
-        goto fail;
-#endif
     }
 
     int any_error = 0, any_fail = 0;
@@ -767,7 +752,6 @@ int pg_cmd_check(int argc, char **argv)
             any_fail = 1;
         }
     }
-#if defined(PG_HAVE_REPORT)
     pg_report_run run;
     memset(&run, 0, sizeof run);
     run.golden_path = a.golden_path;
@@ -777,38 +761,23 @@ int pg_cmd_check(int argc, char **argv)
     run.ntargets = nresults;
     run.started = started;
     run.seconds = now_mono() - t_start;
-#endif
     if (a.json) {
-#ifdef PG_HAVE_REPORT
         char *json = pg_report_json(&run);
         fputs(json, stdout);
         if (!*json || json[strlen(json) - 1] != '\n')
             fputc('\n', stdout);
         free(json);
-#else
-        pg_error_set(&err, NULL, 0, 0,
-                     "--format json is not supported by this build");
-        goto fail;
-#endif
     } else {
         pg_tap_write(stdout, results, nresults, nresults > 1);
     }
     fflush(stdout);
     if (a.report_dir) {
-#ifdef PG_HAVE_REPORT
         char *dir = NULL;
         if (pg_report_write_check(a.report_dir, &run, &dir, &err) != 0)
             goto fail;
         fprintf(stderr, ME ": report written to %s\n", dir);
         free(dir);
-#else
-        pg_error_set(&err, NULL, 0, 0,
-                     "--report-dir is not supported by this build");
-        goto fail;
-#endif
     }
-    (void)started;
-    (void)t_start;
     rc = any_error ? PG_EXIT_ERROR : any_fail ? PG_EXIT_FAIL : PG_EXIT_OK;
     goto out;
 fail:
