@@ -761,6 +761,10 @@ int pg_cmd_check(int argc, char **argv)
     run.ntargets = nresults;
     run.started = started;
     run.seconds = now_mono() - t_start;
+    /* tokens and passwords a server may echo into a saved scrape */
+    const char *sec[16];
+    run.secrets = sec;
+    run.nsecrets = pg_report_scrape_secrets(so, sec, 16);
     if (a.json) {
         char *json = pg_report_json(&run);
         fputs(json, stdout);
