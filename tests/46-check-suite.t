@@ -1,12 +1,12 @@
 #!/bin/sh
 # The conformance suite (suite/*.t run by prove) and the demo: the demo
 # passes on the embedded Coder scrape; the suite fails on the planted
-# defects in the files of their concern; skips without a target; honours
-# PROMGATE_CHECK_FLAGS.
+# defects in the files of their concern; bails out (non-zero) without a
+# target or with an unreadable golden; honours PROMGATE_CHECK_FLAGS.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
-plan 13
+plan 16
 pg_tmpdir
 T=$PG_TMP
 export PROMGATE_REPORT_DIR="$T/reports"
@@ -24,8 +24,21 @@ port=$(sed -n 's|^demo: serving .* at http://127\.0\.0\.1:\([0-9]*\)/metrics$|\1
 ok $? "demo: its fixture server (port ${port:-?}) is stopped"
 
 prove suite/ >"$T/none.out" 2>&1
-is "$?" 0 "no PROMGATE_TARGET: the suite skips (exit 0)"
-like "$(cat "$T/none.out")" "skipped: PROMGATE_TARGET is not set" "no PROMGATE_TARGET: says why"
+rc=$?
+[ "$rc" -ne 0 ]
+ok $? "no PROMGATE_TARGET: the suite fails (prove exit $rc)"
+like "$(cat "$T/none.out")" "Further testing stopped: +PROMGATE_TARGET is not set" "no PROMGATE_TARGET: bails out saying why"
+PROMGATE_TARGET= prove suite/ >"$T/empty.out" 2>&1
+rc=$?
+[ "$rc" -ne 0 ]
+ok $? "empty PROMGATE_TARGET: the suite fails (prove exit $rc)"
+PROMGATE_TARGET=fixtures/coder-demo/metrics PROMGATE_GOLDEN="$T/no-such.json" \
+    prove suite/ >"$T/nogolden.out" 2>&1
+rc=$?
+[ "$rc" -ne 0 ]
+ok $? "unreadable golden: the suite fails (prove exit $rc)"
+like "$(cat "$T/nogolden.out")" "Further testing stopped: +golden '.*no-such\.json' is not a readable file" \
+    "unreadable golden: bails out saying why"
 
 mkdir "$T/www" && cp fixtures/check/planted/metrics "$T/www/metrics"
 start_fixture_server "$T/www" || exit 1
