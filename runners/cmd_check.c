@@ -62,6 +62,11 @@ static const char usage_text[] =
     "  --exempt REGEX             undocumented names not reported "
     "(repeatable)\n"
     "  --only REGEX, --skip REGEX check only / skip matching metric names\n"
+    "  --exposition prom|openmetrics|auto\n"
+    "                             format to judge the scrape against\n"
+    "                             (default auto: the Content-Type, else the\n"
+    "                             body; a final '# EOF' means OpenMetrics);\n"
+    "                             also sets --accept unless given\n"
     "  --select LIST              concerns: format,documented,histograms,\n"
     "                             undocumented (default all)\n"
     "  --baseline FILE            accepted deviations (TODO until expiry)\n"
@@ -93,6 +98,7 @@ typedef struct check_args {
     double wait, interval;
     const char *save_dir;
     enum pg_undocumented_mode undocumented;
+    enum pg_format exposition; /* forced parse format; AUTO decides */
     const char *only, *skip;
     unsigned select;
     const char *baseline_path;
@@ -254,6 +260,18 @@ static int parse_args(int argc, char **argv, check_args *a)
                     return usage_error("invalid --undocumented '%s': want "
                                        "fail, warn or ignore", v);
             }
+        } else if (VALUE("--exposition")) {
+            if (r > 0) {
+                if (!strcmp(v, "prom"))
+                    a->exposition = PG_FORMAT_PROM;
+                else if (!strcmp(v, "openmetrics"))
+                    a->exposition = PG_FORMAT_OPENMETRICS;
+                else if (!strcmp(v, "auto"))
+                    a->exposition = PG_FORMAT_AUTO;
+                else
+                    return usage_error("invalid --exposition '%s': want "
+                                       "prom, openmetrics or auto", v);
+            }
         } else if (VALUE("--exempt")) {
             if (r > 0) strlist_add(&a->exempt, v);
         } else if (VALUE("--only")) {
@@ -350,7 +368,8 @@ typedef struct target_run {
     const char *spec;        /* as given */
     char *name;              /* for output: credentials removed */
     const pg_check_opts *copts;
-    enum pg_format format;
+    enum pg_format format;   /* without a Content-Type (files, stdin) */
+    enum pg_format forced;   /* --exposition: wins over Content-Type */
     pg_checker *checker;
     pg_parser *parser;
     int keep_raw;
@@ -372,8 +391,9 @@ static void run_reset(target_run *t, const char *content_type)
         abort();
     pg_parser_opts po;
     memset(&po, 0, sizeof po);
-    po.format = content_type ? PG_FORMAT_AUTO : t->format;
-    po.content_type = content_type;
+    po.format = t->forced != PG_FORMAT_AUTO ? t->forced
+                : content_type ? PG_FORMAT_AUTO : t->format;
+    po.content_type = t->forced != PG_FORMAT_AUTO ? NULL : content_type;
     po.source = t->name;
     t->parser = pg_parser_new(&po, pg_checker_callbacks(), t->checker);
 }
@@ -616,6 +636,9 @@ int pg_cmd_check(int argc, char **argv)
         goto out;
     rc = PG_EXIT_ERROR;
     pg_scrape_opts *so = &a.scrape.opts;
+    /* ask for the format the scrape will be judged against */
+    if (a.exposition != PG_FORMAT_AUTO && so->accept == PG_FORMAT_AUTO)
+        so->accept = a.exposition;
     if (isatty(STDERR_FILENO))
         so->progress = 1;
 
@@ -668,6 +691,7 @@ int pg_cmd_check(int argc, char **argv)
         runs[i].name = target_name(a.targets.v[i]);
         runs[i].copts = &copts;
         runs[i].format = so->accept;
+        runs[i].forced = a.exposition;
     }
     /* stdin cannot be read twice: no waiting on it */
     int has_stdin = 0;
