@@ -74,7 +74,10 @@ static const char usage_text[] =
     "\n"
     "output:\n"
     "  --format tap|json          stdout format (default tap)\n"
-    "  --report-dir DIR           write a report directory under DIR\n"
+    "  --report-dir DIR           where the report directory is written\n"
+    "                             (default env PROMGATE_REPORT_DIR, else\n"
+    "                             reports/ in the current directory)\n"
+    "  --no-report                write no report\n"
     "\n"
     "exit codes: 0 conformant, 1 violations found, 2 could not run\n"
     "\n";
@@ -103,7 +106,9 @@ typedef struct check_args {
     unsigned select;
     const char *baseline_path;
     int json;
-    const char *report_dir;
+    const char *report_dir;    /* NULL: no report */
+    int report_explicit;       /* asked for: failing to write is fatal */
+    int no_report;
     const char *prometheus, *match;
     double lookback;
     long limit;
@@ -226,6 +231,10 @@ static int parse_args(int argc, char **argv, check_args *a)
             a->json = 1;
             continue;
         }
+        if (!strcmp(arg, "--no-report")) {
+            a->no_report = 1;
+            continue;
+        }
         if (!strcmp(arg, "--empty-labels")) {
             a->empty_labels = 1;
             continue;
@@ -294,7 +303,10 @@ static int parse_args(int argc, char **argv, check_args *a)
                                        "json", v);
             }
         } else if (VALUE("--report-dir")) {
-            if (r > 0) a->report_dir = v;
+            if (r > 0) {
+                a->report_dir = v;
+                a->no_report = 0; /* the later flag wins */
+            }
         } else if (VALUE("--prometheus")) {
             if (r > 0) a->prometheus = v;
         } else if (VALUE("--match")) {
@@ -325,6 +337,16 @@ static int parse_args(int argc, char **argv, check_args *a)
         if (r < 0)
             return usage_error("option '%s' needs a value", arg);
     }
+    /* A report by default (the evidence of every run), under
+     * PROMGATE_REPORT_DIR or ./reports; --report-dir names it. */
+    const char *env_dir = getenv("PROMGATE_REPORT_DIR");
+    a->report_explicit = a->report_dir || (env_dir && *env_dir);
+    if (a->no_report)
+        a->report_dir = NULL;
+    else if (!a->report_dir)
+        a->report_dir = env_dir && *env_dir ? env_dir : "reports";
+    if (a->report_dir && !*a->report_dir)
+        return usage_error("%s", "empty --report-dir");
     if (!a->golden_path)
         return usage_error("%s", "missing --golden");
     if (!a->targets.n && !a->prometheus)
@@ -801,9 +823,17 @@ int pg_cmd_check(int argc, char **argv)
     fflush(stdout);
     if (a.report_dir) {
         char *dir = NULL;
-        if (pg_report_write_check(a.report_dir, &run, &dir, &err) != 0)
-            goto fail;
-        fprintf(stderr, ME ": report written to %s\n", dir);
+        if (pg_report_write_check(a.report_dir, &run, &dir, &err) != 0) {
+            if (a.report_explicit)
+                goto fail;
+            /* the default report is a convenience: the verdict stands */
+            fprintf(stderr, ME ": warning: no report: ");
+            pg_error_print(&err, stderr);
+            fprintf(stderr, ME ": (--report-dir DIR to write it elsewhere, "
+                    "--no-report to skip it)\n");
+        } else {
+            fprintf(stderr, ME ": report in %s/\n", dir);
+        }
         free(dir);
     }
     rc = any_error ? PG_EXIT_ERROR : any_fail ? PG_EXIT_FAIL : PG_EXIT_OK;

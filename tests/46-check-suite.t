@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
-plan 16
+plan 19
 pg_tmpdir
 T=$PG_TMP
 export PROMGATE_REPORT_DIR="$T/reports"
@@ -18,6 +18,10 @@ grep -q '^All tests successful' "$T/demo.out"
 ok $? "demo: prove reports all tests successful"
 grep -q '^demo: conformant' "$T/demo.out"
 ok $? "demo: says so"
+is "$(find "$T/reports" -name report.json | wc -l | tr -d ' ')" 1 \
+    "demo: one report for the whole suite run"
+grep -q "^demo: report in $T/reports/" "$T/demo.out"
+ok $? "demo: names the report"
 port=$(sed -n 's|^demo: serving .* at http://127\.0\.0\.1:\([0-9]*\)/metrics$|\1|p' "$T/demo.out")
 [ -n "$port" ] && ! perl -MIO::Socket::INET -e \
     'exit !IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0])' "$port"
@@ -46,6 +50,8 @@ export PROMGATE_TARGET="$FIXTURE_URL/metrics"
 export PROMGATE_GOLDEN=fixtures/check/planted/golden.json
 prove suite/ >"$T/planted.out" 2>&1
 rc=$?
+is "$(find "$T/reports" -name report.json | wc -l | tr -d ' ')" 1 \
+    "prove suite/: the concern files write no report of their own"
 [ "$rc" -ne 0 ]
 ok $? "planted defects: prove exits non-zero (a CI gate as is)"
 like "$(cat "$T/planted.out")" "suite/01-format\.t \.+ ok" "planted: format file passes"
