@@ -1561,6 +1561,7 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
 
     if (c->opts->undocumented != PG_UNDOCUMENTED_IGNORE &&
         (sel & PG_SELECT_UNDOCUMENTED)) {
+        out->undocumented_judged = 1;
         for (size_t i = 0; i < c->nfams; i++) {
             family *f = c->fams[i];
             if (f->gm)

@@ -85,6 +85,9 @@ typedef struct pg_target_result {
     size_t nresults;
     pg_parse_stats stats;
     double seconds;        /* scrape + check time */
+    int undocumented_judged; /* the undocumented concern was judged (not
+                                ignored, selected): with no undocumented
+                                result, "none" is its passing verdict */
 } pg_target_result;
 
 /* Baseline of accepted deviations (JSON, doc/check.md). */

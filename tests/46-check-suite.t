@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
-plan 19
+plan 20
 pg_tmpdir
 T=$PG_TMP
 export PROMGATE_REPORT_DIR="$T/reports"
@@ -18,6 +18,8 @@ grep -q '^All tests successful' "$T/demo.out"
 ok $? "demo: prove reports all tests successful"
 grep -q '^demo: conformant' "$T/demo.out"
 ok $? "demo: says so"
+grep -Eq '^suite/04-undocumented\.t \.+ ok$' "$T/demo.out"
+ok $? "demo: no undocumented metrics is a pass of 04-undocumented.t, not a skip"
 is "$(find "$T/reports" -name report.json | wc -l | tr -d ' ')" 1 \
     "demo: one report for the whole suite run"
 grep -q "^demo: report in $T/reports/" "$T/demo.out"
