@@ -222,6 +222,7 @@ struct pg_checker {
     uint64_t diags_dropped;
     pg_buf scratch;
     pg_buf keybuf;         /* family key being looked up */
+    enum pg_format format; /* as parsed; AUTO if not told */
 };
 
 /* ---- regular expressions ---- */
@@ -1185,6 +1186,26 @@ static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
                     "%zu more format diagnostics for '%s'", more, fam);
 }
 
+void pg_checker_set_format(pg_checker *c, enum pg_format f)
+{
+    c->format = f;
+}
+
+/* A type as the format's spec words it. A family without a TYPE line is
+ * "untyped" in text format 0.0.4 ("Comments, help text, and type
+ * information": no TYPE line means untyped) and "unknown" in OpenMetrics
+ * 1.0 ("Unknown": metrics without metadata are of type unknown). */
+static const char *type_words(const pg_checker *c, enum pg_type t)
+{
+    if (t != PG_TYPE_NONE)
+        return pg_type_name(t);
+    if (c->format == PG_FORMAT_OPENMETRICS)
+        return "unknown";
+    if (c->format == PG_FORMAT_PROM)
+        return "untyped (no TYPE line)";
+    return "no TYPE line";
+}
+
 static void check_documented(pg_checker *c, pg_metric_result *r,
                              const pg_golden_metric *m, family *f)
 {
@@ -1217,8 +1238,8 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
     enum pg_type got = f->type;
     if (got != m->type) {
         problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
-                    pg_type_name(got), "type is '%s', documented as '%s'",
-                    pg_type_name(got), pg_type_name(m->type));
+                    type_words(c, got), "type is '%s', documented as '%s'",
+                    type_words(c, got), pg_type_name(m->type));
     }
     if (f->missing.n) {
         pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
@@ -1576,9 +1597,11 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
                                              PG_RESULT_UNDOCUMENTED);
             f->reported = 1;
             problem_add(r, PG_PROBLEM_UNDOCUMENTED, 1, f->line, 0,
-                        "absent (not in the golden)", pg_type_name(f->type),
+                        "absent (not in the golden)", type_words(c, f->type),
                         "metric '%s' (%s) is not documented", name,
-                        pg_type_name(f->type));
+                        f->type != PG_TYPE_NONE ? pg_type_name(f->type)
+                        : c->format == PG_FORMAT_OPENMETRICS ? "unknown"
+                                                             : "untyped");
             attach_diags(c, r, f->parser_name, f->type, NULL);
             set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
             free(name);

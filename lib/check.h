@@ -127,6 +127,10 @@ pg_checker *pg_checker_new(const pg_check_opts *opts, const char *target,
                            pg_error *err);
 /* Parser callbacks that feed the checker; pass the checker as ctx. */
 const pg_parser_callbacks *pg_checker_callbacks(void);
+/* The format the scrape was parsed as (pg_parser_format() after the
+ * parse), so messages use its words for a family without a TYPE line:
+ * "untyped" in the text format, "unknown" in OpenMetrics. Optional. */
+void pg_checker_set_format(pg_checker *c, enum pg_format f);
 /* Builds the verdicts into out (release with pg_target_result_release). */
 void pg_checker_finish(pg_checker *c, pg_target_result *out);
 void pg_checker_free(pg_checker *c);

@@ -430,6 +430,7 @@ static int run_feed(target_run *t, const char *buf, size_t len)
 static void run_finish(target_run *t, pg_target_result *out)
 {
     pg_parser_finish(t->parser);
+    pg_checker_set_format(t->checker, pg_parser_format(t->parser));
     pg_checker_finish(t->checker, out);
     pg_parser_stats(t->parser, &out->stats);
     out->seconds = now_mono() - t->t0;
