@@ -517,8 +517,11 @@ static void add_labels(pg_buf *b, char *const *v, size_t n, const char *sep,
 static void add_buckets(pg_buf *b, const pg_golden_metric *m)
 {
     pg_buf_addc(b, '[');
-    for (size_t i = 0; i < m->nbuckets; i++)
-        pg_buf_addf(b, "%s%.15g", i ? "," : "", m->buckets[i]);
+    char num[40];
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_buf_addf(b, "%s%s", i ? "," : "", num);
+    }
     pg_buf_addc(b, ']');
 }
 
@@ -755,18 +758,13 @@ static int precision_for(const pg_diff *d)
 {
     /* Shortest %.*g that round-trips every bound printed. */
     int best = 1;
-    char tmp[64];
+    char tmp[40];
     const pg_golden *gs[2] = { d->old_g, d->new_g };
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < gs[s]->nmetrics; i++)
             for (size_t k = 0; k < gs[s]->metrics[i].nbuckets; k++) {
-                double v = gs[s]->metrics[i].buckets[k];
-                int p = best;
-                for (; p < 17; p++) {
-                    snprintf(tmp, sizeof tmp, "%.*g", p, v);
-                    if (strtod(tmp, NULL) == v)
-                        break;
-                }
+                int p = pg_fmt_double(tmp, sizeof tmp,
+                                      gs[s]->metrics[i].buckets[k]);
                 if (p > best)
                     best = p;
             }

@@ -173,16 +173,10 @@ const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name)
 static int real_precision(const pg_golden *g)
 {
     int best = 1;
-    char tmp[64];
+    char tmp[40];
     for (size_t i = 0; i < g->nmetrics; i++)
         for (size_t j = 0; j < g->metrics[i].nbuckets; j++) {
-            double v = g->metrics[i].buckets[j];
-            int p = best;
-            for (; p < 17; p++) {
-                snprintf(tmp, sizeof tmp, "%.*g", p, v);
-                if (strtod(tmp, NULL) == v)
-                    break;
-            }
+            int p = pg_fmt_double(tmp, sizeof tmp, g->metrics[i].buckets[j]);
             if (p > best)
                 best = p;
         }

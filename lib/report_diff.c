@@ -116,8 +116,11 @@ static void add_buckets(pg_buf *b, const pg_golden_metric *m)
         pg_buf_adds(b, "unknown");
         return;
     }
-    for (size_t i = 0; i < m->nbuckets; i++)
-        pg_buf_addf(b, "%s%.15g", i ? ", " : "", m->buckets[i]);
+    char num[40];
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_buf_addf(b, "%s%s", i ? ", " : "", num);
+    }
     pg_buf_adds(b, m->nbuckets ? ", +Inf" : "+Inf");
 }
 

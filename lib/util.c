@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -227,4 +228,34 @@ fail:
     unlink(tmp.p);
     pg_buf_release(&tmp);
     return -1;
+}
+
+int pg_fmt_double(char *buf, size_t size, double v)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return 0;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, "%s", v > 0 ? "+Inf" : "-Inf");
+        return 0;
+    }
+    /* 17 significant digits always round-trip an IEEE 754 double; a
+     * scratch buffer keeps the search independent of a small size. */
+    char tmp[40];
+    int p = 1;
+    for (; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    /* Print with at least as many digits as the integer part has (up to
+     * 15, the digits a double always holds), so that 10 stays "10" rather
+     * than "1e+01"; %g drops the trailing zeros this adds. */
+    int x = v != 0 ? (int)floor(log10(fabs(v))) : 0;
+    int shown = p;
+    if (x + 1 > shown)
+        shown = x + 1 < 15 ? x + 1 : (p > 15 ? p : 15);
+    snprintf(buf, size, "%.*g", shown, v);
+    return p;
 }

@@ -75,4 +75,15 @@ int pg_read_file(const char *path, char **data, size_t *len, pg_error *err);
 int pg_write_file_atomic(const char *path, const char *data, size_t len,
                          pg_error *err);
 
+/* Writes v into buf (size bytes, NUL-terminated, truncated if small) with
+ * the fewest significant digits (1 to 17) that strtod() reads back as
+ * exactly v, so 0.1 is "0.1" and 0.10000000000000002 keeps its digits.
+ * "%g" style: integers below 1e15 are written out ("10", "1000000"),
+ * larger and very small magnitudes use an exponent ("1e+15", "1e-05").
+ * NaN, +Inf and -Inf are spelled as the exposition formats spell them
+ * ("NaN", "+Inf", "-Inf"). Returns that number of digits, or 0 for NaN
+ * and the infinities; a JSON writer can take the largest as its
+ * precision. */
+int pg_fmt_double(char *buf, size_t size, double v);
+
 #endif

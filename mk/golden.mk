@@ -46,3 +46,10 @@ bin/pg-golden-load: build/tests/progs/golden_load.o build/libpromgate.a
 	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
 
 TEST_PROGS += bin/pg-golden-load
+
+# pg_fmt_double() against fixtures/golden/fmt-double.txt (tests/29-golden-fmt-double.t).
+bin/pg-fmt-double: build/tests/progs/fmt_double.o build/libpromgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
+
+TEST_PROGS += bin/pg-fmt-double
