@@ -590,24 +590,31 @@ static void add_metric_brief(pg_buf *b, const pg_golden_metric *m, int md)
     pg_buf_addc(b, ')');
 }
 
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static char *render_text(const pg_diff *d, int md)
 {
     pg_buf b = PG_BUF_INIT;
     if (md) {
-        pg_buf_addf(&b, "# Metrics diff\n\n- old: `%s` %s (%zu metrics)\n"
-                        "- new: `%s` %s (%zu metrics)\n\n",
+        pg_buf_addf(&b, "# Metrics diff\n\n- old: `%s` %s (%zu metric%s)\n"
+                        "- new: `%s` %s (%zu metric%s)\n\n",
                     d->old_source, ver(d->old_g), d->old_g->nmetrics,
-                    d->new_source, ver(d->new_g), d->new_g->nmetrics);
+                    plural(d->old_g->nmetrics), d->new_source, ver(d->new_g),
+                    d->new_g->nmetrics, plural(d->new_g->nmetrics));
         pg_buf_addf(&b, "| added | removed | renamed | changed |\n"
                         "|------:|--------:|--------:|--------:|\n"
                         "| %zu | %zu | %zu | %zu |\n",
                     d->nadded, d->nremoved, d->nrenamed, d->nchanged);
     } else {
-        pg_buf_addf(&b, "--- %s%s%s (%zu metrics)\n+++ %s%s%s (%zu metrics)\n",
+        pg_buf_addf(&b, "--- %s%s%s (%zu metric%s)\n"
+                        "+++ %s%s%s (%zu metric%s)\n",
                     d->old_source, d->old_g->version ? " " : "", ver(d->old_g),
-                    d->old_g->nmetrics, d->new_source,
-                    d->new_g->version ? " " : "", ver(d->new_g),
-                    d->new_g->nmetrics);
+                    d->old_g->nmetrics, plural(d->old_g->nmetrics),
+                    d->new_source, d->new_g->version ? " " : "", ver(d->new_g),
+                    d->new_g->nmetrics, plural(d->new_g->nmetrics));
     }
     const char *h = md ? "\n## " : "\n";
     if (d->nadded) {

@@ -377,7 +377,8 @@ static void md_side(pg_buf *b, const pg_report_run *run, const char *label,
     pg__report_md_text(b, run, g->kind ? g->kind : "unknown");
     pg_buf_adds(b, ", version ");
     pg__report_md_text(b, run, g->version ? g->version : "unknown");
-    pg_buf_addf(b, ", %zu metrics) |\n", g->nmetrics);
+    pg_buf_addf(b, ", %zu metric%s) |\n", g->nmetrics,
+                g->nmetrics == 1 ? "" : "s");
 }
 
 char *pg_report_diff_markdown(const pg_report_diff *r)
@@ -453,7 +454,8 @@ static void h_side(pg_buf *b, const pg_report_run *run, const char *label,
     h_text(b, run, g->kind ? g->kind : "unknown");
     pg_buf_adds(b, ", version ");
     h_text(b, run, g->version ? g->version : "unknown");
-    pg_buf_addf(b, ", %zu metrics)</td></tr>\n", g->nmetrics);
+    pg_buf_addf(b, ", %zu metric%s)</td></tr>\n", g->nmetrics,
+                g->nmetrics == 1 ? "" : "s");
 }
 
 static void h_card(pg_buf *b, const char *cls, const char *key, size_t n,
