@@ -34,6 +34,13 @@ static void usage(FILE *out)
         "exit codes: 0 equal, 1 different, 2 unreadable input or bad usage\n");
 }
 
+/* "promgate diff: SOURCE:LINE:COL: message", as lint and check print. */
+static void print_error(const pg_error *err)
+{
+    fputs("promgate diff: ", stderr);
+    pg_error_print(err, stderr);
+}
+
 int pg_cmd_diff(int argc, char **argv)
 {
     const char *sides[2] = { NULL, NULL }, *out = NULL, *report_dir = NULL;
@@ -72,6 +79,7 @@ int pg_cmd_diff(int argc, char **argv)
         }
     }
     if (nsides != 2) {
+        fprintf(stderr, "promgate diff: want two inputs, OLD and NEW\n");
         usage(stderr);
         return PG_EXIT_ERROR;
     }
@@ -83,12 +91,12 @@ int pg_cmd_diff(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pg_golden *old_g = pg_diff_load_side(sides[0], &err);
     if (!old_g) {
-        pg_error_print(&err, stderr);
+        print_error(&err);
         return PG_EXIT_ERROR;
     }
     pg_golden *new_g = pg_diff_load_side(sides[1], &err);
     if (!new_g) {
-        pg_error_print(&err, stderr);
+        print_error(&err);
         pg_golden_free(old_g);
         return PG_EXIT_ERROR;
     }
@@ -106,8 +114,7 @@ int pg_cmd_diff(int argc, char **argv)
                               NULL, 0 };
         char *dir = NULL;
         if (pg_report_write_diff(report_dir, &rd, &dir, &err) != 0) {
-            fprintf(stderr, "promgate diff: ");
-            pg_error_print(&err, stderr);
+            print_error(&err);
             pg_diff_free(d);
             return PG_EXIT_ERROR;
         }
@@ -118,7 +125,7 @@ int pg_cmd_diff(int argc, char **argv)
     char *s = pg_diff_render(d, fmt);
     if (out) {
         if (pg_write_file_atomic(out, s, strlen(s), &err)) {
-            pg_error_print(&err, stderr);
+            print_error(&err);
             rc = PG_EXIT_ERROR;
         }
     } else {
