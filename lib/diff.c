@@ -878,14 +878,17 @@ static int body_data(void *ctx, const char *buf, size_t len)
     return 0;
 }
 
-static pg_golden *load_url(const char *url, pg_error *err)
+static pg_golden *load_url(const char *url, const pg_scrape_opts *opts,
+                           pg_error *err)
 {
     char *shown = pg_url_redact(url);
     struct body b;
     memset(&b, 0, sizeof b);
     pg_scrape_opts so;
-    memset(&so, 0, sizeof so);
-    so.max_redirects = 5;
+    if (opts)
+        so = *opts;
+    else
+        pg_scrape_opts_init(&so);
     pg_scrape_sink sink = { body_begin, body_data, &b };
     pg_scrape_result res;
     memset(&res, 0, sizeof res);
@@ -913,8 +916,14 @@ static pg_golden *load_url(const char *url, pg_error *err)
 
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
 {
+    return pg_diff_load_side_opts(spec, NULL, err);
+}
+
+pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
+                                  pg_error *err)
+{
     if (pg_is_url(spec))
-        return load_url(spec, err);
+        return load_url(spec, so, err);
     char *data;
     size_t len;
     if (pg_read_file(spec, &data, &len, err))
