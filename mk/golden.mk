@@ -47,9 +47,9 @@ bin/pg-golden-load: build/tests/progs/golden_load.o build/libpromgate.a
 
 TEST_PROGS += bin/pg-golden-load
 
-# pg_fmt_double() against fixtures/golden/fmt-double.txt (tests/29-golden-fmt-double.t).
-bin/pg-fmt-double: build/tests/progs/fmt_double.o build/libpromgate.a
+# lib/util.h helpers against fixtures/golden/*.txt tables (tests/29-golden-util.t).
+bin/pg-util-cases: build/tests/progs/util_cases.o build/libpromgate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
 
-TEST_PROGS += bin/pg-fmt-double
+TEST_PROGS += bin/pg-util-cases
