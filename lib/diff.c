@@ -65,32 +65,6 @@ static char *canon_units(const char *name)
 
 /* ---- similarity --------------------------------------------------------- */
 
-static size_t levenshtein(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    size_t *row = pg_xcalloc(m + 1, sizeof *row);
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[m];
-    free(row);
-    return d;
-}
-
 static double name_similarity(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
@@ -101,7 +75,7 @@ static double name_similarity(const char *a, const char *b)
      * computation when that alone rules out a match (below 0.8). */
     if ((double)(n > m ? n - m : m - n) > 0.2 * (double)mx)
         return 0;
-    return 1.0 - (double)levenshtein(a, b) / (double)mx;
+    return 1.0 - (double)pg_edit_distance(a, b) / (double)mx;
 }
 
 /* Length in bytes of the longest common suffix of a and b that starts

@@ -86,4 +86,9 @@ int pg_write_file_atomic(const char *path, const char *data, size_t len,
  * precision. */
 int pg_fmt_double(char *buf, size_t size, double v);
 
+/* Levenshtein distance between a and b, counted in bytes: inserting,
+ * deleting or substituting one byte costs 1. O(strlen(a) * strlen(b))
+ * time, O(strlen(b)) memory. */
+size_t pg_edit_distance(const char *a, const char *b);
+
 #endif
