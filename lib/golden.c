@@ -37,6 +37,18 @@ int pg_golden_type_parse(const char *s, enum pg_type *out)
     return -1;
 }
 
+void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
+                     const char *source, int line, int column,
+                     const char *fmt, va_list ap)
+{
+    if (!warn)
+        return;
+    pg_error w;
+    pg_error_init(&w);
+    pg_error_vset(&w, source, line, column, fmt, ap);
+    warn(ctx, rule, &w);
+}
+
 /* ---- lifecycle ---------------------------------------------------------- */
 
 void pg_golden_metric_release(pg_golden_metric *m)
@@ -288,12 +300,11 @@ static int fail(struct loader *L, const char *fmt, ...)
 
 static int fail(struct loader *L, const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    pg_error_vset(L->err, L->path, 0, 0, fmt, ap);
     va_end(ap);
-    return pg_error_set(L->err, L->path, 0, 0, "%s", text);
+    return -1;
 }
 
 /* Rejects keys outside `allowed` so that a misspelt field ("lables") is an

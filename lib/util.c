@@ -133,8 +133,8 @@ void pg_error_init(pg_error *e)
     memset(e, 0, sizeof *e);
 }
 
-int pg_error_set(pg_error *e, const char *source, int line, int column,
-                 const char *fmt, ...)
+int pg_error_vset(pg_error *e, const char *source, int line, int column,
+                  const char *fmt, va_list ap)
 {
     if (!e || e->set)
         return -1;
@@ -142,9 +142,16 @@ int pg_error_set(pg_error *e, const char *source, int line, int column,
     e->line = line;
     e->column = column;
     snprintf(e->source, sizeof e->source, "%s", source ? source : "");
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    return -1;
+}
+
+int pg_error_set(pg_error *e, const char *source, int line, int column,
+                 const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    pg_error_vset(e, source, line, column, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -63,6 +63,10 @@ void pg_error_init(pg_error *e);
 /* Sets e (unless already set or NULL) and returns -1. */
 int pg_error_set(pg_error *e, const char *source, int line, int column,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* pg_error_set() with a va_list, for functions that take a format. */
+int pg_error_vset(pg_error *e, const char *source, int line, int column,
+                  const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 /* Prints "source:line:col: text" (parts that are unknown are left out). */
 void pg_error_print(const pg_error *e, FILE *out);
 
