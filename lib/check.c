@@ -907,11 +907,24 @@ static int cmp_point(const void *a, const void *b)
     return cmp_double(&((const point *)a)->bound, &((const point *)b)->bound);
 }
 
+/* A number as short as reads back exactly: le=0.1, not
+ * le=0.10000000000000001. Returns d for use in a format argument. */
+typedef struct numstr {
+    char s[40];
+} numstr;
+
+static const char *num(numstr *d, double v)
+{
+    pg_fmt_double(d->s, sizeof d->s, v);
+    return d->s;
+}
+
 static void add_bounds(pg_buf *b, const double *v, size_t n)
 {
+    numstr d;
     pg_buf_adds(b, "[");
     for (size_t i = 0; i < n; i++)
-        pg_buf_addf(b, "%s%.17g", i ? ", " : "", v[i]);
+        pg_buf_addf(b, "%s%s", i ? ", " : "", num(&d, v[i]));
     pg_buf_adds(b, "]");
 }
 
@@ -995,21 +1008,23 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
     }
     for (size_t i = 1; i < se->npoints; i++) {
         if (pts[i].value < pts[i - 1].value) {
+            numstr b0, v0, b1, v1;
             pg_buf_addf(&msg,
-                        "bucket counts not cumulative: le=%.17g has %.17g, "
-                        "le=%.17g has %.17g (series %s)",
-                        pts[i - 1].bound, pts[i - 1].value, pts[i].bound,
-                        pts[i].value, lab);
-            pg_buf_addf(&e, ">= %.17g", pts[i - 1].value);
-            pg_buf_addf(&g, "%.17g", pts[i].value);
+                        "bucket counts not cumulative: le=%s has %s, "
+                        "le=%s has %s (series %s)",
+                        num(&b0, pts[i - 1].bound), num(&v0, pts[i - 1].value),
+                        num(&b1, pts[i].bound), num(&v1, pts[i].value), lab);
+            pg_buf_addf(&e, ">= %s", v0.s);
+            pg_buf_adds(&g, v1.s);
             fault_note(fl, "bucket counts not cumulative", PG_PROBLEM_STRUCTURE,
                        pts[i].line, e.p, g.p, msg.p);
             msg.len = e.len = g.len = 0;
             break;
         }
         if (pts[i].bound == pts[i - 1].bound) {
-            pg_buf_addf(&msg, "duplicate bucket le=%.17g (series %s)",
-                        pts[i].bound, lab);
+            numstr b0;
+            pg_buf_addf(&msg, "duplicate bucket le=%s (series %s)",
+                        num(&b0, pts[i].bound), lab);
             fault_note(fl, "duplicate bucket", PG_PROBLEM_STRUCTURE,
                        pts[i].line, NULL, NULL, msg.p);
             msg.len = 0;
@@ -1030,10 +1045,12 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
         msg.len = 0;
     }
     if (se->has_count && se->has_inf && se->count != se->inf_value) {
-        pg_buf_addf(&msg, "_count %.17g differs from the '+Inf' bucket "
-                    "%.17g (series %s)", se->count, se->inf_value, lab);
-        pg_buf_addf(&e, "%.17g", se->inf_value);
-        pg_buf_addf(&g, "%.17g", se->count);
+        numstr cnt, inf;
+        pg_buf_addf(&msg, "_count %s differs from the '+Inf' bucket "
+                    "%s (series %s)", num(&cnt, se->count),
+                    num(&inf, se->inf_value), lab);
+        pg_buf_adds(&e, inf.s);
+        pg_buf_adds(&g, cnt.s);
         fault_note(fl, "differs from the '+Inf' bucket", PG_PROBLEM_STRUCTURE,
                    se->line, e.p, g.p, msg.p);
         msg.len = e.len = g.len = 0;
@@ -1083,8 +1100,9 @@ static void check_summary_series(const pg_golden_metric *m, const series *se,
     }
     for (size_t i = 0; i < se->npoints; i++)
         if (!(se->points[i].bound >= 0 && se->points[i].bound <= 1)) {
-            pg_buf_addf(&msg, "quantile %.17g outside [0, 1] (series %s)",
-                        se->points[i].bound, lab);
+            numstr q;
+            pg_buf_addf(&msg, "quantile %s outside [0, 1] (series %s)",
+                        num(&q, se->points[i].bound), lab);
             fault_note(fl, "outside [0, 1]", PG_PROBLEM_STRUCTURE,
                        se->points[i].line, NULL, NULL, msg.p);
             msg.len = 0;
