@@ -979,6 +979,29 @@ static void fault_note(fault_list *l, const char *kind, enum pg_problem_code cod
     f->code = code;
 }
 
+/* _sum and _count of a histogram or summary series: text format 0.0.4
+ * says they SHOULD be present, which promgate requires unless the golden
+ * says sum_count_optional. */
+static void check_sum_count(const pg_golden_metric *m, const series *se,
+                            fault_list *fl)
+{
+    if (m && m->sum_count_optional)
+        return;
+    pg_buf msg = PG_BUF_INIT;
+    if (!se->has_sum) {
+        pg_buf_addf(&msg, "no '_sum' sample (series %s)", se->labels);
+        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
+                   "_sum sample", "none", msg.p);
+        msg.len = 0;
+    }
+    if (!se->has_count) {
+        pg_buf_addf(&msg, "no '_count' sample (series %s)", se->labels);
+        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
+                   "_count sample", "none", msg.p);
+    }
+    pg_buf_release(&msg);
+}
+
 /* Checks one histogram series: OpenMetrics 1.0 "Histogram": buckets MUST
  * include +Inf, be cumulative, and _count MUST equal the +Inf bucket;
  * text format 0.0.4 says _sum and _count SHOULD be present, which
@@ -1031,19 +1054,7 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
             break;
         }
     }
-    int need_sc = !m || !m->sum_count_optional;
-    if (!se->has_sum && need_sc) {
-        pg_buf_addf(&msg, "no '_sum' sample (series %s)", lab);
-        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_sum sample", "none", msg.p);
-        msg.len = 0;
-    }
-    if (!se->has_count && need_sc) {
-        pg_buf_addf(&msg, "no '_count' sample (series %s)", lab);
-        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_count sample", "none", msg.p);
-        msg.len = 0;
-    }
+    check_sum_count(m, se, fl);
     if (se->has_count && se->has_inf && se->count != se->inf_value) {
         numstr cnt, inf;
         pg_buf_addf(&msg, "_count %s differs from the '+Inf' bucket "
@@ -1108,19 +1119,7 @@ static void check_summary_series(const pg_golden_metric *m, const series *se,
             msg.len = 0;
             break;
         }
-    int need_sc = !m || !m->sum_count_optional;
-    if (!se->has_sum && need_sc) {
-        pg_buf_addf(&msg, "no '_sum' sample (series %s)", lab);
-        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_sum sample", "none", msg.p);
-        msg.len = 0;
-    }
-    if (!se->has_count && need_sc) {
-        pg_buf_addf(&msg, "no '_count' sample (series %s)", lab);
-        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_count sample", "none", msg.p);
-        msg.len = 0;
-    }
+    check_sum_count(m, se, fl);
     pg_buf_release(&msg);
 }
 
@@ -1340,31 +1339,6 @@ static size_t name_stem(const char *name)
     return s.len;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = pg_xmalloc((lb + 1) * sizeof *row);
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
-}
-
 /* 0 if unrelated, else a score (lower is closer). */
 static size_t similarity(const char *a, const char *b)
 {
@@ -1381,7 +1355,7 @@ static size_t similarity(const char *a, const char *b)
     if (sa == sb && sa > 0 && !memcmp(a, b, sa))
         return 1;
     size_t la = strlen(a), lb = strlen(b);
-    size_t d = edit_distance(a, b);
+    size_t d = pg_edit_distance(a, b);
     size_t lim = (la < lb ? la : lb) / 8;
     if (lim > 3)
         lim = 3;
