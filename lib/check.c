@@ -1263,9 +1263,15 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         qsort(f->missing.names, f->missing.n, sizeof(char *), cmp_str);
         join_names(&e, m->labels, m->nlabels);
         join_names(&g, f->missing.names, f->missing.n);
+        /* Prometheus drops a label whose value is empty when it ingests a
+         * scrape, so through its API an always-empty label looks absent. */
         problem_add(r, PG_PROBLEM_LABELS_MISSING, 1, f->missing.lines[0], 0,
-                    e.p, f->missing_got, "missing label%s '%s'",
-                    f->missing.n > 1 ? "s" : "", g.p);
+                    e.p, f->missing_got, "missing label%s '%s'%s",
+                    f->missing.n > 1 ? "s" : "", g.p,
+                    c->opts->empty_labels_dropped
+                        ? " (the Prometheus API drops empty label values; "
+                          "--empty-labels treats them as empty)"
+                        : "");
         pg_buf_release(&e);
         pg_buf_release(&g);
     }

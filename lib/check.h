@@ -107,6 +107,9 @@ typedef struct pg_check_opts {
     const pg_baseline *baseline;
     const char *today;          /* YYYY-MM-DD for baseline expiry; NULL=now */
     unsigned select;            /* enum pg_check_select bits; 0 = all */
+    int empty_labels_dropped;   /* the input comes from the Prometheus API,
+                                   which stores no empty label value: a
+                                   missing label may be an empty one */
 } pg_check_opts;
 
 /* Concerns a run can be limited to (check --select), so a conformance

@@ -759,7 +759,11 @@ int pg_cmd_check(int argc, char **argv)
                 goto fail;
 
     if (a.prometheus) {
-        promapi_ctx pc = { &copts, results, nresults, nresults };
+        /* without --empty-labels, a label empty on every series of a
+         * family is gone: the missing-label message says so */
+        pg_check_opts popts = copts;
+        popts.empty_labels_dropped = !a.empty_labels;
+        promapi_ctx pc = { &popts, results, nresults, nresults };
         pg_promapi_opts po;
         memset(&po, 0, sizeof po);
         po.url = a.prometheus;
