@@ -1124,13 +1124,79 @@ static void render_sample(pg_buf *b, const sample *s)
     pg_buf_addc(b, '\n');
 }
 
-static void render_instance(instance *in, pg_buf *b)
+static int name_cmp(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Gives back labels Prometheus dropped because their value was empty: a
+ * label that some series of the family carry and others lack (a client
+ * library gives every series of a family the same label names, so on the
+ * others it was ""), and, with empty_labels, every label the golden
+ * documents for the family. Without empty_labels a documented label absent
+ * from every series stays absent: through the API an exporter that omits
+ * it and one that sets it to "" look the same, and the first is a defect. */
+static void restore_labels(family *f, const pg_golden_metric *gm)
+{
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < f->n + (gm ? gm->nlabels : 0); i++) {
+        size_t nl = i < f->n ? f->s[i].nl : 1;
+        for (size_t j = 0; j < nl; j++) {
+            char *l = i < f->n ? f->s[i].lname[j] : gm->labels[i - f->n];
+            size_t k = 0;
+            while (k < n && strcmp(names[k], l))
+                k++;
+            if (k < n)
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                names = pg_xrealloc(names, cap * sizeof *names);
+            }
+            names[n++] = l;
+        }
+    }
+    if (n > 1)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < f->n; i++) {
+        sample *s = &f->s[i];
+        if (s->nl == n)
+            continue;
+        char **ln = pg_xcalloc(n, sizeof *ln), **lv = pg_xcalloc(n, sizeof *lv);
+        size_t j = 0;
+        pg_buf sig = PG_BUF_INIT;
+        pg_buf_adds(&sig, "");
+        for (size_t k = 0; k < n; k++) {
+            if (j < s->nl && !strcmp(s->lname[j], names[k])) {
+                ln[k] = s->lname[j];
+                lv[k] = s->lvalue[j++];
+            } else {
+                ln[k] = pg_xstrdup(names[k]);
+                lv[k] = pg_xstrdup("");
+            }
+            pg_buf_addf(&sig, "%s\x1f%s\x1e", ln[k], lv[k]);
+        }
+        free(s->lname);
+        free(s->lvalue);
+        free(s->sig);
+        s->lname = ln;
+        s->lvalue = lv;
+        s->nl = n;
+        s->sig = pg_buf_detach(&sig);
+    }
+    free(names);
+}
+
+static void render_instance(instance *in, const pg_promapi_opts *o,
+                            pg_buf *b)
 {
     if (!in->nf)
         return; /* a target that is down: nothing exposed (qsort(NULL) is UB) */
     qsort(in->f, in->nf, sizeof *in->f, fam_cmp);
     for (size_t i = 0; i < in->nf; i++) {
         family *f = in->f[i];
+        restore_labels(f, o->empty_labels && o->golden
+                              ? pg_golden_find(o->golden, f->name) : NULL);
         int grouped = !strcmp(f->type, "histogram") ||
                       !strcmp(f->type, "summary");
         qsort(f->s, f->n, sizeof *f->s, grouped ? sample_cmp : plain_cmp);
@@ -1176,7 +1242,7 @@ int pg_promapi_collect(const pg_promapi_opts *opts, pg_promapi_instance_fn fn,
         for (size_t i = 0; i < fl.nin; i++) {
             text.len = 0;
             pg_buf_adds(&text, "");
-            render_instance(fl.in[i], &text);
+            render_instance(fl.in[i], opts, &text);
             if (fn && fn(ctx, fl.in[i]->name, text.p, text.len))
                 break;
         }

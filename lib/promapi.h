@@ -27,6 +27,11 @@ typedef struct pg_promapi_opts {
      * key files, and skipping peer verification. */
     const char *cacert, *cert, *key;
     int insecure;
+    /* Prometheus stores no label whose value is empty. A label some series
+     * of a family carry is always given back as "" on the others; with
+     * empty_labels set, so is every label golden documents for a family
+     * (then an exporter omitting a documented label goes unnoticed). */
+    int empty_labels;
 } pg_promapi_opts;
 
 /* Called once per instance with the rebuilt exposition text (Prometheus

@@ -58,6 +58,9 @@ static const char usage_text[] =
     "  --lookback S, --limit N    with --prometheus: series seen in the last\n"
     "                             S seconds (default 300), at most N series\n"
     "                             (default 100000)\n"
+    "  --empty-labels             with --prometheus: documented labels a\n"
+    "                             series lacks are taken as empty values\n"
+    "                             (Prometheus stores no empty label)\n"
     "\n"
     "what is checked:\n"
     "  --enable CONDITION         a conditional metric's condition holds:\n"
@@ -105,6 +108,7 @@ typedef struct check_args {
     const char *prometheus, *match;
     double lookback;
     long limit;
+    int empty_labels;
     const char *today;
 } check_args;
 
@@ -221,6 +225,10 @@ static int parse_args(int argc, char **argv, check_args *a)
         }
         if (!strcmp(arg, "--json")) {
             a->json = 1;
+            continue;
+        }
+        if (!strcmp(arg, "--empty-labels")) {
+            a->empty_labels = 1;
             continue;
         }
 #define VALUE(name) ((r = take(argc, argv, &i, name, &v)) != 0)
@@ -731,6 +739,7 @@ int pg_cmd_check(int argc, char **argv)
         po.cert = so->cert;
         po.key = so->key;
         po.insecure = so->insecure;
+        po.empty_labels = a.empty_labels;
         po.golden = golden;
         int prc = pg_promapi_collect(&po, on_instance, &pc, &err);
         results = pc.out;

@@ -29,8 +29,11 @@ if (my $why = Fleet::missing($root)) {
 my %coder = ('coderd-1' => 'replica-good.prom', 'coderd-2' => 'replica-bad.prom',
              'coderd-3' => 'replica-good.prom',
              'coderd-4' => undef);  # down: its endpoint answers 404
+# demo: two replicas serving the realistic Coder scrape of `make demo`
+my $demo = '../coder-demo/metrics';
 my $f = Fleet::start(root => $root,
-                     jobs => { coder => \%coder, edge => { edge => 'edge.prom' } });
+                     jobs => { coder => \%coder, edge => { edge => 'edge.prom' },
+                               demo => { 'demo-1' => $demo, 'demo-2' => $demo } });
 my $url = $f->{url};
 my $tmp = $f->{tmp};
 
@@ -93,6 +96,16 @@ ok($rc == 0 && $d eq '',
    'edge cases round-trip: escapes, NaN/Inf, 17 digits, summary, '
    . 'untyped, exporter labels named like target labels', "$err$d");
 
+# path="" on one series of a family whose other series carry a path:
+# Prometheus dropped it, the rebuild gives it back (tests 3-5 compare the
+# whole text); with --empty-labels and the golden, a documented label
+# missing from every series comes back too
+($rc, $out, $err) = Fleet::run($dump, $url, '--match', '{instance="coderd-2"}',
+                               '--target-label', 'fleet', '--golden',
+                               "$fix/golden.json", '--empty-labels', '1');
+ok($rc == 0 && $out =~ /^coderd_api_concurrent_requests\{method="GET",path=""\} 1$/m,
+   'empty documented label given back with --empty-labels', "rc=$rc $err\n$out");
+
 # without --target-label, the relabelled label stays on every sample
 ($rc, $out, $err) = Fleet::run($dump, $url, '--match', '{job="edge"}');
 %got = instances($out);
@@ -138,7 +151,7 @@ my @check = ($pg, 'check', '--prometheus', $url, '--match', '{job="coder"}',
              '--target-labels', 'fleet', '--golden', "$fix/golden.json");
 ($rc, $out, $err) = Fleet::run(@check);
 if ($err =~ /not (?:available|supported) in this build/) {
-    for (1 .. 6) {
+    for (1 .. 7) {
         $n++;
         print "ok $n # skip promgate check --prometheus not in this build\n";
     }
@@ -154,6 +167,17 @@ if ($err =~ /not (?:available|supported) in this build/) {
     my @targets = $out =~ /^# target (\S+?):/mg;
     ok(join(' ', @targets) eq 'coderd-1 coderd-2 coderd-3 coderd-4',
        'one checked target per instance, named by instance', "@targets");
+
+    # --empty-labels: a documented label a series lacks is taken as empty,
+    # so coderd-2's missing 'path' is no longer told apart from path=""
+    ($rc, $out, $err) = Fleet::run(@check, '--empty-labels');
+    %got = failing_pairs($out);
+    delete $want{'coderd-2 coderd_api_concurrent_requests'};
+    @missing = grep { !$got{$_} } sort keys %want;
+    @extra = grep { !$want{$_} } sort keys %got;
+    ok($rc == 1 && !@missing && !@extra,
+       'check --empty-labels: the same failures but the missing label',
+       "rc=$rc\nnot failed: @missing\nunexpected: @extra\n$err");
 
     ($rc, $out, $err) = Fleet::run(@check[0 .. 3], '--match', '{job="coder"',
                                    @check[6 .. $#check]);
@@ -171,6 +195,48 @@ if ($err =~ /not (?:available|supported) in this build/) {
     ($rc, $out, $err) = Fleet::run(@check, '--limit', '10', '--lookback', '60');
     ok($rc == 2 && $err =~ /over the limit of 10/,
        'check: --limit reaches the series request', "rc=$rc $err");
+}
+
+# --- the same verdicts as a direct check of the file -----------------
+# Every (metric, verdict, first reason) of `check --target FILE` must come
+# out the same for each replica read back through Prometheus.
+sub verdicts {
+    my ($tap, $inst) = @_;
+    my %v;
+    for my $l (split /\n/, $tap) {
+        next unless $l =~ /^(ok|not ok) \d+ - (\S+?)(?: @ (\S+?))?(?::| #|$)(.*)$/;
+        next if defined $inst && ($3 // '') ne $inst;
+        my ($verdict, $metric, $rest) = ($1, $2, $4);
+        $rest =~ s/ \(\+\d+ more\)//;
+        $v{$metric} = "$verdict$rest";
+    }
+    return %v;
+}
+{
+    my @flags = split ' ', Fleet::slurp("$root/fixtures/coder-demo/flags");
+    my @g = ('--golden', "$root/golden/coder-latest.json");
+    my ($drc, $dout, $derr) = Fleet::run($pg, 'check', @g, @flags,
+                                         '--target', "$root/fixtures/coder-demo/metrics");
+    if ($derr =~ /not (?:available|supported) in this build/ || !-f "$root/golden/coder-latest.json") {
+        $n++;
+        print "ok $n # skip promgate check or golden not in this build\n";
+    } else {
+        my %direct = verdicts($dout, undef);
+        my ($prc, $pout, $perr) = Fleet::run($pg, 'check', @g, @flags,
+            '--prometheus', $url, '--match', '{job="demo"}',
+            '--target-labels', 'fleet', '--empty-labels');
+        my @diff;
+        for my $inst ('demo-1', 'demo-2') {
+            my %via = verdicts($pout, $inst);
+            for my $m (sort keys %{{ %direct, %via }}) {
+                my ($a, $b) = ($direct{$m} // '(none)', $via{$m} // '(none)');
+                push @diff, "$inst $m: direct '$a', via prometheus '$b'" if $a ne $b;
+            }
+        }
+        ok($prc == $drc && keys(%direct) > 200 && !@diff,
+           'coder-demo: the same verdicts through Prometheus as from the file',
+           "exit direct $drc, via prometheus $prc $perr\n" . join("\n", @diff));
+    }
 }
 
 # --- API failures: exit 2, the API's reason, no secret ---------------

@@ -3,7 +3,8 @@
  *
  * usage: test-promapi-dump URL [--match SEL] [--header H]...
  *        [--bearer-token T] [--target-label L]... [--lookback S]
- *        [--limit N] [--timeout S] [--cacert F] [--insecure 1] [--out DIR]
+ *        [--limit N] [--timeout S] [--cacert F] [--insecure 1]
+ *        [--golden G --empty-labels 1] [--out DIR]
  * Without --out, each instance is printed as "### instance NAME" followed
  * by its text; with --out, it is written to DIR/<instance>.prom (':' and
  * '/' replaced by '_'). Exit 0, or 2 with the error on stderr. */
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     const char *headers[16], *tl[16];
     dump d = { NULL, NULL };
+    const char *golden_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -73,6 +75,10 @@ int main(int argc, char **argv)
             o.cacert = v;
         else if (!strcmp(a, "--insecure"))
             o.insecure = atoi(v);
+        else if (!strcmp(a, "--golden"))
+            golden_path = v;
+        else if (!strcmp(a, "--empty-labels"))
+            o.empty_labels = atoi(v);
         else if (!strcmp(a, "--out"))
             d.out = v;
         else {
@@ -85,7 +91,15 @@ int main(int argc, char **argv)
     pg_error err;
     pg_error_init(&err);
     d.err = &err;
-    if (pg_promapi_collect(&o, on_instance, &d, &err)) {
+    pg_golden *g = NULL;
+    if (golden_path && !(g = pg_golden_load(golden_path, &err))) {
+        pg_error_print(&err, stderr);
+        return 2;
+    }
+    o.golden = g;
+    int rc = pg_promapi_collect(&o, on_instance, &d, &err);
+    pg_golden_free(g);
+    if (rc) {
         pg_error_print(&err, stderr);
         return 2;
     }
