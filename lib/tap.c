@@ -107,7 +107,9 @@ static void write_point(FILE *out, size_t n, const pg_metric_result *r,
     if (r->verdict == PG_VERDICT_SKIP) {
         fputs(" # SKIP condition not enabled: ", out);
         pg_tap_escape(out, r->condition ? r->condition : "unknown");
-    } else if (r->verdict == PG_VERDICT_TODO) {
+    } else if (r->verdict == PG_VERDICT_TODO ||
+               (r->baseline_reason && r->verdict != PG_VERDICT_FAIL)) {
+        /* on an ok line: a baseline entry that is no longer needed */
         fputs(" # TODO baseline: ", out);
         pg_tap_escape(out, r->baseline_reason ? r->baseline_reason : "");
     }
