@@ -698,8 +698,8 @@ static void fixed_families(uint64_t n)
         static const double v[] = { 2.7399e-05, 5.2871e-05, 6.8952e-05,
                                     0.000105323, 0.004829167 };
         family("go_gc_duration_seconds", SUMMARY,
-               "A summary of the wall-time pause (stop-the-world) duration "
-               "in garbage collection cycles.",
+               "A summary of the pause duration of garbage collection "
+               "cycles.",
                "seconds");
         lreset();
         for (int i = 0; i < 5; i++) {

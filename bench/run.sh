@@ -20,7 +20,7 @@
 #   BENCH_FORMATS "prom om" (default both)
 #   PROMTOOL      promtool binary (default: promtool on PATH; "" skips it)
 #   BENCH_CHECK_ARGS  arguments for promgate check besides --golden and
-#                 --target (default "--undocumented warn --max-bytes 1G")
+#                 --target (default "--undocumented warn --max-bytes 1G --no-report")
 #   PG_SHARED     shared reference tree (for histogram_buckets.tsv)
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -192,7 +192,7 @@ if [ "$CHECK_OK" = 1 ] && [ -n "$last" ]; then
         # shellcheck disable=SC2086
         measure "$last" "$f" promgate-check "$RUNS" "$file" "" \
             "$PROMGATE" check --golden "$GOLDEN" \
-            ${BENCH_CHECK_ARGS:---undocumented warn --max-bytes 1G} \
+            ${BENCH_CHECK_ARGS:---undocumented warn --max-bytes 1G --no-report} \
             --target "http://127.0.0.1:$port/coder-$last.$f"
     done
     kill -TERM "$SERVER_PID" 2>/dev/null

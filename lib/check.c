@@ -222,6 +222,7 @@ struct pg_checker {
     uint64_t diags_dropped;
     pg_buf scratch;
     pg_buf keybuf;         /* family key being looked up */
+    enum pg_format format; /* as parsed; AUTO if not told */
 };
 
 /* ---- regular expressions ---- */
@@ -906,11 +907,24 @@ static int cmp_point(const void *a, const void *b)
     return cmp_double(&((const point *)a)->bound, &((const point *)b)->bound);
 }
 
+/* A number as short as reads back exactly: le=0.1, not
+ * le=0.10000000000000001. Returns d for use in a format argument. */
+typedef struct numstr {
+    char s[40];
+} numstr;
+
+static const char *num(numstr *d, double v)
+{
+    pg_fmt_double(d->s, sizeof d->s, v);
+    return d->s;
+}
+
 static void add_bounds(pg_buf *b, const double *v, size_t n)
 {
+    numstr d;
     pg_buf_adds(b, "[");
     for (size_t i = 0; i < n; i++)
-        pg_buf_addf(b, "%s%.17g", i ? ", " : "", v[i]);
+        pg_buf_addf(b, "%s%s", i ? ", " : "", num(&d, v[i]));
     pg_buf_adds(b, "]");
 }
 
@@ -965,6 +979,29 @@ static void fault_note(fault_list *l, const char *kind, enum pg_problem_code cod
     f->code = code;
 }
 
+/* _sum and _count of a histogram or summary series: text format 0.0.4
+ * says they SHOULD be present, which promgate requires unless the golden
+ * says sum_count_optional. */
+static void check_sum_count(const pg_golden_metric *m, const series *se,
+                            fault_list *fl)
+{
+    if (m && m->sum_count_optional)
+        return;
+    pg_buf msg = PG_BUF_INIT;
+    if (!se->has_sum) {
+        pg_buf_addf(&msg, "no '_sum' sample (series %s)", se->labels);
+        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
+                   "_sum sample", "none", msg.p);
+        msg.len = 0;
+    }
+    if (!se->has_count) {
+        pg_buf_addf(&msg, "no '_count' sample (series %s)", se->labels);
+        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
+                   "_count sample", "none", msg.p);
+    }
+    pg_buf_release(&msg);
+}
+
 /* Checks one histogram series: OpenMetrics 1.0 "Histogram": buckets MUST
  * include +Inf, be cumulative, and _count MUST equal the +Inf bucket;
  * text format 0.0.4 says _sum and _count SHOULD be present, which
@@ -994,45 +1031,37 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
     }
     for (size_t i = 1; i < se->npoints; i++) {
         if (pts[i].value < pts[i - 1].value) {
+            numstr b0, v0, b1, v1;
             pg_buf_addf(&msg,
-                        "bucket counts not cumulative: le=%.17g has %.17g, "
-                        "le=%.17g has %.17g (series %s)",
-                        pts[i - 1].bound, pts[i - 1].value, pts[i].bound,
-                        pts[i].value, lab);
-            pg_buf_addf(&e, ">= %.17g", pts[i - 1].value);
-            pg_buf_addf(&g, "%.17g", pts[i].value);
+                        "bucket counts not cumulative: le=%s has %s, "
+                        "le=%s has %s (series %s)",
+                        num(&b0, pts[i - 1].bound), num(&v0, pts[i - 1].value),
+                        num(&b1, pts[i].bound), num(&v1, pts[i].value), lab);
+            pg_buf_addf(&e, ">= %s", v0.s);
+            pg_buf_adds(&g, v1.s);
             fault_note(fl, "bucket counts not cumulative", PG_PROBLEM_STRUCTURE,
                        pts[i].line, e.p, g.p, msg.p);
             msg.len = e.len = g.len = 0;
             break;
         }
         if (pts[i].bound == pts[i - 1].bound) {
-            pg_buf_addf(&msg, "duplicate bucket le=%.17g (series %s)",
-                        pts[i].bound, lab);
+            numstr b0;
+            pg_buf_addf(&msg, "duplicate bucket le=%s (series %s)",
+                        num(&b0, pts[i].bound), lab);
             fault_note(fl, "duplicate bucket", PG_PROBLEM_STRUCTURE,
                        pts[i].line, NULL, NULL, msg.p);
             msg.len = 0;
             break;
         }
     }
-    int need_sc = !m || !m->sum_count_optional;
-    if (!se->has_sum && need_sc) {
-        pg_buf_addf(&msg, "no '_sum' sample (series %s)", lab);
-        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_sum sample", "none", msg.p);
-        msg.len = 0;
-    }
-    if (!se->has_count && need_sc) {
-        pg_buf_addf(&msg, "no '_count' sample (series %s)", lab);
-        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_count sample", "none", msg.p);
-        msg.len = 0;
-    }
+    check_sum_count(m, se, fl);
     if (se->has_count && se->has_inf && se->count != se->inf_value) {
-        pg_buf_addf(&msg, "_count %.17g differs from the '+Inf' bucket "
-                    "%.17g (series %s)", se->count, se->inf_value, lab);
-        pg_buf_addf(&e, "%.17g", se->inf_value);
-        pg_buf_addf(&g, "%.17g", se->count);
+        numstr cnt, inf;
+        pg_buf_addf(&msg, "_count %s differs from the '+Inf' bucket "
+                    "%s (series %s)", num(&cnt, se->count),
+                    num(&inf, se->inf_value), lab);
+        pg_buf_adds(&e, inf.s);
+        pg_buf_adds(&g, cnt.s);
         fault_note(fl, "differs from the '+Inf' bucket", PG_PROBLEM_STRUCTURE,
                    se->line, e.p, g.p, msg.p);
         msg.len = e.len = g.len = 0;
@@ -1082,26 +1111,15 @@ static void check_summary_series(const pg_golden_metric *m, const series *se,
     }
     for (size_t i = 0; i < se->npoints; i++)
         if (!(se->points[i].bound >= 0 && se->points[i].bound <= 1)) {
-            pg_buf_addf(&msg, "quantile %.17g outside [0, 1] (series %s)",
-                        se->points[i].bound, lab);
+            numstr q;
+            pg_buf_addf(&msg, "quantile %s outside [0, 1] (series %s)",
+                        num(&q, se->points[i].bound), lab);
             fault_note(fl, "outside [0, 1]", PG_PROBLEM_STRUCTURE,
                        se->points[i].line, NULL, NULL, msg.p);
             msg.len = 0;
             break;
         }
-    int need_sc = !m || !m->sum_count_optional;
-    if (!se->has_sum && need_sc) {
-        pg_buf_addf(&msg, "no '_sum' sample (series %s)", lab);
-        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_sum sample", "none", msg.p);
-        msg.len = 0;
-    }
-    if (!se->has_count && need_sc) {
-        pg_buf_addf(&msg, "no '_count' sample (series %s)", lab);
-        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
-                   "_count sample", "none", msg.p);
-        msg.len = 0;
-    }
+    check_sum_count(m, se, fl);
     pg_buf_release(&msg);
 }
 
@@ -1185,6 +1203,26 @@ static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
                     "%zu more format diagnostics for '%s'", more, fam);
 }
 
+void pg_checker_set_format(pg_checker *c, enum pg_format f)
+{
+    c->format = f;
+}
+
+/* A type as the format's spec words it. A family without a TYPE line is
+ * "untyped" in text format 0.0.4 ("Comments, help text, and type
+ * information": no TYPE line means untyped) and "unknown" in OpenMetrics
+ * 1.0 ("Unknown": metrics without metadata are of type unknown). */
+static const char *type_words(const pg_checker *c, enum pg_type t)
+{
+    if (t != PG_TYPE_NONE)
+        return pg_type_name(t);
+    if (c->format == PG_FORMAT_OPENMETRICS)
+        return "unknown";
+    if (c->format == PG_FORMAT_PROM)
+        return "untyped (no TYPE line)";
+    return "no TYPE line";
+}
+
 static void check_documented(pg_checker *c, pg_metric_result *r,
                              const pg_golden_metric *m, family *f)
 {
@@ -1217,17 +1255,23 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
     enum pg_type got = f->type;
     if (got != m->type) {
         problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
-                    pg_type_name(got), "type is '%s', documented as '%s'",
-                    pg_type_name(got), pg_type_name(m->type));
+                    type_words(c, got), "type is '%s', documented as '%s'",
+                    type_words(c, got), pg_type_name(m->type));
     }
     if (f->missing.n) {
         pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
         qsort(f->missing.names, f->missing.n, sizeof(char *), cmp_str);
         join_names(&e, m->labels, m->nlabels);
         join_names(&g, f->missing.names, f->missing.n);
+        /* Prometheus drops a label whose value is empty when it ingests a
+         * scrape, so through its API an always-empty label looks absent. */
         problem_add(r, PG_PROBLEM_LABELS_MISSING, 1, f->missing.lines[0], 0,
-                    e.p, f->missing_got, "missing label%s '%s'",
-                    f->missing.n > 1 ? "s" : "", g.p);
+                    e.p, f->missing_got, "missing label%s '%s'%s",
+                    f->missing.n > 1 ? "s" : "", g.p,
+                    c->opts->empty_labels_dropped
+                        ? " (the Prometheus API drops empty label values; "
+                          "--empty-labels treats them as empty)"
+                        : "");
         pg_buf_release(&e);
         pg_buf_release(&g);
     }
@@ -1301,31 +1345,6 @@ static size_t name_stem(const char *name)
     return s.len;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = pg_xmalloc((lb + 1) * sizeof *row);
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
-}
-
 /* 0 if unrelated, else a score (lower is closer). */
 static size_t similarity(const char *a, const char *b)
 {
@@ -1342,7 +1361,7 @@ static size_t similarity(const char *a, const char *b)
     if (sa == sb && sa > 0 && !memcmp(a, b, sa))
         return 1;
     size_t la = strlen(a), lb = strlen(b);
-    size_t d = edit_distance(a, b);
+    size_t d = pg_edit_distance(a, b);
     size_t lim = (la < lb ? la : lb) / 8;
     if (lim > 3)
         lim = 3;
@@ -1561,6 +1580,7 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
 
     if (c->opts->undocumented != PG_UNDOCUMENTED_IGNORE &&
         (sel & PG_SELECT_UNDOCUMENTED)) {
+        out->undocumented_judged = 1;
         for (size_t i = 0; i < c->nfams; i++) {
             family *f = c->fams[i];
             if (f->gm)
@@ -1575,9 +1595,11 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
                                              PG_RESULT_UNDOCUMENTED);
             f->reported = 1;
             problem_add(r, PG_PROBLEM_UNDOCUMENTED, 1, f->line, 0,
-                        "absent (not in the golden)", pg_type_name(f->type),
+                        "absent (not in the golden)", type_words(c, f->type),
                         "metric '%s' (%s) is not documented", name,
-                        pg_type_name(f->type));
+                        f->type != PG_TYPE_NONE ? pg_type_name(f->type)
+                        : c->format == PG_FORMAT_OPENMETRICS ? "unknown"
+                                                             : "untyped");
             attach_diags(c, r, f->parser_name, f->type, NULL);
             set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
             free(name);

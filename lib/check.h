@@ -85,6 +85,9 @@ typedef struct pg_target_result {
     size_t nresults;
     pg_parse_stats stats;
     double seconds;        /* scrape + check time */
+    int undocumented_judged; /* the undocumented concern was judged (not
+                                ignored, selected): with no undocumented
+                                result, "none" is its passing verdict */
 } pg_target_result;
 
 /* Baseline of accepted deviations (JSON, doc/check.md). */
@@ -104,6 +107,9 @@ typedef struct pg_check_opts {
     const pg_baseline *baseline;
     const char *today;          /* YYYY-MM-DD for baseline expiry; NULL=now */
     unsigned select;            /* enum pg_check_select bits; 0 = all */
+    int empty_labels_dropped;   /* the input comes from the Prometheus API,
+                                   which stores no empty label value: a
+                                   missing label may be an empty one */
 } pg_check_opts;
 
 /* Concerns a run can be limited to (check --select), so a conformance
@@ -124,6 +130,10 @@ pg_checker *pg_checker_new(const pg_check_opts *opts, const char *target,
                            pg_error *err);
 /* Parser callbacks that feed the checker; pass the checker as ctx. */
 const pg_parser_callbacks *pg_checker_callbacks(void);
+/* The format the scrape was parsed as (pg_parser_format() after the
+ * parse), so messages use its words for a family without a TYPE line:
+ * "untyped" in the text format, "unknown" in OpenMetrics. Optional. */
+void pg_checker_set_format(pg_checker *c, enum pg_format f);
 /* Builds the verdicts into out (release with pg_target_result_release). */
 void pg_checker_finish(pg_checker *c, pg_target_result *out);
 void pg_checker_free(pg_checker *c);

@@ -65,32 +65,6 @@ static char *canon_units(const char *name)
 
 /* ---- similarity --------------------------------------------------------- */
 
-static size_t levenshtein(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    size_t *row = pg_xcalloc(m + 1, sizeof *row);
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[m];
-    free(row);
-    return d;
-}
-
 static double name_similarity(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
@@ -101,7 +75,7 @@ static double name_similarity(const char *a, const char *b)
      * computation when that alone rules out a match (below 0.8). */
     if ((double)(n > m ? n - m : m - n) > 0.2 * (double)mx)
         return 0;
-    return 1.0 - (double)levenshtein(a, b) / (double)mx;
+    return 1.0 - (double)pg_edit_distance(a, b) / (double)mx;
 }
 
 /* Length in bytes of the longest common suffix of a and b that starts
@@ -517,8 +491,11 @@ static void add_labels(pg_buf *b, char *const *v, size_t n, const char *sep,
 static void add_buckets(pg_buf *b, const pg_golden_metric *m)
 {
     pg_buf_addc(b, '[');
-    for (size_t i = 0; i < m->nbuckets; i++)
-        pg_buf_addf(b, "%s%.15g", i ? "," : "", m->buckets[i]);
+    char num[40];
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_buf_addf(b, "%s%s", i ? "," : "", num);
+    }
     pg_buf_addc(b, ']');
 }
 
@@ -587,24 +564,31 @@ static void add_metric_brief(pg_buf *b, const pg_golden_metric *m, int md)
     pg_buf_addc(b, ')');
 }
 
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static char *render_text(const pg_diff *d, int md)
 {
     pg_buf b = PG_BUF_INIT;
     if (md) {
-        pg_buf_addf(&b, "# Metrics diff\n\n- old: `%s` %s (%zu metrics)\n"
-                        "- new: `%s` %s (%zu metrics)\n\n",
+        pg_buf_addf(&b, "# Metrics diff\n\n- old: `%s` %s (%zu metric%s)\n"
+                        "- new: `%s` %s (%zu metric%s)\n\n",
                     d->old_source, ver(d->old_g), d->old_g->nmetrics,
-                    d->new_source, ver(d->new_g), d->new_g->nmetrics);
+                    plural(d->old_g->nmetrics), d->new_source, ver(d->new_g),
+                    d->new_g->nmetrics, plural(d->new_g->nmetrics));
         pg_buf_addf(&b, "| added | removed | renamed | changed |\n"
                         "|------:|--------:|--------:|--------:|\n"
                         "| %zu | %zu | %zu | %zu |\n",
                     d->nadded, d->nremoved, d->nrenamed, d->nchanged);
     } else {
-        pg_buf_addf(&b, "--- %s%s%s (%zu metrics)\n+++ %s%s%s (%zu metrics)\n",
+        pg_buf_addf(&b, "--- %s%s%s (%zu metric%s)\n"
+                        "+++ %s%s%s (%zu metric%s)\n",
                     d->old_source, d->old_g->version ? " " : "", ver(d->old_g),
-                    d->old_g->nmetrics, d->new_source,
-                    d->new_g->version ? " " : "", ver(d->new_g),
-                    d->new_g->nmetrics);
+                    d->old_g->nmetrics, plural(d->old_g->nmetrics),
+                    d->new_source, d->new_g->version ? " " : "", ver(d->new_g),
+                    d->new_g->nmetrics, plural(d->new_g->nmetrics));
     }
     const char *h = md ? "\n## " : "\n";
     if (d->nadded) {
@@ -755,18 +739,13 @@ static int precision_for(const pg_diff *d)
 {
     /* Shortest %.*g that round-trips every bound printed. */
     int best = 1;
-    char tmp[64];
+    char tmp[40];
     const pg_golden *gs[2] = { d->old_g, d->new_g };
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < gs[s]->nmetrics; i++)
             for (size_t k = 0; k < gs[s]->metrics[i].nbuckets; k++) {
-                double v = gs[s]->metrics[i].buckets[k];
-                int p = best;
-                for (; p < 17; p++) {
-                    snprintf(tmp, sizeof tmp, "%.*g", p, v);
-                    if (strtod(tmp, NULL) == v)
-                        break;
-                }
+                int p = pg_fmt_double(tmp, sizeof tmp,
+                                      gs[s]->metrics[i].buckets[k]);
                 if (p > best)
                     best = p;
             }
@@ -873,14 +852,17 @@ static int body_data(void *ctx, const char *buf, size_t len)
     return 0;
 }
 
-static pg_golden *load_url(const char *url, pg_error *err)
+static pg_golden *load_url(const char *url, const pg_scrape_opts *opts,
+                           pg_error *err)
 {
     char *shown = pg_url_redact(url);
     struct body b;
     memset(&b, 0, sizeof b);
     pg_scrape_opts so;
-    memset(&so, 0, sizeof so);
-    so.max_redirects = 5;
+    if (opts)
+        so = *opts;
+    else
+        pg_scrape_opts_init(&so);
     pg_scrape_sink sink = { body_begin, body_data, &b };
     pg_scrape_result res;
     memset(&res, 0, sizeof res);
@@ -908,8 +890,14 @@ static pg_golden *load_url(const char *url, pg_error *err)
 
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
 {
+    return pg_diff_load_side_opts(spec, NULL, err);
+}
+
+pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
+                                  pg_error *err)
+{
     if (pg_is_url(spec))
-        return load_url(spec, err);
+        return load_url(spec, so, err);
     char *data;
     size_t len;
     if (pg_read_file(spec, &data, &len, err))

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "golden.h"
+#include "scrape.h"
 #include "util.h"
 
 /* What changed between the old and the new entry of one metric. */
@@ -82,5 +83,10 @@ void pg_diff_free(pg_diff *d);
  * Markdown file, an exposition file, or an http(s) URL (scraped), decided
  * by extension and content. Returns a new golden or NULL with err set. */
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err);
+/* The same, scraping URLs with so (timeout, retries, headers, auth, TLS,
+ * ...; see lib/scrape.h). so may be NULL: pg_scrape_opts_init defaults.
+ * so is only read. */
+pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
+                                  pg_error *err);
 
 #endif

@@ -270,17 +270,13 @@ static void warn(struct parser *P, const char *rule, int line, int column,
 static void warn(struct parser *P, const char *rule, int line, int column,
                  const char *fmt, ...)
 {
-    if (!P->opts || !P->opts->warn)
+    if (!P->opts)
         return;
-    pg_error w;
-    pg_error_init(&w);
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    pg_golden_vwarn(P->opts->warn, P->opts->warn_ctx, rule, P->source, line,
+                    column, fmt, ap);
     va_end(ap);
-    pg_error_set(&w, P->source, line, column, "%s", text);
-    P->opts->warn(P->opts->warn_ctx, rule, &w);
 }
 
 /* Rejects input that is not text: NUL bytes or invalid UTF-8. */

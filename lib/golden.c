@@ -5,8 +5,12 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "docs.h"
 
 /* Type names as the golden spells them. Kept here rather than borrowed from
  * the exposition parser so that a golden can be read without it; the order
@@ -31,6 +35,18 @@ int pg_golden_type_parse(const char *s, enum pg_type *out)
             return 0;
         }
     return -1;
+}
+
+void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
+                     const char *source, int line, int column,
+                     const char *fmt, va_list ap)
+{
+    if (!warn)
+        return;
+    pg_error w;
+    pg_error_init(&w);
+    pg_error_vset(&w, source, line, column, fmt, ap);
+    warn(ctx, rule, &w);
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -173,16 +189,10 @@ const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name)
 static int real_precision(const pg_golden *g)
 {
     int best = 1;
-    char tmp[64];
+    char tmp[40];
     for (size_t i = 0; i < g->nmetrics; i++)
         for (size_t j = 0; j < g->metrics[i].nbuckets; j++) {
-            double v = g->metrics[i].buckets[j];
-            int p = best;
-            for (; p < 17; p++) {
-                snprintf(tmp, sizeof tmp, "%.*g", p, v);
-                if (strtod(tmp, NULL) == v)
-                    break;
-            }
+            int p = pg_fmt_double(tmp, sizeof tmp, g->metrics[i].buckets[j]);
             if (p > best)
                 best = p;
         }
@@ -290,12 +300,11 @@ static int fail(struct loader *L, const char *fmt, ...)
 
 static int fail(struct loader *L, const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    pg_error_vset(L->err, L->path, 0, 0, fmt, ap);
     va_end(ap);
-    return pg_error_set(L->err, L->path, 0, 0, "%s", text);
+    return -1;
 }
 
 /* Rejects keys outside `allowed` so that a misspelt field ("lables") is an
@@ -359,6 +368,47 @@ static int load_source(struct loader *L, json_t *v, pg_golden_source *s,
     return 0;
 }
 
+/* Label names: Prometheus data model, [a-zA-Z_][a-zA-Z0-9_]*, and names
+ * starting with "__" are reserved for internal use. Labels are a set:
+ * sorted on load, but a name listed twice is an error (SCHEMA.md). */
+static int check_label_name(struct loader *L, const pg_golden_metric *m,
+                            const char *s, const char *where)
+{
+    if (!pg_label_name_valid(s, strlen(s)))
+        return fail(L, "%sinvalid label name '%s' (want [a-zA-Z_][a-zA-Z0-9_]*)",
+                    where, s);
+    if (s[0] == '_' && s[1] == '_')
+        return fail(L, "%slabel name '%s' is reserved (starts with '__')",
+                    where, s);
+    for (size_t i = 0; i < m->nlabels; i++)
+        if (!strcmp(m->labels[i], s))
+            return fail(L, "%slabel '%s' listed twice", where, s);
+    return 0;
+}
+
+/* Compiles a label_values pattern the way the checker will (PCRE2, UTF,
+ * anchored at both ends) so that a bad one is reported here, naming the
+ * golden file and the metric, rather than when a scrape is checked. */
+static int check_pattern(struct loader *L, const char *label, const char *pat,
+                         const char *where)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_ANCHORED |
+                                       PCRE2_ENDANCHORED,
+                                   &code, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        return fail(L, "%slabel_values['%s']: invalid regular expression "
+                       "'%s' at offset %zu: %s",
+                    where, label, pat, (size_t)off, (const char *)msg);
+    }
+    pcre2_code_free(re);
+    return 0;
+}
+
 static int load_metric(struct loader *L, json_t *o, size_t index,
                        pg_golden_metric *m)
 {
@@ -375,6 +425,12 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
         return fail(L, "metrics[%zu]: missing 'name'", index);
     m->name = pg_xstrdup(json_string_value(jn));
     snprintf(where, sizeof where, "metric '%.256s': ", m->name);
+    /* Prometheus data model: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*.
+     * Goldens describe what a server documents, in the classic syntax
+     * every scraper reads (golden/SCHEMA.md). */
+    if (!pg_metric_name_valid(m->name, strlen(m->name)))
+        return fail(L, "%sinvalid metric name (want [a-zA-Z_:][a-zA-Z0-9_:]*)",
+                    where);
     if (check_keys(L, o, keys, where))
         return -1;
 
@@ -405,6 +461,8 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
          * summaries). */
         if (!strcmp(s, "le") || !strcmp(s, "quantile"))
             return fail(L, "%slabel '%s' is structure, not a label", where, s);
+        if (check_label_name(L, m, s, where))
+            return -1;
         m->labels[m->nlabels++] = pg_xstrdup(s);
     }
 
@@ -454,6 +512,8 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
             if (k == m->nlabels)
                 return fail(L, "%slabel_values for label '%s', which is not "
                                "in 'labels'", where, key);
+            if (check_pattern(L, key, json_string_value(v), where))
+                return -1;
             pg_label_rule *r = &m->label_values[m->nlabel_values++];
             r->label = pg_xstrdup(key);
             r->pattern = pg_xstrdup(json_string_value(v));

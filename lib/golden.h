@@ -85,4 +85,16 @@ void pg_golden_metric_release(pg_golden_metric *m);
 const char *pg_golden_type_name(enum pg_type t);
 int pg_golden_type_parse(const char *s, enum pg_type *out);
 
+/* A lint finding of a producer (docs reader, overlay): rule is a static
+ * short name, w holds SOURCE:LINE:COL and the message. pg_docs_warn_fn
+ * and pg_overlay_warn_fn are this same type. */
+typedef void (*pg_golden_warn_fn)(void *ctx, const char *rule,
+                                  const pg_error *w);
+/* Formats a finding into a pg_error and hands it to warn; nothing when
+ * warn is NULL. */
+void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
+                     const char *source, int line, int column,
+                     const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
 #endif

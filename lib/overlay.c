@@ -337,17 +337,10 @@ static void owarn(const pg_overlay *ov, pg_overlay_warn_fn warn, void *ctx,
                   size_t *count, const char *rule, const char *fmt, ...)
 {
     (*count)++;
-    if (!warn)
-        return;
-    pg_error w;
-    pg_error_init(&w);
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    pg_golden_vwarn(warn, ctx, rule, ov->path, 0, 0, fmt, ap);
     va_end(ap);
-    pg_error_set(&w, ov->path, 0, 0, "%s", text);
-    warn(ctx, rule, &w);
 }
 
 static int has_label(const pg_golden_metric *m, const char *l)

@@ -1085,20 +1085,8 @@ static void add_escaped(pg_buf *b, const char *s, int quote)
  * infinities as the text format spells them. */
 static void add_value(pg_buf *b, double v)
 {
-    if (isnan(v)) {
-        pg_buf_adds(b, "NaN");
-        return;
-    }
-    if (isinf(v)) {
-        pg_buf_adds(b, v > 0 ? "+Inf" : "-Inf");
-        return;
-    }
     char tmp[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
+    pg_fmt_double(tmp, sizeof tmp, v);
     pg_buf_adds(b, tmp);
 }
 

@@ -116,8 +116,11 @@ static void add_buckets(pg_buf *b, const pg_golden_metric *m)
         pg_buf_adds(b, "unknown");
         return;
     }
-    for (size_t i = 0; i < m->nbuckets; i++)
-        pg_buf_addf(b, "%s%.15g", i ? ", " : "", m->buckets[i]);
+    char num[40];
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_buf_addf(b, "%s%s", i ? ", " : "", num);
+    }
     pg_buf_adds(b, m->nbuckets ? ", +Inf" : "+Inf");
 }
 
@@ -219,6 +222,26 @@ static char *row_details(const drow *r)
     return pg_buf_detach(&b);
 }
 
+/* Writes a text cell, escaped for the format (Markdown or HTML). */
+typedef void (*cell_fn)(pg_buf *b, const pg_report_run *run, const char *s);
+
+/* The Old, New and Details cells of a row, separated by sep: the same
+ * three texts in the Markdown and the HTML table. */
+static void add_desc_cells(pg_buf *b, const pg_report_run *run,
+                           const drow *w, cell_fn cell, const char *sep)
+{
+    char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
+    char *details = row_details(w);
+    cell(b, run, od ? od : "\xE2\x80\x94"); /* em dash */
+    pg_buf_adds(b, sep);
+    cell(b, run, nd ? nd : "\xE2\x80\x94");
+    pg_buf_adds(b, sep);
+    cell(b, run, details);
+    free(od);
+    free(nd);
+    free(details);
+}
+
 
 /* The cleaning functions take a run for its secrets only. */
 static pg_report_run secrets_run(const pg_report_diff *r)
@@ -232,15 +255,7 @@ static pg_report_run secrets_run(const pg_report_diff *r)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static json_t *jstr(const pg_report_run *run, const char *s)
-{
-    if (!s)
-        return json_null();
-    char *c = pg__report_clean(run, s);
-    json_t *j = json_string(c);
-    free(c);
-    return j ? j : json_string("");
-}
+#define jstr pg__report_jstr
 
 static json_t *jmetric(const pg_report_run *run, const pg_golden_metric *m)
 {
@@ -365,16 +380,26 @@ static const char *verdict_md(enum pg_verdict v)
          : v == PG_VERDICT_WARN ? "\xE2\x9A\xA0 NOTE" : "\xE2\x9C\x94 SAME";
 }
 
+/* " (kind, version V, N metrics)" after a side's source, in either
+ * format. */
+static void add_side_desc(pg_buf *b, const pg_report_run *run,
+                          const pg_golden *g, cell_fn cell)
+{
+    pg_buf_adds(b, " (");
+    cell(b, run, g->kind ? g->kind : "unknown");
+    pg_buf_adds(b, ", version ");
+    cell(b, run, g->version ? g->version : "unknown");
+    pg_buf_addf(b, ", %zu metric%s)", g->nmetrics,
+                g->nmetrics == 1 ? "" : "s");
+}
+
 static void md_side(pg_buf *b, const pg_report_run *run, const char *label,
                     const char *source, const pg_golden *g)
 {
     pg_buf_addf(b, "| %s | ", label);
     pg__report_md_code(b, run, source);
-    pg_buf_adds(b, " (");
-    pg__report_md_text(b, run, g->kind ? g->kind : "unknown");
-    pg_buf_adds(b, ", version ");
-    pg__report_md_text(b, run, g->version ? g->version : "unknown");
-    pg_buf_addf(b, ", %zu metrics) |\n", g->nmetrics);
+    add_side_desc(b, run, g, pg__report_md_text);
+    pg_buf_adds(b, " |\n");
 }
 
 char *pg_report_diff_markdown(const pg_report_diff *r)
@@ -408,21 +433,12 @@ char *pg_report_diff_markdown(const pg_report_diff *r)
             const drow *w = &rows[i];
             if (w->kind == D_UNCHANGED)
                 continue;
-            char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
-            char *details = row_details(w);
             pg_buf_addf(&b, "| %s | %s | ", verdict_md(w->verdict),
                         kind_names[w->kind]);
             pg__report_md_code(&b, &run, row_name(w));
             pg_buf_adds(&b, " | ");
-            pg__report_md_text(&b, &run, od ? od : "\xE2\x80\x94");
-            pg_buf_adds(&b, " | ");
-            pg__report_md_text(&b, &run, nd ? nd : "\xE2\x80\x94");
-            pg_buf_adds(&b, " | ");
-            pg__report_md_text(&b, &run, details);
+            add_desc_cells(&b, &run, w, pg__report_md_text, " | ");
             pg_buf_adds(&b, " |\n");
-            free(od);
-            free(nd);
-            free(details);
         }
         pg_buf_addc(&b, '\n');
     }
@@ -446,11 +462,9 @@ static void h_side(pg_buf *b, const pg_report_run *run, const char *label,
 {
     pg_buf_addf(b, "<tr><th>%s</th><td><code>", label);
     h_text(b, run, source);
-    pg_buf_adds(b, "</code> (");
-    h_text(b, run, g->kind ? g->kind : "unknown");
-    pg_buf_adds(b, ", version ");
-    h_text(b, run, g->version ? g->version : "unknown");
-    pg_buf_addf(b, ", %zu metrics)</td></tr>\n", g->nmetrics);
+    pg_buf_adds(b, "</code>");
+    add_side_desc(b, run, g, h_text);
+    pg_buf_adds(b, "</td></tr>\n");
 }
 
 static void h_card(pg_buf *b, const char *cls, const char *key, size_t n,
@@ -499,8 +513,6 @@ char *pg_report_diff_html(const pg_report_diff *r)
     for (size_t i = 0; i < n; i++) {
         const drow *w = &rows[i];
         const char *v = pg__report_verdict_name(w->verdict);
-        char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
-        char *details = row_details(w);
         pg_buf_addf(&b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
                     "data-change=\"%s\"><td><span class=\"badge\">%s</span>"
                     "</td><td>%s</td><td class=\"metric\"><code>", v, v,
@@ -515,15 +527,8 @@ char *pg_report_diff_html(const pg_report_diff *r)
             h_text(&b, &run, w->new_m->name);
         }
         pg_buf_adds(&b, "</code></td><td>");
-        h_text(&b, &run, od ? od : "\xE2\x80\x94");
-        pg_buf_adds(&b, "</td><td>");
-        h_text(&b, &run, nd ? nd : "\xE2\x80\x94");
-        pg_buf_adds(&b, "</td><td>");
-        h_text(&b, &run, details);
+        add_desc_cells(&b, &run, w, h_text, "</td><td>");
         pg_buf_adds(&b, "</td></tr>\n");
-        free(od);
-        free(nd);
-        free(details);
     }
     pg_buf_adds(&b, "</tbody>\n</table>\n</section>\n");
     pg__report_html_tail(&b);

@@ -172,7 +172,8 @@ static void h_meta(pg_buf *b, const pg_report_run *run)
         h_text(b, run, g->kind ? g->kind : "unknown");
         pg_buf_adds(b, ", version <span id=\"golden-version\">");
         h_text(b, run, pg__report_golden_version(run));
-        pg_buf_addf(b, "</span>, %zu metrics)", g->nmetrics);
+        pg_buf_addf(b, "</span>, %zu metric%s)", g->nmetrics,
+                    g->nmetrics == 1 ? "" : "s");
     }
     pg_buf_adds(b, "</td></tr>\n");
     for (size_t i = 0; g && i < g->nsources + 1; i++) {

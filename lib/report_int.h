@@ -72,6 +72,10 @@ int pg__report_rank(enum pg_verdict v);
  * NULL. New string. */
 char *pg__report_clean(const pg_report_run *run, const char *s);
 char *pg__report_cleann(const pg_report_run *run, const char *s, size_t len);
+/* A JSON string of s cleaned as by pg__report_clean, or JSON null for
+ * NULL; new reference (report_json.c; also used by report_diff.c). */
+struct json_t;
+struct json_t *pg__report_jstr(const pg_report_run *run, const char *s);
 /* Replaces every run->secrets value in buf (any bytes) by REDACTED. */
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
 /* Header block scrub: values of credential-bearing headers (names with

@@ -10,8 +10,7 @@
 
 #define PG_REPORT_SCHEMA_VERSION 1
 
-/* A cleaned JSON string, or null for NULL. */
-static json_t *jstr(const pg_report_run *run, const char *s)
+json_t *pg__report_jstr(const pg_report_run *run, const char *s)
 {
     if (!s)
         return json_null();
@@ -20,6 +19,8 @@ static json_t *jstr(const pg_report_run *run, const char *s)
     free(c);
     return j ? j : json_string("");
 }
+
+#define jstr pg__report_jstr
 
 static json_t *jcounts(const pg__report_counts *c)
 {

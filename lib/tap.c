@@ -119,12 +119,37 @@ static void write_point(FILE *out, size_t n, const pg_metric_result *r,
         write_yaml(out, r);
 }
 
+/* 1 if the target gets the "no undocumented metrics" point: the concern
+ * was judged and found nothing, which is a pass, not a skip. */
+static int none_undocumented(const pg_target_result *t)
+{
+    if (t->error || !t->undocumented_judged)
+        return 0;
+    for (size_t j = 0; j < t->nresults; j++)
+        if (t->results[j].kind == PG_RESULT_UNDOCUMENTED)
+            return 0;
+    return 1;
+}
+
+static void write_none_undocumented(FILE *out, size_t n,
+                                    const pg_target_result *t,
+                                    int name_targets)
+{
+    fprintf(out, "ok %zu - no undocumented metrics", n);
+    if (name_targets) {
+        fputs(" @ ", out);
+        pg_tap_escape(out, t->target);
+    }
+    fputc('\n', out);
+}
+
 void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
                   int name_targets)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
-        total += targets[i].error ? 1 : targets[i].nresults;
+        total += targets[i].error ? 1 : targets[i].nresults +
+                 (size_t)none_undocumented(&targets[i]);
     fputs("TAP version 13\n", out);
     if (total)
         fprintf(out, "1..%zu\n", total);
@@ -149,7 +174,16 @@ void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
                 (unsigned long long)t->stats.bytes,
                 (unsigned long long)t->stats.samples,
                 (unsigned long long)t->stats.families, t->seconds);
-        for (size_t j = 0; j < t->nresults; j++)
+        /* in the undocumented results' place: before the format one */
+        int none = none_undocumented(t);
+        for (size_t j = 0; j < t->nresults; j++) {
+            if (none && t->results[j].kind == PG_RESULT_FORMAT) {
+                write_none_undocumented(out, ++k, t, name_targets);
+                none = 0;
+            }
             write_point(out, ++k, &t->results[j], name_targets);
+        }
+        if (none)
+            write_none_undocumented(out, ++k, t, name_targets);
     }
 }

@@ -14,7 +14,8 @@
  * followed by the target when name_targets is set) with a YAML block on
  * failures and diagnostics, SKIP for absent conditional metrics, TODO for
  * baseline-accepted failures. A target that could not be read is one
- * failing test point. */
+ * failing test point. A target whose undocumented metrics were judged and
+ * none found gets "ok N - no undocumented metrics" in their place. */
 void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
                   int name_targets);
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,8 +133,8 @@ void pg_error_init(pg_error *e)
     memset(e, 0, sizeof *e);
 }
 
-int pg_error_set(pg_error *e, const char *source, int line, int column,
-                 const char *fmt, ...)
+int pg_error_vset(pg_error *e, const char *source, int line, int column,
+                  const char *fmt, va_list ap)
 {
     if (!e || e->set)
         return -1;
@@ -141,9 +142,16 @@ int pg_error_set(pg_error *e, const char *source, int line, int column,
     e->line = line;
     e->column = column;
     snprintf(e->source, sizeof e->source, "%s", source ? source : "");
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    return -1;
+}
+
+int pg_error_set(pg_error *e, const char *source, int line, int column,
+                 const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    pg_error_vset(e, source, line, column, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -227,4 +235,59 @@ fail:
     unlink(tmp.p);
     pg_buf_release(&tmp);
     return -1;
+}
+
+int pg_fmt_double(char *buf, size_t size, double v)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return 0;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, "%s", v > 0 ? "+Inf" : "-Inf");
+        return 0;
+    }
+    /* 17 significant digits always round-trip an IEEE 754 double; a
+     * scratch buffer keeps the search independent of a small size. */
+    char tmp[40];
+    int p = 1;
+    for (; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    /* Print with at least as many digits as the integer part has (up to
+     * 15, the digits a double always holds), so that 10 stays "10" rather
+     * than "1e+01"; %g drops the trailing zeros this adds. */
+    int x = v != 0 ? (int)floor(log10(fabs(v))) : 0;
+    int shown = p;
+    if (x + 1 > shown)
+        shown = x + 1 < 15 ? x + 1 : (p > 15 ? p : 15);
+    snprintf(buf, size, "%.*g", shown, v);
+    return p;
+}
+
+size_t pg_edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    size_t *row = pg_xcalloc(m + 1, sizeof *row);
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[m];
+    free(row);
+    return d;
 }

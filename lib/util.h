@@ -63,6 +63,10 @@ void pg_error_init(pg_error *e);
 /* Sets e (unless already set or NULL) and returns -1. */
 int pg_error_set(pg_error *e, const char *source, int line, int column,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* pg_error_set() with a va_list, for functions that take a format. */
+int pg_error_vset(pg_error *e, const char *source, int line, int column,
+                  const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 /* Prints "source:line:col: text" (parts that are unknown are left out). */
 void pg_error_print(const pg_error *e, FILE *out);
 
@@ -74,5 +78,21 @@ int pg_read_file(const char *path, char **data, size_t *len, pg_error *err);
  * fsync, then rename, so a reader never sees a half-written file. */
 int pg_write_file_atomic(const char *path, const char *data, size_t len,
                          pg_error *err);
+
+/* Writes v into buf (size bytes, NUL-terminated, truncated if small) with
+ * the fewest significant digits (1 to 17) that strtod() reads back as
+ * exactly v, so 0.1 is "0.1" and 0.10000000000000002 keeps its digits.
+ * "%g" style: integers below 1e15 are written out ("10", "1000000"),
+ * larger and very small magnitudes use an exponent ("1e+15", "1e-05").
+ * NaN, +Inf and -Inf are spelled as the exposition formats spell them
+ * ("NaN", "+Inf", "-Inf"). Returns that number of digits, or 0 for NaN
+ * and the infinities; a JSON writer can take the largest as its
+ * precision. */
+int pg_fmt_double(char *buf, size_t size, double v);
+
+/* Levenshtein distance between a and b, counted in bytes: inserting,
+ * deleting or substituting one byte costs 1. O(strlen(a) * strlen(b))
+ * time, O(strlen(b)) memory. */
+size_t pg_edit_distance(const char *a, const char *b);
 
 #endif

@@ -20,7 +20,8 @@ bin/pg-bench-rss: build/bench/rss.o
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_RUNS ?= 3
 
-bench: all $(BENCH_PROGS)
+# pg-fixture-server (mk/scrape.mk) serves the file to promgate check.
+bench: all $(BENCH_PROGS) bin/pg-fixture-server
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_RUNS="$(BENCH_RUNS)" ./bench/run.sh
 
 .PHONY: bench

@@ -1,14 +1,5 @@
 # check.mk: promgate check, its conformance suite (suite/) and the demo.
 
-# cmd_check.c uses the report and Prometheus API modules once their
-# implementations are in the tree; listing them as prerequisites rebuilds
-# it when they appear.
-CHECK_OPTIONAL := $(wildcard lib/report.c lib/promapi.c)
-build/runners/cmd_check.o: $(CHECK_OPTIONAL)
-build/runners/cmd_check.o: override CFLAGS += \
-  $(if $(filter lib/report.c,$(CHECK_OPTIONAL)),-DPG_HAVE_REPORT) \
-  $(if $(filter lib/promapi.c,$(CHECK_OPTIONAL)),-DPG_HAVE_PROMAPI)
-
 # make demo: the conformance suite against a local fixture server serving
 # a realistic Coder scrape (fixtures/coder-demo/metrics), or against
 # $PROMGATE_TARGET when set.

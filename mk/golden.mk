@@ -46,3 +46,10 @@ bin/pg-golden-load: build/tests/progs/golden_load.o build/libpromgate.a
 	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
 
 TEST_PROGS += bin/pg-golden-load
+
+# lib/util.h helpers against fixtures/golden/*.txt tables (tests/29-golden-util.t).
+bin/pg-util-cases: build/tests/progs/util_cases.o build/libpromgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
+
+TEST_PROGS += bin/pg-util-cases

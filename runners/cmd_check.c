@@ -20,16 +20,9 @@
 #include "../lib/util.h"
 #include "cmd.h"
 
-#include "../lib/scrape.h"
-
-/* mk/check.mk defines these once the module's implementation is in the
- * tree, so this command builds while its neighbours are in progress. */
-#ifdef PG_HAVE_REPORT
-#include "../lib/report.h"
-#endif
-#ifdef PG_HAVE_PROMAPI
 #include "../lib/promapi.h"
-#endif
+#include "../lib/report.h"
+#include "../lib/scrape.h"
 
 #define ME "promgate check"
 
@@ -69,6 +62,11 @@ static const char usage_text[] =
     "  --exempt REGEX             undocumented names not reported "
     "(repeatable)\n"
     "  --only REGEX, --skip REGEX check only / skip matching metric names\n"
+    "  --exposition prom|openmetrics|auto\n"
+    "                             format to judge the scrape against\n"
+    "                             (default auto: the Content-Type, else the\n"
+    "                             body; a final '# EOF' means OpenMetrics);\n"
+    "                             also sets --accept unless given\n"
     "  --select LIST              concerns: format,documented,histograms,\n"
     "                             undocumented (default all)\n"
     "  --baseline FILE            accepted deviations (TODO until expiry)\n"
@@ -76,7 +74,10 @@ static const char usage_text[] =
     "\n"
     "output:\n"
     "  --format tap|json          stdout format (default tap)\n"
-    "  --report-dir DIR           write a report directory under DIR\n"
+    "  --report-dir DIR           where the report directory is written\n"
+    "                             (default env PROMGATE_REPORT_DIR, else\n"
+    "                             reports/ in the current directory)\n"
+    "  --no-report                write no report\n"
     "\n"
     "exit codes: 0 conformant, 1 violations found, 2 could not run\n"
     "\n";
@@ -100,11 +101,14 @@ typedef struct check_args {
     double wait, interval;
     const char *save_dir;
     enum pg_undocumented_mode undocumented;
+    enum pg_format exposition; /* forced parse format; AUTO decides */
     const char *only, *skip;
     unsigned select;
     const char *baseline_path;
     int json;
-    const char *report_dir;
+    const char *report_dir;    /* NULL: no report */
+    int report_explicit;       /* asked for: failing to write is fatal */
+    int no_report;
     const char *prometheus, *match;
     double lookback;
     long limit;
@@ -227,6 +231,10 @@ static int parse_args(int argc, char **argv, check_args *a)
             a->json = 1;
             continue;
         }
+        if (!strcmp(arg, "--no-report")) {
+            a->no_report = 1;
+            continue;
+        }
         if (!strcmp(arg, "--empty-labels")) {
             a->empty_labels = 1;
             continue;
@@ -261,6 +269,18 @@ static int parse_args(int argc, char **argv, check_args *a)
                     return usage_error("invalid --undocumented '%s': want "
                                        "fail, warn or ignore", v);
             }
+        } else if (VALUE("--exposition")) {
+            if (r > 0) {
+                if (!strcmp(v, "prom"))
+                    a->exposition = PG_FORMAT_PROM;
+                else if (!strcmp(v, "openmetrics"))
+                    a->exposition = PG_FORMAT_OPENMETRICS;
+                else if (!strcmp(v, "auto"))
+                    a->exposition = PG_FORMAT_AUTO;
+                else
+                    return usage_error("invalid --exposition '%s': want "
+                                       "prom, openmetrics or auto", v);
+            }
         } else if (VALUE("--exempt")) {
             if (r > 0) strlist_add(&a->exempt, v);
         } else if (VALUE("--only")) {
@@ -283,7 +303,10 @@ static int parse_args(int argc, char **argv, check_args *a)
                                        "json", v);
             }
         } else if (VALUE("--report-dir")) {
-            if (r > 0) a->report_dir = v;
+            if (r > 0) {
+                a->report_dir = v;
+                a->no_report = 0; /* the later flag wins */
+            }
         } else if (VALUE("--prometheus")) {
             if (r > 0) a->prometheus = v;
         } else if (VALUE("--match")) {
@@ -314,6 +337,16 @@ static int parse_args(int argc, char **argv, check_args *a)
         if (r < 0)
             return usage_error("option '%s' needs a value", arg);
     }
+    /* A report by default (the evidence of every run), under
+     * PROMGATE_REPORT_DIR or ./reports; --report-dir names it. */
+    const char *env_dir = getenv("PROMGATE_REPORT_DIR");
+    a->report_explicit = a->report_dir || (env_dir && *env_dir);
+    if (a->no_report)
+        a->report_dir = NULL;
+    else if (!a->report_dir)
+        a->report_dir = env_dir && *env_dir ? env_dir : "reports";
+    if (a->report_dir && !*a->report_dir)
+        return usage_error("%s", "empty --report-dir");
     if (!a->golden_path)
         return usage_error("%s", "missing --golden");
     if (!a->targets.n && !a->prometheus)
@@ -357,7 +390,8 @@ typedef struct target_run {
     const char *spec;        /* as given */
     char *name;              /* for output: credentials removed */
     const pg_check_opts *copts;
-    enum pg_format format;
+    enum pg_format format;   /* without a Content-Type (files, stdin) */
+    enum pg_format forced;   /* --exposition: wins over Content-Type */
     pg_checker *checker;
     pg_parser *parser;
     int keep_raw;
@@ -379,8 +413,9 @@ static void run_reset(target_run *t, const char *content_type)
         abort();
     pg_parser_opts po;
     memset(&po, 0, sizeof po);
-    po.format = content_type ? PG_FORMAT_AUTO : t->format;
-    po.content_type = content_type;
+    po.format = t->forced != PG_FORMAT_AUTO ? t->forced
+                : content_type ? PG_FORMAT_AUTO : t->format;
+    po.content_type = t->forced != PG_FORMAT_AUTO ? NULL : content_type;
     po.source = t->name;
     t->parser = pg_parser_new(&po, pg_checker_callbacks(), t->checker);
 }
@@ -395,6 +430,7 @@ static int run_feed(target_run *t, const char *buf, size_t len)
 static void run_finish(target_run *t, pg_target_result *out)
 {
     pg_parser_finish(t->parser);
+    pg_checker_set_format(t->checker, pg_parser_format(t->parser));
     pg_checker_finish(t->checker, out);
     pg_parser_stats(t->parser, &out->stats);
     out->seconds = now_mono() - t->t0;
@@ -562,7 +598,6 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
     free(which);
 }
 
-#ifdef PG_HAVE_PROMAPI
 typedef struct promapi_ctx {
     const pg_check_opts *copts;
     pg_target_result *out;
@@ -590,7 +625,6 @@ static int on_instance(void *ctx, const char *instance, const char *text,
     run_release(&t);
     return 0;
 }
-#endif
 
 static char *target_name(const char *spec)
 {
@@ -625,6 +659,9 @@ int pg_cmd_check(int argc, char **argv)
         goto out;
     rc = PG_EXIT_ERROR;
     pg_scrape_opts *so = &a.scrape.opts;
+    /* ask for the format the scrape will be judged against */
+    if (a.exposition != PG_FORMAT_AUTO && so->accept == PG_FORMAT_AUTO)
+        so->accept = a.exposition;
     if (isatty(STDERR_FILENO))
         so->progress = 1;
 
@@ -677,6 +714,7 @@ int pg_cmd_check(int argc, char **argv)
         runs[i].name = target_name(a.targets.v[i]);
         runs[i].copts = &copts;
         runs[i].format = so->accept;
+        runs[i].forced = a.exposition;
     }
     /* stdin cannot be read twice: no waiting on it */
     int has_stdin = 0;
@@ -721,8 +759,11 @@ int pg_cmd_check(int argc, char **argv)
                 goto fail;
 
     if (a.prometheus) {
-#ifdef PG_HAVE_PROMAPI
-        promapi_ctx pc = { &copts, results, nresults, nresults };
+        /* without --empty-labels, a label empty on every series of a
+         * family is gone: the missing-label message says so */
+        pg_check_opts popts = copts;
+        popts.empty_labels_dropped = !a.empty_labels;
+        promapi_ctx pc = { &popts, results, nresults, nresults };
         pg_promapi_opts po;
         memset(&po, 0, sizeof po);
         po.url = a.prometheus;
@@ -751,11 +792,6 @@ int pg_cmd_check(int argc, char **argv)
                          "no instance matched '%s'", a.match);
             goto fail;
         }
-#else
-        pg_error_set(&err, NULL, 0, 0,
-                     "--prometheus is not supported by this build");
-        goto fail;
-#endif
     }
 
     int any_error = 0, any_fail = 0;
@@ -767,7 +803,6 @@ int pg_cmd_check(int argc, char **argv)
             any_fail = 1;
         }
     }
-#if defined(PG_HAVE_REPORT)
     pg_report_run run;
     memset(&run, 0, sizeof run);
     run.golden_path = a.golden_path;
@@ -777,38 +812,35 @@ int pg_cmd_check(int argc, char **argv)
     run.ntargets = nresults;
     run.started = started;
     run.seconds = now_mono() - t_start;
-#endif
+    /* tokens and passwords a server may echo into a saved scrape */
+    const char *sec[16];
+    run.secrets = sec;
+    run.nsecrets = pg_report_scrape_secrets(so, sec, 16);
     if (a.json) {
-#ifdef PG_HAVE_REPORT
         char *json = pg_report_json(&run);
         fputs(json, stdout);
         if (!*json || json[strlen(json) - 1] != '\n')
             fputc('\n', stdout);
         free(json);
-#else
-        pg_error_set(&err, NULL, 0, 0,
-                     "--format json is not supported by this build");
-        goto fail;
-#endif
     } else {
         pg_tap_write(stdout, results, nresults, nresults > 1);
     }
     fflush(stdout);
     if (a.report_dir) {
-#ifdef PG_HAVE_REPORT
         char *dir = NULL;
-        if (pg_report_write_check(a.report_dir, &run, &dir, &err) != 0)
-            goto fail;
-        fprintf(stderr, ME ": report written to %s\n", dir);
+        if (pg_report_write_check(a.report_dir, &run, &dir, &err) != 0) {
+            if (a.report_explicit)
+                goto fail;
+            /* the default report is a convenience: the verdict stands */
+            fprintf(stderr, ME ": warning: no report: ");
+            pg_error_print(&err, stderr);
+            fprintf(stderr, ME ": (--report-dir DIR to write it elsewhere, "
+                    "--no-report to skip it)\n");
+        } else {
+            fprintf(stderr, ME ": report in %s/\n", dir);
+        }
         free(dir);
-#else
-        pg_error_set(&err, NULL, 0, 0,
-                     "--report-dir is not supported by this build");
-        goto fail;
-#endif
     }
-    (void)started;
-    (void)t_start;
     rc = any_error ? PG_EXIT_ERROR : any_fail ? PG_EXIT_FAIL : PG_EXIT_OK;
     goto out;
 fail:

@@ -9,6 +9,7 @@
 
 #include "../lib/diff.h"
 #include "../lib/report.h"
+#include "../lib/scrape.h"
 #include "../lib/util.h"
 #include "cmd.h"
 
@@ -31,7 +32,18 @@ static void usage(FILE *out)
         "                                DIR (Markdown, JSON, HTML, JUnit)\n"
         "  -h, --help                    this help\n"
         "\n"
+        "For URL sides, the scrape options of lint and check apply.\n");
+    fputs(pg_scrape_flags_help, out);
+    fprintf(out,
+        "\n"
         "exit codes: 0 equal, 1 different, 2 unreadable input or bad usage\n");
+}
+
+/* "promgate diff: SOURCE:LINE:COL: message", as lint and check print. */
+static void print_error(const pg_error *err)
+{
+    fputs("promgate diff: ", stderr);
+    pg_error_print(err, stderr);
 }
 
 int pg_cmd_diff(int argc, char **argv)
@@ -40,16 +52,29 @@ int pg_cmd_diff(int argc, char **argv)
     size_t nsides = 0;
     enum pg_diff_format fmt = PG_DIFF_TEXT;
     pg_diff_opts opts = { 0, 0 };
+    pg_scrape_flags scrape;
+    pg_error err;
+    int rc = PG_EXIT_ERROR;
 
+    pg_scrape_flags_init(&scrape);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        pg_error_init(&err);
+        int r = pg_scrape_flags_parse(&scrape, argc, argv, &i, &err);
+        if (r < 0) {
+            fprintf(stderr, "promgate diff: %s\n", err.text);
+            goto done;
+        }
+        if (r > 0)
+            continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            return PG_EXIT_OK;
+            rc = PG_EXIT_OK;
+            goto done;
         } else if (!strcmp(a, "--format") && i + 1 < argc) {
             if (pg_diff_format_parse(argv[++i], &fmt)) {
                 fprintf(stderr, "promgate diff: unknown format '%s'\n", argv[i]);
-                return PG_EXIT_ERROR;
+                goto done;
             }
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             out = argv[++i];
@@ -62,38 +87,38 @@ int pg_cmd_diff(int argc, char **argv)
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "promgate diff: unknown or incomplete option '%s'\n", a);
             usage(stderr);
-            return PG_EXIT_ERROR;
+            goto done;
         } else if (nsides < 2) {
             sides[nsides++] = a;
         } else {
             fprintf(stderr, "promgate diff: too many arguments\n");
             usage(stderr);
-            return PG_EXIT_ERROR;
+            goto done;
         }
     }
     if (nsides != 2) {
+        fprintf(stderr, "promgate diff: want two inputs, OLD and NEW\n");
         usage(stderr);
-        return PG_EXIT_ERROR;
+        goto done;
     }
 
-    pg_error err;
     pg_error_init(&err);
     time_t started = time(NULL);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    pg_golden *old_g = pg_diff_load_side(sides[0], &err);
+    pg_golden *old_g = pg_diff_load_side_opts(sides[0], &scrape.opts, &err);
     if (!old_g) {
-        pg_error_print(&err, stderr);
-        return PG_EXIT_ERROR;
+        print_error(&err);
+        goto done;
     }
-    pg_golden *new_g = pg_diff_load_side(sides[1], &err);
+    pg_golden *new_g = pg_diff_load_side_opts(sides[1], &scrape.opts, &err);
     if (!new_g) {
-        pg_error_print(&err, stderr);
+        print_error(&err);
         pg_golden_free(old_g);
-        return PG_EXIT_ERROR;
+        goto done;
     }
     pg_diff *d = pg_diff_compute(old_g, new_g, sides[0], sides[1], &opts);
-    int rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
+    rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
 
     /* ---- REPORT-DIR: the reports module renders a diff into a report
      * directory here (--report-dir DIR), from `d` (lib/diff.h). ---- */
@@ -106,10 +131,10 @@ int pg_cmd_diff(int argc, char **argv)
                               NULL, 0 };
         char *dir = NULL;
         if (pg_report_write_diff(report_dir, &rd, &dir, &err) != 0) {
-            fprintf(stderr, "promgate diff: ");
-            pg_error_print(&err, stderr);
+            print_error(&err);
             pg_diff_free(d);
-            return PG_EXIT_ERROR;
+            rc = PG_EXIT_ERROR;
+            goto done;
         }
         fprintf(stderr, "promgate diff: report written to %s\n", dir);
         free(dir);
@@ -118,7 +143,7 @@ int pg_cmd_diff(int argc, char **argv)
     char *s = pg_diff_render(d, fmt);
     if (out) {
         if (pg_write_file_atomic(out, s, strlen(s), &err)) {
-            pg_error_print(&err, stderr);
+            print_error(&err);
             rc = PG_EXIT_ERROR;
         }
     } else {
@@ -126,5 +151,7 @@ int pg_cmd_diff(int argc, char **argv)
     }
     free(s);
     pg_diff_free(d);
+done:
+    pg_scrape_flags_release(&scrape);
     return rc;
 }

@@ -54,6 +54,13 @@ static void on_warn(void *ctx, const char *rule, const pg_error *w)
     pg_buf_release(&b);
 }
 
+/* "promgate golden: SOURCE:LINE:COL: message", as lint and check print. */
+static void print_error(const pg_error *err)
+{
+    fputs("promgate golden: ", stderr);
+    pg_error_print(err, stderr);
+}
+
 int pg_cmd_golden(int argc, char **argv)
 {
     const char *docs = NULL, *out = NULL, *overlay = NULL, *version = NULL;
@@ -114,14 +121,14 @@ int pg_cmd_golden(int argc, char **argv)
                                        version, &err);
     }
     if (!g) {
-        pg_error_print(&err, stderr);
+        print_error(&err);
         free(expo);
         return PG_EXIT_ERROR;
     }
     if (overlay) {
         pg_overlay *ov = pg_overlay_load(overlay, &err);
         if (!ov) {
-            pg_error_print(&err, stderr);
+            print_error(&err);
             goto done;
         }
         /* Overlay findings are always shown and never fail the command:
@@ -132,7 +139,7 @@ int pg_cmd_golden(int argc, char **argv)
     }
     if (out) {
         if (pg_golden_save(g, out, &err)) {
-            pg_error_print(&err, stderr);
+            print_error(&err);
             goto done;
         }
     } else {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 P=bin/promgate
 G=fixtures/check/golden.json
 IN=fixtures/check/pass-text/input.prom
-plan 34
+plan 38
 pg_tmpdir
 T=$PG_TMP
 
@@ -106,3 +106,18 @@ run --golden "$G" --target "$U" --basic-auth-file "$T/basic"
 is "$rc" 0 "basic auth from file: authorized"
 cat "$T/out" "$T/err" | grep -q 'pa55w0rd-xyz'
 is "$?" 1 "basic auth password never printed"
+
+# --exposition forces the format over the Content-Type and the '# EOF'
+# guess: a text-format body ending in '# EOF', served as OpenMetrics.
+cp fixtures/check/exposition-prom/input.prom "$T/www/eof.prom"
+E="$FIXTURE_URL/eof.prom?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0"
+run --golden "$G" --target "$E"
+like "$rc $(grep -c "must have the suffix '_total' (OpenMetrics" "$T/out")" "^1 [1-9]" \
+    "OpenMetrics Content-Type: judged as OpenMetrics by default"
+run --golden "$G" --target "$E" --exposition prom
+is "$rc" 0 "--exposition prom: judged as text format over the Content-Type"
+run --golden "$G" --target "$IN" --exposition=openmetrics
+like "$rc $(grep -c "(OpenMetrics 1.0" "$T/out")" "^1 [1-9]" "--exposition=openmetrics: a text file judged as OpenMetrics"
+run --golden "$G" --target "$IN" --exposition text
+like "$rc $err" "^2 .*invalid --exposition 'text': want prom, openmetrics or auto" \
+    "bad --exposition value: exit 2, named"

@@ -1,12 +1,12 @@
 #!/bin/sh
 # The conformance suite (suite/*.t run by prove) and the demo: the demo
 # passes on the embedded Coder scrape; the suite fails on the planted
-# defects in the files of their concern; skips without a target; honours
-# PROMGATE_CHECK_FLAGS.
+# defects in the files of their concern; bails out (non-zero) without a
+# target or with an unreadable golden; honours PROMGATE_CHECK_FLAGS.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
-plan 13
+plan 20
 pg_tmpdir
 T=$PG_TMP
 export PROMGATE_REPORT_DIR="$T/reports"
@@ -18,14 +18,33 @@ grep -q '^All tests successful' "$T/demo.out"
 ok $? "demo: prove reports all tests successful"
 grep -q '^demo: conformant' "$T/demo.out"
 ok $? "demo: says so"
+grep -Eq '^suite/04-undocumented\.t \.+ ok$' "$T/demo.out"
+ok $? "demo: no undocumented metrics is a pass of 04-undocumented.t, not a skip"
+is "$(find "$T/reports" -name report.json | wc -l | tr -d ' ')" 1 \
+    "demo: one report for the whole suite run"
+grep -q "^demo: report in $T/reports/" "$T/demo.out"
+ok $? "demo: names the report"
 port=$(sed -n 's|^demo: serving .* at http://127\.0\.0\.1:\([0-9]*\)/metrics$|\1|p' "$T/demo.out")
 [ -n "$port" ] && ! perl -MIO::Socket::INET -e \
     'exit !IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0])' "$port"
 ok $? "demo: its fixture server (port ${port:-?}) is stopped"
 
 prove suite/ >"$T/none.out" 2>&1
-is "$?" 0 "no PROMGATE_TARGET: the suite skips (exit 0)"
-like "$(cat "$T/none.out")" "skipped: PROMGATE_TARGET is not set" "no PROMGATE_TARGET: says why"
+rc=$?
+[ "$rc" -ne 0 ]
+ok $? "no PROMGATE_TARGET: the suite fails (prove exit $rc)"
+like "$(cat "$T/none.out")" "Further testing stopped: +PROMGATE_TARGET is not set" "no PROMGATE_TARGET: bails out saying why"
+PROMGATE_TARGET= prove suite/ >"$T/empty.out" 2>&1
+rc=$?
+[ "$rc" -ne 0 ]
+ok $? "empty PROMGATE_TARGET: the suite fails (prove exit $rc)"
+PROMGATE_TARGET=fixtures/coder-demo/metrics PROMGATE_GOLDEN="$T/no-such.json" \
+    prove suite/ >"$T/nogolden.out" 2>&1
+rc=$?
+[ "$rc" -ne 0 ]
+ok $? "unreadable golden: the suite fails (prove exit $rc)"
+like "$(cat "$T/nogolden.out")" "Further testing stopped: +golden '.*no-such\.json' is not a readable file" \
+    "unreadable golden: bails out saying why"
 
 mkdir "$T/www" && cp fixtures/check/planted/metrics "$T/www/metrics"
 start_fixture_server "$T/www" || exit 1
@@ -33,6 +52,8 @@ export PROMGATE_TARGET="$FIXTURE_URL/metrics"
 export PROMGATE_GOLDEN=fixtures/check/planted/golden.json
 prove suite/ >"$T/planted.out" 2>&1
 rc=$?
+is "$(find "$T/reports" -name report.json | wc -l | tr -d ' ')" 1 \
+    "prove suite/: the concern files write no report of their own"
 [ "$rc" -ne 0 ]
 ok $? "planted defects: prove exits non-zero (a CI gate as is)"
 like "$(cat "$T/planted.out")" "suite/01-format\.t \.+ ok" "planted: format file passes"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/fixture.sh
 P=bin/promgate
 G=fixtures/check/golden.json
-plan 9
+plan 16
 pg_tmpdir
 T=$PG_TMP
 mkdir "$T/www"
@@ -45,3 +45,38 @@ ok $? "--report-dir: raw scrape kept as evidence"
 grep -rq 'json-t0ken-secret' "$T/reports" "$T/out.json" "$T/out.tap" "$T/err"
 is "$?" 1 "no token in reports or output"
 is "$(ls -A "$T/tmp")" "" "scratch copies of the raw scrapes removed"
+
+# A report is written by default: under PROMGATE_REPORT_DIR, else
+# reports/ in the current directory; --report-dir names another place,
+# --no-report writes none. stderr ends with the report's path.
+R=$(pwd)
+IN=$R/fixtures/check/pass-text/input.prom
+nreports() { find "$1" -name report.json 2>/dev/null | wc -l | tr -d ' '; }
+mkdir "$T/cwd" "$T/env"
+(cd "$T/cwd" && unset PROMGATE_REPORT_DIR &&
+    "$R/$P" check --golden "$R/$G" --target "$IN" >/dev/null 2>"$T/err")
+is "$?-$(nreports "$T/cwd/reports")" "0-1" "default: one report in ./reports"
+d=$(sed -n 's|^promgate check: report in \(reports/.*\)/$|\1|p' "$T/err")
+[ -n "$d" ] && [ -s "$T/cwd/$d/report.json" ]
+ok $? "default: stderr names the report directory (${d:-none})"
+(cd "$T/cwd" && PROMGATE_REPORT_DIR="$T/env" \
+    "$R/$P" check --golden "$R/$G" --target "$IN" >/dev/null 2>&1)
+is "$(nreports "$T/env")-$(nreports "$T/cwd/reports")" "1-1" \
+    "PROMGATE_REPORT_DIR: the report goes there"
+(cd "$T/cwd" && PROMGATE_REPORT_DIR="$T/env" \
+    "$R/$P" check --golden "$R/$G" --target "$IN" --report-dir "$T/flag" \
+    >/dev/null 2>&1)
+is "$(nreports "$T/flag")-$(nreports "$T/env")" "1-1" \
+    "--report-dir wins over PROMGATE_REPORT_DIR"
+(cd "$T/cwd" && PROMGATE_REPORT_DIR="$T/env" \
+    "$R/$P" check --golden "$R/$G" --target "$IN" --no-report >/dev/null 2>"$T/err")
+is "$?-$(nreports "$T/env")-$(nreports "$T/cwd/reports")-$(cat "$T/err")" "0-1-1-" \
+    "--no-report: no report, nothing on stderr"
+mkdir "$T/cwd2" && : >"$T/cwd2/reports"
+(cd "$T/cwd2" && unset PROMGATE_REPORT_DIR &&
+    "$R/$P" check --golden "$R/$G" --target "$IN" >/dev/null 2>"$T/err")
+like "$?-$(cat "$T/err")" "^0-.*warning: no report" \
+    "default report cannot be written: a warning, the verdict stands"
+PROMGATE_REPORT_DIR="$T/cwd2/reports" $P check --golden "$G" --target "$IN" \
+    >/dev/null 2>&1
+is "$?" 2 "a report asked for that cannot be written: exit 2"

@@ -151,7 +151,7 @@ my @check = ($pg, 'check', '--prometheus', $url, '--match', '{job="coder"}',
              '--target-labels', 'fleet', '--golden', "$fix/golden.json");
 ($rc, $out, $err) = Fleet::run(@check);
 if ($err =~ /not (?:available|supported) in this build/) {
-    for (1 .. 7) {
+    for (1 .. 8) {
         $n++;
         print "ok $n # skip promgate check --prometheus not in this build\n";
     }
@@ -164,6 +164,9 @@ if ($err =~ /not (?:available|supported) in this build/) {
     ok($rc == 1 && !@missing && !@extra,
        'check --prometheus fails exactly the planted (instance, metric) pairs',
        "rc=$rc\nnot failed: @missing\nunexpected: @extra\n$err\n$out");
+    ok($out =~ /^not ok \d+ - coderd_api_concurrent_requests @ coderd-2: missing label 'path' \(the Prometheus API drops empty label values; --empty-labels treats them as empty\)/m,
+       'check --prometheus: a missing label points to dropped empty values and --empty-labels',
+       join("\n", grep { /coderd_api_concurrent_requests/ } split /\n/, $out));
     my @targets = $out =~ /^# target (\S+?):/mg;
     ok(join(' ', @targets) eq 'coderd-1 coderd-2 coderd-3 coderd-4',
        'one checked target per instance, named by instance', "@targets");

@@ -35,6 +35,7 @@ static char *check_tap(const pg_check_opts *opts, const char *data,
     for (size_t off = 0; off < len; off += n)
         pg_parser_feed(p, data + off, off + n <= len ? n : len - off);
     pg_parser_finish(p);
+    pg_checker_set_format(c, pg_parser_format(p));
     pg_target_result r;
     pg_checker_finish(c, &r);
     r.seconds = 0; /* the comment line shows it; not part of the verdict */

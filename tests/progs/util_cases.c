@@ -1,0 +1,85 @@
+/* util_cases.c: lib/util.h helpers against tables, one TAP line per case.
+ *   pg-util-cases fmt-double TABLE: lines "INPUT EXPECTED DIGITS"; INPUT
+ *     is read with strtod, EXPECTED is pg_fmt_double()'s text, DIGITS its
+ *     return value.
+ *   pg-util-cases edit-distance TABLE: lines "A B DISTANCE" ("-" is the
+ *     empty string); pg_edit_distance() both ways round.
+ * Lines starting with '#' and empty lines are skipped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/util.h"
+
+static int fmt_case(FILE *tap, int n, const char *line)
+{
+    char in[80], want[80], got[40];
+    int digits;
+    if (sscanf(line, "%79s %79s %d", in, want, &digits) != 3)
+        return -1;
+    double v = strtod(in, NULL);
+    int r = pg_fmt_double(got, sizeof got, v);
+    int ok = !strcmp(got, want) && r == digits;
+    fprintf(tap, "%sok %d - %s -> %s (%d)\n", ok ? "" : "not ", n, in, got, r);
+    if (!ok)
+        fprintf(tap, "# want %s (%d)\n", want, digits);
+    /* Whatever the text, it must read back as the same value. */
+    if (v == v && strtod(got, NULL) != v) {
+        fprintf(tap, "# %s does not read back as %s\n", got, in);
+        ok = 0;
+    }
+    return ok;
+}
+
+static int dist_case(FILE *tap, int n, const char *line)
+{
+    char a[120], b[120];
+    size_t want;
+    if (sscanf(line, "%119s %119s %zu", a, b, &want) != 3)
+        return -1;
+    const char *x = strcmp(a, "-") ? a : "", *y = strcmp(b, "-") ? b : "";
+    size_t d1 = pg_edit_distance(x, y), d2 = pg_edit_distance(y, x);
+    int ok = d1 == want && d2 == want;
+    fprintf(tap, "%sok %d - '%s' '%s' -> %zu, %zu\n", ok ? "" : "not ", n, x,
+            y, d1, d2);
+    if (!ok)
+        fprintf(tap, "# want %zu\n", want);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3 || (strcmp(argv[1], "fmt-double") &&
+                      strcmp(argv[1], "edit-distance"))) {
+        fprintf(stderr, "usage: pg-util-cases fmt-double|edit-distance TABLE\n");
+        return 2;
+    }
+    int (*run)(FILE *, int, const char *) =
+        !strcmp(argv[1], "fmt-double") ? fmt_case : dist_case;
+    FILE *f = fopen(argv[2], "r");
+    if (!f) {
+        perror(argv[2]);
+        return 2;
+    }
+    char line[512];
+    int n = 0, failed = 0;
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *tap = open_memstream(&out, &outlen);
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        int ok = run(tap, n + 1, line);
+        if (ok < 0) {
+            fprintf(stderr, "bad table line: %s", line);
+            return 2;
+        }
+        n++;
+        failed += !ok;
+    }
+    fclose(f);
+    fclose(tap);
+    printf("1..%d\n%s", n, out ? out : "");
+    free(out);
+    return failed ? 1 : 0;
+}
