@@ -377,14 +377,7 @@ char *pg_report_diff_json(const pg_report_diff *r)
         (json_int_t)v.c.unchanged, "breaking", (json_int_t)v.c.breaking,
         "notes", (json_int_t)v.c.notes,
         "entries", entries);
-    char *out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS |
-                                    JSON_REAL_PRECISION(15));
-    json_decref(doc);
-    pg_buf b = PG_BUF_INIT;
-    pg_buf_adds(&b, out ? out : "{}");
-    pg_buf_addc(&b, '\n');
-    free(out);
-    return pg_buf_detach(&b);
+    return pg__report_json_text(doc, 15);
 }
 
 /* ---- Markdown ----------------------------------------------------------- */

@@ -76,6 +76,10 @@ char *pg__report_cleann(const pg_report_run *run, const char *s, size_t len);
  * NULL; new reference (report_json.c; also used by report_diff.c). */
 struct json_t;
 struct json_t *pg__report_jstr(const pg_report_run *run, const char *s);
+/* doc as report text: indented, keys sorted, reals with precision
+ * significant digits, a final newline ("{}\n" if it cannot be dumped).
+ * Takes doc's reference. New string (report_json.c; also report_diff.c). */
+char *pg__report_json_text(struct json_t *doc, int precision);
 /* Replaces every run->secrets value in buf (any bytes) by REDACTED. */
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
 /* Header block scrub: values of credential-bearing headers (names with
