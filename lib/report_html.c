@@ -16,6 +16,19 @@ static void h_text(pg_buf *b, const pg_report_run *run, const char *s)
     free(c);
 }
 
+/* s as code, or the word for its absence (none, nothing). */
+static void h_code_or(pg_buf *b, const pg_report_run *run, const char *s,
+                      const char *absent)
+{
+    if (s) {
+        pg_buf_adds(b, "<code>");
+        h_text(b, run, s);
+        pg_buf_adds(b, "</code>");
+    } else {
+        pg_buf_adds(b, absent);
+    }
+}
+
 static const char *const css =
     ":root{--fail:#D55E00;--todo:#CC79A7;--warn:#E69F00;--skip:#56B4E9;"
     "--pass:#009E73;--link:#0072B2;--fg:#1a1a1a;--muted:#555;--line:#ccc}"
@@ -189,13 +202,7 @@ static void h_meta(pg_buf *b, const pg_report_run *run)
         pg_buf_adds(b, "</code></td></tr>\n");
     }
     pg_buf_adds(b, "<tr><th>Baseline</th><td>");
-    if (run->baseline_path) {
-        pg_buf_adds(b, "<code>");
-        h_text(b, run, run->baseline_path);
-        pg_buf_adds(b, "</code>");
-    } else {
-        pg_buf_adds(b, "none");
-    }
+    h_code_or(b, run, run->baseline_path, "none");
     pg_buf_addf(b, "</td></tr>\n<tr><th>promgate</th><td id=\"pg-version\">"
                 "%s</td></tr>\n<tr><th>Started</th><td><time>%s</time></td>"
                 "</tr>\n<tr><th>Duration</th><td>%.3f s</td></tr>\n"
@@ -266,21 +273,9 @@ static void h_problems(pg_buf *b, const pg_report_run *run,
         h_text(b, run, p->message);
         if (p->expected || p->got) {
             pg_buf_adds(b, "<br>expected ");
-            if (p->expected) {
-                pg_buf_adds(b, "<code>");
-                h_text(b, run, p->expected);
-                pg_buf_adds(b, "</code>");
-            } else {
-                pg_buf_adds(b, "nothing");
-            }
+            h_code_or(b, run, p->expected, "nothing");
             pg_buf_adds(b, ", got ");
-            if (p->got) {
-                pg_buf_adds(b, "<code>");
-                h_text(b, run, p->got);
-                pg_buf_adds(b, "</code>");
-            } else {
-                pg_buf_adds(b, "nothing");
-            }
+            h_code_or(b, run, p->got, "nothing");
         }
         if (p->line > 0) {
             pg_buf_adds(b, " <span class=\"pos\">at ");
