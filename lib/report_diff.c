@@ -457,9 +457,7 @@ char *pg_report_diff_markdown(const pg_report_diff *r)
 
 static void h_text(pg_buf *b, const pg_report_run *run, const char *s)
 {
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, 1);
-    free(c);
+    pg__report_add_xml_clean(b, run, s, 1);
 }
 
 static void h_side(pg_buf *b, const pg_report_run *run, const char *label,
@@ -539,13 +537,7 @@ char *pg_report_diff_html(const pg_report_diff *r)
 
 /* ---- JUnit -------------------------------------------------------------- */
 
-static void x_text(pg_buf *b, const pg_report_run *run, const char *s,
-                   int attr)
-{
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, attr);
-    free(c);
-}
+#define x_text pg__report_add_xml_clean
 
 char *pg_report_diff_junit(const pg_report_diff *r)
 {

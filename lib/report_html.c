@@ -11,9 +11,7 @@
 
 static void h_text(pg_buf *b, const pg_report_run *run, const char *s)
 {
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, 1);
-    free(c);
+    pg__report_add_xml_clean(b, run, s, 1);
 }
 
 /* s as code, or the word for its absence (none, nothing). */

@@ -90,6 +90,10 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
 /* Appends s (valid UTF-8 assumed) to b with U+FFFD for code points XML 1.0
  * forbids, escaping &<>"' (attr also \t\n\r as character references). */
 void pg__report_add_xml(pg_buf *b, const char *s, int attr);
+/* s (NULL as "") cleaned as by pg__report_clean, then appended as by
+ * pg__report_add_xml: every text of the HTML and JUnit reports. */
+void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
+                              const char *s, int attr);
 
 /* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
 void pg__report_add_pos(pg_buf *b, int line, int column);
