@@ -149,6 +149,24 @@ struct pg_parser {
     int groups_full;
     pg__hset seen;           /* hash of ended family names -> type */
 
+    /* OpenMetrics Metric and MetricPoint order within the family: the
+     * current Metric (hash of its labels minus le/quantile), the
+     * timestamp of its current MetricPoint, and the Metrics that ended. */
+    int m_valid, m_has_ts, metrics_full;
+    uint64_t m_key;
+    double m_ts;
+    pg__hset metrics;
+
+    /* Sample names of the whole exposition -> index of the family that
+     * used them (name clashes). Grows with distinct names, not series. */
+    pg__hset names;
+    pg_buf fam_names;        /* every family's name, back to back */
+    struct { size_t off, len; } *fam_tab;
+    size_t nfam_tab, fam_tab_cap;
+    uint32_t fidx;           /* the current family's index, or UINT32_MAX */
+    unsigned froles;         /* roles whose sample name is registered */
+    int freopen;             /* the family came back (already reported) */
+
     struct pending pend[2];  /* [0] prom-only, [1] OpenMetrics-only */
 
     /* A series key whose insertion waits for the next sample, so the
@@ -759,6 +777,8 @@ static int fam_end(pg_parser *p)
     p->fam.len = 0;
     pg__hset_clear(&p->series);
     pg__hset_clear(&p->gidx);
+    pg__hset_clear(&p->metrics);
+    p->m_valid = p->metrics_full = 0;
     if (p->gcap > 4096) {
         free(p->groups);
         p->groups = NULL;
@@ -793,13 +813,26 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
     p->fnames_set = p->fnames_warned = 0;
     p->ncanon = 0;
     p->last_group = (size_t)-1;
+    p->froles = 0;
+    p->freopen = 0;
+    p->fidx = UINT32_MAX;
+    if (p->nfam_tab < MAX_FAMILIES) {
+        if (p->nfam_tab == p->fam_tab_cap) {
+            p->fam_tab_cap = p->fam_tab_cap ? p->fam_tab_cap * 2 : 64;
+            p->fam_tab = pg_xrealloc(p->fam_tab, p->fam_tab_cap * sizeof *p->fam_tab);
+        }
+        p->fam_tab[p->nfam_tab].off = p->fam_names.len;
+        p->fam_tab[p->nfam_tab].len = n;
+        pg_buf_add(&p->fam_names, name, n);
+        p->fidx = (uint32_t)p->nfam_tab++;
+    }
 }
 
 /* Was a family of this name finished before? Families must be
  * contiguous: text format "Grouping and sorting", OpenMetrics
  * "MetricFamilies MUST NOT be interleaved". */
-static void check_reopen(pg_parser *p, const char *name, size_t n,
-                         const char *at, const char *what)
+static int check_reopen(pg_parser *p, const char *name, size_t n,
+                        const char *at, const char *what)
 {
     char b[80], b2[80];
     if (pg__hset_get(&p->seen, name_hash(name, n), NULL)) {
@@ -809,7 +842,7 @@ static void check_reopen(pg_parser *p, const char *name, size_t n,
         diag(p, O, E, at, R_OM_FAMILY,
              "%s for '%s' after its family ended: families must not be interleaved",
              what, subj(b, sizeof b, name, n));
-        return;
+        return 1;
     }
     /* foo_sum after histogram foo ended, etc. */
     static const char *const sufs[] = { "_bucket", "_count", "_sum", "_total",
@@ -829,8 +862,9 @@ static void check_reopen(pg_parser *p, const char *name, size_t n,
         diag(p, O, E, at, R_OM_FAMILY,
              "%s '%s' belongs to family '%s', which ended earlier: families must not be interleaved",
              what, subj(b, sizeof b, name, n), subj(b2, sizeof b2, name, n - k));
-        return;
+        return 1;
     }
+    return 0;
 }
 
 /* ---- comments and metadata ---- */
@@ -935,8 +969,9 @@ static void meta_line(pg_parser *p, enum meta_kind k,
         memcmp(p->fam.p, name.p, name.len)) {
         if (fam_end(p))
             return;
-        check_reopen(p, name.p, name.len, name_at, kname[k]);
+        int re = check_reopen(p, name.p, name.len, name_at, kname[k]);
         fam_begin(p, name.p, name.len);
+        p->freopen = re;
     } else if (p->fsamples) {
         diag(p, P, E, p->ls, R_P_GROUP,
              "%s line for '%s' after its samples", kname[k],
@@ -1356,8 +1391,93 @@ static int grouped(const pg_parser *p, enum role role, int has_ts)
     }
 }
 
+/* Position of a label for diagnostics: its name if it lies in the
+ * current line (a decoded quoted name may not), else `fallback`. */
+static const char *label_at(const pg_parser *p, const pg_label *l,
+                            const char *fallback)
+{
+    if (l && l->name.p >= p->ls && l->name.p < p->ls + p->line_len)
+        return l->name.p;
+    return fallback;
+}
+
+static const pg_label *label_find(const pg_label *l, size_t n, const char *name,
+                                  size_t nlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i].name.len == nlen && !memcmp(l[i].name.p, name, nlen))
+            return &l[i];
+    return NULL;
+}
+
+/* Sample names must not clash across families: text format, Grouping
+ * and sorting ("all lines for a given metric must be provided as one
+ * single group"); OpenMetrics, MetricFamily ("MUST NOT result in a
+ * potential clash for sample metric names"). A family's sample name is
+ * fixed by its role, so each role's name is looked up once per family. */
+static void name_clash(pg_parser *p, const char *at, pg_str name, enum role role)
+{
+    unsigned bit = 1u << (unsigned)role;
+    if (p->froles & bit)
+        return;
+    p->froles |= bit;
+    if (p->fidx == UINT32_MAX || p->freopen)
+        return;
+    uint32_t old = p->fidx;
+    if (pg__hset_put(&p->names, name_hash(name.p, name.len) ^ 0x6e616d65ULL,
+                     p->fidx, &old) != 0 || old == p->fidx || old >= p->nfam_tab)
+        return;
+    char b[80], b2[80];
+    subj(b, sizeof b, name.p, name.len);
+    subj(b2, sizeof b2, p->fam_names.p + p->fam_tab[old].off, p->fam_tab[old].len);
+    diag(p, P, E, at, R_P_GROUP,
+         "sample name '%s' of family '%s' already used by family '%s'",
+         b, p->famq, b2);
+    diag(p, O, E, at, R_OM_NAME,
+         "sample name '%s' of family '%s' clashes with family '%s'",
+         b, p->famq, b2);
+}
+
+/* OpenMetrics, Metric: "Metrics MUST NOT be interleaved"; MetricPoint:
+ * "MetricPoints MUST NOT be interleaved" and "MUST have monotonically
+ * increasing timestamps". A Metric is the label set minus le/quantile;
+ * its samples must be one run, and within it a MetricPoint (the samples
+ * of one timestamp) must not go back to an earlier timestamp. The text
+ * format states neither (its rule is one group per metric name and a
+ * unique name and label set per line), so this is OpenMetrics only. */
+static void metric_order(pg_parser *p, const char *s, const char *lend,
+                         uint64_t key, const pg_sample *sm, const char *ts_at)
+{
+    char b[80], b2[40], b3[40];
+    if (!p->m_valid || key != p->m_key) {
+        if (p->m_valid && !p->metrics_full &&
+            pg__hset_put(&p->metrics, p->m_key, 0, NULL) < 0)
+            p->metrics_full = 1;
+        if (p->m_valid && pg__hset_get(&p->metrics, key, NULL))
+            diag(p, O, E, s, R_OM_METRIC,
+                 "metric '%s' comes back after another metric of '%s': metrics must not be interleaved",
+                 subj(b, sizeof b, s, (size_t)(lend - s)), p->famq);
+        p->m_valid = 1;
+        p->m_key = key;
+        p->m_has_ts = 0;
+    }
+    if (!sm->has_timestamp)
+        return;
+    if (p->m_has_ts && sm->timestamp < p->m_ts) {
+        snprintf(b2, sizeof b2, "%.17g", sm->timestamp);
+        snprintf(b3, sizeof b3, "%.17g", p->m_ts);
+        diag(p, O, E, ts_at, R_OM_POINT,
+             "timestamp %s of '%s' before %s of an earlier MetricPoint: timestamps must increase and MetricPoints must not be interleaved",
+             b2, subj(b, sizeof b, s, (size_t)(lend - s)), b3);
+        return;
+    }
+    p->m_ts = sm->timestamp;
+    p->m_has_ts = 1;
+}
+
 struct sample_ctx {
     const char *name_at, *value_at, *ex_at;
+    const char *lend;  /* end of the name and labels */
     double ex_value;
     int has_ex;
     int dups;      /* duplicates are checked here (grouped) */
@@ -1424,7 +1544,9 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
     case PG_TYPE_GAUGEHISTOGRAM: {
         int gh = t == PG_TYPE_GAUGEHISTOGRAM;
         const char *rule = gh ? R_OM_GHIST : R_OM_HIST;
-        const pg_str *le = label_get(sm->labels, sm->nlabels, "le", 2);
+        const pg_label *lel = label_find(sm->labels, sm->nlabels, "le", 2);
+        const pg_str *le = lel ? &lel->value : NULL;
+        const char *le_at = label_at(p, lel, at);
         if (role != ROLE_BUCKET) {
             if (le)
                 diag(p, O, E, at, rule,
@@ -1437,26 +1559,26 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
         if (role == ROLE_BUCKET) {
             exemplar_ok = 1;
             if (!le) {
-                diag(p, P, E, at, R_P_HIST, "histogram bucket without 'le' label");
-                diag(p, O, E, at, rule, "histogram bucket without 'le' label");
+                diag(p, P, E, sc->lend, R_P_HIST, "histogram bucket without 'le' label");
+                diag(p, O, E, sc->lend, rule, "histogram bucket without 'le' label");
                 break;
             }
             double lv;
             if (pg__parse_float(le->p, le->len, &lv) || isnan(lv)) {
-                diag(p, P, E, at, R_P_HIST, "invalid 'le' value '%s'",
+                diag(p, P, E, le_at, R_P_HIST, "invalid 'le' value '%s'",
                      subj(b2, sizeof b2, le->p, le->len));
-                diag(p, O, E, at, rule, "invalid 'le' value '%s'",
+                diag(p, O, E, le_at, rule, "invalid 'le' value '%s'",
                      subj(b2, sizeof b2, le->p, le->len));
                 break;
             }
-            check_canonical(p, at, "le", le, lv);
+            check_canonical(p, le_at, "le", le, lv);
             if (g->nb && lv == g->last_le && sc->dups) {
                 dup_series(p, at, sm->name);
             } else if (g->nb && lv <= g->last_le) {
-                diag(p, P, E, at, R_P_HIST,
+                diag(p, P, E, le_at, R_P_HIST,
                      "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
-                diag(p, O, E, at, rule,
+                diag(p, O, E, le_at, rule,
                      "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
             }
@@ -1527,7 +1649,9 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
         break;
     }
     case PG_TYPE_SUMMARY: {
-        const pg_str *qs = label_get(sm->labels, sm->nlabels, "quantile", 8);
+        const pg_label *ql = label_find(sm->labels, sm->nlabels, "quantile", 8);
+        const pg_str *qs = ql ? &ql->value : NULL;
+        const char *q_at = label_at(p, ql, at);
         int fresh;
         if (role != ROLE_VALUE) {
             if (qs)
@@ -1563,19 +1687,19 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             break;
         }
         if (!qs) {
-            diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+            diag(p, B, E, sc->lend, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "summary sample '%s' without 'quantile' label", fn);
             break;
         }
         double qv;
         if (pg__parse_float(qs->p, qs->len, &qv) || isnan(qv)) {
-            diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+            diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "invalid 'quantile' value '%s'", subj(b2, sizeof b2, qs->p, qs->len));
             break;
         }
-        check_canonical(p, at, "quantile", qs, qv);
+        check_canonical(p, q_at, "quantile", qs, qv);
         if (qv < 0 || qv > 1)
-            diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+            diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "quantile %s outside [0, 1]", subj(b2, sizeof b2, qs->p, qs->len));
         if (v < 0)
             diag(p, O, E, sc->value_at, R_OM_SUMMARY,
@@ -1585,7 +1709,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             if (g->nq && qv == g->last_q && sc->dups)
                 dup_series(p, at, sm->name);
             else if (g->nq && qv <= g->last_q)
-                diag(p, P, E, at, R_P_HIST,
+                diag(p, P, E, q_at, R_P_HIST,
                      "quantile %s not above previous quantile %g",
                      subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
             g->last_q = qv;
@@ -1660,6 +1784,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             return;
         }
     }
+    sc.lend = q;
     /* value */
     if (q >= e) {
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
@@ -1685,6 +1810,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     }
     q = ve;
     pg_sample sm;
+    const char *ts_at = NULL;
     sm.has_timestamp = 0;
     sm.timestamp = 0;
     sm.has_exemplar = 0;
@@ -1697,12 +1823,21 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             const char *te = token_end(q, e);
             int64_t iv;
             double dv;
+            ts_at = q;
             if (pg__parse_int64(q, (size_t)(te - q), &iv) == 0) {
                 sm.has_timestamp = 1;
                 sm.timestamp = (double)iv;
             } else if (realnumber(q, (size_t)(te - q), &dv) == 0) {
-                diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is not an integer",
-                     subj(b, sizeof b, q, (size_t)(te - q)));
+                /* digits only: an integer, but not an int64 (Go ParseInt) */
+                const char *d = q + (*q == '-' || *q == '+');
+                while (d < te && *d >= '0' && *d <= '9')
+                    d++;
+                if (d == te)
+                    diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is out of int64 range",
+                         subj(b, sizeof b, q, (size_t)(te - q)));
+                else
+                    diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is not an integer",
+                         subj(b, sizeof b, q, (size_t)(te - q)));
                 sm.has_timestamp = 1;
                 sm.timestamp = dv;
             } else {
@@ -1824,6 +1959,14 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* The series key is known now: start loading its slot of the series
      * set while the rest of the line is checked. */
     uint64_t skey = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
+    /* OpenMetrics: a Metric may repeat with other timestamps (one
+     * MetricPoint each), so the timestamp is part of the key there. */
+    int om_ts = sm.has_timestamp && p->fmt == PG__F_OM;
+    if (om_ts) {
+        uint64_t tb;
+        memcpy(&tb, &sm.timestamp, sizeof tb);
+        skey ^= (tb + 0x7473ULL) * 0xff51afd7ed558ccdULL;
+    }
     PG__HSET_PREFETCH(&p->series, skey);
 
     /* family */
@@ -1831,8 +1974,9 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     if (role == ROLE_NONE) {
         if (fam_end(p))
             return;
-        check_reopen(p, name.p, name.len, s, "sample");
+        int re = check_reopen(p, name.p, name.len, s, "sample");
         fam_begin(p, name.p, name.len);
+        p->freopen = re;
         role = ROLE_VALUE;
     }
     p->fsamples++;
@@ -1854,8 +1998,10 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* an _count with an le/quantile label is not its series' _count */
     sc.dups = grouped(p, role, sm.has_timestamp) &&
               (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
-    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM) &&
-        !p->cb.sample) {
+    name_clash(p, s, name, role);
+    if (p->fmt != PG__F_PROM)
+        metric_order(p, s, sc.lend, gsum, &sm, ts_at);
+    if (!p->fam_full && !sc.dups && !p->cb.sample) {
         series_flush(p);
         p->ps.valid = 1;
         p->ps.key = skey;
@@ -1864,7 +2010,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
         p->ps.off = p->line_off + (uint64_t)(s - p->ls);
         p->ps.nlen = name.len < sizeof p->ps.name ? name.len : sizeof p->ps.name;
         memcpy(p->ps.name, name.p, p->ps.nlen);
-    } else if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
+    } else if (!p->fam_full && !sc.dups) {
         int r = pg__hset_put(&p->series, skey, 0, NULL);
         if (r == 0) {
             dup_series(p, s, name);
@@ -2108,6 +2254,10 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     p->series.limit = MAX_SERIES;
     p->series.novals = 1;
     p->seen.limit = MAX_FAMILIES;
+    p->metrics.limit = MAX_SERIES;
+    p->metrics.novals = 1;
+    p->names.limit = MAX_FAMILIES;
+    p->fidx = UINT32_MAX;
     return p;
 }
 
@@ -2135,6 +2285,10 @@ void pg_parser_free(pg_parser *p)
     pg__hset_release(&p->series);
     pg__hset_release(&p->gidx);
     pg__hset_release(&p->seen);
+    pg__hset_release(&p->metrics);
+    pg__hset_release(&p->names);
+    pg_buf_release(&p->fam_names);
+    free(p->fam_tab);
     free(p->groups);
     free(p->labels);
     for (int j = 0; j < 2; j++)

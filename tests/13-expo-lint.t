@@ -30,7 +30,7 @@ ok $? "conformant file: exit 0 and the summary line"
 
 F=fixtures/expo/rule-summary/input
 run $P lint $F
-[ "$rc" = 1 ] && grep -qx "$F:3:1: error: quantile 0.5 not above previous quantile 0.9" "$T/out" &&
+[ "$rc" = 1 ] && grep -qx "$F:3:3: error: quantile 0.5 not above previous quantile 0.9" "$T/out" &&
     tail -1 "$T/out" | grep -qx "$F: 5 errors, 0 warnings, 7 samples in 1 family (prom)"
 ok $? "violations: SOURCE:LINE:COL: error: message, exit 1"
 
