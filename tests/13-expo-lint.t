@@ -7,7 +7,7 @@ SHARED=${PG_SHARED:-../shared}
 T=${TMPDIR:-/tmp}/pg-expo-lint.$$
 mkdir -p "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-echo "1..22"
+echo "1..24"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n+1)); echo "ok $n # skip $1"; }
@@ -20,6 +20,8 @@ run $P lint; [ "$rc" = 2 ]; ok $? "no input: exit 2"
 run $P lint --frob x; [ "$rc" = 2 ] && grep -q "unknown option '--frob'" "$T/err"; ok $? "unknown option: exit 2"
 run $P lint --format xml x; [ "$rc" = 2 ] && grep -q "unknown format 'xml'" "$T/err"; ok $? "bad --format: exit 2"
 run $P lint --max-errors many x; [ "$rc" = 2 ]; ok $? "bad --max-errors: exit 2"
+run $P lint --max-line 0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-line 0: usage error, exit 2"
+run $P lint --max-labels=0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-labels 0: usage error, exit 2"
 run $P lint "$T/nonexistent"; [ "$rc" = 2 ] && grep -q "cannot open" "$T/err"; ok $? "missing file: exit 2"
 run $P lint "$T"; [ "$rc" = 2 ]; ok $? "directory: exit 2"
 
