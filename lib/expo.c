@@ -26,6 +26,8 @@
 #define MAX_SERIES (1u << 21)  /* duplicate detection per family */
 #define MAX_GROUPS (1u << 18)  /* histogram/summary series per family */
 #define MAX_FAMILIES (1u << 20)
+#define TMPL_LABELS 32         /* most labels in a line template */
+#define TMPL_BYTES 1024        /* most bytes of a template's skeleton */
 
 /* Rule citations (pg_diag.rule). Section names are those of the specs:
  * Prometheus "Exposition formats" and OpenMetrics 1.0. */
@@ -121,7 +123,6 @@ struct pg_parser {
     pg_label *labels;
     size_t nlabels, labels_cap;
     pg_buf scratch;          /* decoded escapes; sized once per line */
-    pg_buf canon;            /* a label's canonical text, for hashing */
     int scratch_ready;
     size_t line_len;
 
@@ -168,6 +169,25 @@ struct pg_parser {
     int freopen;             /* the family came back (already reported) */
 
     struct pending pend[2];  /* [0] prom-only, [1] OpenMetrics-only */
+
+    /* Line template: the skeleton of the last clean sample line of the
+     * family, `name{l1="` `",l2="` ... `"}`, with the values cut out.
+     * A line with the same skeleton has the same metric name and label
+     * names, which were all checked then: they are compared, not checked
+     * again, and their hashes are reused (only the values are hashed). */
+    unsigned long ndiag;     /* diagnostics reported so far */
+    uint64_t fam_gen;        /* changes whenever the family does */
+    struct {
+        int valid;
+        enum role role;
+        uint64_t gen, nhash, nsig;
+        size_t nlen, nl;
+        uint32_t lq;         /* labels named le or quantile */
+        uint16_t seg[TMPL_LABELS + 2];
+        uint16_t lnlen[TMPL_LABELS];
+        uint64_t nseed[TMPL_LABELS];
+        char sk[TMPL_BYTES];
+    } tp;
 
     /* A series key whose insertion waits for the next sample, so the
      * cache miss of the series set overlaps with parsing (lint mode, no
@@ -264,6 +284,7 @@ static void vdiag(pg_parser *p, int mask, int level, int line, int col,
 {
     if (p->fmt && !(mask & p->fmt))
         return;
+    p->ndiag++;
     if (p->ps.valid)
         series_flush(p);
     pg_diag d;
@@ -787,6 +808,7 @@ static int fam_end(pg_parser *p)
     p->ngroups = 0;
     p->last_group = (size_t)-1;
     p->groups_full = p->fam_full = 0;
+    p->fam_gen++;
     p->dname = dname;
     if (rc)
         p->stopped = 1;
@@ -815,6 +837,7 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
     p->last_group = (size_t)-1;
     p->froles = 0;
     p->freopen = 0;
+    p->fam_gen++;
     p->fidx = UINT32_MAX;
     if (p->nfam_tab < MAX_FAMILIES) {
         if (p->nfam_tab == p->fam_tab_cap) {
@@ -1286,17 +1309,9 @@ static int dup_labels(pg_parser *p, const pg_label *l, size_t n, size_t *at)
 /* Hash of one label as the canonical text name="value". In the common
  * case (plain name, no escapes, no blanks) that text is the input itself,
  * so one pass over it suffices; otherwise it is built in a buffer. */
-static uint64_t label_hash(pg_parser *p, const pg_label *l)
+static uint64_t label_hash(const pg_label *l)
 {
-    const char *np = l->name.p, *vp = l->value.p;
-    if (vp == np + l->name.len + 2 && np[l->name.len] == '=' &&
-        np[l->name.len + 1] == '"')
-        return pg__hash(np, l->name.len + 2 + l->value.len, 0x1abe1);
-    p->canon.len = 0;
-    pg_buf_add(&p->canon, np, l->name.len);
-    pg_buf_add(&p->canon, "=\"", 2);
-    pg_buf_add(&p->canon, vp, l->value.len);
-    return pg__hash(p->canon.p, p->canon.len, 0x1abe1);
+    return pg__hash(l->value.p, l->value.len, name_hash(l->name.p, l->name.len));
 }
 
 static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
@@ -1742,14 +1757,144 @@ static int realnumber(const char *s, size_t n, double *v)
     return isfinite(*v) ? 0 : -1;
 }
 
+/* Equal bytes, eight at a time (the segments are short). */
+static inline __attribute__((always_inline)) int
+same_bytes(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    if (n >= 4) {
+        uint32_t x, y, x2, y2;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&x2, a + n - 4, 4);
+        memcpy(&y2, b + n - 4, 4);
+        return x == y && x2 == y2;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+/* Matches the line at s against the template; on success the labels are
+ * set and the end of the closing brace is returned, else NULL. */
+static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
+{
+    const char *sk = p->tp.sk;
+    const uint16_t *seg = p->tp.seg;
+    size_t l0 = seg[1];
+    if ((size_t)(e - s) < l0 || !same_bytes(s, sk, l0))
+        return NULL;
+    const char *q = s + l0;
+    size_t nl = p->tp.nl;
+    pg_label *lb = p->labels;
+    lb[0].name.p = s + p->tp.nlen + 1;
+    for (size_t i = 0; i < nl; i++) {
+        const char *c = qfast(q, e);
+        if (!c || (size_t)(c - q) > p->max_name)
+            return NULL;
+        lb[i].name.len = p->tp.lnlen[i];
+        lb[i].value.p = q;
+        lb[i].value.len = (size_t)(c - q);
+        size_t sl = (size_t)(seg[i + 2] - seg[i + 1]);
+        if ((size_t)(e - c) < sl || !same_bytes(c, sk + seg[i + 1], sl))
+            return NULL;
+        if (i + 1 < nl)
+            lb[i + 1].name.p = c + 2;
+        q = c + sl;
+    }
+    return q;
+}
+
+/* Makes the current line the template if it is plain: unquoted names,
+ * labels written back to back as name="value" without escapes, and no
+ * diagnostic about its names or labels. */
+static void tmpl_build(pg_parser *p, const char *s, const char *lend,
+                       pg_str name, enum role role, uint64_t nsig)
+{
+    size_t nl = p->nlabels;
+    p->tp.valid = 0;
+    if (nl == 0 || nl > TMPL_LABELS || name.p != s || lend[-1] != '}' ||
+        (size_t)(lend - s) > TMPL_BYTES)
+        return;
+    const char *want = s + name.len;
+    if (*want != '{')
+        return;
+    want++;
+    for (size_t i = 0; i < nl; i++) {
+        const pg_label *l = &p->labels[i];
+        if (l->name.p != want || l->value.p != want + l->name.len + 2 ||
+            want[l->name.len] != '=' || want[l->name.len + 1] != '"')
+            return;
+        const char *ve = l->value.p + l->value.len;
+        if (ve[0] != '"' || ve[1] != (i + 1 < nl ? ',' : '}'))
+            return;
+        want = ve + 2;
+    }
+    if (want != lend)
+        return;
+    /* the skeleton: everything but the values */
+    size_t k = 0;
+    const char *from = s;
+    p->tp.seg[0] = 0;
+    p->tp.lq = 0;
+    for (size_t i = 0; i < nl; i++) {
+        const pg_label *l = &p->labels[i];
+        size_t n = (size_t)(l->value.p - from);
+        memcpy(p->tp.sk + k, from, n);
+        k += n;
+        p->tp.seg[i + 1] = (uint16_t)k;
+        from = l->value.p + l->value.len;
+        p->tp.lnlen[i] = (uint16_t)l->name.len;
+        p->tp.nseed[i] = name_hash(l->name.p, l->name.len);
+        if ((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
+            (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8)))
+            p->tp.lq |= 1u << i;
+    }
+    memcpy(p->tp.sk + k, from, (size_t)(lend - from));
+    k += (size_t)(lend - from);
+    p->tp.seg[nl + 1] = (uint16_t)k;
+    p->tp.nl = nl;
+    p->tp.nlen = name.len;
+    p->tp.nhash = name_hash(name.p, name.len);
+    p->tp.nsig = nsig;
+    p->tp.role = role;
+    p->tp.gen = p->fam_gen;
+    p->tp.valid = 1;
+}
+
 static void sample_line(pg_parser *p, const char *s, const char *e)
 {
     char b[80];
     const char *q = s;
     pg_str name = { NULL, 0 };
     struct sample_ctx sc = { 0 };
+    unsigned long d0 = p->ndiag, d1;
+    int fast = 0;
     p->nlabels = 0;
     sc.name_at = s;
+    if (p->tp.valid && p->tp.gen == p->fam_gen) {
+        const char *t = tmpl_match(p, s, e);
+        if (t) {
+            fast = 1;
+            q = t;
+            name.p = s;
+            name.len = p->tp.nlen;
+            p->nlabels = p->tp.nl;
+            p->dname = name.p;
+            p->dnlen = name.len;
+            goto value;
+        }
+    }
     if (*q == '{') {
         if (labels(p, &q, e, &name, 0))
             return;
@@ -1784,7 +1929,9 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             return;
         }
     }
+value:
     sc.lend = q;
+    d1 = p->ndiag;
     /* value */
     if (q >= e) {
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
@@ -1926,11 +2073,22 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
         diag(p, O, W, sc.value_at, R_OM_POINT,
              "MetricPoints should not have explicit timestamps");
 
+    uint64_t lsum = 0, gsum = 0;
+    unsigned long d2 = p->ndiag;
+    if (fast) {
+        for (size_t i = 0; i < p->nlabels; i++) {
+            const pg_label *l = &p->labels[i];
+            uint64_t h = pg__hash(l->value.p, l->value.len, p->tp.nseed[i]);
+            lsum += h;
+            if (!(p->tp.lq & (1u << i)))
+                gsum += h;
+        }
+        goto keyed;
+    }
     /* names and labels: reserved and duplicates */
     if (name.len && name.p[0] == '_' )
         diag(p, O, E, s, R_OM_NAME,
              "metric names beginning with '_' are reserved");
-    uint64_t lsum = 0, gsum = 0;
     size_t dupi;
     if (p->nlabels && dup_labels(p, p->labels, p->nlabels, &dupi)) {
         diag(p, B, E, p->labels[dupi].name.p, R_OM_LABELSET,
@@ -1949,16 +2107,20 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             diag(p, O, E, l->name.p, R_OM_LABEL,
                  "label names beginning with '_' are reserved");
         }
-        uint64_t h = label_hash(p, l);
+        uint64_t h = label_hash(l);
         lsum += h;
         if (!((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
               (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8))))
             gsum += h;
     }
 
+keyed:;
+    /* names and labels were clean: the line may serve as a template */
+    int clean = !fast && d1 == d0 && p->ndiag == d2;
     /* The series key is known now: start loading its slot of the series
      * set while the rest of the line is checked. */
-    uint64_t skey = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
+    uint64_t skey = (fast ? p->tp.nhash : name_hash(name.p, name.len)) ^
+                    (lsum * 0x9e3779b97f4a7c15ULL);
     /* OpenMetrics: a Metric may repeat with other timestamps (one
      * MetricPoint each), so the timestamp is part of the key there. */
     int om_ts = sm.has_timestamp && p->fmt == PG__F_OM;
@@ -1970,7 +2132,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     PG__HSET_PREFETCH(&p->series, skey);
 
     /* family */
-    enum role role = fam_role(p, name.p, name.len);
+    enum role role = fast ? p->tp.role : fam_role(p, name.p, name.len);
     if (role == ROLE_NONE) {
         if (fam_end(p))
             return;
@@ -2024,14 +2186,20 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* OpenMetrics, Metric: metrics of a family SHOULD have the same
      * label names (le and quantile aside). Checked in OpenMetrics only,
      * where it is stated; once per family. */
-    if (p->fmt != PG__F_PROM && !p->fnames_warned) {
-        uint64_t nsig = 0;
+    uint64_t nsig = 0;
+    if (fast) {
+        nsig = p->tp.nsig;
+    } else if (p->fmt != PG__F_PROM) {
         for (size_t i = 0; i < p->nlabels; i++) {
             const pg_str *ln = &p->labels[i].name;
             if (!((ln->len == 2 && !memcmp(ln->p, "le", 2)) ||
                   (ln->len == 8 && !memcmp(ln->p, "quantile", 8))))
                 nsig += name_hash(ln->p, ln->len);
         }
+    }
+    if (clean)
+        tmpl_build(p, s, sc.lend, name, role, nsig);
+    if (p->fmt != PG__F_PROM && !p->fnames_warned) {
         if (!p->fnames_set) {
             p->fnames_set = 1;
             p->fnames = nsig;
@@ -2278,7 +2446,6 @@ void pg_parser_free(pg_parser *p)
         return;
     pg_buf_release(&p->carry);
     pg_buf_release(&p->scratch);
-    pg_buf_release(&p->canon);
     pg_buf_release(&p->fam);
     pg_buf_release(&p->fhelp);
     pg_buf_release(&p->funit);
