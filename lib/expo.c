@@ -196,8 +196,7 @@ struct pg_parser {
     struct {
         int valid, line, col;
         uint64_t key, off;
-        size_t nlen;
-        char name[64];
+        enum role role;      /* its name is the family's plus this suffix */
     } ps;
 };
 
@@ -425,8 +424,8 @@ name_span(const char *q, const char *e, int colon)
 /* Skips blanks and tabs. In OpenMetrics a separator is exactly one space;
  * `need` says whether a separator is required here. Returns the new
  * position. */
-static const char *sep(pg_parser *p, const char *q, const char *e, int need,
-                       const char *what)
+static const char *sep_slow(pg_parser *p, const char *q, const char *e, int need,
+                            const char *what)
 {
     const char *s = q;
     while (q < e && IS(*q, C_WS))
@@ -440,6 +439,15 @@ static const char *sep(pg_parser *p, const char *q, const char *e, int need,
         diag(p, O, E, s, R_OM_ABNF,
              "expected a single space before %s", what);
     return q;
+}
+
+static inline __attribute__((always_inline)) const char *
+sep(pg_parser *p, const char *q, const char *e, int need, const char *what)
+{
+    /* the usual single space */
+    if (e - q >= 2 && q[0] == ' ' && !IS(q[1], C_WS))
+        return q + 1;
+    return sep_slow(p, q, e, need, what);
 }
 
 /* Optional whitespace that the text format allows and OpenMetrics not. */
@@ -1779,10 +1787,15 @@ same_bytes(const char *a, const char *b, size_t n)
         memcpy(&y2, b + n - 4, 4);
         return x == y && x2 == y2;
     }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
+    if (n >= 2) {
+        uint16_t x, y, x2, y2;
+        memcpy(&x, a, 2);
+        memcpy(&y, b, 2);
+        memcpy(&x2, a + n - 2, 2);
+        memcpy(&y2, b + n - 2, 2);
+        return x == y && x2 == y2;
+    }
+    return n == 0 || a[0] == b[0];
 }
 
 /* Matches the line at s against the template; on success the labels are
@@ -2170,8 +2183,7 @@ keyed:;
         p->ps.line = p->line_no;
         p->ps.col = (int)(s - p->ls) + 1;
         p->ps.off = p->line_off + (uint64_t)(s - p->ls);
-        p->ps.nlen = name.len < sizeof p->ps.name ? name.len : sizeof p->ps.name;
-        memcpy(p->ps.name, name.p, p->ps.nlen);
+        p->ps.role = role;
     } else if (!p->fam_full && !sc.dups) {
         int r = pg__hset_put(&p->series, skey, 0, NULL);
         if (r == 0) {
@@ -2225,10 +2237,15 @@ static void series_flush(pg_parser *p)
         return;
     const char *dname = p->dname;  /* the diag is about the earlier line */
     p->dname = NULL;
-    char b[80];
-    subj(b, sizeof b, p->ps.name, p->ps.nlen);
-    if (p->ps.nlen == sizeof p->ps.name)
-        strcat(b, "...");
+    char b[96];
+    static const char *const sufs[] = {
+        [ROLE_VALUE] = "", [ROLE_BUCKET] = "_bucket", [ROLE_COUNT] = "_count",
+        [ROLE_SUM] = "_sum", [ROLE_CREATED] = "_created", [ROLE_TOTAL] = "_total",
+        [ROLE_INFO] = "_info", [ROLE_GCOUNT] = "_gcount", [ROLE_GSUM] = "_gsum",
+    };
+    subj(b, 80, p->fam.p, p->fam.len);
+    if (p->fam.len <= 64 && p->ps.role >= 0 && p->ps.role <= ROLE_GSUM)
+        strcat(b, sufs[p->ps.role]);
     if (r == 0) {
         diag_at_col(p, P, E, p->ps.line, p->ps.col, p->ps.off, R_P_GROUP,
                     "duplicate series '%s'", b);

@@ -39,6 +39,30 @@ int pg__parse_float(const char *s, size_t n, double *out)
 {
     if (n == 0)
         return -1;
+    /* Fast path: up to 15 digits with an optional fraction, the usual
+     * sample value. The mantissa and the power of ten are exact, so one
+     * multiplication or division rounds correctly (as below). */
+    if (n <= 16 && (unsigned)(s[0] - '0') <= 9) {
+        uint64_t m = 0;
+        size_t k = 0, frac = 0;
+        for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+            m = m * 10 + (uint64_t)(s[k] - '0');
+        if (k == n) {
+            if (n <= 15) {
+                *out = (double)m;
+                return 0;
+            }
+        } else if (s[k] == '.' && k + 1 < n) {
+            size_t f0 = ++k;
+            for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+                m = m * 10 + (uint64_t)(s[k] - '0');
+            frac = k - f0;
+            if (k == n && n - 1 <= 15) {
+                *out = (double)m / pow10_tab[frac];
+                return 0;
+            }
+        }
+    }
     size_t i = 0;
     int neg = 0;
     if (s[0] == '+' || s[0] == '-') {
