@@ -122,6 +122,7 @@ struct pg_parser {
     /* per line */
     pg_label *labels;
     size_t nlabels, labels_cap;
+    const char *qname_at;    /* where labels() found a quoted metric name */
     pg_buf scratch;          /* decoded escapes; sized once per line */
     int scratch_ready;
     size_t line_len;
@@ -310,7 +311,9 @@ static void diag(pg_parser *p, int mask, int level, const char *at,
 {
     if (p->fmt && !(mask & p->fmt))
         return;
-    size_t col = at ? (size_t)(at - p->ls) : 0;
+    /* a position outside the line (a decoded string) would be nonsense */
+    size_t col = at && p->ls && at >= p->ls && at <= p->ls + p->line_len
+                     ? (size_t)(at - p->ls) : 0;
     va_list ap;
     va_start(ap, fmt);
     vdiag(p, mask, level, p->line_no, (int)col + 1, p->line_off + col, rule,
@@ -1201,6 +1204,7 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
                     return -1;
                 }
                 *name = ln;
+                p->qname_at = lat;
                 q = t;
                 goto next;
             }
@@ -1936,7 +1940,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             if (labels(p, &q, e, &dummy, 0))
                 return;
             if (dummy.p) {
-                diag(p, B, E, dummy.p - 1, R_P_UTF8, "multiple metric names");
+                diag(p, B, E, p->qname_at, R_P_UTF8, "multiple metric names");
                 return;
             }
         } else if (q < e && !IS(*q, C_WS)) {
@@ -2318,8 +2322,15 @@ static void overlong(pg_parser *p)
     p->st.lines++;
     p->ls = NULL;
     p->dname = NULL;
-    diag_at(p, B, E, p->line_no, p->line_off, R_LIMIT,
-            "line longer than %zu bytes", p->max_line);
+    /* as process_line: after "# EOF" only that is reported */
+    if (p->eof_line && !p->after_eof) {
+        p->after_eof = 1;
+        diag_at(p, O, E, p->line_no, p->line_off, R_OM_STRUCT,
+                "unexpected data after '# EOF'");
+    }
+    if (!(p->eof_line && p->fmt == PG__F_OM))
+        diag_at(p, B, E, p->line_no, p->line_off, R_LIMIT,
+                "line longer than %zu bytes", p->max_line);
     p->skipping = 1;
     p->carry.len = 0;
 }
