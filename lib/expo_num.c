@@ -378,8 +378,9 @@ int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
 {
     if (!key)
         key = 1;
+    size_t j = 0;
     if (s->cap) {
-        size_t j = slot_of(key, s->cap);
+        j = slot_of(key, s->cap);
         while (s->keys[j]) {
             if (s->keys[j] == key) {
                 if (old && s->vals)
@@ -391,11 +392,13 @@ int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
     }
     if (s->limit && s->len >= s->limit)
         return -1;
-    if ((s->len + 1) * 4 > s->cap * 3)
+    if ((s->len + 1) * 4 > s->cap * 3) {
         hset_grow(s);
-    size_t j = slot_of(key, s->cap);
-    while (s->keys[j])
-        j = (j + 1) & (s->cap - 1);
+        /* the free slot found above moved with the table */
+        j = slot_of(key, s->cap);
+        while (s->keys[j])
+            j = (j + 1) & (s->cap - 1);
+    }
     s->keys[j] = key;
     if (s->vals)
         s->vals[j] = val;
