@@ -2181,8 +2181,17 @@ keyed:;
     sc.dups = grouped(p, role, sm.has_timestamp) &&
               (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
     name_clash(p, s, name, role);
-    if (p->fmt != PG__F_PROM)
-        metric_order(p, s, sc.lend, gsum, &sm, ts_at);
+    if (p->fmt != PG__F_PROM) {
+        /* a StateSet's states are samples of one Metric: the label
+         * named after the family is not part of its identity */
+        uint64_t mkey = gsum;
+        if (p->ftype == PG_TYPE_STATESET) {
+            const pg_label *st = label_find(p->labels, p->nlabels, p->fam.p, p->fam.len);
+            if (st)
+                mkey -= label_hash(st);
+        }
+        metric_order(p, s, sc.lend, mkey, &sm, ts_at);
+    }
     if (!p->fam_full && !sc.dups && !p->cb.sample) {
         series_flush(p);
         p->ps.valid = 1;
