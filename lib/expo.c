@@ -1073,8 +1073,10 @@ static void meta_line(pg_parser *p, enum meta_kind k,
         if (p->f_help || p->f_unit)
             diag(p, O, W, p->ls, R_OM_META,
                  "metadata order should be TYPE, UNIT, HELP");
-        if (known)
+        if (known) {
             p->ftype = ty;
+            p->fam_gen++;  /* roles depend on the type: no stale template */
+        }
         return;
     }
     case M_UNIT: {
