@@ -26,6 +26,8 @@
 #define MAX_SERIES (1u << 21)  /* duplicate detection per family */
 #define MAX_GROUPS (1u << 18)  /* histogram/summary series per family */
 #define MAX_FAMILIES (1u << 20)
+#define TMPL_LABELS 32         /* most labels in a line template */
+#define TMPL_BYTES 1024        /* most bytes of a template's skeleton */
 
 /* Rule citations (pg_diag.rule). Section names are those of the specs:
  * Prometheus "Exposition formats" and OpenMetrics 1.0. */
@@ -120,8 +122,8 @@ struct pg_parser {
     /* per line */
     pg_label *labels;
     size_t nlabels, labels_cap;
+    const char *qname_at;    /* where labels() found a quoted metric name */
     pg_buf scratch;          /* decoded escapes; sized once per line */
-    pg_buf canon;            /* a label's canonical text, for hashing */
     int scratch_ready;
     size_t line_len;
 
@@ -149,7 +151,44 @@ struct pg_parser {
     int groups_full;
     pg__hset seen;           /* hash of ended family names -> type */
 
+    /* OpenMetrics Metric and MetricPoint order within the family: the
+     * current Metric (hash of its labels minus le/quantile), the
+     * timestamp of its current MetricPoint, and the Metrics that ended. */
+    int m_valid, m_has_ts, metrics_full;
+    uint64_t m_key;
+    double m_ts;
+    pg__hset metrics;
+
+    /* Sample names of the whole exposition -> index of the family that
+     * used them (name clashes). Grows with distinct names, not series. */
+    pg__hset names;
+    pg_buf fam_names;        /* every family's name, back to back */
+    struct { size_t off, len; } *fam_tab;
+    size_t nfam_tab, fam_tab_cap;
+    uint32_t fidx;           /* the current family's index, or UINT32_MAX */
+    unsigned froles;         /* roles whose sample name is registered */
+    int freopen;             /* the family came back (already reported) */
+
     struct pending pend[2];  /* [0] prom-only, [1] OpenMetrics-only */
+
+    /* Line template: the skeleton of the last clean sample line of the
+     * family, `name{l1="` `",l2="` ... `"}`, with the values cut out.
+     * A line with the same skeleton has the same metric name and label
+     * names, which were all checked then: they are compared, not checked
+     * again, and their hashes are reused (only the values are hashed). */
+    unsigned long ndiag;     /* diagnostics reported so far */
+    uint64_t fam_gen;        /* changes whenever the family does */
+    struct {
+        int valid;
+        enum role role;
+        uint64_t gen, nhash, nsig;
+        size_t nlen, nl;
+        uint32_t lq;         /* labels named le or quantile */
+        uint16_t seg[TMPL_LABELS + 2];
+        uint16_t lnlen[TMPL_LABELS];
+        uint64_t nseed[TMPL_LABELS];
+        char sk[TMPL_BYTES];
+    } tp;
 
     /* A series key whose insertion waits for the next sample, so the
      * cache miss of the series set overlaps with parsing (lint mode, no
@@ -158,8 +197,7 @@ struct pg_parser {
     struct {
         int valid, line, col;
         uint64_t key, off;
-        size_t nlen;
-        char name[64];
+        enum role role;      /* its name is the family's plus this suffix */
     } ps;
 };
 
@@ -246,6 +284,7 @@ static void vdiag(pg_parser *p, int mask, int level, int line, int col,
 {
     if (p->fmt && !(mask & p->fmt))
         return;
+    p->ndiag++;
     if (p->ps.valid)
         series_flush(p);
     pg_diag d;
@@ -272,7 +311,9 @@ static void diag(pg_parser *p, int mask, int level, const char *at,
 {
     if (p->fmt && !(mask & p->fmt))
         return;
-    size_t col = at ? (size_t)(at - p->ls) : 0;
+    /* a position outside the line (a decoded string) would be nonsense */
+    size_t col = at && p->ls && at >= p->ls && at <= p->ls + p->line_len
+                     ? (size_t)(at - p->ls) : 0;
     va_list ap;
     va_start(ap, fmt);
     vdiag(p, mask, level, p->line_no, (int)col + 1, p->line_off + col, rule,
@@ -386,8 +427,8 @@ name_span(const char *q, const char *e, int colon)
 /* Skips blanks and tabs. In OpenMetrics a separator is exactly one space;
  * `need` says whether a separator is required here. Returns the new
  * position. */
-static const char *sep(pg_parser *p, const char *q, const char *e, int need,
-                       const char *what)
+static const char *sep_slow(pg_parser *p, const char *q, const char *e, int need,
+                            const char *what)
 {
     const char *s = q;
     while (q < e && IS(*q, C_WS))
@@ -401,6 +442,15 @@ static const char *sep(pg_parser *p, const char *q, const char *e, int need,
         diag(p, O, E, s, R_OM_ABNF,
              "expected a single space before %s", what);
     return q;
+}
+
+static inline __attribute__((always_inline)) const char *
+sep(pg_parser *p, const char *q, const char *e, int need, const char *what)
+{
+    /* the usual single space */
+    if (e - q >= 2 && q[0] == ' ' && !IS(q[1], C_WS))
+        return q + 1;
+    return sep_slow(p, q, e, need, what);
 }
 
 /* Optional whitespace that the text format allows and OpenMetrics not. */
@@ -430,7 +480,10 @@ qfast(const char *q, const char *e)
         uint64_t w;
         memcpy(&w, q, 8);
         uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
-        uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
+        /* A borrow only leaves a zero byte, and bytes >= 0x80 are
+         * flagged through w: the lowest flag is exact without the
+         * usual "& ~x" terms. */
+        uint64_t z = ((xq - ONES) | (xb - ONES) | w) & HIGHS;
         if (z) {
             q += (size_t)__builtin_ctzll(z) >> 3;
             return *q == '"' ? q : NULL;
@@ -759,6 +812,8 @@ static int fam_end(pg_parser *p)
     p->fam.len = 0;
     pg__hset_clear(&p->series);
     pg__hset_clear(&p->gidx);
+    pg__hset_clear(&p->metrics);
+    p->m_valid = p->metrics_full = 0;
     if (p->gcap > 4096) {
         free(p->groups);
         p->groups = NULL;
@@ -767,6 +822,7 @@ static int fam_end(pg_parser *p)
     p->ngroups = 0;
     p->last_group = (size_t)-1;
     p->groups_full = p->fam_full = 0;
+    p->fam_gen++;
     p->dname = dname;
     if (rc)
         p->stopped = 1;
@@ -793,13 +849,27 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
     p->fnames_set = p->fnames_warned = 0;
     p->ncanon = 0;
     p->last_group = (size_t)-1;
+    p->froles = 0;
+    p->freopen = 0;
+    p->fam_gen++;
+    p->fidx = UINT32_MAX;
+    if (p->nfam_tab < MAX_FAMILIES) {
+        if (p->nfam_tab == p->fam_tab_cap) {
+            p->fam_tab_cap = p->fam_tab_cap ? p->fam_tab_cap * 2 : 64;
+            p->fam_tab = pg_xrealloc(p->fam_tab, p->fam_tab_cap * sizeof *p->fam_tab);
+        }
+        p->fam_tab[p->nfam_tab].off = p->fam_names.len;
+        p->fam_tab[p->nfam_tab].len = n;
+        pg_buf_add(&p->fam_names, name, n);
+        p->fidx = (uint32_t)p->nfam_tab++;
+    }
 }
 
 /* Was a family of this name finished before? Families must be
  * contiguous: text format "Grouping and sorting", OpenMetrics
  * "MetricFamilies MUST NOT be interleaved". */
-static void check_reopen(pg_parser *p, const char *name, size_t n,
-                         const char *at, const char *what)
+static int check_reopen(pg_parser *p, const char *name, size_t n,
+                        const char *at, const char *what)
 {
     char b[80], b2[80];
     if (pg__hset_get(&p->seen, name_hash(name, n), NULL)) {
@@ -809,7 +879,7 @@ static void check_reopen(pg_parser *p, const char *name, size_t n,
         diag(p, O, E, at, R_OM_FAMILY,
              "%s for '%s' after its family ended: families must not be interleaved",
              what, subj(b, sizeof b, name, n));
-        return;
+        return 1;
     }
     /* foo_sum after histogram foo ended, etc. */
     static const char *const sufs[] = { "_bucket", "_count", "_sum", "_total",
@@ -829,8 +899,9 @@ static void check_reopen(pg_parser *p, const char *name, size_t n,
         diag(p, O, E, at, R_OM_FAMILY,
              "%s '%s' belongs to family '%s', which ended earlier: families must not be interleaved",
              what, subj(b, sizeof b, name, n), subj(b2, sizeof b2, name, n - k));
-        return;
+        return 1;
     }
+    return 0;
 }
 
 /* ---- comments and metadata ---- */
@@ -935,8 +1006,9 @@ static void meta_line(pg_parser *p, enum meta_kind k,
         memcmp(p->fam.p, name.p, name.len)) {
         if (fam_end(p))
             return;
-        check_reopen(p, name.p, name.len, name_at, kname[k]);
+        int re = check_reopen(p, name.p, name.len, name_at, kname[k]);
         fam_begin(p, name.p, name.len);
+        p->freopen = re;
     } else if (p->fsamples) {
         diag(p, P, E, p->ls, R_P_GROUP,
              "%s line for '%s' after its samples", kname[k],
@@ -1001,8 +1073,10 @@ static void meta_line(pg_parser *p, enum meta_kind k,
         if (p->f_help || p->f_unit)
             diag(p, O, W, p->ls, R_OM_META,
                  "metadata order should be TYPE, UNIT, HELP");
-        if (known)
+        if (known) {
             p->ftype = ty;
+            p->fam_gen++;  /* roles depend on the type: no stale template */
+        }
         return;
     }
     case M_UNIT: {
@@ -1132,6 +1206,7 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
                     return -1;
                 }
                 *name = ln;
+                p->qname_at = lat;
                 q = t;
                 goto next;
             }
@@ -1251,17 +1326,9 @@ static int dup_labels(pg_parser *p, const pg_label *l, size_t n, size_t *at)
 /* Hash of one label as the canonical text name="value". In the common
  * case (plain name, no escapes, no blanks) that text is the input itself,
  * so one pass over it suffices; otherwise it is built in a buffer. */
-static uint64_t label_hash(pg_parser *p, const pg_label *l)
+static uint64_t label_hash(const pg_label *l)
 {
-    const char *np = l->name.p, *vp = l->value.p;
-    if (vp == np + l->name.len + 2 && np[l->name.len] == '=' &&
-        np[l->name.len + 1] == '"')
-        return pg__hash(np, l->name.len + 2 + l->value.len, 0x1abe1);
-    p->canon.len = 0;
-    pg_buf_add(&p->canon, np, l->name.len);
-    pg_buf_add(&p->canon, "=\"", 2);
-    pg_buf_add(&p->canon, vp, l->value.len);
-    return pg__hash(p->canon.p, p->canon.len, 0x1abe1);
+    return pg__hash(l->value.p, l->value.len, name_hash(l->name.p, l->name.len));
 }
 
 static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
@@ -1356,8 +1423,93 @@ static int grouped(const pg_parser *p, enum role role, int has_ts)
     }
 }
 
+/* Position of a label for diagnostics: its name if it lies in the
+ * current line (a decoded quoted name may not), else `fallback`. */
+static const char *label_at(const pg_parser *p, const pg_label *l,
+                            const char *fallback)
+{
+    if (l && l->name.p >= p->ls && l->name.p < p->ls + p->line_len)
+        return l->name.p;
+    return fallback;
+}
+
+static const pg_label *label_find(const pg_label *l, size_t n, const char *name,
+                                  size_t nlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i].name.len == nlen && !memcmp(l[i].name.p, name, nlen))
+            return &l[i];
+    return NULL;
+}
+
+/* Sample names must not clash across families: text format, Grouping
+ * and sorting ("all lines for a given metric must be provided as one
+ * single group"); OpenMetrics, MetricFamily ("MUST NOT result in a
+ * potential clash for sample metric names"). A family's sample name is
+ * fixed by its role, so each role's name is looked up once per family. */
+static void name_clash(pg_parser *p, const char *at, pg_str name, enum role role)
+{
+    unsigned bit = 1u << (unsigned)role;
+    if (p->froles & bit)
+        return;
+    p->froles |= bit;
+    if (p->fidx == UINT32_MAX || p->freopen)
+        return;
+    uint32_t old = p->fidx;
+    if (pg__hset_put(&p->names, name_hash(name.p, name.len) ^ 0x6e616d65ULL,
+                     p->fidx, &old) != 0 || old == p->fidx || old >= p->nfam_tab)
+        return;
+    char b[80], b2[80];
+    subj(b, sizeof b, name.p, name.len);
+    subj(b2, sizeof b2, p->fam_names.p + p->fam_tab[old].off, p->fam_tab[old].len);
+    diag(p, P, E, at, R_P_GROUP,
+         "sample name '%s' of family '%s' already used by family '%s'",
+         b, p->famq, b2);
+    diag(p, O, E, at, R_OM_NAME,
+         "sample name '%s' of family '%s' clashes with family '%s'",
+         b, p->famq, b2);
+}
+
+/* OpenMetrics, Metric: "Metrics MUST NOT be interleaved"; MetricPoint:
+ * "MetricPoints MUST NOT be interleaved" and "MUST have monotonically
+ * increasing timestamps". A Metric is the label set minus le/quantile;
+ * its samples must be one run, and within it a MetricPoint (the samples
+ * of one timestamp) must not go back to an earlier timestamp. The text
+ * format states neither (its rule is one group per metric name and a
+ * unique name and label set per line), so this is OpenMetrics only. */
+static void metric_order(pg_parser *p, const char *s, const char *lend,
+                         uint64_t key, const pg_sample *sm, const char *ts_at)
+{
+    char b[80], b2[40], b3[40];
+    if (!p->m_valid || key != p->m_key) {
+        if (p->m_valid && !p->metrics_full &&
+            pg__hset_put(&p->metrics, p->m_key, 0, NULL) < 0)
+            p->metrics_full = 1;
+        if (p->m_valid && pg__hset_get(&p->metrics, key, NULL))
+            diag(p, O, E, s, R_OM_METRIC,
+                 "metric '%s' comes back after another metric of '%s': metrics must not be interleaved",
+                 subj(b, sizeof b, s, (size_t)(lend - s)), p->famq);
+        p->m_valid = 1;
+        p->m_key = key;
+        p->m_has_ts = 0;
+    }
+    if (!sm->has_timestamp)
+        return;
+    if (p->m_has_ts && sm->timestamp < p->m_ts) {
+        snprintf(b2, sizeof b2, "%.17g", sm->timestamp);
+        snprintf(b3, sizeof b3, "%.17g", p->m_ts);
+        diag(p, O, E, ts_at, R_OM_POINT,
+             "timestamp %s of '%s' before %s of an earlier MetricPoint: timestamps must increase and MetricPoints must not be interleaved",
+             b2, subj(b, sizeof b, s, (size_t)(lend - s)), b3);
+        return;
+    }
+    p->m_ts = sm->timestamp;
+    p->m_has_ts = 1;
+}
+
 struct sample_ctx {
     const char *name_at, *value_at, *ex_at;
+    const char *lend;  /* end of the name and labels */
     double ex_value;
     int has_ex;
     int dups;      /* duplicates are checked here (grouped) */
@@ -1424,7 +1576,9 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
     case PG_TYPE_GAUGEHISTOGRAM: {
         int gh = t == PG_TYPE_GAUGEHISTOGRAM;
         const char *rule = gh ? R_OM_GHIST : R_OM_HIST;
-        const pg_str *le = label_get(sm->labels, sm->nlabels, "le", 2);
+        const pg_label *lel = label_find(sm->labels, sm->nlabels, "le", 2);
+        const pg_str *le = lel ? &lel->value : NULL;
+        const char *le_at = label_at(p, lel, at);
         if (role != ROLE_BUCKET) {
             if (le)
                 diag(p, O, E, at, rule,
@@ -1437,26 +1591,26 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
         if (role == ROLE_BUCKET) {
             exemplar_ok = 1;
             if (!le) {
-                diag(p, P, E, at, R_P_HIST, "histogram bucket without 'le' label");
-                diag(p, O, E, at, rule, "histogram bucket without 'le' label");
+                diag(p, P, E, sc->lend, R_P_HIST, "histogram bucket without 'le' label");
+                diag(p, O, E, sc->lend, rule, "histogram bucket without 'le' label");
                 break;
             }
             double lv;
             if (pg__parse_float(le->p, le->len, &lv) || isnan(lv)) {
-                diag(p, P, E, at, R_P_HIST, "invalid 'le' value '%s'",
+                diag(p, P, E, le_at, R_P_HIST, "invalid 'le' value '%s'",
                      subj(b2, sizeof b2, le->p, le->len));
-                diag(p, O, E, at, rule, "invalid 'le' value '%s'",
+                diag(p, O, E, le_at, rule, "invalid 'le' value '%s'",
                      subj(b2, sizeof b2, le->p, le->len));
                 break;
             }
-            check_canonical(p, at, "le", le, lv);
+            check_canonical(p, le_at, "le", le, lv);
             if (g->nb && lv == g->last_le && sc->dups) {
                 dup_series(p, at, sm->name);
             } else if (g->nb && lv <= g->last_le) {
-                diag(p, P, E, at, R_P_HIST,
+                diag(p, P, E, le_at, R_P_HIST,
                      "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
-                diag(p, O, E, at, rule,
+                diag(p, O, E, le_at, rule,
                      "bucket le=\"%s\" not above previous bound %g",
                      subj(b2, sizeof b2, le->p, le->len), g->last_le);
             }
@@ -1527,7 +1681,9 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
         break;
     }
     case PG_TYPE_SUMMARY: {
-        const pg_str *qs = label_get(sm->labels, sm->nlabels, "quantile", 8);
+        const pg_label *ql = label_find(sm->labels, sm->nlabels, "quantile", 8);
+        const pg_str *qs = ql ? &ql->value : NULL;
+        const char *q_at = label_at(p, ql, at);
         int fresh;
         if (role != ROLE_VALUE) {
             if (qs)
@@ -1563,19 +1719,19 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             break;
         }
         if (!qs) {
-            diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+            diag(p, B, E, sc->lend, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "summary sample '%s' without 'quantile' label", fn);
             break;
         }
         double qv;
         if (pg__parse_float(qs->p, qs->len, &qv) || isnan(qv)) {
-            diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+            diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "invalid 'quantile' value '%s'", subj(b2, sizeof b2, qs->p, qs->len));
             break;
         }
-        check_canonical(p, at, "quantile", qs, qv);
+        check_canonical(p, q_at, "quantile", qs, qv);
         if (qv < 0 || qv > 1)
-            diag(p, B, E, at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+            diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "quantile %s outside [0, 1]", subj(b2, sizeof b2, qs->p, qs->len));
         if (v < 0)
             diag(p, O, E, sc->value_at, R_OM_SUMMARY,
@@ -1585,7 +1741,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             if (g->nq && qv == g->last_q && sc->dups)
                 dup_series(p, at, sm->name);
             else if (g->nq && qv <= g->last_q)
-                diag(p, P, E, at, R_P_HIST,
+                diag(p, P, E, q_at, R_P_HIST,
                      "quantile %s not above previous quantile %g",
                      subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
             g->last_q = qv;
@@ -1618,14 +1774,149 @@ static int realnumber(const char *s, size_t n, double *v)
     return isfinite(*v) ? 0 : -1;
 }
 
+/* Equal bytes, eight at a time (the segments are short). */
+static inline __attribute__((always_inline)) int
+same_bytes(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    if (n >= 4) {
+        uint32_t x, y, x2, y2;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&x2, a + n - 4, 4);
+        memcpy(&y2, b + n - 4, 4);
+        return x == y && x2 == y2;
+    }
+    if (n >= 2) {
+        uint16_t x, y, x2, y2;
+        memcpy(&x, a, 2);
+        memcpy(&y, b, 2);
+        memcpy(&x2, a + n - 2, 2);
+        memcpy(&y2, b + n - 2, 2);
+        return x == y && x2 == y2;
+    }
+    return n == 0 || a[0] == b[0];
+}
+
+/* Matches the line at s against the template; on success the labels are
+ * set and the end of the closing brace is returned, else NULL. */
+static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
+{
+    const char *sk = p->tp.sk;
+    const uint16_t *seg = p->tp.seg;
+    size_t l0 = seg[1];
+    if ((size_t)(e - s) < l0 || !same_bytes(s, sk, l0))
+        return NULL;
+    const char *q = s + l0;
+    size_t nl = p->tp.nl;
+    pg_label *lb = p->labels;
+    lb[0].name.p = s + p->tp.nlen + 1;
+    for (size_t i = 0; i < nl; i++) {
+        const char *c = qfast(q, e);
+        if (!c || (size_t)(c - q) > p->max_name)
+            return NULL;
+        lb[i].name.len = p->tp.lnlen[i];
+        lb[i].value.p = q;
+        lb[i].value.len = (size_t)(c - q);
+        size_t sl = (size_t)(seg[i + 2] - seg[i + 1]);
+        if ((size_t)(e - c) < sl || !same_bytes(c, sk + seg[i + 1], sl))
+            return NULL;
+        if (i + 1 < nl)
+            lb[i + 1].name.p = c + 2;
+        q = c + sl;
+    }
+    return q;
+}
+
+/* Makes the current line the template if it is plain: unquoted names,
+ * labels written back to back as name="value" without escapes, and no
+ * diagnostic about its names or labels. */
+static void tmpl_build(pg_parser *p, const char *s, const char *lend,
+                       pg_str name, enum role role, uint64_t nsig)
+{
+    size_t nl = p->nlabels;
+    p->tp.valid = 0;
+    if (nl == 0 || nl > TMPL_LABELS || name.p != s || lend[-1] != '}' ||
+        (size_t)(lend - s) > TMPL_BYTES)
+        return;
+    const char *want = s + name.len;
+    if (*want != '{')
+        return;
+    want++;
+    for (size_t i = 0; i < nl; i++) {
+        const pg_label *l = &p->labels[i];
+        if (l->name.p != want || l->value.p != want + l->name.len + 2 ||
+            want[l->name.len] != '=' || want[l->name.len + 1] != '"')
+            return;
+        const char *ve = l->value.p + l->value.len;
+        if (ve[0] != '"' || ve[1] != (i + 1 < nl ? ',' : '}'))
+            return;
+        want = ve + 2;
+    }
+    if (want != lend)
+        return;
+    /* the skeleton: everything but the values */
+    size_t k = 0;
+    const char *from = s;
+    p->tp.seg[0] = 0;
+    p->tp.lq = 0;
+    for (size_t i = 0; i < nl; i++) {
+        const pg_label *l = &p->labels[i];
+        size_t n = (size_t)(l->value.p - from);
+        memcpy(p->tp.sk + k, from, n);
+        k += n;
+        p->tp.seg[i + 1] = (uint16_t)k;
+        from = l->value.p + l->value.len;
+        p->tp.lnlen[i] = (uint16_t)l->name.len;
+        p->tp.nseed[i] = name_hash(l->name.p, l->name.len);
+        if ((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
+            (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8)))
+            p->tp.lq |= 1u << i;
+    }
+    memcpy(p->tp.sk + k, from, (size_t)(lend - from));
+    k += (size_t)(lend - from);
+    p->tp.seg[nl + 1] = (uint16_t)k;
+    p->tp.nl = nl;
+    p->tp.nlen = name.len;
+    p->tp.nhash = name_hash(name.p, name.len);
+    p->tp.nsig = nsig;
+    p->tp.role = role;
+    p->tp.gen = p->fam_gen;
+    p->tp.valid = 1;
+}
+
 static void sample_line(pg_parser *p, const char *s, const char *e)
 {
     char b[80];
     const char *q = s;
     pg_str name = { NULL, 0 };
     struct sample_ctx sc = { 0 };
+    unsigned long d0 = p->ndiag, d1;
+    int fast = 0;
     p->nlabels = 0;
     sc.name_at = s;
+    if (p->tp.valid && p->tp.gen == p->fam_gen) {
+        const char *t = tmpl_match(p, s, e);
+        if (t) {
+            fast = 1;
+            q = t;
+            name.p = s;
+            name.len = p->tp.nlen;
+            p->nlabels = p->tp.nl;
+            p->dname = name.p;
+            p->dnlen = name.len;
+            goto value;
+        }
+    }
     if (*q == '{') {
         if (labels(p, &q, e, &name, 0))
             return;
@@ -1651,7 +1942,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             if (labels(p, &q, e, &dummy, 0))
                 return;
             if (dummy.p) {
-                diag(p, B, E, dummy.p - 1, R_P_UTF8, "multiple metric names");
+                diag(p, B, E, p->qname_at, R_P_UTF8, "multiple metric names");
                 return;
             }
         } else if (q < e && !IS(*q, C_WS)) {
@@ -1660,6 +1951,9 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             return;
         }
     }
+value:
+    sc.lend = q;
+    d1 = p->ndiag;
     /* value */
     if (q >= e) {
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
@@ -1685,6 +1979,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     }
     q = ve;
     pg_sample sm;
+    const char *ts_at = NULL;
     sm.has_timestamp = 0;
     sm.timestamp = 0;
     sm.has_exemplar = 0;
@@ -1697,12 +1992,21 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             const char *te = token_end(q, e);
             int64_t iv;
             double dv;
+            ts_at = q;
             if (pg__parse_int64(q, (size_t)(te - q), &iv) == 0) {
                 sm.has_timestamp = 1;
                 sm.timestamp = (double)iv;
             } else if (realnumber(q, (size_t)(te - q), &dv) == 0) {
-                diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is not an integer",
-                     subj(b, sizeof b, q, (size_t)(te - q)));
+                /* digits only: an integer, but not an int64 (Go ParseInt) */
+                const char *d = q + (*q == '-' || *q == '+');
+                while (d < te && *d >= '0' && *d <= '9')
+                    d++;
+                if (d == te)
+                    diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is out of int64 range",
+                         subj(b, sizeof b, q, (size_t)(te - q)));
+                else
+                    diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is not an integer",
+                         subj(b, sizeof b, q, (size_t)(te - q)));
                 sm.has_timestamp = 1;
                 sm.timestamp = dv;
             } else {
@@ -1791,11 +2095,22 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
         diag(p, O, W, sc.value_at, R_OM_POINT,
              "MetricPoints should not have explicit timestamps");
 
+    uint64_t lsum = 0, gsum = 0;
+    unsigned long d2 = p->ndiag;
+    if (fast) {
+        for (size_t i = 0; i < p->nlabels; i++) {
+            const pg_label *l = &p->labels[i];
+            uint64_t h = pg__hash(l->value.p, l->value.len, p->tp.nseed[i]);
+            lsum += h;
+            if (!(p->tp.lq & (1u << i)))
+                gsum += h;
+        }
+        goto keyed;
+    }
     /* names and labels: reserved and duplicates */
     if (name.len && name.p[0] == '_' )
         diag(p, O, E, s, R_OM_NAME,
              "metric names beginning with '_' are reserved");
-    uint64_t lsum = 0, gsum = 0;
     size_t dupi;
     if (p->nlabels && dup_labels(p, p->labels, p->nlabels, &dupi)) {
         diag(p, B, E, p->labels[dupi].name.p, R_OM_LABELSET,
@@ -1814,25 +2129,38 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
             diag(p, O, E, l->name.p, R_OM_LABEL,
                  "label names beginning with '_' are reserved");
         }
-        uint64_t h = label_hash(p, l);
+        uint64_t h = label_hash(l);
         lsum += h;
         if (!((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
               (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8))))
             gsum += h;
     }
 
+keyed:;
+    /* names and labels were clean: the line may serve as a template */
+    int clean = !fast && d1 == d0 && p->ndiag == d2;
     /* The series key is known now: start loading its slot of the series
      * set while the rest of the line is checked. */
-    uint64_t skey = name_hash(name.p, name.len) ^ (lsum * 0x9e3779b97f4a7c15ULL);
+    uint64_t skey = (fast ? p->tp.nhash : name_hash(name.p, name.len)) ^
+                    (lsum * 0x9e3779b97f4a7c15ULL);
+    /* OpenMetrics: a Metric may repeat with other timestamps (one
+     * MetricPoint each), so the timestamp is part of the key there. */
+    int om_ts = sm.has_timestamp && p->fmt == PG__F_OM;
+    if (om_ts) {
+        uint64_t tb;
+        memcpy(&tb, &sm.timestamp, sizeof tb);
+        skey ^= (tb + 0x7473ULL) * 0xff51afd7ed558ccdULL;
+    }
     PG__HSET_PREFETCH(&p->series, skey);
 
     /* family */
-    enum role role = fam_role(p, name.p, name.len);
+    enum role role = fast ? p->tp.role : fam_role(p, name.p, name.len);
     if (role == ROLE_NONE) {
         if (fam_end(p))
             return;
-        check_reopen(p, name.p, name.len, s, "sample");
+        int re = check_reopen(p, name.p, name.len, s, "sample");
         fam_begin(p, name.p, name.len);
+        p->freopen = re;
         role = ROLE_VALUE;
     }
     p->fsamples++;
@@ -1854,17 +2182,27 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* an _count with an le/quantile label is not its series' _count */
     sc.dups = grouped(p, role, sm.has_timestamp) &&
               (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
-    if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM) &&
-        !p->cb.sample) {
+    name_clash(p, s, name, role);
+    if (p->fmt != PG__F_PROM) {
+        /* a StateSet's states are samples of one Metric: the label
+         * named after the family is not part of its identity */
+        uint64_t mkey = gsum;
+        if (p->ftype == PG_TYPE_STATESET) {
+            const pg_label *st = label_find(p->labels, p->nlabels, p->fam.p, p->fam.len);
+            if (st)
+                mkey -= label_hash(st);
+        }
+        metric_order(p, s, sc.lend, mkey, &sm, ts_at);
+    }
+    if (!p->fam_full && !sc.dups && !p->cb.sample) {
         series_flush(p);
         p->ps.valid = 1;
         p->ps.key = skey;
         p->ps.line = p->line_no;
         p->ps.col = (int)(s - p->ls) + 1;
         p->ps.off = p->line_off + (uint64_t)(s - p->ls);
-        p->ps.nlen = name.len < sizeof p->ps.name ? name.len : sizeof p->ps.name;
-        memcpy(p->ps.name, name.p, p->ps.nlen);
-    } else if (!p->fam_full && !sc.dups && !(sm.has_timestamp && p->fmt == PG__F_OM)) {
+        p->ps.role = role;
+    } else if (!p->fam_full && !sc.dups) {
         int r = pg__hset_put(&p->series, skey, 0, NULL);
         if (r == 0) {
             dup_series(p, s, name);
@@ -1878,14 +2216,20 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     /* OpenMetrics, Metric: metrics of a family SHOULD have the same
      * label names (le and quantile aside). Checked in OpenMetrics only,
      * where it is stated; once per family. */
-    if (p->fmt != PG__F_PROM && !p->fnames_warned) {
-        uint64_t nsig = 0;
+    uint64_t nsig = 0;
+    if (fast) {
+        nsig = p->tp.nsig;
+    } else if (p->fmt != PG__F_PROM) {
         for (size_t i = 0; i < p->nlabels; i++) {
             const pg_str *ln = &p->labels[i].name;
             if (!((ln->len == 2 && !memcmp(ln->p, "le", 2)) ||
                   (ln->len == 8 && !memcmp(ln->p, "quantile", 8))))
                 nsig += name_hash(ln->p, ln->len);
         }
+    }
+    if (clean)
+        tmpl_build(p, s, sc.lend, name, role, nsig);
+    if (p->fmt != PG__F_PROM && !p->fnames_warned) {
         if (!p->fnames_set) {
             p->fnames_set = 1;
             p->fnames = nsig;
@@ -1911,10 +2255,15 @@ static void series_flush(pg_parser *p)
         return;
     const char *dname = p->dname;  /* the diag is about the earlier line */
     p->dname = NULL;
-    char b[80];
-    subj(b, sizeof b, p->ps.name, p->ps.nlen);
-    if (p->ps.nlen == sizeof p->ps.name)
-        strcat(b, "...");
+    char b[96];
+    static const char *const sufs[] = {
+        [ROLE_VALUE] = "", [ROLE_BUCKET] = "_bucket", [ROLE_COUNT] = "_count",
+        [ROLE_SUM] = "_sum", [ROLE_CREATED] = "_created", [ROLE_TOTAL] = "_total",
+        [ROLE_INFO] = "_info", [ROLE_GCOUNT] = "_gcount", [ROLE_GSUM] = "_gsum",
+    };
+    subj(b, 80, p->fam.p, p->fam.len);
+    if (p->fam.len <= 64 && p->ps.role >= 0 && p->ps.role <= ROLE_GSUM)
+        strcat(b, sufs[p->ps.role]);
     if (r == 0) {
         diag_at_col(p, P, E, p->ps.line, p->ps.col, p->ps.off, R_P_GROUP,
                     "duplicate series '%s'", b);
@@ -1984,8 +2333,15 @@ static void overlong(pg_parser *p)
     p->st.lines++;
     p->ls = NULL;
     p->dname = NULL;
-    diag_at(p, B, E, p->line_no, p->line_off, R_LIMIT,
-            "line longer than %zu bytes", p->max_line);
+    /* as process_line: after "# EOF" only that is reported */
+    if (p->eof_line && !p->after_eof) {
+        p->after_eof = 1;
+        diag_at(p, O, E, p->line_no, p->line_off, R_OM_STRUCT,
+                "unexpected data after '# EOF'");
+    }
+    if (!(p->eof_line && p->fmt == PG__F_OM))
+        diag_at(p, B, E, p->line_no, p->line_off, R_LIMIT,
+                "line longer than %zu bytes", p->max_line);
     p->skipping = 1;
     p->carry.len = 0;
 }
@@ -2108,6 +2464,10 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     p->series.limit = MAX_SERIES;
     p->series.novals = 1;
     p->seen.limit = MAX_FAMILIES;
+    p->metrics.limit = MAX_SERIES;
+    p->metrics.novals = 1;
+    p->names.limit = MAX_FAMILIES;
+    p->fidx = UINT32_MAX;
     return p;
 }
 
@@ -2128,13 +2488,16 @@ void pg_parser_free(pg_parser *p)
         return;
     pg_buf_release(&p->carry);
     pg_buf_release(&p->scratch);
-    pg_buf_release(&p->canon);
     pg_buf_release(&p->fam);
     pg_buf_release(&p->fhelp);
     pg_buf_release(&p->funit);
     pg__hset_release(&p->series);
     pg__hset_release(&p->gidx);
     pg__hset_release(&p->seen);
+    pg__hset_release(&p->metrics);
+    pg__hset_release(&p->names);
+    pg_buf_release(&p->fam_names);
+    free(p->fam_tab);
     free(p->groups);
     free(p->labels);
     for (int j = 0; j < 2; j++)

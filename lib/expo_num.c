@@ -39,6 +39,30 @@ int pg__parse_float(const char *s, size_t n, double *out)
 {
     if (n == 0)
         return -1;
+    /* Fast path: up to 15 digits with an optional fraction, the usual
+     * sample value. The mantissa and the power of ten are exact, so one
+     * multiplication or division rounds correctly (as below). */
+    if (n <= 16 && (unsigned)(s[0] - '0') <= 9) {
+        uint64_t m = 0;
+        size_t k = 0, frac = 0;
+        for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+            m = m * 10 + (uint64_t)(s[k] - '0');
+        if (k == n) {
+            if (n <= 15) {
+                *out = (double)m;
+                return 0;
+            }
+        } else if (s[k] == '.' && k + 1 < n) {
+            size_t f0 = ++k;
+            for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+                m = m * 10 + (uint64_t)(s[k] - '0');
+            frac = k - f0;
+            if (k == n && n - 1 <= 15) {
+                *out = (double)m / pow10_tab[frac];
+                return 0;
+            }
+        }
+    }
     size_t i = 0;
     int neg = 0;
     if (s[0] == '+' || s[0] == '-') {
@@ -354,8 +378,9 @@ int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
 {
     if (!key)
         key = 1;
+    size_t j = 0;
     if (s->cap) {
-        size_t j = slot_of(key, s->cap);
+        j = slot_of(key, s->cap);
         while (s->keys[j]) {
             if (s->keys[j] == key) {
                 if (old && s->vals)
@@ -367,11 +392,13 @@ int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
     }
     if (s->limit && s->len >= s->limit)
         return -1;
-    if ((s->len + 1) * 4 > s->cap * 3)
+    if ((s->len + 1) * 4 > s->cap * 3) {
         hset_grow(s);
-    size_t j = slot_of(key, s->cap);
-    while (s->keys[j])
-        j = (j + 1) & (s->cap - 1);
+        /* the free slot found above moved with the table */
+        j = slot_of(key, s->cap);
+        while (s->keys[j])
+            j = (j + 1) & (s->cap - 1);
+    }
     s->keys[j] = key;
     if (s->vals)
         s->vals[j] = val;

@@ -27,6 +27,7 @@ struct lint {
     int explain;
     FILE *out;
     pg_buf *held;            /* URL: diagnostics of the current attempt */
+    unsigned long warnings;  /* warnings found outside the parser */
 };
 
 static void usage(FILE *out)
@@ -43,8 +44,9 @@ static void usage(FILE *out)
           "  --strict           warnings (SHOULD rules) fail too\n"
           "  --max-errors N     print at most N diagnostics (default 100;\n"
           "                     0 = no limit); all are counted\n"
-          "  --max-line N       longest accepted line in bytes (default 1 MiB)\n"
-          "  --max-labels N     most labels per sample (default 1024)\n"
+          "  --max-line N       longest accepted line in bytes (default 1 MiB;\n"
+          "                     at least 1)\n"
+          "  --max-labels N     most labels per sample (default 1024; at least 1)\n"
           "  --explain          append the rule each diagnostic cites\n"
           "  -h, --help         this help\n\n", out);
 #ifdef PG_HAVE_SCRAPE
@@ -106,6 +108,7 @@ static int summary(struct lint *l, pg_parser *p, int strict)
 {
     pg_parse_stats st;
     pg_parser_stats(p, &st);
+    st.warnings += l->warnings;
     if (l->hidden)
         fprintf(l->out, "%s: %lu more diagnostics not shown (--max-errors)\n",
                 l->source, l->hidden);
@@ -192,6 +195,7 @@ struct url_sink {
     pg_parser_opts o;
     const pg_parser_callbacks *cb;
     pg_parser *p;
+    char ctype[256];         /* Content-Type of the response, "" if none */
 };
 
 static int sink_begin(void *ctx, long status, const char *content_type)
@@ -206,6 +210,7 @@ static int sink_begin(void *ctx, long status, const char *content_type)
     u->l->held->len = 0;
     if (status < 200 || status > 299)
         return 0;
+    snprintf(u->ctype, sizeof u->ctype, "%s", content_type ? content_type : "");
     pg_parser_opts o = u->o;
     o.content_type = content_type;
     u->p = pg_parser_new(&o, u->cb, u->l);
@@ -224,7 +229,7 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
                     const pg_parser_callbacks *cb, int strict,
                     const pg_scrape_opts *sopts)
 {
-    struct url_sink u = { l, *o, cb, NULL };
+    struct url_sink u = { l, *o, cb, NULL, "" };
     pg_scrape_opts so = *sopts;
     if (so.accept == PG_FORMAT_AUTO)
         so.accept = o->format;
@@ -245,6 +250,27 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
         return PG_EXIT_ERROR;
     }
     pg_parser_finish(u.p);
+    /* Only text/plain and application/openmetrics-text are expositions:
+     * Prometheus 3 fails a scrape with another (or no) Content-Type
+     * unless a fallback protocol is configured. A warning, since the body
+     * itself can still be checked. */
+    if (pg_format_from_content_type(u.ctype[0] ? u.ctype : NULL) == PG_FORMAT_AUTO) {
+        char shown[80];
+        size_t j = 0;
+        for (const char *c = u.ctype; *c && j + 1 < sizeof shown; c++)
+            shown[j++] = (*c >= 0x20 && *c < 0x7f) ? *c : '?';
+        shown[j] = '\0';
+        if (u.ctype[0])
+            fprintf(l->out,
+                    "%s: warning: Content-Type '%s' is not an exposition format "
+                    "(text/plain or application/openmetrics-text); Prometheus 3 "
+                    "refuses such a scrape\n", l->source, shown);
+        else
+            fprintf(l->out,
+                    "%s: warning: response has no Content-Type; Prometheus 3 "
+                    "refuses such a scrape\n", l->source);
+        l->warnings++;
+    }
     fwrite(held.p, 1, held.len, l->out);
     pg_buf_release(&held);
     l->held = NULL;
@@ -272,7 +298,7 @@ static int parse_size(const char *s, unsigned long *out)
 
 int pg_cmd_lint(int argc, char **argv)
 {
-    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL };
+    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL, 0 };
     pg_parser_opts o;
     memset(&o, 0, sizeof o);
     o.flags = PG_PARSE_CANONICAL;  /* lint checks exposers: all rules */
@@ -337,8 +363,16 @@ int pg_cmd_lint(int argc, char **argv)
             } else if (klen == 12 && !strncmp(a, "--max-errors", 12)) {
                 l.max_errors = n;
             } else if (klen == 10 && !strncmp(a, "--max-line", 10)) {
+                if (n == 0) {
+                    fprintf(stderr, "promgate lint: --max-line must be at least 1\n");
+                    LINT_RETURN(PG_EXIT_ERROR);
+                }
                 o.max_line = n;
             } else if (klen == 12 && !strncmp(a, "--max-labels", 12)) {
+                if (n == 0) {
+                    fprintf(stderr, "promgate lint: --max-labels must be at least 1\n");
+                    LINT_RETURN(PG_EXIT_ERROR);
+                }
                 o.max_labels = n;
             } else {
                 fprintf(stderr, "promgate lint: unknown option '%s'\n", a);

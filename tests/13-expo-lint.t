@@ -7,7 +7,7 @@ SHARED=${PG_SHARED:-../shared}
 T=${TMPDIR:-/tmp}/pg-expo-lint.$$
 mkdir -p "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-echo "1..22"
+echo "1..24"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n+1)); echo "ok $n # skip $1"; }
@@ -20,6 +20,8 @@ run $P lint; [ "$rc" = 2 ]; ok $? "no input: exit 2"
 run $P lint --frob x; [ "$rc" = 2 ] && grep -q "unknown option '--frob'" "$T/err"; ok $? "unknown option: exit 2"
 run $P lint --format xml x; [ "$rc" = 2 ] && grep -q "unknown format 'xml'" "$T/err"; ok $? "bad --format: exit 2"
 run $P lint --max-errors many x; [ "$rc" = 2 ]; ok $? "bad --max-errors: exit 2"
+run $P lint --max-line 0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-line 0: usage error, exit 2"
+run $P lint --max-labels=0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-labels 0: usage error, exit 2"
 run $P lint "$T/nonexistent"; [ "$rc" = 2 ] && grep -q "cannot open" "$T/err"; ok $? "missing file: exit 2"
 run $P lint "$T"; [ "$rc" = 2 ]; ok $? "directory: exit 2"
 
@@ -30,7 +32,7 @@ ok $? "conformant file: exit 0 and the summary line"
 
 F=fixtures/expo/rule-summary/input
 run $P lint $F
-[ "$rc" = 1 ] && grep -qx "$F:3:1: error: quantile 0.5 not above previous quantile 0.9" "$T/out" &&
+[ "$rc" = 1 ] && grep -qx "$F:3:3: error: quantile 0.5 not above previous quantile 0.9" "$T/out" &&
     tail -1 "$T/out" | grep -qx "$F: 5 errors, 0 warnings, 7 samples in 1 family (prom)"
 ok $? "violations: SOURCE:LINE:COL: error: message, exit 1"
 

@@ -17,7 +17,7 @@ pid=$!
 i=0
 while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 port=$(cat "$T/port" 2>/dev/null)
-echo "1..8"
+echo "1..11"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 run() { "$@" > "$T/out" 2> "$T/err"; rc=$?; }
@@ -59,3 +59,16 @@ ok $? "gzip-encoded body"
 run $P lint --retries 2 --backoff 0.01 "$U/bad.prom?fault=503&then-ok=1&id=lint-retry"
 [ "$rc" = 1 ] && [ "$(grep -c ': error: ' "$T/out")" = 1 ] && grep -q ': 1 error, ' "$T/out"
 ok $? "retried after a 503: the error body is not linted, diagnostics once"
+
+run $P lint "$U/good.prom?ctype=text%2Fhtml"
+[ "$rc" = 0 ] && grep -qx "$U/good.prom?ctype=text%2Fhtml: warning: Content-Type 'text/html' is not an exposition format (text/plain or application/openmetrics-text); Prometheus 3 refuses such a scrape" "$T/out" &&
+    grep -q ': 0 errors, 1 warning, 16 samples' "$T/out"
+ok $? "wrong Content-Type: a warning naming it, exit 0"
+
+run $P lint --strict "$U/good.prom?ctype=text%2Fhtml"
+[ "$rc" = 1 ]
+ok $? "wrong Content-Type with --strict: exit 1"
+
+run $P lint --strict "$U/good.prom?ctype=text%2Fplain%3B%20version%3D0.0.4%3B%20charset%3Dutf-8"
+[ "$rc" = 0 ] && ! grep -q 'Content-Type' "$T/out"
+ok $? "text/plain with parameters: no warning"

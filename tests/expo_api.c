@@ -214,7 +214,7 @@ int main(void)
         pg_parser_finish(p);
         pg_parser_free(p);
         ok(r0.log.len == 0 && r1.log.p &&
-           strstr(r1.log.p, "D 2:1@19 warning {h} le=\"1\" is not in canonical form \"1.0\""),
+           strstr(r1.log.p, "D 2:10@28 warning {h} le=\"1\" is not in canonical form \"1.0\""),
            "PG_PARSE_CANONICAL turns on the canonical le check");
         pg_buf_release(&r0.log);
         pg_buf_release(&r1.log);
