@@ -167,6 +167,18 @@ typedef struct bad_value {
     int line;
 } bad_value;
 
+/* A sequence of byte strings, stored flat: the per-sample caches below
+ * compare a sample's labels with it in place. */
+typedef struct strseq {
+    char *bytes;
+    size_t len, cap;    /* of bytes */
+    size_t *lens;       /* length of each string */
+    size_t n, ncap;
+    int valid;
+} strseq;
+
+#define MAX_ACCEPTED 16 /* accepted values remembered per label rule */
+
 typedef struct family {
     char *name;            /* family name as parsed */
     enum pg_type type;
@@ -193,12 +205,12 @@ typedef struct family {
      * share their label names, and often values and series, so these let
      * a sample be judged by comparing bytes in place instead of building
      * keys and hashing (the parser's series table stays in cache). Each
-     * holds a sequence of (size_t length, bytes) records. */
-    pg_buf last_names;     /* label names of the last name-checked sample */
+     * is exact: a hit stands for the very same bytes. */
+    strseq last_names;     /* label names of the last name-checked sample */
     size_t *rule_pos;      /* per golden label rule: index of its label in
                               samples with last_names, or SIZE_MAX */
-    pg_buf *rule_ok;       /* per golden label rule: last accepted value */
-    pg_buf last_series;    /* non-reserved labels (name, value) of the
+    strseq *rule_ok;       /* per golden label rule: values accepted */
+    strseq last_series;    /* non-reserved labels (name, value) of the
                               last structure sample */
     const char *last_reserved;
     size_t last_series_at; /* its series index + 1, 0 if none */
@@ -313,6 +325,13 @@ fail:
     return NULL;
 }
 
+static void strseq_release(strseq *q)
+{
+    free(q->bytes);
+    free(q->lens);
+    memset(q, 0, sizeof *q);
+}
+
 static void family_free(family *f)
 {
     free(f->name);
@@ -338,13 +357,13 @@ static void family_free(family *f)
     }
     free(f->series);
     strmap_release(&f->series_idx);
-    pg_buf_release(&f->last_names);
+    strseq_release(&f->last_names);
     free(f->rule_pos);
     if (f->rule_ok && f->gm)
         for (size_t i = 0; i < f->gm->nlabel_values; i++)
-            pg_buf_release(&f->rule_ok[i]);
+            strseq_release(&f->rule_ok[i]);
     free(f->rule_ok);
-    pg_buf_release(&f->last_series);
+    strseq_release(&f->last_series);
     free(f->missing_got);
     free(f->extra_got);
     free(f);
@@ -507,24 +526,60 @@ static char *sample_names(const pg_sample *s, const char *reserved)
     return pg_buf_detach(&b);
 }
 
-/* Appends one (length, bytes) record to a cache sequence. */
-static void seq_add(pg_buf *b, pg_str x)
+static void strseq_reset(strseq *q)
 {
-    pg_buf_add(b, (const char *)&x.len, sizeof x.len);
-    pg_buf_add(b, x.p, x.len);
+    q->len = q->n = 0;
+    q->valid = 1;
 }
 
-/* Whether the record at *pos holds exactly x; advances past it if so. */
-static int seq_match(const char **pos, const char *end, pg_str x)
+static void strseq_add(strseq *q, pg_str x)
 {
-    size_t len;
-    if ((size_t)(end - *pos) < sizeof len)
+    if (q->len + x.len > q->cap) {
+        q->cap = q->cap ? q->cap : 64;
+        while (q->cap < q->len + x.len)
+            q->cap *= 2;
+        q->bytes = pg_xrealloc(q->bytes, q->cap);
+    }
+    if (q->n == q->ncap) {
+        q->ncap = q->ncap ? q->ncap * 2 : 8;
+        q->lens = pg_xrealloc(q->lens, q->ncap * sizeof *q->lens);
+    }
+    if (x.len)
+        memcpy(q->bytes + q->len, x.p, x.len);
+    q->len += x.len;
+    q->lens[q->n++] = x.len;
+}
+
+/* memcmp() == 0 for the short strings of label names and values, without
+ * a call: a word at a time, then bytes. */
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+    }
+    for (; n; a++, b++, n--)
+        if (*a != *b)
+            return 0;
+    return 1;
+}
+
+/* Cursor over a strseq: whether the next string is exactly x; advances
+ * past it if so. */
+typedef struct strseq_pos {
+    size_t i, off;
+} strseq_pos;
+
+static inline int strseq_next_is(const strseq *q, strseq_pos *at, pg_str x)
+{
+    if (at->i >= q->n || q->lens[at->i] != x.len ||
+        !bytes_eq(q->bytes + at->off, x.p, x.len))
         return 0;
-    memcpy(&len, *pos, sizeof len);
-    if (len != x.len || (size_t)(end - *pos) - sizeof len < len ||
-        (len && memcmp(*pos + sizeof len, x.p, len) != 0))
-        return 0;
-    *pos += sizeof len + len;
+    at->off += x.len;
+    at->i++;
     return 1;
 }
 
@@ -532,13 +587,14 @@ static int seq_match(const char **pos, const char *end, pg_str x)
  * sample whose names were checked. */
 static int names_unchanged(const family *f, const pg_sample *s)
 {
-    if (!f->last_names.p)
+    const strseq *q = &f->last_names;
+    if (!q->valid || q->n != s->nlabels)
         return 0;
-    const char *pos = f->last_names.p, *end = pos + f->last_names.len;
+    strseq_pos at = { 0, 0 };
     for (size_t i = 0; i < s->nlabels; i++)
-        if (!seq_match(&pos, end, s->labels[i].name))
+        if (!strseq_next_is(q, &at, s->labels[i].name))
             return 0;
-    return pos == end;
+    return 1;
 }
 
 /* Records labels the golden requires but the sample lacks, and labels it
@@ -552,10 +608,9 @@ static int check_label_names(family *f, const pg_sample *s,
     /* series of one family nearly always share their label names */
     if (names_unchanged(f, s))
         return 1;
-    f->last_names.len = 0;
-    pg_buf_add(&f->last_names, "", 0);
+    strseq_reset(&f->last_names);
     for (size_t i = 0; i < s->nlabels; i++)
-        seq_add(&f->last_names, s->labels[i].name);
+        strseq_add(&f->last_names, s->labels[i].name);
     for (size_t i = 0; i < s->nlabels; i++) {
         pg_str n = s->labels[i].name;
         if (reserved && pg_str_eq(n, reserved))
@@ -613,15 +668,20 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
             continue;
         {
             pg_str v = s->labels[i].value;
-            pg_buf *ok = &f->rule_ok[j];
+            strseq *ok = &f->rule_ok[j];
             /* the pattern is fixed, so a value accepted once is accepted
-             * again; most samples repeat the last one */
-            if (ok->p && ok->len == v.len &&
-                (!v.len || memcmp(ok->p, v.p, v.len) == 0))
+             * again; a constrained label takes few values */
+            int seen = 0;
+            for (size_t x = 0, off = 0; x < ok->n && !seen;
+                 off += ok->lens[x], x++)
+                seen = ok->lens[x] == v.len &&
+                       bytes_eq(ok->bytes + off, v.p, v.len);
+            if (seen)
                 continue;
             if (re_match(c, codes[j], v.p, v.len)) {
-                ok->len = 0;
-                pg_buf_add(ok, v.p, v.len);
+                if (ok->n == MAX_ACCEPTED)
+                    strseq_reset(ok);
+                strseq_add(ok, v);
                 continue;
             }
             bad_value *b = NULL;
@@ -687,17 +747,19 @@ static void add_printed(pg_buf *b, pg_str x)
 static int series_unchanged(const family *f, const pg_sample *s,
                             const char *reserved)
 {
+    const strseq *q = &f->last_series;
     if (!f->last_series_at || f->last_reserved != reserved)
         return 0;
-    const char *pos = f->last_series.p, *end = pos + f->last_series.len;
+    strseq_pos at = { 0, 0 };
     for (size_t i = 0; i < s->nlabels; i++) {
         const pg_label *l = &s->labels[i];
         if (pg_str_eq(l->name, reserved))
             continue;
-        if (!seq_match(&pos, end, l->name) || !seq_match(&pos, end, l->value))
+        if (!strseq_next_is(q, &at, l->name) ||
+            !strseq_next_is(q, &at, l->value))
             return 0;
     }
-    return pos == end;
+    return at.i == q->n;
 }
 
 static series *series_get(pg_checker *c, family *f, const pg_sample *s,
@@ -706,12 +768,11 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     if (series_unchanged(f, s, reserved))
         return &f->series[f->last_series_at - 1];
     f->last_reserved = reserved;
-    f->last_series.len = 0;
-    pg_buf_add(&f->last_series, "", 0);
+    strseq_reset(&f->last_series);
     for (size_t i = 0; i < s->nlabels; i++)
         if (!pg_str_eq(s->labels[i].name, reserved)) {
-            seq_add(&f->last_series, s->labels[i].name);
-            seq_add(&f->last_series, s->labels[i].value);
+            strseq_add(&f->last_series, s->labels[i].name);
+            strseq_add(&f->last_series, s->labels[i].value);
         }
     /* Key and display form: labels other than the reserved one, sorted by
      * name so input order does not split a series. */
@@ -836,7 +897,7 @@ static int on_sample(void *ctx, const pg_sample *s)
     }
     family *f = c->last_fam;
     /* samples come grouped by family: look up only on change */
-    if (!f || f->name_len != key.len || memcmp(f->name, key.p, key.len) != 0)
+    if (!f || f->name_len != key.len || !bytes_eq(f->name, key.p, key.len))
         c->last_fam = f = family_get2(c, key, fname, s->type);
     if (!f->line)
         f->line = s->line;
