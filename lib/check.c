@@ -551,15 +551,29 @@ static void strseq_add(strseq *q, pg_str x)
 }
 
 /* memcmp() == 0 for the short strings of label names and values, without
- * a call: a word at a time, then bytes. */
+ * a call: a word at a time, the last (possibly overlapping) word ending at
+ * the end, so no byte loop. */
 static inline int bytes_eq(const char *a, const char *b, size_t n)
 {
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return 0;
+    uint64_t x, y;
+    if (n >= 8) {
+        for (; n > 8; a += 8, b += 8, n -= 8) {
+            memcpy(&x, a, 8);
+            memcpy(&y, b, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, u2, v2;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
     }
     for (; n; a++, b++, n--)
         if (*a != *b)
