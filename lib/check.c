@@ -534,7 +534,7 @@ static void strseq_reset(strseq *q)
 
 static void strseq_add(strseq *q, pg_str x)
 {
-    if (q->len + x.len > q->cap) {
+    if (q->len + x.len > q->cap || !q->bytes) { /* never NULL + 0 */
         q->cap = q->cap ? q->cap : 64;
         while (q->cap < q->len + x.len)
             q->cap *= 2;
@@ -680,53 +680,50 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
         size_t i = f->rule_pos[j];
         if (i == SIZE_MAX)
             continue;
-        {
-            pg_str v = s->labels[i].value;
-            strseq *ok = &f->rule_ok[j];
-            /* the pattern is fixed, so a value accepted once is accepted
-             * again; a constrained label takes few values */
-            int seen = 0;
-            for (size_t x = 0, off = 0; x < ok->n && !seen;
-                 off += ok->lens[x], x++)
-                seen = ok->lens[x] == v.len &&
-                       bytes_eq(ok->bytes + off, v.p, v.len);
-            if (seen)
-                continue;
-            if (re_match(c, codes[j], v.p, v.len)) {
-                if (ok->n == MAX_ACCEPTED)
-                    strseq_reset(ok);
-                strseq_add(ok, v);
-                continue;
-            }
-            bad_value *b = NULL;
-            for (size_t x = 0; x < f->nbad; x++)
-                if (!strcmp(f->bad[x].label, label))
-                    b = &f->bad[x];
-            if (!b) {
-                f->bad = pg_xrealloc(f->bad, (f->nbad + 1) * sizeof *f->bad);
-                b = &f->bad[f->nbad++];
-                memset(b, 0, sizeof *b);
-                b->label = pg_xstrdup(label);
-                b->line = s->line;
-            }
-            pg_buf q = PG_BUF_INIT;
-            pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
-            if (b->values && strstr(b->values, q.p)) {
-                pg_buf_release(&q);
-                continue;
-            }
-            if (b->nvalues < MAX_BAD_VALUES) {
-                pg_buf all = PG_BUF_INIT;
-                if (b->values)
-                    pg_buf_addf(&all, "%s, ", b->values);
-                pg_buf_adds(&all, q.p);
-                free(b->values);
-                b->values = pg_buf_detach(&all);
-            }
-            b->nvalues++;
+        pg_str v = s->labels[i].value;
+        strseq *ok = &f->rule_ok[j];
+        /* the pattern is fixed, so a value accepted once is accepted
+         * again; a constrained label takes few values */
+        int seen = 0;
+        for (size_t x = 0, off = 0; x < ok->n && !seen;
+             off += ok->lens[x], x++)
+            seen = ok->lens[x] == v.len &&
+                   bytes_eq(ok->bytes + off, v.p, v.len);
+        if (seen)
+            continue;
+        if (re_match(c, codes[j], v.p, v.len)) {
+            if (ok->n == MAX_ACCEPTED)
+                strseq_reset(ok);
+            strseq_add(ok, v);
+            continue;
+        }
+        bad_value *b = NULL;
+        for (size_t x = 0; x < f->nbad; x++)
+            if (!strcmp(f->bad[x].label, label))
+                b = &f->bad[x];
+        if (!b) {
+            f->bad = pg_xrealloc(f->bad, (f->nbad + 1) * sizeof *f->bad);
+            b = &f->bad[f->nbad++];
+            memset(b, 0, sizeof *b);
+            b->label = pg_xstrdup(label);
+            b->line = s->line;
+        }
+        pg_buf q = PG_BUF_INIT;
+        pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
+        if (b->values && strstr(b->values, q.p)) {
             pg_buf_release(&q);
             continue;
         }
+        if (b->nvalues < MAX_BAD_VALUES) {
+            pg_buf all = PG_BUF_INIT;
+            if (b->values)
+                pg_buf_addf(&all, "%s, ", b->values);
+            pg_buf_adds(&all, q.p);
+            free(b->values);
+            b->values = pg_buf_detach(&all);
+        }
+        b->nvalues++;
+        pg_buf_release(&q);
     }
 }
 
