@@ -532,6 +532,14 @@ void pg__report_add_xml(pg_buf *b, const char *s, int attr)
     }
 }
 
+void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
+                              const char *s, int attr)
+{
+    char *c = pg__report_clean(run, s ? s : "");
+    pg__report_add_xml(b, c, attr);
+    free(c);
+}
+
 void pg__report_time_iso(time_t t, char out[32])
 {
     struct tm tm;

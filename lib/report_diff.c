@@ -253,6 +253,24 @@ static pg_report_run secrets_run(const pg_report_diff *r)
     return run;
 }
 
+/* What every format renders from: the rows in report order with their
+ * counts, a run for the secrets to clean and the start time. The caller
+ * frees rows. */
+typedef struct dview {
+    pg_report_run run;
+    drow *rows;
+    size_t n;
+    dcounts c;
+    char started[32];
+} dview;
+
+static void dview_init(dview *v, const pg_report_diff *r)
+{
+    v->run = secrets_run(r);
+    v->rows = diff_rows(r->diff, &v->n, &v->c);
+    pg__report_time_iso(r->started, v->started);
+}
+
 /* ---- JSON --------------------------------------------------------------- */
 
 #define jstr pg__report_jstr
@@ -306,13 +324,11 @@ static json_t *jside(const pg_report_run *run, const char *source,
 char *pg_report_diff_json(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    pg_report_run run = secrets_run(r);
-    dcounts c;
-    size_t n;
-    drow *rows = diff_rows(d, &n, &c);
+    dview v;
+    dview_init(&v, r);
     json_t *entries = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const drow *w = &rows[i];
+    for (size_t i = 0; i < v.n; i++) {
+        const drow *w = &v.rows[i];
         if (w->kind == D_UNCHANGED)
             continue;
         char buf[128];
@@ -327,49 +343,41 @@ char *pg_report_diff_json(const pg_report_diff *r)
             "{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
             "change", kind_names[w->kind],
             "verdict", pg__report_verdict_name(w->verdict),
-            "metric", jstr(&run, row_name(w)),
-            "new_name", w->kind == D_RENAMED ? jstr(&run, w->new_m->name)
+            "metric", jstr(&v.run, row_name(w)),
+            "new_name", w->kind == D_RENAMED ? jstr(&v.run, w->new_m->name)
                                              : json_null(),
-            "details", jstr(&run, details),
+            "details", jstr(&v.run, details),
             "what", what,
-            "old", jmetric(&run, w->old_m),
-            "new", jmetric(&run, w->new_m),
-            "labels_added", w->e ? jstrv(&run, w->e->labels_added,
+            "old", jmetric(&v.run, w->old_m),
+            "new", jmetric(&v.run, w->new_m),
+            "labels_added", w->e ? jstrv(&v.run, w->e->labels_added,
                                          w->e->nlabels_added) : json_array(),
-            "labels_removed", w->e ? jstrv(&run, w->e->labels_removed,
+            "labels_removed", w->e ? jstrv(&v.run, w->e->labels_removed,
                                            w->e->nlabels_removed)
                                    : json_array(),
             "rename_reason", w->kind == D_RENAMED
-                                 ? jstr(&run, w->e->rename_reason)
+                                 ? jstr(&v.run, w->e->rename_reason)
                                  : json_null(),
             "similarity", w->kind == D_RENAMED ? json_real(w->e->similarity)
                                                : json_null()));
         free(details);
     }
-    free(rows);
-    char started[32];
-    pg__report_time_iso(r->started, started);
+    free(v.rows);
     json_t *doc = json_pack(
         "{s:i,s:s,s:s,s:s,s:s,s:f,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
         "s:o}",
         "schema_version", 1, "kind", "diff", "promgate_version", PG_VERSION,
         "result", pg_diff_is_empty(d) ? "equal" : "different",
-        "started", started, "duration_seconds", r->seconds,
-        "old", jside(&run, d->old_source, d->old_g),
-        "new", jside(&run, d->new_source, d->new_g),
-        "summary", "added", (json_int_t)c.added, "removed",
-        (json_int_t)c.removed, "renamed", (json_int_t)c.renamed, "changed",
-        (json_int_t)c.changed, "unchanged", (json_int_t)c.unchanged,
-        "breaking", (json_int_t)c.breaking, "notes", (json_int_t)c.notes,
+        "started", v.started, "duration_seconds", r->seconds,
+        "old", jside(&v.run, d->old_source, d->old_g),
+        "new", jside(&v.run, d->new_source, d->new_g),
+        "summary", "added", (json_int_t)v.c.added, "removed",
+        (json_int_t)v.c.removed, "renamed", (json_int_t)v.c.renamed,
+        "changed", (json_int_t)v.c.changed, "unchanged",
+        (json_int_t)v.c.unchanged, "breaking", (json_int_t)v.c.breaking,
+        "notes", (json_int_t)v.c.notes,
         "entries", entries);
-    char *out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS |
-                                    JSON_REAL_PRECISION(15));
-    json_decref(doc);
-    pg_buf b = PG_BUF_INIT;
-    pg_buf_adds(&b, out ? out : "{}");
-    pg_buf_addc(&b, '\n');
-    free(out);
-    return pg_buf_detach(&b);
+    return pg__report_json_text(doc, 15);
 }
 
 /* ---- Markdown ----------------------------------------------------------- */
@@ -405,46 +413,43 @@ static void md_side(pg_buf *b, const pg_report_run *run, const char *label,
 char *pg_report_diff_markdown(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    pg_report_run run = secrets_run(r);
-    dcounts c;
-    size_t n;
-    drow *rows = diff_rows(d, &n, &c);
+    dview v;
+    dview_init(&v, r);
     pg_buf b = PG_BUF_INIT;
-    char started[32];
-    pg__report_time_iso(r->started, started);
     pg_buf_addf(&b, "# promgate diff: %s\n\n| | |\n|---|---|\n",
-                c.breaking ? "\xE2\x9C\x96 BREAKING CHANGES"
+                v.c.breaking ? "\xE2\x9C\x96 BREAKING CHANGES"
                 : pg_diff_is_empty(d) ? "\xE2\x9C\x94 EQUAL"
                                       : "\xE2\x9A\xA0 CHANGED");
-    md_side(&b, &run, "Old", d->old_source, d->old_g);
-    md_side(&b, &run, "New", d->new_source, d->new_g);
+    md_side(&b, &v.run, "Old", d->old_source, d->old_g);
+    md_side(&b, &v.run, "New", d->new_source, d->new_g);
     pg_buf_addf(&b, "| promgate | %s |\n| Started | %s |\n"
-                "| Duration | %.3f s |\n\n", PG_VERSION, started, r->seconds);
+                "| Duration | %.3f s |\n\n", PG_VERSION, v.started,
+                r->seconds);
     pg_buf_addf(&b, "## Summary\n\n| Change | Count |\n|---|---:|\n"
                 "| removed | %zu |\n| renamed | %zu |\n| changed | %zu |\n"
                 "| added | %zu |\n| unchanged | %zu |\n"
                 "| breaking | %zu |\n\n",
-                c.removed, c.renamed, c.changed, c.added, c.unchanged,
-                c.breaking);
-    if (c.breaking + c.notes) {
+                v.c.removed, v.c.renamed, v.c.changed, v.c.added,
+                v.c.unchanged, v.c.breaking);
+    if (v.c.breaking + v.c.notes) {
         pg_buf_adds(&b, "## Differences\n\n| Verdict | Change | Metric | Old "
                         "| New | Details |\n|---|---|---|---|---|---|\n");
-        for (size_t i = 0; i < n; i++) {
-            const drow *w = &rows[i];
+        for (size_t i = 0; i < v.n; i++) {
+            const drow *w = &v.rows[i];
             if (w->kind == D_UNCHANGED)
                 continue;
             pg_buf_addf(&b, "| %s | %s | ", verdict_md(w->verdict),
                         kind_names[w->kind]);
-            pg__report_md_code(&b, &run, row_name(w));
+            pg__report_md_code(&b, &v.run, row_name(w));
             pg_buf_adds(&b, " | ");
-            add_desc_cells(&b, &run, w, pg__report_md_text, " | ");
+            add_desc_cells(&b, &v.run, w, pg__report_md_text, " | ");
             pg_buf_adds(&b, " |\n");
         }
         pg_buf_addc(&b, '\n');
     }
-    pg_buf_addf(&b, "%zu metric%s unchanged.\n", c.unchanged,
-                c.unchanged == 1 ? "" : "s");
-    free(rows);
+    pg_buf_addf(&b, "%zu metric%s unchanged.\n", v.c.unchanged,
+                v.c.unchanged == 1 ? "" : "s");
+    free(v.rows);
     return pg_buf_detach(&b);
 }
 
@@ -452,9 +457,7 @@ char *pg_report_diff_markdown(const pg_report_diff *r)
 
 static void h_text(pg_buf *b, const pg_report_run *run, const char *s)
 {
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, 1);
-    free(c);
+    pg__report_add_xml_clean(b, run, s, 1);
 }
 
 static void h_side(pg_buf *b, const pg_report_run *run, const char *label,
@@ -477,107 +480,93 @@ static void h_card(pg_buf *b, const char *cls, const char *key, size_t n,
 char *pg_report_diff_html(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    pg_report_run run = secrets_run(r);
-    dcounts c;
-    size_t n;
-    drow *rows = diff_rows(d, &n, &c);
+    dview v;
+    dview_init(&v, r);
     pg_buf b = PG_BUF_INIT;
-    char started[32];
-    pg__report_time_iso(r->started, started);
-    pg__report_html_head(&b, "promgate diff", c.breaking > 0, 1);
+    pg__report_html_head(&b, "promgate diff", v.c.breaking > 0, 1);
     pg_buf_adds(&b, "<table class=\"meta\">\n");
-    h_side(&b, &run, "Old", d->old_source, d->old_g);
-    h_side(&b, &run, "New", d->new_source, d->new_g);
+    h_side(&b, &v.run, "Old", d->old_source, d->old_g);
+    h_side(&b, &v.run, "New", d->new_source, d->new_g);
     pg_buf_addf(&b, "<tr><th>promgate</th><td id=\"pg-version\">%s</td></tr>"
                 "\n<tr><th>Started</th><td><time>%s</time></td></tr>\n"
                 "<tr><th>Duration</th><td>%.3f s</td></tr>\n</table>\n"
-                "</header>\n<main>\n", PG_VERSION, started, r->seconds);
+                "</header>\n<main>\n", PG_VERSION, v.started, r->seconds);
     pg_buf_addf(&b, "<section id=\"summary\" data-removed=\"%zu\" "
                 "data-renamed=\"%zu\" data-changed=\"%zu\" data-added=\"%zu\" "
                 "data-unchanged=\"%zu\" data-breaking=\"%zu\" "
                 "data-notes=\"%zu\">\n<h2>Summary</h2>\n<div id=\"cards\">\n",
-                c.removed, c.renamed, c.changed, c.added, c.unchanged,
-                c.breaking, c.notes);
-    h_card(&b, "fail", "removed", c.removed, "&#x2716; removed");
-    h_card(&b, "fail", "renamed", c.renamed, "&#x2716; renamed");
-    h_card(&b, c.breaking > c.removed + c.renamed ? "fail" : "warn",
-           "changed", c.changed, "&#x25B3; changed");
-    h_card(&b, "warn", "added", c.added, "&#x26A0; added");
-    h_card(&b, "pass", "unchanged", c.unchanged, "&#x2714; unchanged");
+                v.c.removed, v.c.renamed, v.c.changed, v.c.added,
+                v.c.unchanged, v.c.breaking, v.c.notes);
+    h_card(&b, "fail", "removed", v.c.removed, "&#x2716; removed");
+    h_card(&b, "fail", "renamed", v.c.renamed, "&#x2716; renamed");
+    h_card(&b, v.c.breaking > v.c.removed + v.c.renamed ? "fail" : "warn",
+           "changed", v.c.changed, "&#x25B3; changed");
+    h_card(&b, "warn", "added", v.c.added, "&#x26A0; added");
+    h_card(&b, "pass", "unchanged", v.c.unchanged, "&#x2714; unchanged");
     pg_buf_adds(&b, "</div>\n</section>\n<section id=\"results-section\">\n"
                     "<h2>Metrics</h2>\n");
     pg__report_html_filters(&b, 1);
     pg_buf_adds(&b, "<table id=\"results\">\n<thead><tr><th>Verdict</th>"
                     "<th>Change</th><th>Metric</th><th>Old</th><th>New</th>"
                     "<th>Details</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < n; i++) {
-        const drow *w = &rows[i];
-        const char *v = pg__report_verdict_name(w->verdict);
+    for (size_t i = 0; i < v.n; i++) {
+        const drow *w = &v.rows[i];
+        const char *vn = pg__report_verdict_name(w->verdict);
         pg_buf_addf(&b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
                     "data-change=\"%s\"><td><span class=\"badge\">%s</span>"
-                    "</td><td>%s</td><td class=\"metric\"><code>", v, v,
+                    "</td><td>%s</td><td class=\"metric\"><code>", vn, vn,
                     kind_names[w->kind],
                     w->verdict == PG_VERDICT_FAIL ? "&#x2716; BREAKING"
                     : w->verdict == PG_VERDICT_WARN ? "&#x26A0; NOTE"
                                                     : "&#x2714; SAME",
                     kind_names[w->kind]);
-        h_text(&b, &run, row_name(w));
+        h_text(&b, &v.run, row_name(w));
         if (w->kind == D_RENAMED) {
             pg_buf_adds(&b, "</code> &#x2192; <code>");
-            h_text(&b, &run, w->new_m->name);
+            h_text(&b, &v.run, w->new_m->name);
         }
         pg_buf_adds(&b, "</code></td><td>");
-        add_desc_cells(&b, &run, w, h_text, "</td><td>");
+        add_desc_cells(&b, &v.run, w, h_text, "</td><td>");
         pg_buf_adds(&b, "</td></tr>\n");
     }
     pg_buf_adds(&b, "</tbody>\n</table>\n</section>\n");
     pg__report_html_tail(&b);
-    free(rows);
+    free(v.rows);
     return pg_buf_detach(&b);
 }
 
 /* ---- JUnit -------------------------------------------------------------- */
 
-static void x_text(pg_buf *b, const pg_report_run *run, const char *s,
-                   int attr)
-{
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, attr);
-    free(c);
-}
+#define x_text pg__report_add_xml_clean
 
 char *pg_report_diff_junit(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    pg_report_run run = secrets_run(r);
-    dcounts c;
-    size_t n;
-    drow *rows = diff_rows(d, &n, &c);
+    dview v;
+    dview_init(&v, r);
     pg_buf b = PG_BUF_INIT;
-    char started[32];
-    pg__report_time_iso(r->started, started);
     pg_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<testsuites name=\"promgate diff\" tests=\"%zu\" "
                 "failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\" "
-                "timestamp=\"%s\">\n  <testsuite name=\"", n, c.breaking,
-                r->seconds, started);
-    x_text(&b, &run, d->old_source, 1);
+                "timestamp=\"%s\">\n  <testsuite name=\"", v.n, v.c.breaking,
+                r->seconds, v.started);
+    x_text(&b, &v.run, d->old_source, 1);
     pg_buf_adds(&b, " -> ");
-    x_text(&b, &run, d->new_source, 1);
+    x_text(&b, &v.run, d->new_source, 1);
     pg_buf_addf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
                 "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n"
                 "    <properties>\n      <property name=\"old_version\" "
-                "value=\"", n, c.breaking, r->seconds, started);
-    x_text(&b, &run, d->old_g->version ? d->old_g->version : "unknown", 1);
+                "value=\"", v.n, v.c.breaking, r->seconds, v.started);
+    x_text(&b, &v.run, d->old_g->version ? d->old_g->version : "unknown", 1);
     pg_buf_adds(&b, "\"/>\n      <property name=\"new_version\" value=\"");
-    x_text(&b, &run, d->new_g->version ? d->new_g->version : "unknown", 1);
+    x_text(&b, &v.run, d->new_g->version ? d->new_g->version : "unknown", 1);
     pg_buf_addf(&b, "\"/>\n      <property name=\"promgate_version\" "
                 "value=\"%s\"/>\n    </properties>\n", PG_VERSION);
-    for (size_t i = 0; i < n; i++) {
-        const drow *w = &rows[i];
+    for (size_t i = 0; i < v.n; i++) {
+        const drow *w = &v.rows[i];
         pg_buf_addf(&b, "    <testcase classname=\"diff.%s\" name=\"",
                     kind_names[w->kind]);
-        x_text(&b, &run, row_name(w), 1);
+        x_text(&b, &v.run, row_name(w), 1);
         pg_buf_adds(&b, "\" time=\"0\"");
         if (w->verdict == PG_VERDICT_PASS) {
             pg_buf_adds(&b, "/>\n");
@@ -587,17 +576,17 @@ char *pg_report_diff_junit(const pg_report_diff *r)
         char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
         if (w->verdict == PG_VERDICT_FAIL) {
             pg_buf_adds(&b, ">\n      <failure message=\"");
-            x_text(&b, &run, details, 1);
+            x_text(&b, &v.run, details, 1);
             pg_buf_addf(&b, "\" type=\"%s\">", kind_names[w->kind]);
         } else {
             pg_buf_adds(&b, ">\n      <system-out>");
         }
         pg_buf_adds(&b, "old: ");
-        x_text(&b, &run, od ? od : "none", 0);
+        x_text(&b, &v.run, od ? od : "none", 0);
         pg_buf_adds(&b, "\nnew: ");
-        x_text(&b, &run, nd ? nd : "none", 0);
+        x_text(&b, &v.run, nd ? nd : "none", 0);
         pg_buf_adds(&b, "\n");
-        x_text(&b, &run, details, 0);
+        x_text(&b, &v.run, details, 0);
         pg_buf_addf(&b, "\n</%s>\n    </testcase>\n",
                     w->verdict == PG_VERDICT_FAIL ? "failure" : "system-out");
         free(details);
@@ -605,7 +594,7 @@ char *pg_report_diff_junit(const pg_report_diff *r)
         free(nd);
     }
     pg_buf_adds(&b, "  </testsuite>\n</testsuites>\n");
-    free(rows);
+    free(v.rows);
     return pg_buf_detach(&b);
 }
 

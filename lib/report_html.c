@@ -11,9 +11,20 @@
 
 static void h_text(pg_buf *b, const pg_report_run *run, const char *s)
 {
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, 1);
-    free(c);
+    pg__report_add_xml_clean(b, run, s, 1);
+}
+
+/* s as code, or the word for its absence (none, nothing). */
+static void h_code_or(pg_buf *b, const pg_report_run *run, const char *s,
+                      const char *absent)
+{
+    if (s) {
+        pg_buf_adds(b, "<code>");
+        h_text(b, run, s);
+        pg_buf_adds(b, "</code>");
+    } else {
+        pg_buf_adds(b, absent);
+    }
 }
 
 static const char *const css =
@@ -189,13 +200,7 @@ static void h_meta(pg_buf *b, const pg_report_run *run)
         pg_buf_adds(b, "</code></td></tr>\n");
     }
     pg_buf_adds(b, "<tr><th>Baseline</th><td>");
-    if (run->baseline_path) {
-        pg_buf_adds(b, "<code>");
-        h_text(b, run, run->baseline_path);
-        pg_buf_adds(b, "</code>");
-    } else {
-        pg_buf_adds(b, "none");
-    }
+    h_code_or(b, run, run->baseline_path, "none");
     pg_buf_addf(b, "</td></tr>\n<tr><th>promgate</th><td id=\"pg-version\">"
                 "%s</td></tr>\n<tr><th>Started</th><td><time>%s</time></td>"
                 "</tr>\n<tr><th>Duration</th><td>%.3f s</td></tr>\n"
@@ -266,21 +271,9 @@ static void h_problems(pg_buf *b, const pg_report_run *run,
         h_text(b, run, p->message);
         if (p->expected || p->got) {
             pg_buf_adds(b, "<br>expected ");
-            if (p->expected) {
-                pg_buf_adds(b, "<code>");
-                h_text(b, run, p->expected);
-                pg_buf_adds(b, "</code>");
-            } else {
-                pg_buf_adds(b, "nothing");
-            }
+            h_code_or(b, run, p->expected, "nothing");
             pg_buf_adds(b, ", got ");
-            if (p->got) {
-                pg_buf_adds(b, "<code>");
-                h_text(b, run, p->got);
-                pg_buf_adds(b, "</code>");
-            } else {
-                pg_buf_adds(b, "nothing");
-            }
+            h_code_or(b, run, p->got, "nothing");
         }
         if (p->line > 0) {
             pg_buf_adds(b, " <span class=\"pos\">at ");

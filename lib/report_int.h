@@ -76,6 +76,10 @@ char *pg__report_cleann(const pg_report_run *run, const char *s, size_t len);
  * NULL; new reference (report_json.c; also used by report_diff.c). */
 struct json_t;
 struct json_t *pg__report_jstr(const pg_report_run *run, const char *s);
+/* doc as report text: indented, keys sorted, reals with precision
+ * significant digits, a final newline ("{}\n" if it cannot be dumped).
+ * Takes doc's reference. New string (report_json.c; also report_diff.c). */
+char *pg__report_json_text(struct json_t *doc, int precision);
 /* Replaces every run->secrets value in buf (any bytes) by REDACTED. */
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
 /* Header block scrub: values of credential-bearing headers (names with
@@ -86,6 +90,10 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
 /* Appends s (valid UTF-8 assumed) to b with U+FFFD for code points XML 1.0
  * forbids, escaping &<>"' (attr also \t\n\r as character references). */
 void pg__report_add_xml(pg_buf *b, const char *s, int attr);
+/* s (NULL as "") cleaned as by pg__report_clean, then appended as by
+ * pg__report_add_xml: every text of the HTML and JUnit reports. */
+void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
+                              const char *s, int attr);
 
 /* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
 void pg__report_add_pos(pg_buf *b, int line, int column);

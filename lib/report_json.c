@@ -20,6 +20,22 @@ json_t *pg__report_jstr(const pg_report_run *run, const char *s)
     return j ? j : json_string("");
 }
 
+char *pg__report_json_text(json_t *doc, int precision)
+{
+    char *out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS |
+                                    JSON_REAL_PRECISION(precision));
+    json_decref(doc);
+    if (!out)
+        return pg_xstrdup("{}\n");
+    size_t n = strlen(out);
+    char *r = pg_xmalloc(n + 2);
+    memcpy(r, out, n);
+    r[n] = '\n';
+    r[n + 1] = '\0';
+    free(out);
+    return r;
+}
+
 #define jstr pg__report_jstr
 
 static json_t *jcounts(const pg__report_counts *c)
@@ -159,16 +175,5 @@ char *pg_report_json(const pg_report_run *run)
                         : json_null(),
         "summary", summary,
         "targets", targets);
-    char *out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS |
-                                    JSON_REAL_PRECISION(6));
-    json_decref(doc);
-    if (!out)
-        return pg_xstrdup("{}\n");
-    size_t n = strlen(out);
-    char *r = pg_xmalloc(n + 2);
-    memcpy(r, out, n);
-    r[n] = '\n';
-    r[n + 1] = '\0';
-    free(out);
-    return r;
+    return pg__report_json_text(doc, 6);
 }

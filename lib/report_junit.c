@@ -7,13 +7,7 @@
 #include "report_int.h"
 #include "version.h"
 
-static void x_text(pg_buf *b, const pg_report_run *run, const char *s,
-                   int attr)
-{
-    char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, attr);
-    free(c);
-}
+#define x_text pg__report_add_xml_clean
 
 static void x_property(pg_buf *b, const pg_report_run *run, const char *name,
                        const char *value)

@@ -5,8 +5,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
-C="timeout 30 bin/test-scrape-client"
-get() { printf '%s\n' "$1" | sed -n "s/^$2: //p" | sed -n "${3:-1}p"; }
+. tests/lib/scrape.sh
 
 pg_tmpdir
 W=$PG_TMP/www

@@ -14,7 +14,7 @@ use IO::Socket::INET;
 
 BEGIN { chdir dirname(abs_path($0)) . '/..' or die "chdir: $!"; }
 use lib 'fixtures/promapi';
-use Fleet;
+use Fleet qw(ok skip done);
 
 my $root = getcwd();
 my $fix = "$root/fixtures/promapi";
@@ -36,19 +36,6 @@ my $f = Fleet::start(root => $root,
                                demo => { 'demo-1' => $demo, 'demo-2' => $demo } });
 my $url = $f->{url};
 my $tmp = $f->{tmp};
-
-my $n = 0;
-my $failed = 0;
-sub ok {
-    my ($cond, $name, $diag) = @_;
-    $n++;
-    print(($cond ? "ok" : "not ok") . " $n - $name\n");
-    if (!$cond) {
-        $failed++;
-        print STDERR map { "# $_\n" } split /\n/, ($diag // '');
-    }
-    return $cond;
-}
 
 # Splits test-promapi-dump output into instance => text.
 sub instances {
@@ -118,8 +105,7 @@ SKIP_LINT: {
     my ($lrc, undef, $lerr) = Fleet::run($pg, 'lint', "$fix/edge.prom");
     if ($lerr =~ /not available/) {
         for (1 .. 2) {
-            $n++;
-            print "ok $n # skip promgate lint not in this build\n";
+            skip('promgate lint not in this build');
         }
         last SKIP_LINT;
     }
@@ -152,8 +138,7 @@ my @check = ($pg, 'check', '--prometheus', $url, '--match', '{job="coder"}',
 ($rc, $out, $err) = Fleet::run(@check);
 if ($err =~ /not (?:available|supported) in this build/) {
     for (1 .. 8) {
-        $n++;
-        print "ok $n # skip promgate check --prometheus not in this build\n";
+        skip('promgate check --prometheus not in this build');
     }
 } else {
     my %want = map { $_ => 1 } grep { /\S/ && !/^#/ }
@@ -221,8 +206,7 @@ sub verdicts {
     my ($drc, $dout, $derr) = Fleet::run($pg, 'check', @g, @flags,
                                          '--target', "$root/fixtures/coder-demo/metrics");
     if ($derr =~ /not (?:available|supported) in this build/ || !-f "$root/golden/coder-latest.json") {
-        $n++;
-        print "ok $n # skip promgate check or golden not in this build\n";
+        skip('promgate check or golden not in this build');
     } else {
         my %direct = verdicts($dout, undef);
         my ($prc, $pout, $perr) = Fleet::run($pg, 'check', @g, @flags,
@@ -291,5 +275,4 @@ ok($rc == 2 && "$out$err" !~ /hunter2|s3cr3t-token/ && $err =~ /127\.0\.0\.1/,
 ok($rc == 0 && $out =~ /### instance edge/ && "$out$err" !~ /s3cr3t/,
    'bearer token and tenant header accepted', "rc=$rc $err");
 
-print "1..$n\n";
-exit($failed ? 1 : 0);
+done();

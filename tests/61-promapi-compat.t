@@ -12,7 +12,7 @@ use File::Temp qw(tempdir);
 
 BEGIN { chdir dirname(abs_path($0)) . '/..' or die "chdir: $!"; }
 use lib 'fixtures/promapi';
-use Fleet;
+use Fleet qw(ok done);
 use FakeApi;
 
 my $root = getcwd();
@@ -51,18 +51,6 @@ for my $inst ('proxy-1', 'proxy-2') {
 $data{''} = [['proxy:requests:rate5m', { code => '200' }, 0.5]];
 my $base = FakeApi::start($log, \%data, \%meta);
 
-my $n = 0;
-my $failed = 0;
-sub ok {
-    my ($cond, $name, $diag) = @_;
-    $n++;
-    print(($cond ? "ok" : "not ok") . " $n - $name\n");
-    if (!$cond) {
-        $failed++;
-        print STDERR map { "# $_\n" } split /\n/, ($diag // '');
-    }
-    return $cond;
-}
 sub requests { my @l = split /\n/, Fleet::slurp($log); unlink $log; return @l; }
 
 my ($rc, $out, $err) = Fleet::run($dump, "$base/tenant", '--match', '{job="fake"}',
@@ -137,5 +125,4 @@ ok($rc == 2 && $err =~ m{/down/api/v1/targets/metadata: api error \(HTTP 503\): 
 ok($rc == 2 && $err =~ m{/html/api/v1/targets/metadata: response is not JSON},
    'non-JSON 200: exit 2', "rc=$rc $err");
 
-print "1..$n\n";
-exit($failed ? 1 : 0);
+done();

@@ -11,7 +11,7 @@ use File::Temp qw(tempdir);
 
 BEGIN { chdir dirname(abs_path($0)) . '/..' or die "chdir: $!"; }
 use lib 'fixtures/promapi';
-use Fleet;
+use Fleet qw(ok done);
 
 my $root = getcwd();
 my $dump = "$root/bin/test-promapi-dump";
@@ -65,18 +65,6 @@ eval {
 } or print STDERR "# $@# rc=$rc $err\n", map { "# $_\n" }
     split /\n/, Fleet::slurp("$t/prometheus.log");
 
-my $n = 0;
-my $failed = 0;
-sub ok {
-    my ($cond, $name, $diag) = @_;
-    $n++;
-    print(($cond ? "ok" : "not ok") . " $n - $name\n");
-    if (!$cond) {
-        $failed++;
-        print STDERR map { "# $_\n" } split /\n/, ($diag // '');
-    }
-}
-
 ok($rc == 0 && $out =~ /^### instance 127\.0\.0\.1:$port$/m
    && $out =~ /^# TYPE prometheus_build_info gauge$/m,
    'https with --cacert: the instance is rebuilt', "rc=$rc $err");
@@ -99,5 +87,4 @@ ok($rc == 1 && $out =~ /^# target 127\.0\.0\.1:$port:/m
 ($rc, $out, $err) = Fleet::run("$root/bin/promgate", 'check', '--prometheus', $url,
     '--match', '{job="self"}', '--golden', "$root/fixtures/promapi/golden.json");
 ok($rc == 2 && $err =~ /certificate/i, 'check without the CA: exit 2', "rc=$rc $err");
-print "1..$n\n";
-exit($failed ? 1 : 0);
+done();

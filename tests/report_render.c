@@ -143,6 +143,22 @@ static void free_target(pg_target_result *t)
     free(t->raw_path);
 }
 
+static int unknown_format(const char *fmt)
+{
+    fprintf(stderr, "report_render: unknown format '%s'\n", fmt);
+    return 2;
+}
+
+/* Prints and frees a report rendered to text (NULL: written to a
+ * directory, or not rendered). */
+static void print_report(char *out)
+{
+    if (out) {
+        fputs(out, stdout);
+        free(out);
+    }
+}
+
 static int render_diff(int argc, char **argv)
 {
     if (argc < 5) {
@@ -181,13 +197,9 @@ static int render_diff(int argc, char **argv)
         }
         free(dir);
     } else {
-        fprintf(stderr, "report_render: unknown format '%s'\n", fmt);
-        rc = 2;
+        rc = unknown_format(fmt);
     }
-    if (out) {
-        fputs(out, stdout);
-        free(out);
-    }
+    print_report(out);
     pg_diff_free(d);
     return rc;
 }
@@ -303,13 +315,9 @@ int main(int argc, char **argv)
             free(dir);
         }
     } else {
-        fprintf(stderr, "report_render: unknown format '%s'\n", fmt);
-        rc = 2;
+        rc = unknown_format(fmt);
     }
-    if (out) {
-        fputs(out, stdout);
-        free(out);
-    }
+    print_report(out);
     for (size_t i = 0; i < nt; i++)
         free_target(&targets[i]);
     free(targets);
