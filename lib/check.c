@@ -167,6 +167,18 @@ typedef struct bad_value {
     int line;
 } bad_value;
 
+/* A sequence of byte strings, stored flat: the per-sample caches below
+ * compare a sample's labels with it in place. */
+typedef struct strseq {
+    char *bytes;
+    size_t len, cap;    /* of bytes */
+    size_t *lens;       /* length of each string */
+    size_t n, ncap;
+    int valid;
+} strseq;
+
+#define MAX_ACCEPTED 16 /* accepted values remembered per label rule */
+
 typedef struct family {
     char *name;            /* family name as parsed */
     enum pg_type type;
@@ -187,8 +199,21 @@ typedef struct family {
     strmap series_idx;     /* key -> series index + 1 */
     series *series;
     size_t nseries, series_cap;
-    /* last label-name set seen, to skip re-checking identical series */
-    char *last_names;
+    size_t name_len;
+    int gm_miss;           /* 1 + type for which golden_for() found none */
+    /* Per-sample caches. Consecutive samples of a family nearly always
+     * share their label names, and often values and series, so these let
+     * a sample be judged by comparing bytes in place instead of building
+     * keys and hashing (the parser's series table stays in cache). Each
+     * is exact: a hit stands for the very same bytes. */
+    strseq last_names;     /* label names of the last name-checked sample */
+    size_t *rule_pos;      /* per golden label rule: index of its label in
+                              samples with last_names, or SIZE_MAX */
+    strseq *rule_ok;       /* per golden label rule: values accepted */
+    strseq last_series;    /* non-reserved labels (name, value) of the
+                              last structure sample */
+    const char *last_reserved;
+    size_t last_series_at; /* its series index + 1, 0 if none */
     char *missing_got;     /* label names of the first series lacking a
                               documented label, sorted */
     char *extra_got;       /* ... of the first with an extra label */
@@ -222,6 +247,7 @@ struct pg_checker {
     uint64_t diags_dropped;
     pg_buf scratch;
     pg_buf keybuf;         /* family key being looked up */
+    family *last_fam;      /* family of the last sample */
     enum pg_format format; /* as parsed; AUTO if not told */
 };
 
@@ -299,6 +325,13 @@ fail:
     return NULL;
 }
 
+static void strseq_release(strseq *q)
+{
+    free(q->bytes);
+    free(q->lens);
+    memset(q, 0, sizeof *q);
+}
+
 static void family_free(family *f)
 {
     free(f->name);
@@ -324,7 +357,13 @@ static void family_free(family *f)
     }
     free(f->series);
     strmap_release(&f->series_idx);
-    free(f->last_names);
+    strseq_release(&f->last_names);
+    free(f->rule_pos);
+    if (f->rule_ok && f->gm)
+        for (size_t i = 0; i < f->gm->nlabel_values; i++)
+            strseq_release(&f->rule_ok[i]);
+    free(f->rule_ok);
+    strseq_release(&f->last_series);
     free(f->missing_got);
     free(f->extra_got);
     free(f);
@@ -384,6 +423,7 @@ static family *family_get2(pg_checker *c, pg_str key, pg_str name,
         return f;
     f = pg_xcalloc(1, sizeof *f);
     f->name = pg_xstrndup(key.p, key.len);
+    f->name_len = key.len;
     f->parser_name = pg_xstrndup(name.p, name.len);
     f->type = type;
     pg_str name_ = key;
@@ -486,25 +526,105 @@ static char *sample_names(const pg_sample *s, const char *reserved)
     return pg_buf_detach(&b);
 }
 
+static void strseq_reset(strseq *q)
+{
+    q->len = q->n = 0;
+    q->valid = 1;
+}
+
+static void strseq_add(strseq *q, pg_str x)
+{
+    if (q->len + x.len > q->cap || !q->bytes) { /* never NULL + 0 */
+        q->cap = q->cap ? q->cap : 64;
+        while (q->cap < q->len + x.len)
+            q->cap *= 2;
+        q->bytes = pg_xrealloc(q->bytes, q->cap);
+    }
+    if (q->n == q->ncap) {
+        q->ncap = q->ncap ? q->ncap * 2 : 8;
+        q->lens = pg_xrealloc(q->lens, q->ncap * sizeof *q->lens);
+    }
+    if (x.len)
+        memcpy(q->bytes + q->len, x.p, x.len);
+    q->len += x.len;
+    q->lens[q->n++] = x.len;
+}
+
+/* memcmp() == 0 for the short strings of label names and values, without
+ * a call: a word at a time, the last (possibly overlapping) word ending at
+ * the end, so no byte loop. */
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        for (; n > 8; a += 8, b += 8, n -= 8) {
+            memcpy(&x, a, 8);
+            memcpy(&y, b, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, u2, v2;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    for (; n; a++, b++, n--)
+        if (*a != *b)
+            return 0;
+    return 1;
+}
+
+/* Cursor over a strseq: whether the next string is exactly x; advances
+ * past it if so. */
+typedef struct strseq_pos {
+    size_t i, off;
+} strseq_pos;
+
+static inline int strseq_next_is(const strseq *q, strseq_pos *at, pg_str x)
+{
+    if (at->i >= q->n || q->lens[at->i] != x.len ||
+        !bytes_eq(q->bytes + at->off, x.p, x.len))
+        return 0;
+    at->off += x.len;
+    at->i++;
+    return 1;
+}
+
+/* Whether the sample's label names, in input order, are those of the last
+ * sample whose names were checked. */
+static int names_unchanged(const family *f, const pg_sample *s)
+{
+    const strseq *q = &f->last_names;
+    if (!q->valid || q->n != s->nlabels)
+        return 0;
+    strseq_pos at = { 0, 0 };
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!strseq_next_is(q, &at, s->labels[i].name))
+            return 0;
+    return 1;
+}
+
 /* Records labels the golden requires but the sample lacks, and labels it
- * has that the golden does not list. */
-static void check_label_names(pg_checker *c, family *f, const pg_sample *s,
-                              const char *reserved)
+ * has that the golden does not list. Returns 1 if the label names are
+ * those of the last sample checked (nothing new to learn: the work below
+ * only ever records a name or a sample's names once). */
+static int check_label_names(family *f, const pg_sample *s,
+                             const char *reserved)
 {
     const pg_golden_metric *m = f->gm;
-    /* The set of names, in input order, as a cache key: series of one
-     * family nearly always share it. */
-    pg_buf *k = &c->scratch;
-    k->len = 0;
-    pg_buf_add(k, "", 0);
-    for (size_t i = 0; i < s->nlabels; i++) {
-        pg_buf_add(k, s->labels[i].name.p, s->labels[i].name.len);
-        pg_buf_addc(k, '\x1f');
-    }
-    if (f->last_names && !strcmp(f->last_names, k->p))
-        return;
-    free(f->last_names);
-    f->last_names = pg_xstrdup(k->p);
+    /* series of one family nearly always share their label names */
+    if (names_unchanged(f, s))
+        return 1;
+    strseq_reset(&f->last_names);
+    for (size_t i = 0; i < s->nlabels; i++)
+        strseq_add(&f->last_names, s->labels[i].name);
     for (size_t i = 0; i < s->nlabels; i++) {
         pg_str n = s->labels[i].name;
         if (reserved && pg_str_eq(n, reserved))
@@ -529,49 +649,81 @@ static void check_label_names(pg_checker *c, family *f, const pg_sample *s,
             nameset_add(&f->missing, n, s->line);
         }
     }
+    return 0;
 }
 
-static void check_label_values(pg_checker *c, family *f, const pg_sample *s)
+/* Judges the values of the labels the golden constrains. names_same: the
+ * sample's label names are those of the last call, so f->rule_pos still
+ * says where each constrained label is. */
+static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
+                               int names_same)
 {
     const pg_golden_metric *m = f->gm;
     pcre2_code **codes = c->rules[f->gm_index].codes;
+    if (!f->rule_pos) {
+        f->rule_pos = pg_xcalloc(m->nlabel_values, sizeof *f->rule_pos);
+        f->rule_ok = pg_xcalloc(m->nlabel_values, sizeof *f->rule_ok);
+        names_same = 0;
+    }
+    if (!names_same)
+        for (size_t j = 0; j < m->nlabel_values; j++) {
+            /* the first label of that name is the one judged */
+            f->rule_pos[j] = SIZE_MAX;
+            for (size_t i = 0; i < s->nlabels; i++)
+                if (pg_str_eq(s->labels[i].name, m->label_values[j].label)) {
+                    f->rule_pos[j] = i;
+                    break;
+                }
+        }
     for (size_t j = 0; j < m->nlabel_values; j++) {
         const char *label = m->label_values[j].label;
-        for (size_t i = 0; i < s->nlabels; i++) {
-            if (!pg_str_eq(s->labels[i].name, label))
-                continue;
-            pg_str v = s->labels[i].value;
-            if (re_match(c, codes[j], v.p, v.len))
-                break;
-            bad_value *b = NULL;
-            for (size_t x = 0; x < f->nbad; x++)
-                if (!strcmp(f->bad[x].label, label))
-                    b = &f->bad[x];
-            if (!b) {
-                f->bad = pg_xrealloc(f->bad, (f->nbad + 1) * sizeof *f->bad);
-                b = &f->bad[f->nbad++];
-                memset(b, 0, sizeof *b);
-                b->label = pg_xstrdup(label);
-                b->line = s->line;
-            }
-            pg_buf q = PG_BUF_INIT;
-            pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
-            if (b->values && strstr(b->values, q.p)) {
-                pg_buf_release(&q);
-                break;
-            }
-            if (b->nvalues < MAX_BAD_VALUES) {
-                pg_buf all = PG_BUF_INIT;
-                if (b->values)
-                    pg_buf_addf(&all, "%s, ", b->values);
-                pg_buf_adds(&all, q.p);
-                free(b->values);
-                b->values = pg_buf_detach(&all);
-            }
-            b->nvalues++;
-            pg_buf_release(&q);
-            break;
+        size_t i = f->rule_pos[j];
+        if (i == SIZE_MAX)
+            continue;
+        pg_str v = s->labels[i].value;
+        strseq *ok = &f->rule_ok[j];
+        /* the pattern is fixed, so a value accepted once is accepted
+         * again; a constrained label takes few values */
+        int seen = 0;
+        for (size_t x = 0, off = 0; x < ok->n && !seen;
+             off += ok->lens[x], x++)
+            seen = ok->lens[x] == v.len &&
+                   bytes_eq(ok->bytes + off, v.p, v.len);
+        if (seen)
+            continue;
+        if (re_match(c, codes[j], v.p, v.len)) {
+            if (ok->n == MAX_ACCEPTED)
+                strseq_reset(ok);
+            strseq_add(ok, v);
+            continue;
         }
+        bad_value *b = NULL;
+        for (size_t x = 0; x < f->nbad; x++)
+            if (!strcmp(f->bad[x].label, label))
+                b = &f->bad[x];
+        if (!b) {
+            f->bad = pg_xrealloc(f->bad, (f->nbad + 1) * sizeof *f->bad);
+            b = &f->bad[f->nbad++];
+            memset(b, 0, sizeof *b);
+            b->label = pg_xstrdup(label);
+            b->line = s->line;
+        }
+        pg_buf q = PG_BUF_INIT;
+        pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
+        if (b->values && strstr(b->values, q.p)) {
+            pg_buf_release(&q);
+            continue;
+        }
+        if (b->nvalues < MAX_BAD_VALUES) {
+            pg_buf all = PG_BUF_INIT;
+            if (b->values)
+                pg_buf_addf(&all, "%s, ", b->values);
+            pg_buf_adds(&all, q.p);
+            free(b->values);
+            b->values = pg_buf_detach(&all);
+        }
+        b->nvalues++;
+        pg_buf_release(&q);
     }
 }
 
@@ -593,9 +745,46 @@ static int parse_bound(pg_str v, double *out)
     return *end ? -1 : 0;
 }
 
+/* Appends a label name or value as "%.*s" would print it: up to a NUL. */
+static void add_printed(pg_buf *b, pg_str x)
+{
+    const char *nul = x.len ? memchr(x.p, '\0', x.len) : NULL;
+    pg_buf_add(b, x.p, nul ? (size_t)(nul - x.p) : x.len);
+}
+
+/* Whether the sample's labels other than the reserved one are, in input
+ * order, those of the last sample filed under a series: then it belongs
+ * to that series. */
+static int series_unchanged(const family *f, const pg_sample *s,
+                            const char *reserved)
+{
+    const strseq *q = &f->last_series;
+    if (!f->last_series_at || f->last_reserved != reserved)
+        return 0;
+    strseq_pos at = { 0, 0 };
+    for (size_t i = 0; i < s->nlabels; i++) {
+        const pg_label *l = &s->labels[i];
+        if (pg_str_eq(l->name, reserved))
+            continue;
+        if (!strseq_next_is(q, &at, l->name) ||
+            !strseq_next_is(q, &at, l->value))
+            return 0;
+    }
+    return at.i == q->n;
+}
+
 static series *series_get(pg_checker *c, family *f, const pg_sample *s,
                           const char *reserved)
 {
+    if (series_unchanged(f, s, reserved))
+        return &f->series[f->last_series_at - 1];
+    f->last_reserved = reserved;
+    strseq_reset(&f->last_series);
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!pg_str_eq(s->labels[i].name, reserved)) {
+            strseq_add(&f->last_series, s->labels[i].name);
+            strseq_add(&f->last_series, s->labels[i].value);
+        }
     /* Key and display form: labels other than the reserved one, sorted by
      * name so input order does not split a series. */
     size_t small[32];
@@ -621,13 +810,18 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     pg_buf_adds(k, "{");
     for (size_t i = 0; i < n; i++) {
         const pg_label *l = &s->labels[idx[i]];
-        pg_buf_addf(k, "%s%.*s=\"%.*s\"", i ? "," : "", (int)l->name.len,
-                    l->name.p, (int)l->value.len, l->value.p);
+        if (i)
+            pg_buf_addc(k, ',');
+        add_printed(k, l->name);
+        pg_buf_add(k, "=\"", 2);
+        add_printed(k, l->value);
+        pg_buf_addc(k, '"');
     }
     pg_buf_adds(k, "}");
     if (idx != small)
         free(idx);
     size_t at = (size_t)(uintptr_t)strmap_get(&f->series_idx, k->p, k->len);
+    f->last_series_at = at;
     if (at)
         return &f->series[at - 1];
     if (f->nseries == f->series_cap) {
@@ -639,6 +833,7 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     se->labels = pg_xstrndup(k->p, k->len);
     se->line = s->line;
     strmap_put(&f->series_idx, k->p, k->len, (void *)(uintptr_t)f->nseries);
+    f->last_series_at = f->nseries;
     return se;
 }
 
@@ -647,7 +842,7 @@ static void record_structure(pg_checker *c, family *f, const pg_sample *s,
                              enum pg_type t)
 {
     const char *reserved = bound_label(t);
-    pg_str fam = { f->name, strlen(f->name) };
+    pg_str fam = { f->name, f->name_len };
     pg_str suffix = { s->name.p + fam.len, 0 };
     if (s->name.len < fam.len || memcmp(s->name.p, fam.p, fam.len) != 0)
         return;
@@ -711,7 +906,10 @@ static int on_sample(void *ctx, const pg_sample *s)
         pg_buf_adds(&c->keybuf, "_total");
         key = (pg_str){ c->keybuf.p, c->keybuf.len };
     }
-    family *f = family_get2(c, key, fname, s->type);
+    family *f = c->last_fam;
+    /* samples come grouped by family: look up only on change */
+    if (!f || f->name_len != key.len || !bytes_eq(f->name, key.p, key.len))
+        c->last_fam = f = family_get2(c, key, fname, s->type);
     if (!f->line)
         f->line = s->line;
     f->nsamples++;
@@ -719,10 +917,12 @@ static int on_sample(void *ctx, const pg_sample *s)
         f->type = s->type;
         f->type_known = 1;
     }
-    if (!f->gm) {
+    if (!f->gm && f->gm_miss != (int)f->type + 1) {
         f->gm = golden_for(c->opts->golden, f->name, f->type);
         if (f->gm)
             f->gm_index = (size_t)(f->gm - c->opts->golden->metrics);
+        else
+            f->gm_miss = (int)f->type + 1; /* same name and type: same miss */
     }
     enum pg_type t = f->type;
     if (f->gm && !is_hist_type(t) && t != PG_TYPE_SUMMARY &&
@@ -730,9 +930,9 @@ static int on_sample(void *ctx, const pg_sample *s)
         t = PG_TYPE_NONE; /* wrong type: no structure to judge */
     const char *reserved = bound_label(t);
     if (f->gm) {
-        check_label_names(c, f, s, reserved);
+        int same = check_label_names(f, s, reserved);
         if (f->gm->nlabel_values)
-            check_label_values(c, f, s);
+            check_label_values(c, f, s, same);
     }
     if (reserved)
         record_structure(c, f, s, t);
