@@ -2194,7 +2194,11 @@ keyed:;
         }
         metric_order(p, s, sc.lend, mkey, &sm, ts_at);
     }
-    if (!p->fam_full && !sc.dups && !p->cb.sample) {
+    /* The insert is deferred to the next line (or the next diagnostic,
+     * family end or stop), so the prefetch above has a line's work to
+     * hide the slot's cache miss behind. Diagnostics keep their order:
+     * every diagnostic flushes the pending insert first. */
+    if (!p->fam_full && !sc.dups) {
         series_flush(p);
         p->ps.valid = 1;
         p->ps.key = skey;
@@ -2202,16 +2206,6 @@ keyed:;
         p->ps.col = (int)(s - p->ls) + 1;
         p->ps.off = p->line_off + (uint64_t)(s - p->ls);
         p->ps.role = role;
-    } else if (!p->fam_full && !sc.dups) {
-        int r = pg__hset_put(&p->series, skey, 0, NULL);
-        if (r == 0) {
-            dup_series(p, s, name);
-        } else if (r < 0) {
-            p->fam_full = 1;
-            diag(p, B, W, s, R_LIMIT,
-                 "more than %u series in family: duplicate checks stop here",
-                 MAX_SERIES);
-        }
     }
     /* OpenMetrics, Metric: metrics of a family SHOULD have the same
      * label names (le and quantile aside). Checked in OpenMetrics only,
@@ -2241,8 +2235,12 @@ keyed:;
     }
     sample_checks(p, role, &sm, &sc, gsum);
 
-    if (p->cb.sample && p->cb.sample(p->ctx, &sm))
+    if (p->cb.sample && p->cb.sample(p->ctx, &sm)) {
+        /* a stopped parse is not finished: report this line's duplicate
+         * now */
+        series_flush(p);
         p->stopped = 1;
+    }
 }
 
 static void series_flush(pg_parser *p)
