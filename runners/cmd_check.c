@@ -472,6 +472,32 @@ static int feed_mapped(target_run *t, FILE *f)
     return stopped;
 }
 
+/* The format of a regular file without --exposition, as `promgate lint`
+ * decides it: OpenMetrics if its last line is "# EOF" (OpenMetrics:
+ * "Expositions MUST end with EOF"), else the text format. Deciding before
+ * the parse spares the parser the work of both formats on every sample.
+ * AUTO (decided at the end of input) for what is not a regular file. */
+static enum pg_format file_format(FILE *f)
+{
+    struct stat st;
+    int fd = fileno(f);
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode))
+        return PG_FORMAT_AUTO;
+    char buf[64];
+    off_t n = st.st_size < (off_t)sizeof buf ? st.st_size : (off_t)sizeof buf;
+    if (n == 0)
+        return PG_FORMAT_PROM;
+    if (pread(fd, buf, (size_t)n, st.st_size - n) != n)
+        return PG_FORMAT_AUTO;
+    size_t len = (size_t)n;
+    if (buf[len - 1] == '\n')
+        len--;
+    if (len >= 5 && !memcmp(buf + len - 5, "# EOF", 5) &&
+        (len == 5 || buf[len - 6] == '\n'))
+        return PG_FORMAT_OPENMETRICS;
+    return PG_FORMAT_PROM;
+}
+
 static int run_file(target_run *t, pg_target_result *out)
 {
     FILE *f = strcmp(t->spec, "-") == 0 ? stdin : fopen(t->spec, "rb");
@@ -483,7 +509,13 @@ static int run_file(target_run *t, pg_target_result *out)
         out->error = pg_buf_detach(&b);
         return -1;
     }
+    /* stdin is decided at its end, as before: it is read once, as it
+     * comes. The file's format is looked up on every run (--wait). */
+    enum pg_format given = t->format;
+    if (f != stdin && t->forced == PG_FORMAT_AUTO && given == PG_FORMAT_AUTO)
+        t->format = file_format(f);
     run_reset(t, NULL);
+    t->format = given;
     char chunk[65536];
     size_t n;
     if (f == stdin || feed_mapped(t, f) < 0)
