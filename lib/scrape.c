@@ -195,6 +195,8 @@ static int begin_attempt(target *t)
     return 0;
 }
 
+#define SCRAPE_BUFFER (512L * 1024)  /* receive buffer per transfer */
+
 typedef struct scrape_run {
     const pg_scrape_opts *opts;
     uint64_t max_bytes;
@@ -328,6 +330,12 @@ static int setup_easy(target *t, const scrape_run *run, body_ctx *bc)
     SET(CURLOPT_ERRORBUFFER, t->errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_data);
     SET(CURLOPT_WRITEDATA, bc);
+    /* Big bodies arrive in fewer, larger pieces: fewer receive calls and
+     * fewer lines the parser must carry across piece boundaries. (The
+     * default is 16 KiB; libcurl caps it at CURL_MAX_READ_SIZE.) The
+     * limits below are unaffected: max_bytes is counted per piece, the
+     * low-speed check runs on time, not on pieces. */
+    SET(CURLOPT_BUFFERSIZE, SCRAPE_BUFFER);
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_HEADERDATA, t);
     SET(CURLOPT_HTTPHEADER, run->headers);
