@@ -3,9 +3,8 @@
  *   pg-bench-memchr [-b CHUNK] [--read] [FILE]
  *
  * Counts the newlines of FILE (or stdin) with memchr over the same I/O
- * path as promgate lint (runners/cmd_lint.c): a regular file is mapped
- * and scanned in 8 MiB windows (MADV_SEQUENTIAL, each window dropped with
- * MADV_DONTNEED once scanned); anything else, or any file with --read, is
+ * path as promgate lint: a regular file is mapped and scanned in 8 MiB
+ * windows by pg_file_feed() (lib/filefeed.c), the function lint uses; anything else, or any file with --read, is
  * read with read(2) in CHUNK-byte pieces (default 1 MiB, lint's
  * READ_CHUNK). A parser cannot be faster than finding its line ends over
  * the same input, so this is the ceiling the parser's MB/s is compared
@@ -15,11 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAP_WINDOW (8u << 20)
+#include "filefeed.h"
 
 static unsigned long long count(const char *p, const char *end)
 {
@@ -31,25 +29,29 @@ static unsigned long long count(const char *p, const char *end)
     return n;
 }
 
-/* Returns 0, or -1 if fd is not a mappable regular file. */
+struct tally {
+    unsigned long long lines, bytes;
+};
+
+/* pg_file_feed() callback: counts one mapped window. */
+static int count_window(void *ctx, const char *buf, size_t len)
+{
+    struct tally *t = ctx;
+    t->lines += count(buf, buf + len);
+    t->bytes += len;
+    return 0;
+}
+
+/* Returns 0, or -1 if fd is not a mappable regular file. Uses the very
+ * function promgate lint feeds its parser with (lib/filefeed.c). */
 static int scan_mapped(int fd, unsigned long long *lines,
                        unsigned long long *bytes)
 {
-    struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
+    struct tally t = { 0, 0 };
+    if (pg_file_feed(fd, count_window, &t) < 0)
         return -1;
-    size_t size = (size_t)st.st_size;
-    char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED)
-        return -1;
-    madvise(map, size, MADV_SEQUENTIAL);
-    for (size_t pos = 0; pos < size; pos += MAP_WINDOW) {
-        size_t n = size - pos < MAP_WINDOW ? size - pos : MAP_WINDOW;
-        *lines += count(map + pos, map + pos + n);
-        madvise(map + pos, n, MADV_DONTNEED);
-    }
-    munmap(map, size);
-    *bytes = size;
+    *lines += t.lines;
+    *bytes = t.bytes;
     return 0;
 }
 

@@ -9,9 +9,9 @@ bin/pg-bench-gen: build/bench/gen.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< -lm
 
-bin/pg-bench-memchr: build/bench/memchr_lines.o
+bin/pg-bench-memchr: build/bench/memchr_lines.o build/libpromgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $<
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a
 
 bin/pg-bench-rss: build/bench/rss.o
 	@mkdir -p $(dir $@)

@@ -1,9 +1,6 @@
 # expo.mk: the exposition parser's test programs, fuzz harness and the
-# URL support of `promgate lint` (enabled once lib/scrape.c is present).
+# URL support of `promgate lint`.
 
-ifneq ($(wildcard lib/scrape.c),)
-build/runners/cmd_lint.o: override CFLAGS += -DPG_HAVE_SCRAPE
-endif
 
 TEST_PROGS += bin/pg-expo-run
 

@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../lib/check.h"
 #include "../lib/expo.h"
+#include "../lib/filefeed.h"
 #include "../lib/golden.h"
 #include "../lib/tap.h"
 #include "../lib/util.h"
@@ -447,55 +447,10 @@ static void run_release(target_run *t)
     memset(t, 0, sizeof *t);
 }
 
-/* A regular file is mapped and fed in windows, each dropped from memory
- * once parsed (parser and checker copy what they keep): no read copy, and
- * resident memory stays flat. Returns 0, 1 if a callback stopped the
- * parse, or -1 if the file cannot be mapped (the caller reads it). */
-#define MAP_WINDOW (8u << 20)
-static int feed_mapped(target_run *t, FILE *f)
+/* pg_file_feed() callback: one mapped window into the target's parser. */
+static int feed_window(void *ctx, const char *buf, size_t len)
 {
-    struct stat st;
-    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
-        return -1;
-    size_t size = (size_t)st.st_size;
-    char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
-    if (map == MAP_FAILED)
-        return -1;
-    madvise(map, size, MADV_SEQUENTIAL);
-    int stopped = 0;
-    for (size_t pos = 0; pos < size && !stopped; pos += MAP_WINDOW) {
-        size_t n = size - pos < MAP_WINDOW ? size - pos : MAP_WINDOW;
-        stopped = run_feed(t, map + pos, n);
-        madvise(map + pos, n, MADV_DONTNEED);
-    }
-    munmap(map, size);
-    return stopped;
-}
-
-/* The format of a regular file without --exposition, as `promgate lint`
- * decides it: OpenMetrics if its last line is "# EOF" (OpenMetrics:
- * "Expositions MUST end with EOF"), else the text format. Deciding before
- * the parse spares the parser the work of both formats on every sample.
- * AUTO (decided at the end of input) for what is not a regular file. */
-static enum pg_format file_format(FILE *f)
-{
-    struct stat st;
-    int fd = fileno(f);
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode))
-        return PG_FORMAT_AUTO;
-    char buf[64];
-    off_t n = st.st_size < (off_t)sizeof buf ? st.st_size : (off_t)sizeof buf;
-    if (n == 0)
-        return PG_FORMAT_PROM;
-    if (pread(fd, buf, (size_t)n, st.st_size - n) != n)
-        return PG_FORMAT_AUTO;
-    size_t len = (size_t)n;
-    if (buf[len - 1] == '\n')
-        len--;
-    if (len >= 5 && !memcmp(buf + len - 5, "# EOF", 5) &&
-        (len == 5 || buf[len - 6] == '\n'))
-        return PG_FORMAT_OPENMETRICS;
-    return PG_FORMAT_PROM;
+    return run_feed(ctx, buf, len);
 }
 
 static int run_file(target_run *t, pg_target_result *out)
@@ -513,12 +468,12 @@ static int run_file(target_run *t, pg_target_result *out)
      * comes. The file's format is looked up on every run (--wait). */
     enum pg_format given = t->format;
     if (f != stdin && t->forced == PG_FORMAT_AUTO && given == PG_FORMAT_AUTO)
-        t->format = file_format(f);
+        t->format = pg_file_format(fileno(f));
     run_reset(t, NULL);
     t->format = given;
     char chunk[65536];
     size_t n;
-    if (f == stdin || feed_mapped(t, f) < 0)
+    if (f == stdin || pg_file_feed(fileno(f), feed_window, t) < 0)
         while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
             if (run_feed(t, chunk, n))
                 break;

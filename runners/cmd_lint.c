@@ -6,19 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/expo.h"
+#include "../lib/filefeed.h"
 #include "../lib/util.h"
-#ifdef PG_HAVE_SCRAPE
 #include "../lib/scrape.h"
-#endif
 #include "cmd.h"
 
 #define READ_CHUNK (1u << 20)
-#define MAP_WINDOW (8u << 20)
 
 struct lint {
     const char *source;      /* as printed (URL redacted) */
@@ -49,10 +46,8 @@ static void usage(FILE *out)
           "  --max-labels N     most labels per sample (default 1024; at least 1)\n"
           "  --explain          append the rule each diagnostic cites\n"
           "  -h, --help         this help\n\n", out);
-#ifdef PG_HAVE_SCRAPE
     fputs(pg_scrape_flags_help, out);
     fputc('\n', out);
-#endif
     fputs("output: SOURCE:LINE:COL: error|warning: message, then\n"
           "  SOURCE: N errors, N warnings, N samples in N families (FORMAT)\n\n"
           "exit codes:\n"
@@ -81,29 +76,6 @@ static void on_diag(void *ctx, const pg_diag *d)
     pg_buf_release(&line);
 }
 
-/* For a seekable file in AUTO mode: OpenMetrics if the last line is
- * "# EOF" (OpenMetrics: "Expositions MUST end with EOF"). */
-static enum pg_format peek_tail(int fd)
-{
-    struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-        return PG_FORMAT_AUTO;
-    char buf[64];
-    off_t n = st.st_size < (off_t)sizeof buf ? st.st_size : (off_t)sizeof buf;
-    if (n == 0)
-        return PG_FORMAT_PROM;
-    ssize_t r = pread(fd, buf, (size_t)n, st.st_size - n);
-    if (r != n)
-        return PG_FORMAT_AUTO;
-    size_t len = (size_t)r;
-    if (len && buf[len - 1] == '\n')
-        len--;
-    if (len >= 5 && !memcmp(buf + len - 5, "# EOF", 5) &&
-        (len == 5 || buf[len - 6] == '\n'))
-        return PG_FORMAT_OPENMETRICS;
-    return PG_FORMAT_PROM;
-}
-
 static int summary(struct lint *l, pg_parser *p, int strict)
 {
     pg_parse_stats st;
@@ -124,26 +96,11 @@ static int summary(struct lint *l, pg_parser *p, int strict)
     return PG_EXIT_OK;
 }
 
-/* A regular file is mapped and fed in windows, each dropped from memory
- * once parsed (the parser copies what it keeps), so the input is read
- * without a copy and resident memory stays flat. Returns 0, or -1 if the
- * file cannot be mapped (the caller reads it instead). */
-static int feed_mapped(int fd, pg_parser *p)
+/* pg_file_feed() callback: one mapped window into the parser. A stop
+ * from a callback is the parser's to report, so the feed goes on. */
+static int feed_window(void *ctx, const char *buf, size_t len)
 {
-    struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
-        return -1;
-    size_t size = (size_t)st.st_size;
-    char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED)
-        return -1;
-    madvise(map, size, MADV_SEQUENTIAL);
-    for (size_t pos = 0; pos < size; pos += MAP_WINDOW) {
-        size_t n = size - pos < MAP_WINDOW ? size - pos : MAP_WINDOW;
-        pg_parser_feed(p, map + pos, n);
-        madvise(map + pos, n, MADV_DONTNEED);
-    }
-    munmap(map, size);
+    pg_parser_feed(ctx, buf, len);
     return 0;
 }
 
@@ -151,12 +108,12 @@ static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
                    const pg_parser_callbacks *cb, int strict)
 {
     if (o->format == PG_FORMAT_AUTO)
-        o->format = peek_tail(fd);
+        o->format = pg_file_format(fd);
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     pg_parser *p = pg_parser_new(o, cb, l);
-    if (feed_mapped(fd, p) == 0) {
+    if (pg_file_feed(fd, feed_window, p) == 0) {
         pg_parser_finish(p);
         int ex = summary(l, p, strict);
         pg_parser_free(p);
@@ -189,7 +146,6 @@ static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
     return ex;
 }
 
-#ifdef PG_HAVE_SCRAPE
 struct url_sink {
     struct lint *l;
     pg_parser_opts o;
@@ -278,7 +234,6 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
     pg_parser_free(u.p);
     return ex;
 }
-#endif
 
 static int is_url(const char *s)
 {
@@ -304,17 +259,12 @@ int pg_cmd_lint(int argc, char **argv)
     o.flags = PG_PARSE_CANONICAL;  /* lint checks exposers: all rules */
     int strict = 0;
     const char *input = NULL;
-#ifdef PG_HAVE_SCRAPE
     pg_scrape_flags sf;
     pg_scrape_flags_init(&sf);
 #define LINT_RETURN(x) do { pg_scrape_flags_release(&sf); return (x); } while (0)
-#else
-#define LINT_RETURN(x) return (x)
-#endif
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-#ifdef PG_HAVE_SCRAPE
         pg_error serr;
         pg_error_init(&serr);
         int sr = pg_scrape_flags_parse(&sf, argc, argv, &i, &serr);
@@ -324,7 +274,6 @@ int pg_cmd_lint(int argc, char **argv)
         }
         if (sr > 0)
             continue;
-#endif
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             LINT_RETURN(PG_EXIT_OK);
@@ -396,21 +345,14 @@ int pg_cmd_lint(int argc, char **argv)
     pg_parser_callbacks cb = { NULL, NULL, on_diag };
 
     if (is_url(input)) {
-#ifdef PG_HAVE_SCRAPE
         char *red = pg_url_redact(input);
         l.source = red;
         o.source = red;
         int ex = lint_url(&l, input, &o, &cb, strict, &sf.opts);
         free(red);
         LINT_RETURN(ex);
-#else
-        fprintf(stderr, "promgate lint: URLs are not supported in this build\n");
-        return PG_EXIT_ERROR;
-#endif
     }
-#ifdef PG_HAVE_SCRAPE
     pg_scrape_flags_release(&sf);
-#endif
     if (!strcmp(input, "-")) {
         l.source = "-";
         o.source = "-";
