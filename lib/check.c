@@ -550,37 +550,6 @@ static void strseq_add(strseq *q, pg_str x)
     q->lens[q->n++] = x.len;
 }
 
-/* memcmp() == 0 for the short strings of label names and values, without
- * a call: a word at a time, the last (possibly overlapping) word ending at
- * the end, so no byte loop. */
-static inline int bytes_eq(const char *a, const char *b, size_t n)
-{
-    uint64_t x, y;
-    if (n >= 8) {
-        for (; n > 8; a += 8, b += 8, n -= 8) {
-            memcpy(&x, a, 8);
-            memcpy(&y, b, 8);
-            if (x != y)
-                return 0;
-        }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        uint32_t u, v, u2, v2;
-        memcpy(&u, a, 4);
-        memcpy(&v, b, 4);
-        memcpy(&u2, a + n - 4, 4);
-        memcpy(&v2, b + n - 4, 4);
-        return u == v && u2 == v2;
-    }
-    for (; n; a++, b++, n--)
-        if (*a != *b)
-            return 0;
-    return 1;
-}
-
 /* Cursor over a strseq: whether the next string is exactly x; advances
  * past it if so. */
 typedef struct strseq_pos {
@@ -590,7 +559,7 @@ typedef struct strseq_pos {
 static inline int strseq_next_is(const strseq *q, strseq_pos *at, pg_str x)
 {
     if (at->i >= q->n || q->lens[at->i] != x.len ||
-        !bytes_eq(q->bytes + at->off, x.p, x.len))
+        !pg_bytes_eq(q->bytes + at->off, x.p, x.len))
         return 0;
     at->off += x.len;
     at->i++;
@@ -688,7 +657,7 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
         for (size_t x = 0, off = 0; x < ok->n && !seen;
              off += ok->lens[x], x++)
             seen = ok->lens[x] == v.len &&
-                   bytes_eq(ok->bytes + off, v.p, v.len);
+                   pg_bytes_eq(ok->bytes + off, v.p, v.len);
         if (seen)
             continue;
         if (re_match(c, codes[j], v.p, v.len)) {
@@ -908,7 +877,7 @@ static int on_sample(void *ctx, const pg_sample *s)
     }
     family *f = c->last_fam;
     /* samples come grouped by family: look up only on change */
-    if (!f || f->name_len != key.len || !bytes_eq(f->name, key.p, key.len))
+    if (!f || f->name_len != key.len || !pg_bytes_eq(f->name, key.p, key.len))
         c->last_fam = f = family_get2(c, key, fname, s->type);
     if (!f->line)
         f->line = s->line;

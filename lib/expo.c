@@ -1774,39 +1774,6 @@ static int realnumber(const char *s, size_t n, double *v)
     return isfinite(*v) ? 0 : -1;
 }
 
-/* Equal bytes, eight at a time (the segments are short). */
-static inline __attribute__((always_inline)) int
-same_bytes(const char *a, const char *b, size_t n)
-{
-    while (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return 0;
-        a += 8;
-        b += 8;
-        n -= 8;
-    }
-    if (n >= 4) {
-        uint32_t x, y, x2, y2;
-        memcpy(&x, a, 4);
-        memcpy(&y, b, 4);
-        memcpy(&x2, a + n - 4, 4);
-        memcpy(&y2, b + n - 4, 4);
-        return x == y && x2 == y2;
-    }
-    if (n >= 2) {
-        uint16_t x, y, x2, y2;
-        memcpy(&x, a, 2);
-        memcpy(&y, b, 2);
-        memcpy(&x2, a + n - 2, 2);
-        memcpy(&y2, b + n - 2, 2);
-        return x == y && x2 == y2;
-    }
-    return n == 0 || a[0] == b[0];
-}
-
 /* Matches the line at s against the template; on success the labels are
  * set and the end of the closing brace is returned, else NULL. */
 static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
@@ -1814,7 +1781,7 @@ static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
     const char *sk = p->tp.sk;
     const uint16_t *seg = p->tp.seg;
     size_t l0 = seg[1];
-    if ((size_t)(e - s) < l0 || !same_bytes(s, sk, l0))
+    if ((size_t)(e - s) < l0 || !pg_bytes_eq(s, sk, l0))
         return NULL;
     const char *q = s + l0;
     size_t nl = p->tp.nl;
@@ -1828,7 +1795,7 @@ static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
         lb[i].value.p = q;
         lb[i].value.len = (size_t)(c - q);
         size_t sl = (size_t)(seg[i + 2] - seg[i + 1]);
-        if ((size_t)(e - c) < sl || !same_bytes(c, sk + seg[i + 1], sl))
+        if ((size_t)(e - c) < sl || !pg_bytes_eq(c, sk + seg[i + 1], sl))
             return NULL;
         if (i + 1 < nl)
             lb[i + 1].name.p = c + 2;

@@ -5,7 +5,9 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Exit codes of every promgate command (documented in --help and README). */
 enum pg_exit {
@@ -19,6 +21,43 @@ typedef struct pg_str {
     const char *p;
     size_t len;
 } pg_str;
+
+/* memcmp(a, b, n) == 0 for the short strings of names and label values,
+ * inlined into hot loops: a word at a time, the last word overlapping the
+ * end, so there is no byte loop. */
+static inline __attribute__((always_inline)) int
+pg_bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        for (; n > 8; a += 8, b += 8, n -= 8) {
+            memcpy(&x, a, 8);
+            memcpy(&y, b, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t x, y, x2, y2;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&x2, a + n - 4, 4);
+        memcpy(&y2, b + n - 4, 4);
+        return x == y && x2 == y2;
+    }
+    if (n >= 2) {
+        uint16_t x, y, x2, y2;
+        memcpy(&x, a, 2);
+        memcpy(&y, b, 2);
+        memcpy(&x2, a + n - 2, 2);
+        memcpy(&y2, b + n - 2, 2);
+        return x == y && x2 == y2;
+    }
+    return n == 0 || a[0] == b[0];
+}
 
 #define PG_STR_LIT(s) ((pg_str){ (s), sizeof(s) - 1 })
 int pg_str_eq(pg_str a, const char *s);
