@@ -143,7 +143,8 @@ double pg__report_coverage(const pg__report_counts *c)
     return (double)c->seen / (double)c->expected;
 }
 
-int pg__report_rank(enum pg_verdict v)
+/* Severity rank of the order of pg__report_rows(): 0 fails first. */
+static int verdict_rank(enum pg_verdict v)
 {
     switch (v) {
     case PG_VERDICT_FAIL: return 0;
@@ -161,7 +162,7 @@ static int row_rank(const pg__report_row *r)
 {
     if (r->result == PG__ROW_TARGET)
         return -1; /* an unreadable target before everything */
-    return pg__report_rank(sort_run->targets[r->target].results[r->result]
+    return verdict_rank(sort_run->targets[r->target].results[r->result]
                                .verdict);
 }
 
@@ -451,7 +452,7 @@ static void scrub_heuristics(const char *s, size_t len, pg_buf *out)
     }
 }
 
-char *pg__report_cleann(const pg_report_run *run, const char *s, size_t len)
+static char *clean_n(const pg_report_run *run, const char *s, size_t len)
 {
     if (!s)
         return NULL;
@@ -466,7 +467,7 @@ char *pg__report_cleann(const pg_report_run *run, const char *s, size_t len)
 
 char *pg__report_clean(const pg_report_run *run, const char *s)
 {
-    return s ? pg__report_cleann(run, s, strlen(s)) : NULL;
+    return s ? clean_n(run, s, strlen(s)) : NULL;
 }
 
 char *pg__report_clean_headers(const pg_report_run *run, const char *s,
@@ -489,12 +490,14 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
         }
         i = end;
     }
-    char *r = pg__report_cleann(run, b.p ? b.p : "", b.len);
+    char *r = clean_n(run, b.p ? b.p : "", b.len);
     pg_buf_release(&b);
     return r;
 }
 
-void pg__report_add_xml(pg_buf *b, const char *s, int attr)
+/* Appends s (valid UTF-8 assumed) to b with U+FFFD for code points XML 1.0
+ * forbids, escaping &<>"' (attr also \t\n\r as character references). */
+static void add_xml(pg_buf *b, const char *s, int attr)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
@@ -536,7 +539,7 @@ void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
                               const char *s, int attr)
 {
     char *c = pg__report_clean(run, s ? s : "");
-    pg__report_add_xml(b, c, attr);
+    add_xml(b, c, attr);
     free(c);
 }
 

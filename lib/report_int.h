@@ -63,15 +63,12 @@ double pg__report_coverage(const pg__report_counts *c);
  * *n rows. With one_target != PG__ROW_TARGET only that target's rows. */
 pg__report_row *pg__report_rows(const pg_report_run *run, size_t one_target,
                                 size_t *n);
-/* Severity rank used by that order: 0 fails first. */
-int pg__report_rank(enum pg_verdict v);
 
 /* Report text: valid UTF-8 (invalid bytes become U+FFFD), credentials
  * scrubbed (URL userinfo, secret query values, Bearer/Basic credentials,
  * Authorization-like "Name: value" pairs, and run->secrets). NULL gives
  * NULL. New string. */
 char *pg__report_clean(const pg_report_run *run, const char *s);
-char *pg__report_cleann(const pg_report_run *run, const char *s, size_t len);
 /* A JSON string of s cleaned as by pg__report_clean, or JSON null for
  * NULL; new reference (report_json.c; also used by report_diff.c). */
 struct json_t;
@@ -87,11 +84,8 @@ void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
  * then pg__report_clean rules. New string. */
 char *pg__report_clean_headers(const pg_report_run *run, const char *s,
                                size_t len);
-/* Appends s (valid UTF-8 assumed) to b with U+FFFD for code points XML 1.0
- * forbids, escaping &<>"' (attr also \t\n\r as character references). */
-void pg__report_add_xml(pg_buf *b, const char *s, int attr);
 /* s (NULL as "") cleaned as by pg__report_clean, then appended as by
- * pg__report_add_xml: every text of the HTML and JUnit reports. */
+ * add_xml() in report.c: every text of the HTML and JUnit reports. */
 void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
                               const char *s, int attr);
 
@@ -137,7 +131,5 @@ int pg__report_put_str(const char *dir, const char *name, char *data,
 int pg__report_copy(const pg_report_run *run, const char *dir,
                     const char *name, const char *src, int headers,
                     pg_error *err);
-/* Slug of a run's directory name. New string. */
-char *pg__report_run_slug(const pg_report_run *run);
 
 #endif

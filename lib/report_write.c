@@ -305,7 +305,8 @@ out:
 }
 
 /* The directory slug: the first target's, "+N" more when there are more. */
-char *pg__report_run_slug(const pg_report_run *run)
+/* Slug of a run's directory name. New string. */
+static char *run_slug(const pg_report_run *run)
 {
     char *first = pg__report_slug(run->ntargets ? run->targets[0].target
                                                 : "no-target");
@@ -321,7 +322,7 @@ int pg_report_write_check(const char *dir, const pg_report_run *run,
                           char **out_dir, pg_error *err)
 {
     struct check_fill ctx = { run };
-    char *slug = pg__report_run_slug(run);
+    char *slug = run_slug(run);
     int r = pg__report_dir_commit(dir, slug, run->started, fill_check, &ctx,
                                   out_dir, err);
     free(slug);

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-void pg_tap_escape(FILE *out, const char *s)
+/* Appends s to a TAP description: '#' would start a directive and a
+ * newline would end the line, so both are escaped. */
+static void tap_escape(FILE *out, const char *s)
 {
     for (; *s; s++) {
         if (*s == '#' || *s == '\\')
@@ -15,7 +17,8 @@ void pg_tap_escape(FILE *out, const char *s)
     }
 }
 
-void pg_tap_yaml_string(FILE *out, const char *s)
+/* Writes s as a double-quoted YAML scalar (JSON escapes, valid YAML). */
+static void yaml_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -41,7 +44,7 @@ static void yaml_field(FILE *out, const char *indent, const char *key,
     if (!val)
         return;
     fprintf(out, "%s%s: ", indent, key);
-    pg_tap_yaml_string(out, val);
+    yaml_string(out, val);
     fputc('\n', out);
 }
 
@@ -84,34 +87,34 @@ static void write_point(FILE *out, size_t n, const pg_metric_result *r,
 {
     int ok = r->verdict != PG_VERDICT_FAIL && r->verdict != PG_VERDICT_TODO;
     fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", n);
-    pg_tap_escape(out, r->metric);
+    tap_escape(out, r->metric);
     if (name_targets) {
         fputs(" @ ", out);
-        pg_tap_escape(out, r->target);
+        tap_escape(out, r->target);
     }
     const pg_problem *p = first_failure(r);
     if (r->kind == PG_RESULT_UNDOCUMENTED)
         fputs(": undocumented", out);
     else if (p && r->verdict != PG_VERDICT_PASS && r->verdict != PG_VERDICT_SKIP) {
         fputs(": ", out);
-        pg_tap_escape(out, p->message);
+        tap_escape(out, p->message);
         if (r->nproblems > 1)
             fprintf(out, " (+%zu more)", r->nproblems - 1);
     }
     if (r->rename_hint) {
         fputs(r->kind == PG_RESULT_UNDOCUMENTED ? " (renamed from " :
               " (renamed to ", out);
-        pg_tap_escape(out, r->rename_hint);
+        tap_escape(out, r->rename_hint);
         fputs("?)", out);
     }
     if (r->verdict == PG_VERDICT_SKIP) {
         fputs(" # SKIP condition not enabled: ", out);
-        pg_tap_escape(out, r->condition ? r->condition : "unknown");
+        tap_escape(out, r->condition ? r->condition : "unknown");
     } else if (r->verdict == PG_VERDICT_TODO ||
                (r->baseline_reason && r->verdict != PG_VERDICT_FAIL)) {
         /* on an ok line: a baseline entry that is no longer needed */
         fputs(" # TODO baseline: ", out);
-        pg_tap_escape(out, r->baseline_reason ? r->baseline_reason : "");
+        tap_escape(out, r->baseline_reason ? r->baseline_reason : "");
     }
     fputc('\n', out);
     if (r->verdict == PG_VERDICT_FAIL || r->verdict == PG_VERDICT_TODO ||
@@ -138,7 +141,7 @@ static void write_none_undocumented(FILE *out, size_t n,
     fprintf(out, "ok %zu - no undocumented metrics", n);
     if (name_targets) {
         fputs(" @ ", out);
-        pg_tap_escape(out, t->target);
+        tap_escape(out, t->target);
     }
     fputc('\n', out);
 }
@@ -159,11 +162,11 @@ void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
     for (size_t i = 0; i < n; i++) {
         const pg_target_result *t = &targets[i];
         fputs("# target ", out);
-        pg_tap_escape(out, t->target);
+        tap_escape(out, t->target);
         if (t->error) {
             fputs(": could not be read\n", out);
             fprintf(out, "not ok %zu - ", ++k);
-            pg_tap_escape(out, t->target);
+            tap_escape(out, t->target);
             fputs(": could not be read\n  ---\n", out);
             yaml_field(out, "  ", "target", t->target);
             yaml_field(out, "  ", "error", t->error);

@@ -19,11 +19,5 @@
 void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
                   int name_targets);
 
-/* Appends s to a TAP description: '#' would start a directive and a
- * newline would end the line, so both are escaped. */
-void pg_tap_escape(FILE *out, const char *s);
-
-/* Writes s as a double-quoted YAML scalar (JSON escapes, valid YAML). */
-void pg_tap_yaml_string(FILE *out, const char *s);
 
 #endif
