@@ -294,20 +294,41 @@ static void replace_all(pg_buf *b, const char *needle, size_t nlen,
     *b = out;
 }
 
+/* The literal secrets cut from raw bytes, one per call, NULL after the
+ * last (*i starts at 0): run->secrets of 3 bytes or more, then the token
+ * promgate reads from the environment, a secret whether or not the command
+ * listed it. */
+static const char *next_secret(const pg_report_run *run, size_t *i)
+{
+    size_t n = run ? run->nsecrets : 0;
+    while (*i < n) {
+        const char *s = run->secrets[(*i)++];
+        if (s && strlen(s) >= 3)
+            return s;
+    }
+    if (*i == n) {
+        (*i)++;
+        const char *env = getenv("PROMGATE_BEARER_TOKEN");
+        if (env && strlen(env) >= 3)
+            return env;
+    }
+    return NULL;
+}
+
+int pg__report_has_secrets(const pg_report_run *run)
+{
+    size_t i = 0;
+    return next_secret(run, &i) != NULL;
+}
+
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *b)
 {
     if (!b->p)
         return;
-    for (size_t i = 0; run && i < run->nsecrets; i++) {
-        const char *s = run->secrets[i];
-        if (s && strlen(s) >= 3)
-            replace_all(b, s, strlen(s), "REDACTED");
-    }
-    /* The token promgate reads from the environment is a secret whether
-     * or not the command listed it. */
-    const char *env = getenv("PROMGATE_BEARER_TOKEN");
-    if (env && strlen(env) >= 3)
-        replace_all(b, env, strlen(env), "REDACTED");
+    size_t i = 0;
+    const char *s;
+    while ((s = next_secret(run, &i)) != NULL)
+        replace_all(b, s, strlen(s), "REDACTED");
 }
 
 static int ci_prefix(const char *p, size_t n, const char *word)

@@ -79,6 +79,8 @@ struct json_t *pg__report_jstr(const pg_report_run *run, const char *s);
 char *pg__report_json_text(struct json_t *doc, int precision);
 /* Replaces every run->secrets value in buf (any bytes) by REDACTED. */
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
+/* 1 if pg__report_scrub_secrets() has any secret to cut. */
+int pg__report_has_secrets(const pg_report_run *run);
 /* Header block scrub: values of credential-bearing headers (names with
  * authorization, cookie, token, key, secret, password) become REDACTED,
  * then pg__report_clean rules. New string. */

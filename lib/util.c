@@ -192,8 +192,25 @@ int pg_read_file(const char *path, char **data, size_t *len, pg_error *err)
     return 0;
 }
 
-int pg_write_file_atomic(const char *path, const char *data, size_t len,
-                         pg_error *err)
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* The one atomic-write path: a temporary file beside path, filled with
+ * data[0..len) and then, if src is not NULL, with src from its start;
+ * fsync, then rename over path. */
+static int write_atomic(const char *path, const char *data, size_t len,
+                        FILE *src, pg_error *err)
 {
     pg_buf tmp = PG_BUF_INIT;
     pg_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -204,17 +221,25 @@ int pg_write_file_atomic(const char *path, const char *data, size_t len,
         pg_buf_release(&tmp);
         return -1;
     }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            pg_error_set(err, path, 0, 0, "cannot write: %s",
+    if (write_all(fd, data, len) != 0) {
+        pg_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto fail;
+    }
+    if (src) {
+        char chunk[65536];
+        size_t n;
+        rewind(src);
+        while ((n = fread(chunk, 1, sizeof chunk, src)) > 0)
+            if (write_all(fd, chunk, n) != 0) {
+                pg_error_set(err, path, 0, 0, "cannot write: %s",
+                             strerror(errno));
+                goto fail;
+            }
+        if (ferror(src)) {
+            pg_error_set(err, path, 0, 0, "cannot read the data to write: %s",
                          strerror(errno));
             goto fail;
         }
-        off += (size_t)w;
     }
     if (fsync(fd) != 0 && errno != EINVAL) {
         pg_error_set(err, path, 0, 0, "cannot sync: %s", strerror(errno));
@@ -235,6 +260,17 @@ fail:
     unlink(tmp.p);
     pg_buf_release(&tmp);
     return -1;
+}
+
+int pg_write_file_atomic(const char *path, const char *data, size_t len,
+                         pg_error *err)
+{
+    return write_atomic(path, data, len, NULL, err);
+}
+
+int pg_copy_stream_atomic(const char *path, FILE *src, pg_error *err)
+{
+    return write_atomic(path, "", 0, src, err);
 }
 
 int pg_fmt_double(char *buf, size_t size, double v)

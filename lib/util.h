@@ -117,6 +117,9 @@ int pg_read_file(const char *path, char **data, size_t *len, pg_error *err);
  * fsync, then rename, so a reader never sees a half-written file. */
 int pg_write_file_atomic(const char *path, const char *data, size_t len,
                          pg_error *err);
+/* The same for the whole content of src (rewound first), so data that was
+ * spooled to a temporary file need not be held in memory. */
+int pg_copy_stream_atomic(const char *path, FILE *src, pg_error *err);
 
 /* Writes v into buf (size bytes, NUL-terminated, truncated if small) with
  * the fewest significant digits (1 to 17) that strtod() reads back as

@@ -396,7 +396,9 @@ typedef struct target_run {
     pg_checker *checker;
     pg_parser *parser;
     int keep_raw;
-    pg_buf raw;
+    FILE *raw;               /* the raw body, spooled to a temporary file
+                                rather than held in memory */
+    int raw_errno;           /* why raw could not be created, or 0 */
     char *headers;           /* response headers, for --save-scrape */
     double t0;
 } target_run;
@@ -406,7 +408,14 @@ static void run_reset(target_run *t, const char *content_type)
     pg_parser_free(t->parser);
     pg_checker_free(t->checker);
     t->parser = NULL;
-    t->raw.len = 0;
+    if (t->keep_raw) {
+        /* one spool per target, emptied for each attempt */
+        if (!t->raw && !(t->raw = tmpfile()))
+            t->raw_errno = errno;
+        if (t->raw && (fflush(t->raw) || ftruncate(fileno(t->raw), 0) ||
+                       fseek(t->raw, 0, SEEK_SET)))
+            t->raw_errno = errno;
+    }
     pg_error err;
     pg_error_init(&err);
     t->checker = pg_checker_new(t->copts, t->name, &err);
@@ -423,8 +432,8 @@ static void run_reset(target_run *t, const char *content_type)
 
 static int run_feed(target_run *t, const char *buf, size_t len)
 {
-    if (t->keep_raw)
-        pg_buf_add(&t->raw, buf, len);
+    if (t->raw && !t->raw_errno && fwrite(buf, 1, len, t->raw) != len)
+        t->raw_errno = errno ? errno : EIO;
     return pg_parser_feed(t->parser, buf, len) != 0;
 }
 
@@ -441,7 +450,8 @@ static void run_release(target_run *t)
 {
     pg_parser_free(t->parser);
     pg_checker_free(t->checker);
-    pg_buf_release(&t->raw);
+    if (t->raw)
+        fclose(t->raw);
     free(t->headers);
     free(t->name);
     memset(t, 0, sizeof *t);
@@ -527,8 +537,11 @@ static int save_scrape(const char *dir, size_t idx, target_run *t,
     }
     pg_buf path = PG_BUF_INIT;
     pg_buf_addf(&path, "%s/%s.txt", dir, slug.p);
-    int rc = pg_write_file_atomic(path.p, t->raw.p ? t->raw.p : "",
-                                  t->raw.len, err);
+    int rc = !t->raw || t->raw_errno
+                 ? pg_error_set(err, path.p, 0, 0,
+                                "cannot keep the raw scrape in a temporary "
+                                "file: %s", strerror(t->raw_errno))
+                 : pg_copy_stream_atomic(path.p, t->raw, err);
     if (rc == 0) {
         free(out->raw_path);
         out->raw_path = pg_xstrdup(path.p);
