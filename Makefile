@@ -23,7 +23,7 @@ override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 LDLIBS += $(PKG_LIBS) -lm
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
 RUN_SRC := $(wildcard runners/*.c)
 RUN_OBJ := $(RUN_SRC:%.c=build/%.o)

@@ -4,7 +4,7 @@
  *
  * Counts the newlines of FILE (or stdin) with memchr over the same I/O
  * path as promgate lint: a regular file is mapped and scanned in 8 MiB
- * windows by pg_file_feed() (lib/filefeed.c), the function lint uses; anything else, or any file with --read, is
+ * windows by pg_file_feed() (lib/source/filefeed.c), the function lint uses; anything else, or any file with --read, is
  * read with read(2) in CHUNK-byte pieces (default 1 MiB, lint's
  * READ_CHUNK). A parser cannot be faster than finding its line ends over
  * the same input, so this is the ceiling the parser's MB/s is compared
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "filefeed.h"
+#include "source/filefeed.h"
 
 static unsigned long long count(const char *p, const char *end)
 {
@@ -43,7 +43,7 @@ static int count_window(void *ctx, const char *buf, size_t len)
 }
 
 /* Returns 0, or -1 if fd is not a mappable regular file. Uses the very
- * function promgate lint feeds its parser with (lib/filefeed.c). */
+ * function promgate lint feeds its parser with (lib/source/filefeed.c). */
 static int scan_mapped(int fd, unsigned long long *lines,
                        unsigned long long *bytes)
 {

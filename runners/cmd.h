@@ -4,7 +4,7 @@
 #ifndef PG_CMD_H
 #define PG_CMD_H
 
-#include "../lib/version.h"
+#include "core/version.h"
 
 int pg_cmd_lint(int argc, char **argv);
 int pg_cmd_golden(int argc, char **argv);

@@ -13,17 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/check.h"
-#include "../lib/expo.h"
-#include "../lib/filefeed.h"
-#include "../lib/golden.h"
-#include "../lib/tap.h"
-#include "../lib/util.h"
+#include "check/check.h"
+#include "expo/expo.h"
+#include "source/filefeed.h"
+#include "spec/golden.h"
+#include "check/tap.h"
+#include "core/util.h"
 #include "cmd.h"
 
-#include "../lib/promapi.h"
-#include "../lib/report.h"
-#include "../lib/scrape.h"
+#include "source/promapi.h"
+#include "report/report.h"
+#include "source/scrape.h"
 
 #define ME "promgate check"
 

@@ -7,10 +7,10 @@
 
 #include <time.h>
 
-#include "../lib/diff.h"
-#include "../lib/report.h"
-#include "../lib/scrape.h"
-#include "../lib/util.h"
+#include "diff/diff.h"
+#include "report/report.h"
+#include "source/scrape.h"
+#include "core/util.h"
 #include "cmd.h"
 
 static void usage(FILE *out)
@@ -121,7 +121,7 @@ int pg_cmd_diff(int argc, char **argv)
     rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
 
     /* ---- REPORT-DIR: the reports module renders a diff into a report
-     * directory here (--report-dir DIR), from `d` (lib/diff.h). ---- */
+     * directory here (--report-dir DIR), from `d` (lib/diff/diff.h). ---- */
     if (report_dir) {
         struct timespec t1;
         clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/docs.h"
-#include "../lib/golden.h"
-#include "../lib/golden_expo.h"
-#include "../lib/overlay.h"
-#include "../lib/util.h"
+#include "spec/docs.h"
+#include "spec/golden.h"
+#include "spec/golden_expo.h"
+#include "spec/overlay.h"
+#include "core/util.h"
 #include "cmd.h"
 
 static void usage(FILE *out)

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/expo.h"
-#include "../lib/filefeed.h"
-#include "../lib/util.h"
-#include "../lib/scrape.h"
+#include "expo/expo.h"
+#include "source/filefeed.h"
+#include "core/util.h"
+#include "source/scrape.h"
 #include "cmd.h"
 
 #define READ_CHUNK (1u << 20)

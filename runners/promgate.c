@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/util.h"
+#include "core/util.h"
 #include "cmd.h"
 
 static const struct command {

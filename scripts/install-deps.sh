@@ -5,9 +5,13 @@
 set -eu
 
 build="gcc make clang libclang-rt-14-dev pkg-config libcurl4-openssl-dev \
-libpcre2-dev libjansson-dev libssl-dev zlib1g-dev"
+libpcre2-dev libjansson-dev libssl-dev zlib1g-dev libprotobuf-c-dev \
+protobuf-c-compiler"
 test="perl openssl ca-certificates prometheus prometheus-node-exporter chromium \
-libxml2-utils time"
+libxml2-utils time python3-prometheus-client python3-protobuf golang-go \
+golang-github-prometheus-client-golang-dev golang-github-prometheus-client-model-dev \
+prometheus-pushgateway prometheus-blackbox-exporter prometheus-process-exporter \
+prometheus-alertmanager prometheus-nginx-exporter nginx-light"
 
 missing=""
 for p in $build $test; do

@@ -87,7 +87,7 @@ fi
 
 run $P lint http://127.0.0.1:9/metrics
 if grep -q 'not supported in this build' "$T/err"; then
-    skip "URL support needs lib/scrape.c"
+    skip "URL support needs lib/source/scrape.c"
 else
     [ "$rc" = 2 ]; ok $? "unreachable URL: exit 2"
 fi

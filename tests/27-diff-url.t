@@ -1,7 +1,7 @@
 #!/bin/sh
 # promgate diff with http:// sides: the exposition is scraped (libcurl,
 # a real local HTTP server) and compared like a file, with the scrape
-# options lint and check take (auth, headers, timeouts; lib/scrape.h).
+# options lint and check take (auth, headers, timeouts; lib/source/scrape.h).
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/fixture.sh
 P=$PG_ROOT/bin/promgate

@@ -1,5 +1,5 @@
 #!/bin/sh
-# lib/util.h helpers the golden and diff code rely on, against tables:
+# lib/core/util.h helpers the golden and diff code rely on, against tables:
 # pg_fmt_double() (fixtures/golden/fmt-double.txt: the shortest text that
 # reads back as the same double) and pg_edit_distance()
 # (fixtures/golden/edit-distance.txt).

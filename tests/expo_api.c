@@ -1,4 +1,4 @@
-/* expo_api.c: TAP test of lib/expo.h's API (bin/test-expo-api): what the
+/* expo_api.c: TAP test of lib/expo/expo.h's API (bin/test-expo-api): what the
  * callbacks receive (decoded views, families, attribution of faults),
  * stopping from a callback, format resolution and the helpers. */
 #include <math.h>
@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/expo.h"
-#include "../lib/util.h"
+#include "expo/expo.h"
+#include "core/util.h"
 
 static int n_test, n_fail;
 

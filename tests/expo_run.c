@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/expo.h"
-#include "../lib/util.h"
+#include "expo/expo.h"
+#include "core/util.h"
 
 struct run {
     pg_buf out;

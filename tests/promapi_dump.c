@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "promapi.h"
+#include "source/promapi.h"
 
 typedef struct dump {
     const char *out;

@@ -29,8 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scrape.h"
-#include "util.h"
+#include "source/scrape.h"
+#include "core/util.h"
 
 typedef struct body {
     EVP_MD_CTX *md;

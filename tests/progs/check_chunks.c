@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "expo.h"
-#include "golden.h"
-#include "tap.h"
-#include "util.h"
+#include "check/check.h"
+#include "expo/expo.h"
+#include "spec/golden.h"
+#include "check/tap.h"
+#include "core/util.h"
 
 /* The TAP document of one check of data, fed in chunks of size step
  * (0: at once). Caller frees. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "golden.h"
+#include "spec/golden.h"
 
 int main(int argc, char **argv)
 {

@@ -1,4 +1,4 @@
-/* util_cases.c: lib/util.h helpers against tables, one TAP line per case.
+/* util_cases.c: lib/core/util.h helpers against tables, one TAP line per case.
  *   pg-util-cases fmt-double TABLE: lines "INPUT EXPECTED DIGITS"; INPUT
  *     is read with strtod, EXPECTED is pg_fmt_double()'s text, DIGITS its
  *     return value.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/util.h"
+#include "core/util.h"
 
 static int fmt_case(FILE *tap, int n, const char *line)
 {

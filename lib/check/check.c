@@ -1,0 +1,1831 @@
+/* check.c: judges one target's exposition against a golden spec (see
+ * check.h). The checker is a sink for the parser's callbacks: it keeps one
+ * record per family seen (type, HELP, label names, label-value faults,
+ * histogram/summary series) and turns them into verdicts at the end. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "check/check.h"
+
+#include <math.h>
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check/baseline_int.h"
+
+/* Caps that keep memory bounded on hostile or huge scrapes. */
+#define MAX_DIAGS 2000        /* parser diagnostics kept per target */
+#define MAX_FORMAT_PROBLEMS 50 /* listed in the format result */
+#define MAX_BAD_VALUES 5      /* distinct bad values listed per label */
+#define MAX_FAMILY_DIAGS 20   /* parser diagnostics listed per metric */
+
+/* ---- small string map (open addressing, FNV-1a) ---- */
+
+typedef struct strmap {
+    char **keys;
+    void **vals;
+    size_t cap, n;
+} strmap;
+
+static uint64_t hash_bytes(const char *p, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static size_t strmap_slot(const strmap *m, const char *p, size_t len)
+{
+    size_t i = (size_t)hash_bytes(p, len) & (m->cap - 1);
+    while (m->keys[i] &&
+           (strlen(m->keys[i]) != len || memcmp(m->keys[i], p, len) != 0))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static void *strmap_get(const strmap *m, const char *p, size_t len)
+{
+    if (!m->cap)
+        return NULL;
+    size_t i = strmap_slot(m, p, len);
+    return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void strmap_put(strmap *m, const char *p, size_t len, void *val);
+
+static void strmap_grow(strmap *m)
+{
+    strmap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->keys = pg_xcalloc(m->cap, sizeof *m->keys);
+    m->vals = pg_xcalloc(m->cap, sizeof *m->vals);
+    m->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.keys[i]) {
+            size_t j = strmap_slot(m, old.keys[i], strlen(old.keys[i]));
+            m->keys[j] = old.keys[i];
+            m->vals[j] = old.vals[i];
+            m->n++;
+        }
+    free(old.keys);
+    free(old.vals);
+}
+
+static void strmap_put(strmap *m, const char *p, size_t len, void *val)
+{
+    if ((m->n + 1) * 10 >= m->cap * 7)
+        strmap_grow(m);
+    size_t i = strmap_slot(m, p, len);
+    if (!m->keys[i]) {
+        m->keys[i] = pg_xstrndup(p, len);
+        m->n++;
+    }
+    m->vals[i] = val;
+}
+
+static void strmap_release(strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- names ---- */
+
+static const char *const problem_names[] = {
+    "missing", "type", "labels_missing", "labels_extra", "label_value",
+    "structure", "buckets", "help", "undocumented", "format", "baseline",
+};
+
+const char *pg_problem_code_name(enum pg_problem_code c)
+{
+    if ((size_t)c < sizeof problem_names / sizeof *problem_names)
+        return problem_names[c];
+    return "unknown";
+}
+
+int pg_problem_code_parse(const char *s, enum pg_problem_code *out)
+{
+    for (size_t i = 0; i < sizeof problem_names / sizeof *problem_names; i++)
+        if (!strcmp(s, problem_names[i])) {
+            *out = (enum pg_problem_code)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *pg_verdict_name(enum pg_verdict v)
+{
+    static const char *const names[] = { "pass", "fail", "skip", "todo",
+                                         "warn" };
+    if ((size_t)v < sizeof names / sizeof *names)
+        return names[v];
+    return "unknown";
+}
+
+/* ---- what the checker records ---- */
+
+/* One bucket or quantile sample of a series. */
+typedef struct point {
+    double bound;  /* le or quantile */
+    double value;
+    int line;
+} point;
+
+/* One histogram or summary series: its samples grouped by the labels other
+ * than le/quantile. */
+typedef struct series {
+    char *labels;       /* {a="x",b="y"} for messages */
+    int line;
+    point *points;
+    size_t npoints, cap;
+    int has_inf;
+    double inf_value;
+    int has_sum, has_count;
+    double count;
+    char *bad_bound;    /* first le/quantile that is not a number */
+    int bad_bound_line;
+} series;
+
+/* A set of label names with the first line each was seen on. */
+typedef struct nameset {
+    char **names;
+    int *lines;
+    size_t n;
+} nameset;
+
+typedef struct bad_value {
+    char *label;
+    char *values;       /* 'a', 'b' (capped) */
+    size_t nvalues;
+    int line;
+} bad_value;
+
+/* A sequence of byte strings, stored flat: the per-sample caches below
+ * compare a sample's labels with it in place. */
+typedef struct strseq {
+    char *bytes;
+    size_t len, cap;    /* of bytes */
+    size_t *lens;       /* length of each string */
+    size_t n, ncap;
+    int valid;
+} strseq;
+
+#define MAX_ACCEPTED 16 /* accepted values remembered per label rule */
+
+typedef struct family {
+    char *name;            /* family name as parsed */
+    enum pg_type type;
+    int type_known;
+    int has_help;
+    char *help;
+    int line;
+    size_t nsamples;
+    char *parser_name;     /* the family's name in the parser's terms
+                              (diagnostics use it): name, or for an
+                              OpenMetrics counter, name without _total */
+    const pg_golden_metric *gm;
+    size_t gm_index;
+    int reported;          /* has a result of its own */
+    nameset missing, extra;
+    bad_value *bad;
+    size_t nbad;
+    strmap series_idx;     /* key -> series index + 1 */
+    series *series;
+    size_t nseries, series_cap;
+    size_t name_len;
+    int gm_miss;           /* 1 + type for which golden_for() found none */
+    /* Per-sample caches. Consecutive samples of a family nearly always
+     * share their label names, and often values and series, so these let
+     * a sample be judged by comparing bytes in place instead of building
+     * keys and hashing (the parser's series table stays in cache). Each
+     * is exact: a hit stands for the very same bytes. */
+    strseq last_names;     /* label names of the last name-checked sample */
+    size_t *rule_pos;      /* per golden label rule: index of its label in
+                              samples with last_names, or SIZE_MAX */
+    strseq *rule_ok;       /* per golden label rule: values accepted */
+    strseq last_series;    /* non-reserved labels (name, value) of the
+                              last structure sample */
+    const char *last_reserved;
+    size_t last_series_at; /* its series index + 1, 0 if none */
+    char *missing_got;     /* label names of the first series lacking a
+                              documented label, sorted */
+    char *extra_got;       /* ... of the first with an extra label */
+} family;
+
+typedef struct stored_diag {
+    enum pg_level level;
+    int line, column;
+    char *family;
+    char *text;
+    const char *rule;
+} stored_diag;
+
+typedef struct compiled_rules {
+    pcre2_code **codes;    /* one per golden label rule */
+} compiled_rules;
+
+struct pg_checker {
+    const pg_check_opts *opts;
+    char *target;
+    pcre2_code *only, *skip;
+    pcre2_code **exempt;
+    size_t nexempt;
+    compiled_rules *rules; /* one per golden metric */
+    pcre2_match_data *md;
+    strmap fam_idx;        /* family name -> index + 1 */
+    family **fams;
+    size_t nfams, fams_cap;
+    stored_diag *diags;
+    size_t ndiags, diags_cap;
+    uint64_t diags_dropped;
+    pg_buf scratch;
+    pg_buf keybuf;         /* family key being looked up */
+    family *last_fam;      /* family of the last sample */
+    enum pg_format format; /* as parsed; AUTO if not told */
+};
+
+/* ---- regular expressions ---- */
+
+static pcre2_code *re_compile(const char *pat, int anchored, const char *what,
+                              pg_error *err)
+{
+    int ec;
+    PCRE2_SIZE off;
+    uint32_t flags = PCRE2_UTF;
+    if (anchored)
+        flags |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   flags, &ec, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        pg_error_set(err, what, 0, (int)off + 1,
+                     "invalid regular expression '%s': %s", pat,
+                     (const char *)msg);
+        return NULL;
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+static int re_match(pg_checker *c, pcre2_code *re, const char *p, size_t len)
+{
+    int rc = pcre2_match(re, (PCRE2_SPTR)p, len, 0, 0, c->md, NULL);
+    return rc >= 0;
+}
+
+/* ---- checker lifecycle ---- */
+
+pg_checker *pg_checker_new(const pg_check_opts *opts, const char *target,
+                           pg_error *err)
+{
+    pg_checker *c = pg_xcalloc(1, sizeof *c);
+    c->opts = opts;
+    c->target = pg_xstrdup(target ? target : "-");
+    c->md = pcre2_match_data_create(1, NULL);
+    if (opts->only && !(c->only = re_compile(opts->only, 0, "--only", err)))
+        goto fail;
+    if (opts->skip && !(c->skip = re_compile(opts->skip, 0, "--skip", err)))
+        goto fail;
+    c->exempt = pg_xcalloc(opts->nexempt, sizeof *c->exempt);
+    for (size_t i = 0; i < opts->nexempt; i++) {
+        c->exempt[i] = re_compile(opts->exempt[i], 0, "--exempt", err);
+        c->nexempt = i + 1;
+        if (!c->exempt[i])
+            goto fail;
+    }
+    const pg_golden *g = opts->golden;
+    c->rules = pg_xcalloc(g->nmetrics, sizeof *c->rules);
+    for (size_t i = 0; i < g->nmetrics; i++) {
+        const pg_golden_metric *m = &g->metrics[i];
+        if (!m->nlabel_values)
+            continue;
+        c->rules[i].codes = pg_xcalloc(m->nlabel_values, sizeof(pcre2_code *));
+        for (size_t j = 0; j < m->nlabel_values; j++) {
+            pg_buf what = PG_BUF_INIT;
+            pg_buf_addf(&what, "golden: %s: label '%s'", m->name,
+                        m->label_values[j].label);
+            c->rules[i].codes[j] =
+                re_compile(m->label_values[j].pattern, 1, what.p, err);
+            pg_buf_release(&what);
+            if (!c->rules[i].codes[j])
+                goto fail;
+        }
+    }
+    return c;
+fail:
+    pg_checker_free(c);
+    return NULL;
+}
+
+static void strseq_release(strseq *q)
+{
+    free(q->bytes);
+    free(q->lens);
+    memset(q, 0, sizeof *q);
+}
+
+static void family_free(family *f)
+{
+    free(f->name);
+    free(f->parser_name);
+    free(f->help);
+    for (size_t i = 0; i < f->missing.n; i++)
+        free(f->missing.names[i]);
+    free(f->missing.names);
+    free(f->missing.lines);
+    for (size_t i = 0; i < f->extra.n; i++)
+        free(f->extra.names[i]);
+    free(f->extra.names);
+    free(f->extra.lines);
+    for (size_t i = 0; i < f->nbad; i++) {
+        free(f->bad[i].label);
+        free(f->bad[i].values);
+    }
+    free(f->bad);
+    for (size_t i = 0; i < f->nseries; i++) {
+        free(f->series[i].labels);
+        free(f->series[i].points);
+        free(f->series[i].bad_bound);
+    }
+    free(f->series);
+    strmap_release(&f->series_idx);
+    strseq_release(&f->last_names);
+    free(f->rule_pos);
+    if (f->rule_ok && f->gm)
+        for (size_t i = 0; i < f->gm->nlabel_values; i++)
+            strseq_release(&f->rule_ok[i]);
+    free(f->rule_ok);
+    strseq_release(&f->last_series);
+    free(f->missing_got);
+    free(f->extra_got);
+    free(f);
+}
+
+void pg_checker_free(pg_checker *c)
+{
+    if (!c)
+        return;
+    free(c->target);
+    pcre2_code_free(c->only);
+    pcre2_code_free(c->skip);
+    for (size_t i = 0; i < c->nexempt; i++)
+        pcre2_code_free(c->exempt[i]);
+    free(c->exempt);
+    if (c->rules) {
+        const pg_golden *g = c->opts->golden;
+        for (size_t i = 0; i < g->nmetrics; i++) {
+            if (!c->rules[i].codes)
+                continue;
+            for (size_t j = 0; j < g->metrics[i].nlabel_values; j++)
+                pcre2_code_free(c->rules[i].codes[j]);
+            free(c->rules[i].codes);
+        }
+        free(c->rules);
+    }
+    pcre2_match_data_free(c->md);
+    for (size_t i = 0; i < c->nfams; i++)
+        family_free(c->fams[i]);
+    free(c->fams);
+    strmap_release(&c->fam_idx);
+    for (size_t i = 0; i < c->ndiags; i++) {
+        free(c->diags[i].family);
+        free(c->diags[i].text);
+    }
+    free(c->diags);
+    pg_buf_release(&c->scratch);
+    pg_buf_release(&c->keybuf);
+    free(c);
+}
+
+/* ---- callbacks ---- */
+
+static family *family_find(const pg_checker *c, const char *p, size_t len)
+{
+    size_t idx = (size_t)(uintptr_t)strmap_get(&c->fam_idx, p, len);
+    return idx ? c->fams[idx - 1] : NULL;
+}
+
+/* The record of family `name` (the parser's name) under key `key`,
+ * created on first use. */
+static family *family_get2(pg_checker *c, pg_str key, pg_str name,
+                           enum pg_type type)
+{
+    family *f = family_find(c, key.p, key.len);
+    if (f)
+        return f;
+    f = pg_xcalloc(1, sizeof *f);
+    f->name = pg_xstrndup(key.p, key.len);
+    f->name_len = key.len;
+    f->parser_name = pg_xstrndup(name.p, name.len);
+    f->type = type;
+    pg_str name_ = key;
+    if (c->nfams == c->fams_cap) {
+        c->fams_cap = c->fams_cap ? c->fams_cap * 2 : 64;
+        c->fams = pg_xrealloc(c->fams, c->fams_cap * sizeof *c->fams);
+    }
+    c->fams[c->nfams++] = f;
+    strmap_put(&c->fam_idx, name_.p, name_.len, (void *)(uintptr_t)c->nfams);
+    return f;
+}
+
+static family *family_get(pg_checker *c, pg_str name, enum pg_type type)
+{
+    return family_get2(c, name, name, type);
+}
+
+static int is_hist_type(enum pg_type t)
+{
+    return t == PG_TYPE_HISTOGRAM || t == PG_TYPE_GAUGEHISTOGRAM;
+}
+
+/* The label the format reserves for a type's buckets or quantiles. */
+static const char *bound_label(enum pg_type t)
+{
+    if (is_hist_type(t))
+        return "le";
+    if (t == PG_TYPE_SUMMARY)
+        return "quantile";
+    return NULL;
+}
+
+static int str_has_suffix(pg_str s, const char *suffix, size_t *stem)
+{
+    size_t n = strlen(suffix);
+    if (s.len < n || memcmp(s.p + s.len - n, suffix, n) != 0)
+        return 0;
+    if (stem)
+        *stem = s.len - n;
+    return 1;
+}
+
+/* The golden metric a family stands for. The golden lists names as Coder's
+ * docs do (counters with _total); OpenMetrics names the family of a counter
+ * without _total (OpenMetrics 1.0: "Counter": samples are <family>_total),
+ * and of an info metric without _info, so both spellings are tried. */
+static const pg_golden_metric *golden_for(const pg_golden *g, const char *name,
+                                          enum pg_type type)
+{
+    const pg_golden_metric *m = pg_golden_find(g, name);
+    if (m)
+        return m;
+    pg_buf b = PG_BUF_INIT;
+    pg_str s = { name, strlen(name) };
+    size_t stem;
+    if (type == PG_TYPE_COUNTER || type == PG_TYPE_INFO) {
+        const char *suf = type == PG_TYPE_COUNTER ? "_total" : "_info";
+        if (str_has_suffix(s, suf, &stem))
+            pg_buf_add(&b, name, stem);
+        else
+            pg_buf_addf(&b, "%s%s", name, suf);
+        m = pg_golden_find(g, b.p);
+    }
+    pg_buf_release(&b);
+    return m;
+}
+
+static void nameset_add(nameset *s, pg_str name, int line)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (pg_str_eq(name, s->names[i]))
+            return;
+    s->names = pg_xrealloc(s->names, (s->n + 1) * sizeof *s->names);
+    s->lines = pg_xrealloc(s->lines, (s->n + 1) * sizeof *s->lines);
+    s->names[s->n] = pg_xstrndup(name.p, name.len);
+    s->lines[s->n] = line;
+    s->n++;
+}
+
+static int cmp_str(const void *a, const void *b);
+static void join_names(pg_buf *b, char *const *names, size_t n);
+
+/* The sample's label names, sorted, without the reserved one: what a
+ * series has, shown as 'got' beside the documented set. */
+static char *sample_names(const pg_sample *s, const char *reserved)
+{
+    char **names = pg_xcalloc(s->nlabels + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!reserved || !pg_str_eq(s->labels[i].name, reserved))
+            names[n++] = pg_xstrndup(s->labels[i].name.p,
+                                     s->labels[i].name.len);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    pg_buf b = PG_BUF_INIT;
+    join_names(&b, names, n);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return pg_buf_detach(&b);
+}
+
+static void strseq_reset(strseq *q)
+{
+    q->len = q->n = 0;
+    q->valid = 1;
+}
+
+static void strseq_add(strseq *q, pg_str x)
+{
+    if (q->len + x.len > q->cap || !q->bytes) { /* never NULL + 0 */
+        q->cap = q->cap ? q->cap : 64;
+        while (q->cap < q->len + x.len)
+            q->cap *= 2;
+        q->bytes = pg_xrealloc(q->bytes, q->cap);
+    }
+    if (q->n == q->ncap) {
+        q->ncap = q->ncap ? q->ncap * 2 : 8;
+        q->lens = pg_xrealloc(q->lens, q->ncap * sizeof *q->lens);
+    }
+    if (x.len)
+        memcpy(q->bytes + q->len, x.p, x.len);
+    q->len += x.len;
+    q->lens[q->n++] = x.len;
+}
+
+/* Cursor over a strseq: whether the next string is exactly x; advances
+ * past it if so. */
+typedef struct strseq_pos {
+    size_t i, off;
+} strseq_pos;
+
+static inline int strseq_next_is(const strseq *q, strseq_pos *at, pg_str x)
+{
+    if (at->i >= q->n || q->lens[at->i] != x.len ||
+        !pg_bytes_eq(q->bytes + at->off, x.p, x.len))
+        return 0;
+    at->off += x.len;
+    at->i++;
+    return 1;
+}
+
+/* Whether the sample's label names, in input order, are those of the last
+ * sample whose names were checked. */
+static int names_unchanged(const family *f, const pg_sample *s)
+{
+    const strseq *q = &f->last_names;
+    if (!q->valid || q->n != s->nlabels)
+        return 0;
+    strseq_pos at = { 0, 0 };
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!strseq_next_is(q, &at, s->labels[i].name))
+            return 0;
+    return 1;
+}
+
+/* Records labels the golden requires but the sample lacks, and labels it
+ * has that the golden does not list. Returns 1 if the label names are
+ * those of the last sample checked (nothing new to learn: the work below
+ * only ever records a name or a sample's names once). */
+static int check_label_names(family *f, const pg_sample *s,
+                             const char *reserved)
+{
+    const pg_golden_metric *m = f->gm;
+    /* series of one family nearly always share their label names */
+    if (names_unchanged(f, s))
+        return 1;
+    strseq_reset(&f->last_names);
+    for (size_t i = 0; i < s->nlabels; i++)
+        strseq_add(&f->last_names, s->labels[i].name);
+    for (size_t i = 0; i < s->nlabels; i++) {
+        pg_str n = s->labels[i].name;
+        if (reserved && pg_str_eq(n, reserved))
+            continue;
+        int known = 0;
+        for (size_t j = 0; j < m->nlabels && !known; j++)
+            known = pg_str_eq(n, m->labels[j]);
+        if (!known) {
+            if (!f->extra_got)
+                f->extra_got = sample_names(s, reserved);
+            nameset_add(&f->extra, n, s->line);
+        }
+    }
+    for (size_t j = 0; j < m->nlabels; j++) {
+        int found = 0;
+        for (size_t i = 0; i < s->nlabels && !found; i++)
+            found = pg_str_eq(s->labels[i].name, m->labels[j]);
+        if (!found) {
+            pg_str n = { m->labels[j], strlen(m->labels[j]) };
+            if (!f->missing_got)
+                f->missing_got = sample_names(s, reserved);
+            nameset_add(&f->missing, n, s->line);
+        }
+    }
+    return 0;
+}
+
+/* Judges the values of the labels the golden constrains. names_same: the
+ * sample's label names are those of the last call, so f->rule_pos still
+ * says where each constrained label is. */
+static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
+                               int names_same)
+{
+    const pg_golden_metric *m = f->gm;
+    pcre2_code **codes = c->rules[f->gm_index].codes;
+    if (!f->rule_pos) {
+        f->rule_pos = pg_xcalloc(m->nlabel_values, sizeof *f->rule_pos);
+        f->rule_ok = pg_xcalloc(m->nlabel_values, sizeof *f->rule_ok);
+        names_same = 0;
+    }
+    if (!names_same)
+        for (size_t j = 0; j < m->nlabel_values; j++) {
+            /* the first label of that name is the one judged */
+            f->rule_pos[j] = SIZE_MAX;
+            for (size_t i = 0; i < s->nlabels; i++)
+                if (pg_str_eq(s->labels[i].name, m->label_values[j].label)) {
+                    f->rule_pos[j] = i;
+                    break;
+                }
+        }
+    for (size_t j = 0; j < m->nlabel_values; j++) {
+        const char *label = m->label_values[j].label;
+        size_t i = f->rule_pos[j];
+        if (i == SIZE_MAX)
+            continue;
+        pg_str v = s->labels[i].value;
+        strseq *ok = &f->rule_ok[j];
+        /* the pattern is fixed, so a value accepted once is accepted
+         * again; a constrained label takes few values */
+        int seen = 0;
+        for (size_t x = 0, off = 0; x < ok->n && !seen;
+             off += ok->lens[x], x++)
+            seen = ok->lens[x] == v.len &&
+                   pg_bytes_eq(ok->bytes + off, v.p, v.len);
+        if (seen)
+            continue;
+        if (re_match(c, codes[j], v.p, v.len)) {
+            if (ok->n == MAX_ACCEPTED)
+                strseq_reset(ok);
+            strseq_add(ok, v);
+            continue;
+        }
+        bad_value *b = NULL;
+        for (size_t x = 0; x < f->nbad; x++)
+            if (!strcmp(f->bad[x].label, label))
+                b = &f->bad[x];
+        if (!b) {
+            f->bad = pg_xrealloc(f->bad, (f->nbad + 1) * sizeof *f->bad);
+            b = &f->bad[f->nbad++];
+            memset(b, 0, sizeof *b);
+            b->label = pg_xstrdup(label);
+            b->line = s->line;
+        }
+        pg_buf q = PG_BUF_INIT;
+        pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
+        if (b->values && strstr(b->values, q.p)) {
+            pg_buf_release(&q);
+            continue;
+        }
+        if (b->nvalues < MAX_BAD_VALUES) {
+            pg_buf all = PG_BUF_INIT;
+            if (b->values)
+                pg_buf_addf(&all, "%s, ", b->values);
+            pg_buf_adds(&all, q.p);
+            free(b->values);
+            b->values = pg_buf_detach(&all);
+        }
+        b->nvalues++;
+        pg_buf_release(&q);
+    }
+}
+
+/* Parses an le or quantile value as the formats write it ("+Inf", "1",
+ * "1.0", "1e+00" are numbers compared by value). */
+static int parse_bound(pg_str v, double *out)
+{
+    char tmp[64];
+    if (!v.len || v.len >= sizeof tmp)
+        return -1;
+    memcpy(tmp, v.p, v.len);
+    tmp[v.len] = '\0';
+    if (!strcmp(tmp, "+Inf") || !strcmp(tmp, "Inf") || !strcmp(tmp, "+inf")) {
+        *out = INFINITY;
+        return 0;
+    }
+    char *end;
+    *out = strtod(tmp, &end);
+    return *end ? -1 : 0;
+}
+
+/* Appends a label name or value as "%.*s" would print it: up to a NUL. */
+static void add_printed(pg_buf *b, pg_str x)
+{
+    const char *nul = x.len ? memchr(x.p, '\0', x.len) : NULL;
+    pg_buf_add(b, x.p, nul ? (size_t)(nul - x.p) : x.len);
+}
+
+/* Whether the sample's labels other than the reserved one are, in input
+ * order, those of the last sample filed under a series: then it belongs
+ * to that series. */
+static int series_unchanged(const family *f, const pg_sample *s,
+                            const char *reserved)
+{
+    const strseq *q = &f->last_series;
+    if (!f->last_series_at || f->last_reserved != reserved)
+        return 0;
+    strseq_pos at = { 0, 0 };
+    for (size_t i = 0; i < s->nlabels; i++) {
+        const pg_label *l = &s->labels[i];
+        if (pg_str_eq(l->name, reserved))
+            continue;
+        if (!strseq_next_is(q, &at, l->name) ||
+            !strseq_next_is(q, &at, l->value))
+            return 0;
+    }
+    return at.i == q->n;
+}
+
+static series *series_get(pg_checker *c, family *f, const pg_sample *s,
+                          const char *reserved)
+{
+    if (series_unchanged(f, s, reserved))
+        return &f->series[f->last_series_at - 1];
+    f->last_reserved = reserved;
+    strseq_reset(&f->last_series);
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!pg_str_eq(s->labels[i].name, reserved)) {
+            strseq_add(&f->last_series, s->labels[i].name);
+            strseq_add(&f->last_series, s->labels[i].value);
+        }
+    /* Key and display form: labels other than the reserved one, sorted by
+     * name so input order does not split a series. */
+    size_t small[32];
+    size_t *idx = s->nlabels <= 32 ? small
+                                   : pg_xmalloc(s->nlabels * sizeof *idx);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (!pg_str_eq(s->labels[i].name, reserved))
+            idx[n++] = i;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            pg_str a = s->labels[idx[j - 1]].name, b = s->labels[idx[j]].name;
+            size_t ml = a.len < b.len ? a.len : b.len;
+            int cmp = memcmp(a.p, b.p, ml);
+            if (cmp < 0 || (cmp == 0 && a.len <= b.len))
+                break;
+            size_t t = idx[j - 1];
+            idx[j - 1] = idx[j];
+            idx[j] = t;
+        }
+    pg_buf *k = &c->scratch;
+    k->len = 0;
+    pg_buf_adds(k, "{");
+    for (size_t i = 0; i < n; i++) {
+        const pg_label *l = &s->labels[idx[i]];
+        if (i)
+            pg_buf_addc(k, ',');
+        add_printed(k, l->name);
+        pg_buf_add(k, "=\"", 2);
+        add_printed(k, l->value);
+        pg_buf_addc(k, '"');
+    }
+    pg_buf_adds(k, "}");
+    if (idx != small)
+        free(idx);
+    size_t at = (size_t)(uintptr_t)strmap_get(&f->series_idx, k->p, k->len);
+    f->last_series_at = at;
+    if (at)
+        return &f->series[at - 1];
+    if (f->nseries == f->series_cap) {
+        f->series_cap = f->series_cap ? f->series_cap * 2 : 8;
+        f->series = pg_xrealloc(f->series, f->series_cap * sizeof *f->series);
+    }
+    series *se = &f->series[f->nseries++];
+    memset(se, 0, sizeof *se);
+    se->labels = pg_xstrndup(k->p, k->len);
+    se->line = s->line;
+    strmap_put(&f->series_idx, k->p, k->len, (void *)(uintptr_t)f->nseries);
+    f->last_series_at = f->nseries;
+    return se;
+}
+
+/* Files a histogram or summary sample under its series. */
+static void record_structure(pg_checker *c, family *f, const pg_sample *s,
+                             enum pg_type t)
+{
+    const char *reserved = bound_label(t);
+    pg_str fam = { f->name, f->name_len };
+    pg_str suffix = { s->name.p + fam.len, 0 };
+    if (s->name.len < fam.len || memcmp(s->name.p, fam.p, fam.len) != 0)
+        return;
+    suffix.len = s->name.len - fam.len;
+    series *se = series_get(c, f, s, reserved);
+    int gauge = t == PG_TYPE_GAUGEHISTOGRAM;
+    if (pg_str_eq(suffix, gauge ? "_gsum" : "_sum")) {
+        se->has_sum = 1;
+    } else if (pg_str_eq(suffix, gauge ? "_gcount" : "_count")) {
+        se->has_count = 1;
+        se->count = s->value;
+    } else if ((is_hist_type(t) && pg_str_eq(suffix, "_bucket")) ||
+               (t == PG_TYPE_SUMMARY && suffix.len == 0)) {
+        pg_str bound = { NULL, 0 };
+        int found = 0;
+        for (size_t i = 0; i < s->nlabels; i++)
+            if (pg_str_eq(s->labels[i].name, reserved)) {
+                bound = s->labels[i].value;
+                found = 1;
+            }
+        double b;
+        if (!found || parse_bound(bound, &b) != 0) {
+            if (!se->bad_bound) {
+                se->bad_bound = found ? pg_xstrndup(bound.p, bound.len)
+                                      : pg_xstrdup("");
+                se->bad_bound_line = s->line;
+            }
+            return;
+        }
+        if (isinf(b) && b > 0 && is_hist_type(t)) {
+            se->has_inf = 1;
+            se->inf_value = s->value;
+        }
+        if (se->npoints == se->cap) {
+            se->cap = se->cap ? se->cap * 2 : 16;
+            se->points = pg_xrealloc(se->points, se->cap * sizeof *se->points);
+        }
+        se->points[se->npoints++] = (point){ b, s->value, s->line };
+    }
+}
+
+static int on_sample(void *ctx, const pg_sample *s)
+{
+    pg_checker *c = ctx;
+    pg_str fname = s->family.len ? s->family : s->name;
+    /* OpenMetrics names a counter family without _total, its samples
+     * <family>_total and <family>_created (OpenMetrics 1.0 "Counter"). The
+     * record is kept under the _total name the docs use, which also keeps
+     * it apart from a gauge of the stem's name, as client_golang exposes
+     * go_memstats_alloc_bytes (gauge) beside go_memstats_alloc_bytes_total
+     * (counter). */
+    pg_str key = fname;
+    size_t stem;
+    if (s->type == PG_TYPE_COUNTER && !str_has_suffix(fname, "_total", NULL) &&
+        s->name.len > fname.len && !memcmp(s->name.p, fname.p, fname.len) &&
+        (str_has_suffix(s->name, "_total", &stem) ||
+         str_has_suffix(s->name, "_created", &stem)) &&
+        stem == fname.len) {
+        c->keybuf.len = 0;
+        pg_buf_add(&c->keybuf, fname.p, fname.len);
+        pg_buf_adds(&c->keybuf, "_total");
+        key = (pg_str){ c->keybuf.p, c->keybuf.len };
+    }
+    family *f = c->last_fam;
+    /* samples come grouped by family: look up only on change */
+    if (!f || f->name_len != key.len || !pg_bytes_eq(f->name, key.p, key.len))
+        c->last_fam = f = family_get2(c, key, fname, s->type);
+    if (!f->line)
+        f->line = s->line;
+    f->nsamples++;
+    if (s->type != PG_TYPE_NONE) {
+        f->type = s->type;
+        f->type_known = 1;
+    }
+    if (!f->gm && f->gm_miss != (int)f->type + 1) {
+        f->gm = golden_for(c->opts->golden, f->name, f->type);
+        if (f->gm)
+            f->gm_index = (size_t)(f->gm - c->opts->golden->metrics);
+        else
+            f->gm_miss = (int)f->type + 1; /* same name and type: same miss */
+    }
+    enum pg_type t = f->type;
+    if (f->gm && !is_hist_type(t) && t != PG_TYPE_SUMMARY &&
+        (is_hist_type(f->gm->type) || f->gm->type == PG_TYPE_SUMMARY))
+        t = PG_TYPE_NONE; /* wrong type: no structure to judge */
+    const char *reserved = bound_label(t);
+    if (f->gm) {
+        int same = check_label_names(f, s, reserved);
+        if (f->gm->nlabel_values)
+            check_label_values(c, f, s, same);
+    }
+    if (reserved)
+        record_structure(c, f, s, t);
+    return 0;
+}
+
+static int on_family(void *ctx, const pg_family_info *fi)
+{
+    pg_checker *c = ctx;
+    family *f = NULL;
+    if (fi->type == PG_TYPE_COUNTER &&
+        !str_has_suffix(fi->name, "_total", NULL)) {
+        /* an OpenMetrics counter whose samples on_sample() filed under
+         * <name>_total */
+        c->keybuf.len = 0;
+        pg_buf_add(&c->keybuf, fi->name.p, fi->name.len);
+        pg_buf_adds(&c->keybuf, "_total");
+        f = family_find(c, c->keybuf.p, c->keybuf.len);
+        if (f && strcmp(f->parser_name, c->keybuf.p) == 0)
+            f = NULL; /* a text-format family really named <name>_total */
+    }
+    if (!f)
+        f = family_get(c, fi->name, fi->type);
+    if (!f->line)
+        f->line = fi->line;
+    if (fi->type != PG_TYPE_NONE || !f->type_known) {
+        f->type = fi->type;
+        f->type_known = fi->type != PG_TYPE_NONE;
+    }
+    if (fi->has_help && !f->has_help) {
+        f->has_help = 1;
+        f->help = pg_xstrndup(fi->help.p, fi->help.len);
+    }
+    return 0;
+}
+
+static void on_diag(void *ctx, const pg_diag *d)
+{
+    pg_checker *c = ctx;
+    if (c->ndiags >= MAX_DIAGS) {
+        c->diags_dropped++;
+        return;
+    }
+    if (c->ndiags == c->diags_cap) {
+        c->diags_cap = c->diags_cap ? c->diags_cap * 2 : 32;
+        c->diags = pg_xrealloc(c->diags, c->diags_cap * sizeof *c->diags);
+    }
+    stored_diag *s = &c->diags[c->ndiags++];
+    s->level = d->level;
+    s->line = d->line;
+    s->column = d->column;
+    s->family = pg_xstrdup(d->family);
+    s->text = pg_xstrdup(d->text);
+    s->rule = d->rule;
+}
+
+const pg_parser_callbacks *pg_checker_callbacks(void)
+{
+    static const pg_parser_callbacks cb = { on_sample, on_family, on_diag };
+    return &cb;
+}
+
+/* ---- building results ---- */
+
+typedef struct result_list {
+    pg_metric_result *r;
+    size_t n, cap;
+} result_list;
+
+static pg_metric_result *result_add(result_list *l, const char *target,
+                                    const char *metric,
+                                    enum pg_result_kind kind)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->r = pg_xrealloc(l->r, l->cap * sizeof *l->r);
+    }
+    pg_metric_result *r = &l->r[l->n++];
+    memset(r, 0, sizeof *r);
+    r->target = pg_xstrdup(target);
+    r->metric = pg_xstrdup(metric);
+    r->kind = kind;
+    return r;
+}
+
+static pg_problem *problem_add(pg_metric_result *r, enum pg_problem_code code,
+                               int failure, int line, int column,
+                               const char *expected, const char *got,
+                               const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+static pg_problem *problem_add(pg_metric_result *r, enum pg_problem_code code,
+                               int failure, int line, int column,
+                               const char *expected, const char *got,
+                               const char *fmt, ...)
+{
+    r->problems = pg_xrealloc(r->problems,
+                              (r->nproblems + 1) * sizeof *r->problems);
+    pg_problem *p = &r->problems[r->nproblems++];
+    p->code = code;
+    p->failure = failure;
+    p->line = line;
+    p->column = column;
+    p->expected = expected ? pg_xstrdup(expected) : NULL;
+    p->got = got ? pg_xstrdup(got) : NULL;
+    pg_buf b = PG_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    pg_buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    p->message = pg_buf_detach(&b);
+    return p;
+}
+
+static int name_selected(pg_checker *c, const char *name)
+{
+    size_t len = strlen(name);
+    if (c->only && !re_match(c, c->only, name, len))
+        return 0;
+    if (c->skip && re_match(c, c->skip, name, len))
+        return 0;
+    return 1;
+}
+
+static unsigned selection(const pg_checker *c)
+{
+    return c->opts->select ? c->opts->select : PG_SELECT_ALL;
+}
+
+/* Whether --enable says a golden condition holds. Conditions read
+ * "kind:value" (golden/SCHEMA.md: flag:--prometheus-collect-db-metrics,
+ * license:premium, ...); an --enable value matches the whole condition,
+ * its value alone, "kind:*" for every condition of a kind, or "all". */
+static int condition_enabled(const pg_checker *c, const char *cond)
+{
+    const char *colon = strchr(cond, ':');
+    for (size_t i = 0; i < c->opts->nenabled; i++) {
+        const char *e = c->opts->enabled[i];
+        size_t n = strlen(e);
+        if (!strcmp(e, cond) || !strcmp(e, "all"))
+            return 1;
+        if (colon && !strcmp(e, colon + 1))
+            return 1;
+        if (n >= 2 && !strcmp(e + n - 2, ":*") && colon &&
+            (size_t)(colon - cond) == n - 2 && !memcmp(e, cond, n - 2))
+            return 1;
+    }
+    return 0;
+}
+
+static void join_names(pg_buf *b, char *const *names, size_t n)
+{
+    if (!n)
+        pg_buf_adds(b, "(none)");
+    for (size_t i = 0; i < n; i++)
+        pg_buf_addf(b, "%s%s", i ? "," : "", names[i]);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_point(const void *a, const void *b)
+{
+    return cmp_double(&((const point *)a)->bound, &((const point *)b)->bound);
+}
+
+/* A number as short as reads back exactly: le=0.1, not
+ * le=0.10000000000000001. Returns d for use in a format argument. */
+typedef struct numstr {
+    char s[40];
+} numstr;
+
+static const char *num(numstr *d, double v)
+{
+    pg_fmt_double(d->s, sizeof d->s, v);
+    return d->s;
+}
+
+static void add_bounds(pg_buf *b, const double *v, size_t n)
+{
+    numstr d;
+    pg_buf_adds(b, "[");
+    for (size_t i = 0; i < n; i++)
+        pg_buf_addf(b, "%s%s", i ? ", " : "", num(&d, v[i]));
+    pg_buf_adds(b, "]");
+}
+
+/* Bounds compared as numbers with a relative tolerance: "0.1" from the
+ * golden and "0.1" from the scrape are the same double, but a generator
+ * may print 0.30000000000000004 for 0.3. */
+static int bound_eq(double a, double b)
+{
+    if (a == b)
+        return 1;
+    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+/* One structural fault, reported once per family with the first series it
+ * was seen on and how many series share it. */
+typedef struct fault {
+    const char *kind;
+    char *message;
+    char *expected, *got;
+    int line;
+    size_t count;
+    enum pg_problem_code code;
+} fault;
+
+typedef struct fault_list {
+    fault items[16];
+    size_t n;
+    int *lines;         /* every line a fault was noted at */
+    size_t nlines;
+} fault_list;
+
+static void fault_note(fault_list *l, const char *kind, enum pg_problem_code code,
+                       int line, const char *expected, const char *got,
+                       const char *message)
+{
+    l->lines = pg_xrealloc(l->lines, (l->nlines + 1) * sizeof *l->lines);
+    l->lines[l->nlines++] = line;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].kind, kind)) {
+            l->items[i].count++;
+            return;
+        }
+    if (l->n == sizeof l->items / sizeof *l->items)
+        return;
+    fault *f = &l->items[l->n++];
+    f->kind = kind;
+    f->message = pg_xstrdup(message);
+    f->expected = expected ? pg_xstrdup(expected) : NULL;
+    f->got = got ? pg_xstrdup(got) : NULL;
+    f->line = line;
+    f->count = 1;
+    f->code = code;
+}
+
+/* _sum and _count of a histogram or summary series: text format 0.0.4
+ * says they SHOULD be present, which promgate requires unless the golden
+ * says sum_count_optional. */
+static void check_sum_count(const pg_golden_metric *m, const series *se,
+                            fault_list *fl)
+{
+    if (m && m->sum_count_optional)
+        return;
+    pg_buf msg = PG_BUF_INIT;
+    if (!se->has_sum) {
+        pg_buf_addf(&msg, "no '_sum' sample (series %s)", se->labels);
+        fault_note(fl, "no '_sum' sample", PG_PROBLEM_STRUCTURE, se->line,
+                   "_sum sample", "none", msg.p);
+        msg.len = 0;
+    }
+    if (!se->has_count) {
+        pg_buf_addf(&msg, "no '_count' sample (series %s)", se->labels);
+        fault_note(fl, "no '_count' sample", PG_PROBLEM_STRUCTURE, se->line,
+                   "_count sample", "none", msg.p);
+    }
+    pg_buf_release(&msg);
+}
+
+/* Checks one histogram series: OpenMetrics 1.0 "Histogram": buckets MUST
+ * include +Inf, be cumulative, and _count MUST equal the +Inf bucket;
+ * text format 0.0.4 says _sum and _count SHOULD be present, which
+ * promgate requires unless the golden says sum_count_optional. */
+static void check_hist_series(const pg_golden_metric *m, const series *se,
+                              fault_list *fl)
+{
+    pg_buf msg = PG_BUF_INIT, e = PG_BUF_INIT, g = PG_BUF_INIT;
+    const char *lab = se->labels;
+    if (se->bad_bound) {
+        pg_buf_addf(&msg, "invalid bucket bound le='%s' (series %s)",
+                    se->bad_bound, lab);
+        fault_note(fl, "invalid bucket bound", PG_PROBLEM_STRUCTURE,
+                   se->bad_bound_line, NULL, se->bad_bound, msg.p);
+        msg.len = 0;
+    }
+    if (!se->has_inf) {
+        pg_buf_addf(&msg, "no '+Inf' bucket (series %s)", lab);
+        fault_note(fl, "no '+Inf' bucket", PG_PROBLEM_STRUCTURE, se->line,
+                   "le=\"+Inf\" bucket", "none", msg.p);
+        msg.len = 0;
+    }
+    point *pts = pg_xmalloc((se->npoints + 1) * sizeof *pts);
+    if (se->npoints) {
+        memcpy(pts, se->points, se->npoints * sizeof *pts);
+        qsort(pts, se->npoints, sizeof *pts, cmp_point);
+    }
+    for (size_t i = 1; i < se->npoints; i++) {
+        if (pts[i].value < pts[i - 1].value) {
+            numstr b0, v0, b1, v1;
+            pg_buf_addf(&msg,
+                        "bucket counts not cumulative: le=%s has %s, "
+                        "le=%s has %s (series %s)",
+                        num(&b0, pts[i - 1].bound), num(&v0, pts[i - 1].value),
+                        num(&b1, pts[i].bound), num(&v1, pts[i].value), lab);
+            pg_buf_addf(&e, ">= %s", v0.s);
+            pg_buf_adds(&g, v1.s);
+            fault_note(fl, "bucket counts not cumulative", PG_PROBLEM_STRUCTURE,
+                       pts[i].line, e.p, g.p, msg.p);
+            msg.len = e.len = g.len = 0;
+            break;
+        }
+        if (pts[i].bound == pts[i - 1].bound) {
+            numstr b0;
+            pg_buf_addf(&msg, "duplicate bucket le=%s (series %s)",
+                        num(&b0, pts[i].bound), lab);
+            fault_note(fl, "duplicate bucket", PG_PROBLEM_STRUCTURE,
+                       pts[i].line, NULL, NULL, msg.p);
+            msg.len = 0;
+            break;
+        }
+    }
+    check_sum_count(m, se, fl);
+    if (se->has_count && se->has_inf && se->count != se->inf_value) {
+        numstr cnt, inf;
+        pg_buf_addf(&msg, "_count %s differs from the '+Inf' bucket "
+                    "%s (series %s)", num(&cnt, se->count),
+                    num(&inf, se->inf_value), lab);
+        pg_buf_adds(&e, inf.s);
+        pg_buf_adds(&g, cnt.s);
+        fault_note(fl, "differs from the '+Inf' bucket", PG_PROBLEM_STRUCTURE,
+                   se->line, e.p, g.p, msg.p);
+        msg.len = e.len = g.len = 0;
+    }
+    if (m && m->has_buckets) {
+        double *got = pg_xmalloc((se->npoints + 1) * sizeof *got);
+        size_t n = 0;
+        for (size_t i = 0; i < se->npoints; i++)
+            if (!isinf(pts[i].bound) &&
+                (n == 0 || !bound_eq(got[n - 1], pts[i].bound)))
+                got[n++] = pts[i].bound;
+        int same = n == m->nbuckets;
+        for (size_t i = 0; same && i < n; i++)
+            same = bound_eq(got[i], m->buckets[i]);
+        if (!same) {
+            add_bounds(&e, m->buckets, m->nbuckets);
+            add_bounds(&g, got, n);
+            pg_buf_addf(&msg, "bucket bounds differ from the golden "
+                        "(series %s)", lab);
+            fault_note(fl, "bucket bounds differ", PG_PROBLEM_BUCKETS,
+                       se->line, e.p, g.p, msg.p);
+            msg.len = e.len = g.len = 0;
+        }
+        free(got);
+    }
+    free(pts);
+    pg_buf_release(&msg);
+    pg_buf_release(&e);
+    pg_buf_release(&g);
+}
+
+/* Summary series: quantile labels are numbers in [0, 1] (text format
+ * 0.0.4 "Summary"; OpenMetrics 1.0 "Summary": quantiles MUST be between 0
+ * and 1); _sum and _count as for histograms. */
+static void check_summary_series(const pg_golden_metric *m, const series *se,
+                                 fault_list *fl)
+{
+    pg_buf msg = PG_BUF_INIT;
+    const char *lab = se->labels;
+    if (se->bad_bound) {
+        pg_buf_addf(&msg, "invalid quantile '%s' (series %s)", se->bad_bound,
+                    lab);
+        fault_note(fl, "invalid quantile", PG_PROBLEM_STRUCTURE,
+                   se->bad_bound_line, "a number in [0, 1]", se->bad_bound,
+                   msg.p);
+        msg.len = 0;
+    }
+    for (size_t i = 0; i < se->npoints; i++)
+        if (!(se->points[i].bound >= 0 && se->points[i].bound <= 1)) {
+            numstr q;
+            pg_buf_addf(&msg, "quantile %s outside [0, 1] (series %s)",
+                        num(&q, se->points[i].bound), lab);
+            fault_note(fl, "outside [0, 1]", PG_PROBLEM_STRUCTURE,
+                       se->points[i].line, NULL, NULL, msg.p);
+            msg.len = 0;
+            break;
+        }
+    check_sum_count(m, se, fl);
+    pg_buf_release(&msg);
+}
+
+static void faults_to_problems(fault_list *fl, pg_metric_result *r,
+                               size_t nseries)
+{
+    for (size_t i = 0; i < fl->n; i++) {
+        fault *f = &fl->items[i];
+        if (f->count > 1 || nseries > 1)
+            problem_add(r, f->code, 1, f->line, 0, f->expected, f->got,
+                        "%s; %zu of %zu series", f->message, f->count,
+                        nseries);
+        else
+            problem_add(r, f->code, 1, f->line, 0, f->expected, f->got, "%s",
+                        f->message);
+        free(f->message);
+        free(f->expected);
+        free(f->got);
+    }
+    fl->n = 0; /* lines are kept for attach_diags() */
+}
+
+/* Whether a parser diagnostic is about a metric type's rules (histogram
+ * buckets, summary quantiles, counter values ...) rather than syntax. Those
+ * belong to the metric's verdict; syntax faults to the format verdict.
+ * Judged by the spec section the diagnostic cites. */
+static int is_type_rule(const char *rule)
+{
+    static const char *const sections[] = {
+        "Histograms and summaries", "Histogram", "GaugeHistogram", "Summary",
+        "Counter", "Gauge", "Info", "StateSet", "Unknown",
+    };
+    const char *p = rule ? strstr(rule, ": ") : NULL;
+    if (!p)
+        return 0;
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+        if (!strcmp(p + 2, sections[i]))
+            return 1;
+    return 0;
+}
+
+static int line_in(const fault_list *fl, int line)
+{
+    for (size_t i = 0; fl && i < fl->nlines; i++)
+        if (fl->lines[i] == line)
+            return 1;
+    return 0;
+}
+
+/* Parser diagnostics about this family's type rules become the metric's
+ * problems: errors fail it, warnings are diagnostics. Those at a line where the
+ * checker's own structure check already found the fault (fl) say the
+ * same thing again and are left out. */
+static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
+                         enum pg_type type, const fault_list *fl)
+{
+    size_t shown = 0, more = 0;
+    for (size_t i = 0; i < c->ndiags; i++) {
+        stored_diag *d = &c->diags[i];
+        if (!d->family || strcmp(d->family, fam) != 0 ||
+            !is_type_rule(d->rule))
+            continue;
+        free(d->family);
+        d->family = NULL; /* attributed: not repeated in the format result */
+        if (line_in(fl, d->line))
+            continue;
+        if (shown == MAX_FAMILY_DIAGS) {
+            more++;
+            continue;
+        }
+        enum pg_problem_code code =
+            is_hist_type(type) || type == PG_TYPE_SUMMARY ? PG_PROBLEM_STRUCTURE
+                                                          : PG_PROBLEM_FORMAT;
+        problem_add(r, code, d->level == PG_LEVEL_ERROR, d->line, d->column,
+                    NULL, NULL, "%s%s%s%s", d->text, d->rule ? " (" : "",
+                    d->rule ? d->rule : "", d->rule ? ")" : "");
+        shown++;
+    }
+    if (more)
+        problem_add(r, PG_PROBLEM_FORMAT, 0, 0, 0, NULL, NULL,
+                    "%zu more format diagnostics for '%s'", more, fam);
+}
+
+void pg_checker_set_format(pg_checker *c, enum pg_format f)
+{
+    c->format = f;
+}
+
+/* A type as the format's spec words it. A family without a TYPE line is
+ * "untyped" in text format 0.0.4 ("Comments, help text, and type
+ * information": no TYPE line means untyped) and "unknown" in OpenMetrics
+ * 1.0 ("Unknown": metrics without metadata are of type unknown). */
+static const char *type_words(const pg_checker *c, enum pg_type t)
+{
+    if (t != PG_TYPE_NONE)
+        return pg_type_name(t);
+    if (c->format == PG_FORMAT_OPENMETRICS)
+        return "unknown";
+    if (c->format == PG_FORMAT_PROM)
+        return "untyped (no TYPE line)";
+    return "no TYPE line";
+}
+
+static void check_documented(pg_checker *c, pg_metric_result *r,
+                             const pg_golden_metric *m, family *f)
+{
+    if (m->condition)
+        r->condition = pg_xstrdup(m->condition);
+    if (!f) {
+        if (m->condition && !condition_enabled(c, m->condition)) {
+            r->verdict = PG_VERDICT_SKIP;
+            return;
+        }
+        problem_add(r, PG_PROBLEM_MISSING, 1, 0, 0, "present", "absent",
+                    "metric '%s' is absent%s%s%s", m->name,
+                    m->condition ? " though condition '" : "",
+                    m->condition ? m->condition : "",
+                    m->condition ? "' is enabled" : "");
+        return;
+    }
+    f->reported = 1;
+    if (!f->nsamples) {
+        /* A TYPE or HELP line alone exposes nothing to query. */
+        if (m->condition && !condition_enabled(c, m->condition)) {
+            r->verdict = PG_VERDICT_SKIP;
+            return;
+        }
+        problem_add(r, PG_PROBLEM_MISSING, 1, f->line, 0, "present",
+                    "metadata only", "metric '%s' has metadata but no "
+                    "samples", m->name);
+        return;
+    }
+    enum pg_type got = f->type;
+    if (got != m->type) {
+        problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
+                    type_words(c, got), "type is '%s', documented as '%s'",
+                    type_words(c, got), pg_type_name(m->type));
+    }
+    if (f->missing.n) {
+        pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
+        qsort(f->missing.names, f->missing.n, sizeof(char *), cmp_str);
+        join_names(&e, m->labels, m->nlabels);
+        join_names(&g, f->missing.names, f->missing.n);
+        /* Prometheus drops a label whose value is empty when it ingests a
+         * scrape, so through its API an always-empty label looks absent. */
+        problem_add(r, PG_PROBLEM_LABELS_MISSING, 1, f->missing.lines[0], 0,
+                    e.p, f->missing_got, "missing label%s '%s'%s",
+                    f->missing.n > 1 ? "s" : "", g.p,
+                    c->opts->empty_labels_dropped
+                        ? " (the Prometheus API drops empty label values; "
+                          "--empty-labels treats them as empty)"
+                        : "");
+        pg_buf_release(&e);
+        pg_buf_release(&g);
+    }
+    if (f->extra.n) {
+        pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
+        qsort(f->extra.names, f->extra.n, sizeof(char *), cmp_str);
+        join_names(&e, m->labels, m->nlabels);
+        join_names(&g, f->extra.names, f->extra.n);
+        problem_add(r, PG_PROBLEM_LABELS_EXTRA, 1, f->extra.lines[0], 0,
+                    e.p, f->extra_got, "undocumented label%s '%s'",
+                    f->extra.n > 1 ? "s" : "", g.p);
+        pg_buf_release(&e);
+        pg_buf_release(&g);
+    }
+    for (size_t i = 0; i < f->nbad; i++) {
+        const char *pat = "";
+        for (size_t j = 0; j < m->nlabel_values; j++)
+            if (!strcmp(m->label_values[j].label, f->bad[i].label))
+                pat = m->label_values[j].pattern;
+        problem_add(r, PG_PROBLEM_LABEL_VALUE, 1, f->bad[i].line, 0, pat,
+                    f->bad[i].values, "label '%s' has %zu value%s outside "
+                    "the documented domain: %s", f->bad[i].label,
+                    f->bad[i].nvalues, f->bad[i].nvalues > 1 ? "s" : "",
+                    f->bad[i].values);
+    }
+    fault_list fl;
+    memset(&fl, 0, sizeof fl);
+    if (is_hist_type(got) && is_hist_type(m->type))
+        for (size_t i = 0; i < f->nseries; i++)
+            check_hist_series(m, &f->series[i], &fl);
+    else if (got == PG_TYPE_SUMMARY && m->type == PG_TYPE_SUMMARY)
+        for (size_t i = 0; i < f->nseries; i++)
+            check_summary_series(m, &f->series[i], &fl);
+    faults_to_problems(&fl, r, f->nseries);
+    attach_diags(c, r, f->parser_name, got, &fl);
+    free(fl.lines);
+    /* HELP: a diagnostic only; the docs table may reword it, and an
+     * explained runtime difference (help_exception) is not reported. */
+    if (m->help && m->help[0] && f->has_help && !m->help_exception &&
+        strcmp(m->help, f->help) != 0)
+        problem_add(r, PG_PROBLEM_HELP, 0, f->line, 0, m->help, f->help,
+                    "HELP differs from the documentation");
+}
+
+static int is_exempt(pg_checker *c, const char *name)
+{
+    for (size_t i = 0; i < c->nexempt; i++)
+        if (re_match(c, c->exempt[i], name, strlen(name)))
+            return 1;
+    return 0;
+}
+
+/* ---- rename hints ---- */
+
+/* The name without _total and one unit suffix, so foo_latency_ms and
+ * foo_latency_seconds share the stem foo_latency. */
+static size_t name_stem(const char *name)
+{
+    static const char *const units[] = {
+        "_seconds", "_milliseconds", "_ms", "_microseconds", "_us",
+        "_nanoseconds", "_ns", "_minutes", "_hours", "_bytes", "_kilobytes",
+        "_kb", "_megabytes", "_mb", "_ratio", "_percent", "_count",
+    };
+    pg_str s = { name, strlen(name) };
+    size_t stem;
+    if (str_has_suffix(s, "_total", &stem))
+        s.len = stem;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (str_has_suffix(s, units[i], &stem) && stem > 0)
+            return stem;
+    return s.len;
+}
+
+/* 0 if unrelated, else a score (lower is closer). */
+static size_t similarity(const char *a, const char *b)
+{
+    /* The samples of a histogram or summary (or a counter) exposed
+     * without their TYPE line form families of their own: foo_bucket,
+     * foo_sum, foo_count. */
+    static const char *const parts[] = { "_bucket", "_sum", "_count",
+                                         "_total" };
+    size_t la0 = strlen(a);
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (!strncmp(a, b, la0) && !strcmp(b + la0, parts[i]))
+            return 1;
+    size_t sa = name_stem(a), sb = name_stem(b);
+    if (sa == sb && sa > 0 && !memcmp(a, b, sa))
+        return 1;
+    size_t la = strlen(a), lb = strlen(b);
+    size_t d = pg_edit_distance(a, b);
+    size_t lim = (la < lb ? la : lb) / 8;
+    if (lim > 3)
+        lim = 3;
+    if (d > 0 && d <= lim)
+        return 1 + d;
+    return 0;
+}
+
+static void add_rename_hints(result_list *l, size_t ndoc, size_t nundoc)
+{
+    for (size_t i = 0; i < ndoc; i++) {
+        pg_metric_result *m = &l->r[i];
+        if (m->verdict == PG_VERDICT_SKIP || !m->nproblems ||
+            m->problems[0].code != PG_PROBLEM_MISSING)
+            continue;
+        pg_metric_result *best = NULL;
+        size_t best_score = 0;
+        for (size_t j = ndoc; j < ndoc + nundoc; j++) {
+            size_t s = similarity(m->metric, l->r[j].metric);
+            if (s && (!best || s < best_score)) {
+                best = &l->r[j];
+                best_score = s;
+            }
+        }
+        if (!best)
+            continue;
+        free(m->rename_hint);
+        m->rename_hint = pg_xstrdup(best->metric);
+        if (!best->rename_hint)
+            best->rename_hint = pg_xstrdup(m->metric);
+    }
+}
+
+/* ---- baseline ---- */
+
+static void today_utc(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* An entry for a metric that now conforms is stale: said so, so the
+ * baseline shrinks as fixes land (the TAP output marks it TODO, which
+ * prove lists as "unexpectedly succeeded"). */
+static void note_stale_entry(pg_checker *c, pg_metric_result *r)
+{
+    const pg_baseline *b = c->opts->baseline;
+    for (size_t i = 0; i < b->nentries; i++) {
+        const pg__baseline_entry *e = &b->entries[i];
+        if (strcmp(e->metric, r->metric) != 0 ||
+            (e->target && strcmp(e->target, c->target) != 0))
+            continue;
+        r->baseline_reason = pg_xstrdup(e->reason);
+        problem_add(r, PG_PROBLEM_BASELINE, 0, 0, 0, NULL, NULL,
+                    "baseline entry no longer needed: the metric conforms "
+                    "(%s:%d:%d)", b->path, e->line, e->column);
+        r->verdict = PG_VERDICT_WARN;
+        return;
+    }
+}
+
+static void apply_baseline(pg_checker *c, pg_metric_result *r)
+{
+    if (!c->opts->baseline)
+        return;
+    if (r->verdict == PG_VERDICT_PASS || r->verdict == PG_VERDICT_WARN) {
+        if (!r->baseline_reason)
+            note_stale_entry(c, r);
+        return;
+    }
+    if (r->verdict != PG_VERDICT_FAIL)
+        return;
+    const pg__baseline_entry *e =
+        pg__baseline_match(c->opts->baseline, c->target, r);
+    if (!e)
+        return;
+    char today[11];
+    if (c->opts->today)
+        snprintf(today, sizeof today, "%s", c->opts->today);
+    else
+        today_utc(today);
+    free(r->baseline_reason);
+    r->baseline_reason = pg_xstrdup(e->reason);
+    /* expires is the last day the entry holds (ISO dates compare as
+     * strings). */
+    if (e->expires && strcmp(today, e->expires) > 0) {
+        problem_add(r, PG_PROBLEM_BASELINE, 0, 0, 0, NULL, NULL,
+                    "baseline entry expired on %s (%s:%d:%d): %s",
+                    e->expires, c->opts->baseline->path, e->line, e->column,
+                    e->reason);
+        return;
+    }
+    r->verdict = PG_VERDICT_TODO;
+}
+
+static void set_verdict(pg_metric_result *r, int warn_only)
+{
+    if (r->verdict == PG_VERDICT_SKIP)
+        return;
+    int fail = 0, diag = 0;
+    for (size_t i = 0; i < r->nproblems; i++) {
+        if (r->problems[i].failure)
+            fail = 1;
+        else
+            diag = 1;
+    }
+    if (warn_only && fail) {
+        for (size_t i = 0; i < r->nproblems; i++)
+            r->problems[i].failure = 0;
+        fail = 0;
+        diag = 1;
+    }
+    r->verdict = fail ? PG_VERDICT_FAIL : diag ? PG_VERDICT_WARN
+                                              : PG_VERDICT_PASS;
+}
+
+static int cmp_result_metric(const void *a, const void *b)
+{
+    return strcmp(((const pg_metric_result *)a)->metric,
+                  ((const pg_metric_result *)b)->metric);
+}
+
+static void build_format_result(pg_checker *c, pg_metric_result *r)
+{
+    size_t shown = 0, more_err = 0, more_warn = 0;
+    for (size_t i = 0; i < c->ndiags; i++) {
+        stored_diag *d = &c->diags[i];
+        /* attach_diags() cleared family on what a metric reported. Faults
+         * of a documented family belong to that metric's verdict, so they
+         * are not repeated here when --only, --skip or --select left the
+         * metric out; neither are those of undocumented families that
+         * --only/--skip leave out. The rest (no family, or an exempt or
+         * ignored undocumented one) are format faults of the scrape. */
+        if (!d->family)
+            continue;
+        if (d->family[0] && is_type_rule(d->rule)) {
+            family *f = family_find(c, d->family, strlen(d->family));
+            if (!f || strcmp(f->parser_name, d->family) != 0) {
+                /* an OpenMetrics counter, filed under <name>_total */
+                pg_buf *kb = &c->keybuf;
+                kb->len = 0;
+                pg_buf_adds(kb, d->family);
+                pg_buf_adds(kb, "_total");
+                family *t = family_find(c, kb->p, kb->len);
+                if (t && !strcmp(t->parser_name, d->family))
+                    f = t;
+            }
+            if (f && f->gm)
+                continue;
+            if (f && !name_selected(c, f->name))
+                continue;
+            if (!f && pg_golden_find(c->opts->golden, d->family))
+                continue;
+        }
+        if (shown == MAX_FORMAT_PROBLEMS) {
+            if (d->level == PG_LEVEL_ERROR)
+                more_err++;
+            else
+                more_warn++;
+            continue;
+        }
+        problem_add(r, PG_PROBLEM_FORMAT, d->level == PG_LEVEL_ERROR, d->line,
+                    d->column, NULL, NULL, "%s%s%s%s", d->text,
+                    d->rule ? " (" : "", d->rule ? d->rule : "",
+                    d->rule ? ")" : "");
+        shown++;
+    }
+    if (c->diags_dropped)
+        more_err += c->diags_dropped; /* level unknown; count as errors */
+    if (more_err)
+        problem_add(r, PG_PROBLEM_FORMAT, 1, 0, 0, NULL, NULL,
+                    "%zu more format errors", more_err);
+    if (more_warn)
+        problem_add(r, PG_PROBLEM_FORMAT, 0, 0, 0, NULL, NULL,
+                    "%zu more format warnings", more_warn);
+}
+
+void pg_checker_finish(pg_checker *c, pg_target_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->target = pg_xstrdup(c->target);
+    const pg_golden *g = c->opts->golden;
+    unsigned sel = selection(c);
+    result_list l = { NULL, 0, 0 };
+
+    /* A family may have been matched before its TYPE was known; settle
+     * the golden metric of every family now. */
+    family **by_metric = pg_xcalloc(g->nmetrics, sizeof *by_metric);
+    for (size_t i = 0; i < c->nfams; i++) {
+        family *f = c->fams[i];
+        f->gm = golden_for(g, f->name, f->type);
+        if (f->gm) {
+            f->gm_index = (size_t)(f->gm - g->metrics);
+            if (!by_metric[f->gm_index])
+                by_metric[f->gm_index] = f;
+            else
+                f->gm = NULL; /* second spelling: undocumented duplicate */
+        }
+    }
+
+    for (size_t i = 0; i < g->nmetrics; i++) {
+        const pg_golden_metric *m = &g->metrics[i];
+        int hist = is_hist_type(m->type) || m->type == PG_TYPE_SUMMARY;
+        if (!(sel & (hist ? PG_SELECT_HISTOGRAMS : PG_SELECT_DOCUMENTED)))
+            continue;
+        if (!name_selected(c, m->name))
+            continue;
+        pg_metric_result *r = result_add(&l, c->target, m->name,
+                                         PG_RESULT_DOCUMENTED);
+        check_documented(c, r, m, by_metric[i]);
+        set_verdict(r, 0);
+    }
+    size_t ndoc = l.n;
+
+    if (c->opts->undocumented != PG_UNDOCUMENTED_IGNORE &&
+        (sel & PG_SELECT_UNDOCUMENTED)) {
+        out->undocumented_judged = 1;
+        for (size_t i = 0; i < c->nfams; i++) {
+            family *f = c->fams[i];
+            if (f->gm)
+                continue;
+            char *name = pg_xstrdup(f->name);
+            if (!name_selected(c, name) || is_exempt(c, name) ||
+                is_exempt(c, f->name)) {
+                free(name);
+                continue;
+            }
+            pg_metric_result *r = result_add(&l, c->target, name,
+                                             PG_RESULT_UNDOCUMENTED);
+            f->reported = 1;
+            problem_add(r, PG_PROBLEM_UNDOCUMENTED, 1, f->line, 0,
+                        "absent (not in the golden)", type_words(c, f->type),
+                        "metric '%s' (%s) is not documented", name,
+                        f->type != PG_TYPE_NONE ? pg_type_name(f->type)
+                        : c->format == PG_FORMAT_OPENMETRICS ? "unknown"
+                                                             : "untyped");
+            attach_diags(c, r, f->parser_name, f->type, NULL);
+            set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
+            free(name);
+        }
+        if (l.n > ndoc)
+            qsort(l.r + ndoc, l.n - ndoc, sizeof *l.r, cmp_result_metric);
+    }
+    size_t nundoc = l.n - ndoc;
+    add_rename_hints(&l, ndoc, nundoc);
+
+    if (sel & PG_SELECT_FORMAT) {
+        pg_metric_result *r = result_add(&l, c->target, "format",
+                                         PG_RESULT_FORMAT);
+        build_format_result(c, r);
+        set_verdict(r, 0);
+    }
+    for (size_t i = 0; i < l.n; i++)
+        apply_baseline(c, &l.r[i]);
+    free(by_metric);
+    out->results = l.r;
+    out->nresults = l.n;
+}
+
+int pg_target_result_failed(const pg_target_result *r)
+{
+    if (r->error)
+        return 1;
+    for (size_t i = 0; i < r->nresults; i++)
+        if (r->results[i].verdict == PG_VERDICT_FAIL)
+            return 1;
+    return 0;
+}
+
+static void metric_result_release(pg_metric_result *m)
+{
+    free(m->target);
+    free(m->metric);
+    free(m->condition);
+    free(m->baseline_reason);
+    free(m->rename_hint);
+    for (size_t i = 0; i < m->nproblems; i++) {
+        free(m->problems[i].message);
+        free(m->problems[i].expected);
+        free(m->problems[i].got);
+    }
+    free(m->problems);
+}
+
+void pg_target_result_release(pg_target_result *r)
+{
+    if (!r)
+        return;
+    free(r->target);
+    free(r->error);
+    free(r->raw_path);
+    for (size_t i = 0; i < r->nresults; i++)
+        metric_result_release(&r->results[i]);
+    free(r->results);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,329 @@
+/* util.c: see util.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "promgate: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *pg_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *pg_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom(n * size);
+    return p;
+}
+
+void *pg_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+char *pg_xstrndup(const char *s, size_t n)
+{
+    char *d = pg_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *pg_xstrdup(const char *s)
+{
+    return pg_xstrndup(s, strlen(s));
+}
+
+int pg_str_eq(pg_str a, const char *s)
+{
+    size_t n = strlen(s);
+    return a.len == n && memcmp(a.p, s, n) == 0;
+}
+
+void pg_buf_init(pg_buf *b)
+{
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+void pg_buf_release(pg_buf *b)
+{
+    free(b->p);
+    pg_buf_init(b);
+}
+
+void pg_buf_grow(pg_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->p = pg_xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void pg_buf_add(pg_buf *b, const char *p, size_t len)
+{
+    pg_buf_grow(b, len);
+    if (len)
+        memcpy(b->p + b->len, p, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+}
+
+void pg_buf_adds(pg_buf *b, const char *s)
+{
+    pg_buf_add(b, s, strlen(s));
+}
+
+void pg_buf_addc(pg_buf *b, char c)
+{
+    pg_buf_add(b, &c, 1);
+}
+
+void pg_buf_vaddf(pg_buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0)
+        return;
+    pg_buf_grow(b, (size_t)n);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void pg_buf_addf(pg_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pg_buf_vaddf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *pg_buf_detach(pg_buf *b)
+{
+    char *p = b->p ? b->p : pg_xstrdup("");
+    pg_buf_init(b);
+    return p;
+}
+
+void pg_error_init(pg_error *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+int pg_error_vset(pg_error *e, const char *source, int line, int column,
+                  const char *fmt, va_list ap)
+{
+    if (!e || e->set)
+        return -1;
+    e->set = 1;
+    e->line = line;
+    e->column = column;
+    snprintf(e->source, sizeof e->source, "%s", source ? source : "");
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    return -1;
+}
+
+int pg_error_set(pg_error *e, const char *source, int line, int column,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pg_error_vset(e, source, line, column, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void pg_error_print(const pg_error *e, FILE *out)
+{
+    if (e->source[0])
+        fprintf(out, "%s:", e->source);
+    if (e->line > 0)
+        fprintf(out, "%d:", e->line);
+    if (e->line > 0 && e->column > 0)
+        fprintf(out, "%d:", e->column);
+    fprintf(out, "%s%s\n", e->source[0] || e->line > 0 ? " " : "", e->text);
+}
+
+int pg_read_file(const char *path, char **data, size_t *len, pg_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return pg_error_set(err, path, 0, 0, "cannot open: %s",
+                            strerror(errno));
+    pg_buf b = PG_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pg_buf_add(&b, chunk, n);
+    int bad = ferror(f);
+    int saved = errno;
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        pg_buf_release(&b);
+        return pg_error_set(err, path, 0, 0, "cannot read: %s",
+                            strerror(saved));
+    }
+    *len = b.len;
+    *data = pg_buf_detach(&b);
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* The one atomic-write path: a temporary file beside path, filled with
+ * data[0..len) and then, if src is not NULL, with src from its start;
+ * fsync, then rename over path. */
+static int write_atomic(const char *path, const char *data, size_t len,
+                        FILE *src, pg_error *err)
+{
+    pg_buf tmp = PG_BUF_INIT;
+    pg_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        pg_error_set(err, path, 0, 0, "cannot create '%s': %s", tmp.p,
+                     strerror(errno));
+        pg_buf_release(&tmp);
+        return -1;
+    }
+    if (write_all(fd, data, len) != 0) {
+        pg_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto fail;
+    }
+    if (src) {
+        char chunk[65536];
+        size_t n;
+        rewind(src);
+        while ((n = fread(chunk, 1, sizeof chunk, src)) > 0)
+            if (write_all(fd, chunk, n) != 0) {
+                pg_error_set(err, path, 0, 0, "cannot write: %s",
+                             strerror(errno));
+                goto fail;
+            }
+        if (ferror(src)) {
+            pg_error_set(err, path, 0, 0, "cannot read the data to write: %s",
+                         strerror(errno));
+            goto fail;
+        }
+    }
+    if (fsync(fd) != 0 && errno != EINVAL) {
+        pg_error_set(err, path, 0, 0, "cannot sync: %s", strerror(errno));
+        goto fail;
+    }
+    close(fd);
+    fd = -1;
+    if (rename(tmp.p, path) != 0) {
+        pg_error_set(err, path, 0, 0, "cannot rename into place: %s",
+                     strerror(errno));
+        goto fail;
+    }
+    pg_buf_release(&tmp);
+    return 0;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp.p);
+    pg_buf_release(&tmp);
+    return -1;
+}
+
+int pg_write_file_atomic(const char *path, const char *data, size_t len,
+                         pg_error *err)
+{
+    return write_atomic(path, data, len, NULL, err);
+}
+
+int pg_copy_stream_atomic(const char *path, FILE *src, pg_error *err)
+{
+    return write_atomic(path, "", 0, src, err);
+}
+
+int pg_fmt_double(char *buf, size_t size, double v)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return 0;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, "%s", v > 0 ? "+Inf" : "-Inf");
+        return 0;
+    }
+    /* 17 significant digits always round-trip an IEEE 754 double; a
+     * scratch buffer keeps the search independent of a small size. */
+    char tmp[40];
+    int p = 1;
+    for (; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    /* Print with at least as many digits as the integer part has (up to
+     * 15, the digits a double always holds), so that 10 stays "10" rather
+     * than "1e+01"; %g drops the trailing zeros this adds. */
+    int x = v != 0 ? (int)floor(log10(fabs(v))) : 0;
+    int shown = p;
+    if (x + 1 > shown)
+        shown = x + 1 < 15 ? x + 1 : (p > 15 ? p : 15);
+    snprintf(buf, size, "%.*g", shown, v);
+    return p;
+}
+
+size_t pg_edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    size_t *row = pg_xcalloc(m + 1, sizeof *row);
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[m];
+    free(row);
+    return d;
+}

@@ -1,0 +1,92 @@
+/* diff.h: compares two goldens (two releases of the docs, expositions or
+ * live endpoints turned into goldens) and reports metrics added, removed,
+ * renamed and changed. */
+#ifndef PG_DIFF_H
+#define PG_DIFF_H
+
+#include <stddef.h>
+
+#include "spec/golden.h"
+#include "source/scrape.h"
+#include "core/util.h"
+
+/* What changed between the old and the new entry of one metric. */
+enum pg_diff_what {
+    PG_DIFF_TYPE = 1 << 0,      /* type differs */
+    PG_DIFF_LABELS = 1 << 1,    /* label set differs */
+    PG_DIFF_BUCKETS = 1 << 2,   /* bucket bounds differ (both known) */
+    PG_DIFF_HELP = 1 << 3,      /* HELP text differs */
+    PG_DIFF_CONDITION = 1 << 4, /* requirement level differs */
+    PG_DIFF_NATIVE = 1 << 5     /* native-histogram flag differs */
+};
+
+/* One metric of the report. For added, old_m is NULL; for removed, new_m
+ * is NULL; for changed both have the same name; for renamed the names
+ * differ. Metric pointers borrow from the goldens held by pg_diff. */
+typedef struct pg_diff_entry {
+    const pg_golden_metric *old_m;
+    const pg_golden_metric *new_m;
+    unsigned what;                 /* enum pg_diff_what bits */
+    char **labels_added;           /* labels only in new_m, sorted */
+    size_t nlabels_added;
+    char **labels_removed;         /* labels only in old_m, sorted */
+    size_t nlabels_removed;
+    const char *rename_reason;     /* renamed: static text, e.g. "unit
+                                      _ms -> _seconds", else NULL */
+    double similarity;             /* renamed: 0..1 score of the match */
+} pg_diff_entry;
+
+typedef struct pg_diff {
+    pg_golden *old_g, *new_g;      /* owned */
+    char *old_source, *new_source; /* as given (credentials removed) */
+    pg_diff_entry *added;          /* each list sorted by name (renamed:   */
+    size_t nadded;                 /* by old name)                         */
+    pg_diff_entry *removed;
+    size_t nremoved;
+    pg_diff_entry *renamed;
+    size_t nrenamed;
+    pg_diff_entry *changed;
+    size_t nchanged;
+} pg_diff;
+
+enum pg_diff_format {
+    PG_DIFF_TEXT = 0,
+    PG_DIFF_MARKDOWN,
+    PG_DIFF_JSON
+};
+
+/* Options of a comparison. */
+typedef struct pg_diff_opts {
+    int ignore_help;      /* HELP changes are not reported */
+    int no_renames;       /* never pair removed/added metrics as renames */
+} pg_diff_opts;
+
+/* Compares; takes ownership of both goldens (freed by pg_diff_free()).
+ * opts may be NULL. Never fails. */
+pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
+                         const char *old_source, const char *new_source,
+                         const pg_diff_opts *opts);
+/* 1 if nothing was added, removed, renamed or changed. */
+int pg_diff_is_empty(const pg_diff *d);
+/* Renders the report; caller frees. JSON contract: an object with arrays
+ * "added", "removed", "changed" (objects with "name" and what changed) and
+ * "renamed" (objects with "from" and "to"); see doc/golden.md. */
+char *pg_diff_render(const pg_diff *d, enum pg_diff_format f);
+/* Parses "text", "markdown", "json"; returns 0, or -1. */
+int pg_diff_format_parse(const char *s, enum pg_diff_format *out);
+/* Human-readable list of the bits of `what`, e.g. "type, labels". Static
+ * names joined into buf (size n). */
+const char *pg_diff_what_str(unsigned what, char *buf, size_t n);
+void pg_diff_free(pg_diff *d);
+
+/* Reads one side of a diff into a golden: a golden JSON file, a docs
+ * Markdown file, an exposition file, or an http(s) URL (scraped), decided
+ * by extension and content. Returns a new golden or NULL with err set. */
+pg_golden *pg_diff_load_side(const char *spec, pg_error *err);
+/* The same, scraping URLs with so (timeout, retries, headers, auth, TLS,
+ * ...; see lib/scrape.h). so may be NULL: pg_scrape_opts_init defaults.
+ * so is only read. */
+pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
+                                  pg_error *err);
+
+#endif

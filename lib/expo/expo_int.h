@@ -1,0 +1,57 @@
+/* expo_int.h: private parts of the exposition parser (lib/expo*.c). */
+#ifndef PG_EXPO_INT_H
+#define PG_EXPO_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expo/expo.h"
+
+/* Which formats a diagnostic applies to. While an AUTO parse has not
+ * decided, diagnostics that hold for one format only are held back. */
+enum {
+    PG__F_PROM = 1 << 0,
+    PG__F_OM = 1 << 1,
+    PG__F_BOTH = PG__F_PROM | PG__F_OM
+};
+
+/* Open-addressing set of 64-bit hashes (0 is the empty slot, so a zero
+ * hash is stored as 1). Values are a small payload per key. */
+typedef struct pg__hset {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t cap, len;  /* cap is a power of two, or 0 */
+    size_t limit;     /* most entries kept; beyond, inserts are refused */
+    int novals;       /* keys only (a set, not a map) */
+} pg__hset;
+
+/* Starts loading the slot of key, so a later put does not wait on it.
+ * A macro: GCC 12 drops __builtin_prefetch inside an inlined function. */
+#define PG__HSET_PREFETCH(s, key)                                          \
+    do {                                                                   \
+        if ((s)->cap)                                                      \
+            __builtin_prefetch(&(s)->keys[(size_t)((key) ^ ((key) >> 29)) & \
+                                          ((s)->cap - 1)]);                \
+    } while (0)
+
+/* Returns 1 if inserted, 0 if present (*val set), -1 if the set is full. */
+int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old);
+int pg__hset_get(const pg__hset *s, uint64_t key, uint32_t *val);
+void pg__hset_clear(pg__hset *s);
+void pg__hset_release(pg__hset *s);
+
+uint64_t pg__hash(const char *p, size_t n, uint64_t seed);
+
+/* Parses a number of both formats' grammar (decimal, exponent, inf,
+ * infinity, nan; no hex, no underscores). Returns 0, or -1 on bad syntax. */
+int pg__parse_float(const char *s, size_t n, double *out);
+/* OpenMetrics canonical rendering of v (Go's shortest %g, ".0" added). */
+void pg__canonical_number(double v, char *buf, size_t cap);
+/* Parses an optionally signed decimal int64. Returns 0, or -1. */
+int pg__parse_int64(const char *s, size_t n, int64_t *out);
+/* Returns the length of the longest valid UTF-8 prefix of [s, s+n). */
+size_t pg__utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t pg__utf8_runes(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,451 @@
+/* expo_num.c: numbers, UTF-8, hashing and the hash set behind the
+ * exposition parser (see expo_int.h). Kept apart from the grammar so the
+ * hot helpers stay small and testable. */
+#include "expo/expo_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE (2u << 20)
+
+/* Exact powers of ten representable in a double (Clinger's fast path). */
+static const double pow10_tab[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+static int lower_eq(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    if (n != k)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Both formats take Go ParseFloat's decimal forms: OpenMetrics 1.0 ABNF
+ * "realnumber" plus case-insensitive [sign]inf/infinity and nan. Hex
+ * floats and underscores are rejected, as Prometheus rejects them. */
+int pg__parse_float(const char *s, size_t n, double *out)
+{
+    if (n == 0)
+        return -1;
+    /* Fast path: up to 15 digits with an optional fraction, the usual
+     * sample value. The mantissa and the power of ten are exact, so one
+     * multiplication or division rounds correctly (as below). */
+    if (n <= 16 && (unsigned)(s[0] - '0') <= 9) {
+        uint64_t m = 0;
+        size_t k = 0, frac = 0;
+        for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+            m = m * 10 + (uint64_t)(s[k] - '0');
+        if (k == n) {
+            if (n <= 15) {
+                *out = (double)m;
+                return 0;
+            }
+        } else if (s[k] == '.' && k + 1 < n) {
+            size_t f0 = ++k;
+            for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+                m = m * 10 + (uint64_t)(s[k] - '0');
+            frac = k - f0;
+            if (k == n && n - 1 <= 15) {
+                *out = (double)m / pow10_tab[frac];
+                return 0;
+            }
+        }
+    }
+    size_t i = 0;
+    int neg = 0;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i < n && !(s[i] >= '0' && s[i] <= '9') && s[i] != '.') {
+        if (lower_eq(s + i, n - i, "inf") || lower_eq(s + i, n - i, "infinity")) {
+            *out = neg ? -HUGE_VAL : HUGE_VAL;
+            return 0;
+        }
+        /* Go's ParseFloat takes "nan" only unsigned. */
+        if (i == 0 && lower_eq(s, n, "nan")) {
+            *out = NAN;
+            return 0;
+        }
+        return -1;
+    }
+    uint64_t mant = 0;
+    int ndig = 0, dropped = 0, exp10 = 0, any = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        any = 1;
+        if (ndig < 19) {
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+            if (mant)
+                ndig++;
+        } else {
+            dropped = 1;
+            exp10++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            any = 1;
+            if (ndig < 19) {
+                mant = mant * 10 + (uint64_t)(s[i] - '0');
+                if (mant)
+                    ndig++;
+                exp10--;
+            } else {
+                dropped = 1;
+            }
+        }
+    }
+    if (!any)
+        return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            eneg = s[i] == '-';
+            i++;
+        }
+        if (i >= n || !(s[i] >= '0' && s[i] <= '9'))
+            return -1;
+        int e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+        exp10 += eneg ? -e : e;
+    }
+    if (i != n)
+        return -1;
+    if (!dropped && mant < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+        double d = (double)mant;
+        d = exp10 < 0 ? d / pow10_tab[-exp10] : d * pow10_tab[exp10];
+        *out = neg ? -d : d;
+        return 0;
+    }
+    if (mant == 0 && !dropped) {
+        *out = neg ? -0.0 : 0.0;
+        return 0;
+    }
+    /* Odd forms (many digits, large exponents): the C library rounds
+     * correctly. The syntax is already checked, so strtod sees only it. */
+    char tmp[128];
+    char *heap = NULL, *buf = tmp;
+    if (n >= sizeof tmp)
+        buf = heap = malloc(n + 1);
+    if (!buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL);
+    free(heap);
+    return 0;
+}
+
+/* OpenMetrics 1.0, Canonical Numbers: Go's shortest %g rendering with
+ * ".0" appended when there is no point or exponent; "+Inf", "-Inf",
+ * "NaN". Writes it to buf (at least 32 bytes). */
+void pg__canonical_number(double v, char *buf, size_t cap)
+{
+    if (isnan(v)) {
+        snprintf(buf, cap, "NaN");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, cap, v > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    if (v == 0) {
+        snprintf(buf, cap, signbit(v) ? "-0.0" : "0.0");
+        return;
+    }
+    /* shortest digits that read back as v */
+    char e[40];
+    int prec = 0;
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec, v);
+        if (strtod(e, NULL) == v)
+            break;
+    }
+    int ndig = prec + 1;
+    int exp = atoi(strchr(e, 'e') + 1);
+    /* Go's strconv 'g' with shortest precision: %e if exp < -4 or
+     * exp >= 6, else %f with just the digits needed. */
+    if (exp < -4 || exp >= 6) {
+        /* Go writes e+06 like C, and no trailing zeros in the mantissa */
+        snprintf(buf, cap, "%.*e", prec, v);
+    } else {
+        int decimals = ndig - 1 - exp;
+        snprintf(buf, cap, "%.*f", decimals > 0 ? decimals : 0, v);
+        if (!strchr(buf, '.')) {
+            size_t l = strlen(buf);
+            if (l + 2 < cap)
+                memcpy(buf + l, ".0", 3);
+        }
+    }
+}
+
+/* The text format's timestamp: Go ParseInt, base 10, int64. */
+int pg__parse_int64(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (n && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i >= n)
+        return -1;
+    uint64_t v = 0;
+    uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (lim - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+size_t pg__utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII runs are the common case: eight bytes per step. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            cp = c & 0x07;
+        } else {
+            return i;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        /* Overlong forms, surrogates and code points past U+10FFFF. */
+        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+size_t pg__utf8_runes(const char *str, size_t n)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)str[i] & 0xC0) != 0x80)
+            r++;
+    return r;
+}
+
+/* A multiply-mix hash in the manner of wyhash: one 64x64->128 multiply
+ * per 16 bytes, overlapping loads for the tail (no byte loop, no
+ * variable-length memcpy). Good spread for duplicate detection with
+ * 64-bit keys; not meant to resist crafted collisions. */
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t ld8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t ld4(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+uint64_t pg__hash(const char *p, size_t n, uint64_t seed)
+{
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,
+                   k2 = 0x8ebc6af09c88c6e3ULL;
+    uint64_t h = seed ^ k0, a, b;
+    if (n > 16) {
+        size_t i = 0;
+        for (; n - i > 16; i += 16)
+            h = mix(ld8(p + i) ^ k1, ld8(p + i + 8) ^ h);
+        a = ld8(p + n - 16);
+        b = ld8(p + n - 8);
+    } else if (n >= 8) {
+        a = ld8(p);
+        b = ld8(p + n - 8);
+    } else if (n >= 4) {
+        a = ld4(p);
+        b = ld4(p + n - 4);
+    } else if (n > 0) {
+        a = ((uint64_t)(unsigned char)p[0] << 16) |
+            ((uint64_t)(unsigned char)p[n >> 1] << 8) | (unsigned char)p[n - 1];
+        b = 0;
+    } else {
+        a = b = 0;
+    }
+    return mix(k2 ^ (uint64_t)n, mix(a ^ k1, b ^ h));
+}
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+    return (size_t)(key ^ (key >> 29)) & (cap - 1);
+}
+
+/* Zeroed key array. From 2 MiB on it is aligned to and advised as a huge
+ * page: probes land anywhere in the table, and one TLB entry then covers
+ * what would take 512. */
+static uint64_t *keys_alloc(size_t cap)
+{
+    size_t bytes = cap * sizeof(uint64_t);
+    if (bytes >= HUGE_PAGE) {
+        void *m = NULL;
+        if (posix_memalign(&m, HUGE_PAGE, bytes) == 0) {
+#ifdef MADV_HUGEPAGE
+            madvise(m, bytes, MADV_HUGEPAGE);
+#endif
+            memset(m, 0, bytes);
+            return m;
+        }
+    }
+    return pg_xcalloc(cap, sizeof(uint64_t));
+}
+
+static void hset_grow(pg__hset *s)
+{
+    size_t ncap = s->cap ? s->cap * 2 : 64;
+    uint64_t *nk = keys_alloc(ncap);
+    uint32_t *nv = s->novals ? NULL : pg_xcalloc(ncap, sizeof *nv);
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->keys[i])
+            continue;
+        size_t j = slot_of(s->keys[i], ncap);
+        while (nk[j])
+            j = (j + 1) & (ncap - 1);
+        nk[j] = s->keys[i];
+        if (nv)
+            nv[j] = s->vals[i];
+    }
+    free(s->keys);
+    free(s->vals);
+    s->keys = nk;
+    s->vals = nv;
+    s->cap = ncap;
+}
+
+int pg__hset_put(pg__hset *s, uint64_t key, uint32_t val, uint32_t *old)
+{
+    if (!key)
+        key = 1;
+    size_t j = 0;
+    if (s->cap) {
+        j = slot_of(key, s->cap);
+        while (s->keys[j]) {
+            if (s->keys[j] == key) {
+                if (old && s->vals)
+                    *old = s->vals[j];
+                return 0;
+            }
+            j = (j + 1) & (s->cap - 1);
+        }
+    }
+    if (s->limit && s->len >= s->limit)
+        return -1;
+    if ((s->len + 1) * 4 > s->cap * 3) {
+        hset_grow(s);
+        /* the free slot found above moved with the table */
+        j = slot_of(key, s->cap);
+        while (s->keys[j])
+            j = (j + 1) & (s->cap - 1);
+    }
+    s->keys[j] = key;
+    if (s->vals)
+        s->vals[j] = val;
+    s->len++;
+    return 1;
+}
+
+int pg__hset_get(const pg__hset *s, uint64_t key, uint32_t *val)
+{
+    if (!key)
+        key = 1;
+    if (!s->cap)
+        return 0;
+    size_t j = slot_of(key, s->cap);
+    while (s->keys[j]) {
+        if (s->keys[j] == key) {
+            if (val && s->vals)
+                *val = s->vals[j];
+            return 1;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+void pg__hset_clear(pg__hset *s)
+{
+    if (!s->len)
+        return;
+    /* A table up to 8 MiB is wiped and kept for the next family (no
+     * regrowth); a bigger one from a huge family is dropped, so memory
+     * does not stay at the largest family seen. */
+    if (s->cap > (1u << 20)) {
+        size_t limit = s->limit;
+        int novals = s->novals;
+        pg__hset_release(s);
+        s->limit = limit;
+        s->novals = novals;
+        return;
+    }
+    memset(s->keys, 0, s->cap * sizeof *s->keys);
+    s->len = 0;
+}
+
+void pg__hset_release(pg__hset *s)
+{
+    free(s->keys);
+    free(s->vals);
+    memset(s, 0, sizeof *s);
+}

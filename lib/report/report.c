@@ -1,0 +1,653 @@
+/* report.c: the report model every renderer shares: what a result counts
+ * as, the row order (failures first), and cleaning text before it is
+ * written anywhere (valid UTF-8, no credentials). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report/report_int.h"
+
+enum pg__report_status pg__report_status_of(const pg_metric_result *m)
+{
+    if (m->verdict == PG_VERDICT_TODO)
+        return PG__ST_ACCEPTED;
+    if (m->kind == PG_RESULT_FORMAT)
+        return m->verdict == PG_VERDICT_FAIL ? PG__ST_FORMAT_ERROR
+                                             : PG__ST_FORMAT_OK;
+    if (m->kind == PG_RESULT_UNDOCUMENTED)
+        return PG__ST_UNDOCUMENTED;
+    if (m->verdict == PG_VERDICT_SKIP)
+        return PG__ST_SKIPPED;
+    if (m->verdict == PG_VERDICT_FAIL) {
+        for (size_t i = 0; i < m->nproblems; i++)
+            if (m->problems[i].code == PG_PROBLEM_MISSING)
+                return PG__ST_MISSING;
+        return PG__ST_CHANGED;
+    }
+    return PG__ST_CONFORMANT;
+}
+
+const char *pg__report_status_name(enum pg__report_status s)
+{
+    static const char *const names[] = {
+        "conformant", "missing", "changed", "undocumented",
+        "skipped_conditional", "accepted_by_baseline", "format_ok",
+        "format_error", "unreadable"
+    };
+    return names[s];
+}
+
+/* Human wording of a status, for Markdown and HTML. */
+const char *pg__report_status_label(enum pg__report_status s)
+{
+    static const char *const labels[] = {
+        "conformant", "missing", "changed", "undocumented",
+        "skipped (conditional)", "accepted by baseline", "format ok",
+        "format error", "unreadable"
+    };
+    return labels[s];
+}
+
+const char *pg__report_verdict_name(enum pg_verdict v)
+{
+    switch (v) {
+    case PG_VERDICT_PASS: return "pass";
+    case PG_VERDICT_FAIL: return "fail";
+    case PG_VERDICT_SKIP: return "skip";
+    case PG_VERDICT_TODO: return "todo";
+    case PG_VERDICT_WARN: return "warn";
+    }
+    return "fail";
+}
+
+const char *pg__report_kind_name(enum pg_result_kind k)
+{
+    switch (k) {
+    case PG_RESULT_DOCUMENTED: return "documented";
+    case PG_RESULT_UNDOCUMENTED: return "undocumented";
+    case PG_RESULT_FORMAT: return "format";
+    }
+    return "documented";
+}
+
+const char *pg__report_problem_name(enum pg_problem_code c)
+{
+    static const char *const names[] = {
+        "missing", "type", "labels_missing", "labels_extra", "label_value",
+        "structure", "buckets", "help", "undocumented", "format"
+    };
+    if ((size_t)c < sizeof names / sizeof *names)
+        return names[c];
+    return "unknown";
+}
+
+void pg__report_count_target(const pg_target_result *t, pg__report_counts *c)
+{
+    if (t->error) {
+        c->unreadable++;
+        c->failures++;
+    }
+    for (size_t i = 0; i < t->nresults; i++) {
+        const pg_metric_result *m = &t->results[i];
+        enum pg__report_status s = pg__report_status_of(m);
+        c->rows++;
+        if (m->verdict == PG_VERDICT_FAIL)
+            c->failures++;
+        if (m->verdict == PG_VERDICT_WARN)
+            c->warnings++;
+        switch (s) {
+        case PG__ST_CONFORMANT: c->conformant++; break;
+        case PG__ST_MISSING: c->missing++; break;
+        case PG__ST_CHANGED: c->changed++; break;
+        case PG__ST_UNDOCUMENTED:
+            c->undocumented++;
+            c->undocumented_failed += m->verdict == PG_VERDICT_FAIL;
+            break;
+        case PG__ST_SKIPPED: c->skipped++; break;
+        case PG__ST_ACCEPTED: c->accepted++; break;
+        case PG__ST_FORMAT_ERROR: c->format_errors++; break;
+        case PG__ST_FORMAT_OK: case PG__ST_UNREADABLE: break;
+        }
+        /* Coverage counts documented metrics the run expects: all but
+         * conditional ones whose condition is off. A baseline-accepted
+         * metric is expected; it is seen unless it is missing. */
+        if (m->kind == PG_RESULT_DOCUMENTED && m->verdict != PG_VERDICT_SKIP) {
+            int missing = 0;
+            for (size_t j = 0; j < m->nproblems; j++)
+                if (m->problems[j].code == PG_PROBLEM_MISSING)
+                    missing = 1;
+            c->expected++;
+            if (!missing)
+                c->seen++;
+        }
+    }
+}
+
+void pg__report_count_run(const pg_report_run *run, pg__report_counts *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < run->ntargets; i++)
+        pg__report_count_target(&run->targets[i], c);
+}
+
+int pg__report_run_failed(const pg__report_counts *c)
+{
+    return c->failures > 0;
+}
+
+double pg__report_coverage(const pg__report_counts *c)
+{
+    if (!c->expected)
+        return -1;
+    return (double)c->seen / (double)c->expected;
+}
+
+/* Severity rank of the order of pg__report_rows(): 0 fails first. */
+static int verdict_rank(enum pg_verdict v)
+{
+    switch (v) {
+    case PG_VERDICT_FAIL: return 0;
+    case PG_VERDICT_TODO: return 1;
+    case PG_VERDICT_WARN: return 2;
+    case PG_VERDICT_SKIP: return 3;
+    case PG_VERDICT_PASS: return 4;
+    }
+    return 0;
+}
+
+static const pg_report_run *sort_run;
+
+static int row_rank(const pg__report_row *r)
+{
+    if (r->result == PG__ROW_TARGET)
+        return -1; /* an unreadable target before everything */
+    return verdict_rank(sort_run->targets[r->target].results[r->result]
+                               .verdict);
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    const pg__report_row *x = a, *y = b;
+    int rx = row_rank(x), ry = row_rank(y);
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
+    /* PG__ROW_TARGET is SIZE_MAX, but it only ties with itself. */
+    if (x->result != y->result)
+        return x->result < y->result ? -1 : 1;
+    return 0;
+}
+
+pg__report_row *pg__report_rows(const pg_report_run *run, size_t one_target,
+                                size_t *n)
+{
+    size_t cap = 1, k = 0;
+    for (size_t t = 0; t < run->ntargets; t++)
+        cap += run->targets[t].nresults + 1;
+    pg__report_row *rows = pg_xcalloc(cap, sizeof *rows);
+    for (size_t t = 0; t < run->ntargets; t++) {
+        if (one_target != PG__ROW_TARGET && t != one_target)
+            continue;
+        const pg_target_result *tr = &run->targets[t];
+        if (tr->error)
+            rows[k++] = (pg__report_row){ t, PG__ROW_TARGET };
+        for (size_t i = 0; i < tr->nresults; i++)
+            rows[k++] = (pg__report_row){ t, i };
+    }
+    /* qsort is not stable, so the comparison ends on the indices; the
+     * static carries the run into the comparator (single-threaded). */
+    sort_run = run;
+    qsort(rows, k, sizeof *rows, row_cmp);
+    sort_run = NULL;
+    *n = k;
+    return rows;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
+ * bytes there are not one: overlong forms, surrogates and code points
+ * above U+10FFFF are invalid (RFC 3629 section 4). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    unsigned cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return len;
+}
+
+static void add_valid_utf8(pg_buf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t l = utf8_len(p + i, len - i);
+        if (!l) {
+            pg_buf_adds(b, "\xEF\xBF\xBD");
+            i++;
+            continue;
+        }
+        pg_buf_add(b, s + i, l);
+        i += l;
+    }
+}
+
+/* memmem is a GNU extension; this is the portable, simple version. */
+static const char *find(const char *hay, size_t hlen, const char *needle,
+                        size_t nlen)
+{
+    if (nlen > hlen)
+        return NULL;
+    for (size_t i = 0; i + nlen <= hlen; i++)
+        if (hay[i] == needle[0] && !memcmp(hay + i, needle, nlen))
+            return hay + i;
+    return NULL;
+}
+
+static void replace_all(pg_buf *b, const char *needle, size_t nlen,
+                        const char *with)
+{
+    if (nlen == 0 || b->len < nlen)
+        return;
+    pg_buf out = PG_BUF_INIT;
+    size_t i = 0, last = 0, hits = 0;
+    while (i + nlen <= b->len) {
+        const char *hit = find(b->p + i, b->len - i, needle, nlen);
+        if (!hit)
+            break;
+        size_t at = (size_t)(hit - b->p);
+        pg_buf_add(&out, b->p + last, at - last);
+        pg_buf_adds(&out, with);
+        i = last = at + nlen;
+        hits++;
+    }
+    if (!hits) {
+        pg_buf_release(&out);
+        return;
+    }
+    pg_buf_add(&out, b->p + last, b->len - last);
+    pg_buf_release(b);
+    *b = out;
+}
+
+/* The literal secrets cut from raw bytes, one per call, NULL after the
+ * last (*i starts at 0): run->secrets of 3 bytes or more, then the token
+ * promgate reads from the environment, a secret whether or not the command
+ * listed it. */
+static const char *next_secret(const pg_report_run *run, size_t *i)
+{
+    size_t n = run ? run->nsecrets : 0;
+    while (*i < n) {
+        const char *s = run->secrets[(*i)++];
+        if (s && strlen(s) >= 3)
+            return s;
+    }
+    if (*i == n) {
+        (*i)++;
+        const char *env = getenv("PROMGATE_BEARER_TOKEN");
+        if (env && strlen(env) >= 3)
+            return env;
+    }
+    return NULL;
+}
+
+int pg__report_has_secrets(const pg_report_run *run)
+{
+    size_t i = 0;
+    return next_secret(run, &i) != NULL;
+}
+
+void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *b)
+{
+    if (!b->p)
+        return;
+    size_t i = 0;
+    const char *s;
+    while ((s = next_secret(run, &i)) != NULL)
+        replace_all(b, s, strlen(s), "REDACTED");
+}
+
+static int ci_prefix(const char *p, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+    if (n < wl)
+        return 0;
+    for (size_t i = 0; i < wl; i++)
+        if (tolower((unsigned char)p[i]) != word[i])
+            return 0;
+    return 1;
+}
+
+static int ci_contains(const char *p, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+    for (size_t i = 0; i + wl <= n; i++)
+        if (ci_prefix(p + i, n - i, word))
+            return 1;
+    return 0;
+}
+
+/* Names whose value is a credential, in URLs (query) and headers. */
+static int secret_name(const char *p, size_t n)
+{
+    static const char *const words[] = {
+        "authorization", "token", "password", "passwd", "secret", "apikey",
+        "api-key", "api_key", "cookie", "session", "signature"
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (ci_contains(p, n, words[i]))
+            return 1;
+    return 0;
+}
+
+static int is_space_or_end(char c)
+{
+    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int ends_value(char c)
+{
+    return is_space_or_end(c) || c == '\'' || c == '"' || c == '<' ||
+           c == '>' || c == '`';
+}
+
+static int is_header_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '-';
+}
+
+/* One pass over s applying the heuristic rules; out gets the result. */
+static void scrub_heuristics(const char *s, size_t len, pg_buf *out)
+{
+    size_t i = 0;
+    while (i < len) {
+        /* scheme://userinfo@host: drop the userinfo (RFC 3986 3.2.1:
+         * "user:password" is deprecated but still sent by clients). */
+        if (i + 3 <= len && !memcmp(s + i, "://", 3)) {
+            size_t j = i + 3, at = 0;
+            while (j < len && !ends_value(s[j]) && s[j] != '/' &&
+                   s[j] != '?' && s[j] != '#') {
+                if (s[j] == '@')
+                    at = j;
+                j++;
+            }
+            pg_buf_add(out, "://", 3);
+            if (at) {
+                pg_buf_adds(out, "REDACTED");
+                i = at;
+            } else {
+                i += 3;
+            }
+            continue;
+        }
+        /* ?name=value or &name=value with a credential name. */
+        if ((s[i] == '?' || s[i] == '&') && i + 1 < len) {
+            size_t j = i + 1;
+            while (j < len && s[j] != '=' && s[j] != '&' && !ends_value(s[j]))
+                j++;
+            if (j < len && s[j] == '=' && secret_name(s + i + 1, j - i - 1)) {
+                pg_buf_add(out, s + i, j + 1 - i);
+                pg_buf_adds(out, "REDACTED");
+                j++;
+                while (j < len && s[j] != '&' && s[j] != '#' &&
+                       !ends_value(s[j]))
+                    j++;
+                i = j;
+                continue;
+            }
+        }
+        /* "Bearer xyz", "Basic xyz" (RFC 6750 2.1, RFC 7617 2). */
+        if ((i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+            (ci_prefix(s + i, len - i, "bearer ") ||
+             ci_prefix(s + i, len - i, "basic "))) {
+            size_t w = s[i + 1] == 'e' || s[i + 1] == 'E' ? 7 : 6;
+            size_t j = i + w;
+            while (j < len && s[j] == ' ')
+                j++;
+            if (j < len && !ends_value(s[j])) {
+                pg_buf_add(out, s + i, w);
+                pg_buf_adds(out, "REDACTED");
+                while (j < len && !ends_value(s[j]))
+                    j++;
+                i = j;
+                continue;
+            }
+        }
+        /* Header-like "Name: value" / "Name=value" whose name is a
+         * credential (Authorization, Coder-Session-Token, X-Api-Key):
+         * header names have dashes, metric names underscores, so metric
+         * names followed by ':' are left alone. */
+        if (is_header_char(s[i]) && (i == 0 || !is_header_char(s[i - 1]))) {
+            size_t j = i;
+            while (j < len && is_header_char(s[j]))
+                j++;
+            if (j < len && (s[j] == ':' || s[j] == '=') && (j >= len - 1 ||
+                s[j + 1] != '/') && secret_name(s + i, j - i)) {
+                size_t k = j + 1;
+                while (k < len && s[k] == ' ')
+                    k++;
+                char quote = 0;
+                if (k < len && (s[k] == '"' || s[k] == '\''))
+                    quote = s[k++];
+                if (k < len && s[k] != '\n' && s[k] != '\r') {
+                    pg_buf_add(out, s + i, k - i);
+                    pg_buf_adds(out, "REDACTED");
+                    while (k < len && s[k] != '\n' && s[k] != '\r' &&
+                           s[k] != ')' && (quote ? s[k] != quote
+                                  : s[k] != '\'' && s[k] != '"'))
+                        k++;
+                    i = k;
+                    continue;
+                }
+            }
+            pg_buf_add(out, s + i, j - i);
+            i = j;
+            continue;
+        }
+        pg_buf_addc(out, s[i]);
+        i++;
+    }
+}
+
+static char *clean_n(const pg_report_run *run, const char *s, size_t len)
+{
+    if (!s)
+        return NULL;
+    pg_buf v = PG_BUF_INIT, out = PG_BUF_INIT;
+    add_valid_utf8(&v, s, len);
+    pg__report_scrub_secrets(run, &v);
+    if (v.p)
+        scrub_heuristics(v.p, v.len, &out);
+    pg_buf_release(&v);
+    return pg_buf_detach(&out);
+}
+
+char *pg__report_clean(const pg_report_run *run, const char *s)
+{
+    return s ? clean_n(run, s, strlen(s)) : NULL;
+}
+
+char *pg__report_clean_headers(const pg_report_run *run, const char *s,
+                               size_t len)
+{
+    pg_buf b = PG_BUF_INIT;
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - s) + 1 : len;
+        const char *colon = memchr(s + i, ':', end - i);
+        if (colon && secret_name(s + i, (size_t)(colon - (s + i)))) {
+            pg_buf_add(&b, s + i, (size_t)(colon - (s + i)) + 1);
+            pg_buf_adds(&b, " REDACTED");
+            pg_buf_adds(&b, end > i && s[end - 1] == '\n' ?
+                        (end - i >= 2 && s[end - 2] == '\r' ? "\r\n" : "\n")
+                        : "");
+        } else {
+            pg_buf_add(&b, s + i, end - i);
+        }
+        i = end;
+    }
+    char *r = clean_n(run, b.p ? b.p : "", b.len);
+    pg_buf_release(&b);
+    return r;
+}
+
+/* Appends s (valid UTF-8 assumed) to b with U+FFFD for code points XML 1.0
+ * forbids, escaping &<>"' (attr also \t\n\r as character references). */
+static void add_xml(pg_buf *b, const char *s, int attr)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        switch (c) {
+        case '&': pg_buf_adds(b, "&amp;"); continue;
+        case '<': pg_buf_adds(b, "&lt;"); continue;
+        case '>': pg_buf_adds(b, "&gt;"); continue;
+        case '"': pg_buf_adds(b, "&quot;"); continue;
+        case '\'': pg_buf_adds(b, "&#39;"); continue;
+        case '\t': pg_buf_adds(b, attr ? "&#9;" : "\t"); continue;
+        case '\n': pg_buf_adds(b, attr ? "&#10;" : "\n"); continue;
+        case '\r': pg_buf_adds(b, "&#13;"); continue;
+        default: break;
+        }
+        /* XML 1.0 section 2.2 Char excludes C0 controls (but tab, LF,
+         * CR), U+FFFE and U+FFFF; DEL and C1 are legal but unreadable. */
+        if (c < 0x20 || c == 0x7F) {
+            pg_buf_adds(b, "\xEF\xBF\xBD");
+            continue;
+        }
+        if (c == 0xEF && i + 2 < len && p[i + 1] == 0xBF &&
+            (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+            pg_buf_adds(b, "\xEF\xBF\xBD");
+            i += 2;
+            continue;
+        }
+        if (c == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+            pg_buf_adds(b, "\xEF\xBF\xBD");
+            i++;
+            continue;
+        }
+        pg_buf_addc(b, (char)c);
+    }
+}
+
+void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
+                              const char *s, int attr)
+{
+    char *c = pg__report_clean(run, s ? s : "");
+    add_xml(b, c, attr);
+    free(c);
+}
+
+void pg__report_time_iso(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void pg__report_time_compact(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+char *pg__report_slug(const char *target)
+{
+    pg_buf b = PG_BUF_INIT;
+    const char *s = target ? target : "";
+    const char *scheme = strstr(s, "://");
+    if (scheme)
+        s = scheme + 3;
+    const char *at = strchr(s, '@');
+    const char *slash = strpbrk(s, "/?#");
+    if (at && (!slash || at < slash))
+        s = at + 1;
+    int dash = 1;
+    for (; *s && b.len < 48; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '?' || c == '#')
+            break;
+        if (isalnum(c) && c < 0x80) {
+            pg_buf_addc(&b, (char)tolower(c));
+            dash = 0;
+        } else if (!dash) {
+            pg_buf_addc(&b, '-');
+            dash = 1;
+        }
+    }
+    while (b.len && b.p[b.len - 1] == '-')
+        b.p[--b.len] = '\0';
+    if (!b.len)
+        pg_buf_adds(&b, "target");
+    return pg_buf_detach(&b);
+}
+
+const char *pg__report_golden_version(const pg_report_run *run)
+{
+    if (run->golden && run->golden->version && *run->golden->version)
+        return run->golden->version;
+    return "unknown";
+}
+
+void pg__report_add_pos(pg_buf *b, int line, int column)
+{
+    if (column > 0)
+        pg_buf_addf(b, "scrape %d:%d", line, column);
+    else
+        pg_buf_addf(b, "scrape line %d", line);
+}
+
+size_t pg_report_scrape_secrets(const pg_scrape_opts *opts, const char **out,
+                                size_t max)
+{
+    size_t n = 0;
+#define PUT(v) do { if ((v) && *(v) && n < max) out[n++] = (v); } while (0)
+    PUT(opts->bearer_token);
+    PUT(opts->basic_password);
+    for (size_t i = 0; i < opts->nheaders; i++) {
+        const char *h = opts->headers[i];
+        const char *colon = h ? strchr(h, ':') : NULL;
+        if (!colon)
+            continue;
+        const char *v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        PUT(v);
+        /* "Bearer abc": abc alone may be echoed without its scheme. */
+        const char *sp = strchr(v, ' ');
+        if (sp) {
+            while (*sp == ' ')
+                sp++;
+            PUT(sp);
+        }
+    }
+#undef PUT
+    return n;
+}

@@ -1,0 +1,664 @@
+/* report_diff.c: reports of a release diff (promgate diff --report-dir):
+ * the same four formats and directory layout as a check report. A row is
+ * a metric: removed, renamed and type/label/bucket changes break
+ * dashboards and alerts, so they fail and come first; HELP, condition and
+ * native-histogram changes and added metrics are notes; unchanged metrics
+ * pass. */
+#include <jansson.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report/report_int.h"
+#include "core/version.h"
+
+enum drow_kind { D_REMOVED, D_RENAMED, D_CHANGED, D_ADDED, D_UNCHANGED };
+
+typedef struct drow {
+    enum drow_kind kind;
+    enum pg_verdict verdict;       /* FAIL breaking, WARN note, PASS same */
+    const pg_diff_entry *e;        /* NULL for unchanged */
+    const pg_golden_metric *old_m, *new_m;
+} drow;
+
+typedef struct dcounts {
+    size_t added, removed, renamed, changed, unchanged, breaking, notes;
+} dcounts;
+
+static const char *const kind_names[] = { "removed", "renamed", "changed",
+                                          "added", "unchanged" };
+
+#define BREAKING_WHAT (PG_DIFF_TYPE | PG_DIFF_LABELS | PG_DIFF_BUCKETS)
+
+static int has_name(const pg_diff_entry *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].new_m && !strcmp(v[i].new_m->name, name))
+            return 1;
+    return 0;
+}
+
+static void push(drow **rows, size_t *n, enum drow_kind k,
+                 const pg_diff_entry *e, const pg_golden_metric *o,
+                 const pg_golden_metric *m)
+{
+    enum pg_verdict v = PG_VERDICT_PASS;
+    if (k == D_REMOVED || k == D_RENAMED ||
+        (k == D_CHANGED && (e->what & BREAKING_WHAT)))
+        v = PG_VERDICT_FAIL;
+    else if (k != D_UNCHANGED)
+        v = PG_VERDICT_WARN;
+    (*rows)[(*n)++] = (drow){ k, v, e, o, m };
+}
+
+/* Every metric of either side once, failures first, then notes, then
+ * unchanged; by kind, then in the diff's (name) order. */
+static drow *diff_rows(const pg_diff *d, size_t *n, dcounts *c)
+{
+    size_t cap = d->nadded + d->nremoved + d->nrenamed + d->nchanged +
+                 d->new_g->nmetrics + 1;
+    drow *rows = pg_xcalloc(cap, sizeof *rows), *out;
+    size_t k = 0;
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < d->nremoved; i++)
+        push(&rows, &k, D_REMOVED, &d->removed[i], d->removed[i].old_m, NULL);
+    for (size_t i = 0; i < d->nrenamed; i++)
+        push(&rows, &k, D_RENAMED, &d->renamed[i], d->renamed[i].old_m,
+             d->renamed[i].new_m);
+    for (size_t i = 0; i < d->nchanged; i++)
+        push(&rows, &k, D_CHANGED, &d->changed[i], d->changed[i].old_m,
+             d->changed[i].new_m);
+    for (size_t i = 0; i < d->nadded; i++)
+        push(&rows, &k, D_ADDED, &d->added[i], NULL, d->added[i].new_m);
+    for (size_t i = 0; i < d->new_g->nmetrics; i++) {
+        const pg_golden_metric *m = &d->new_g->metrics[i];
+        const pg_golden_metric *o = pg_golden_find(d->old_g, m->name);
+        if (o && !has_name(d->changed, d->nchanged, m->name) &&
+            !has_name(d->renamed, d->nrenamed, m->name))
+            push(&rows, &k, D_UNCHANGED, NULL, o, m);
+    }
+    /* Stable partition by verdict rank: FAIL, WARN, PASS. */
+    out = pg_xcalloc(cap, sizeof *out);
+    size_t j = 0;
+    static const enum pg_verdict order[] = { PG_VERDICT_FAIL, PG_VERDICT_WARN,
+                                             PG_VERDICT_PASS };
+    for (size_t o = 0; o < 3; o++)
+        for (size_t i = 0; i < k; i++)
+            if (rows[i].verdict == order[o])
+                out[j++] = rows[i];
+    free(rows);
+    c->added = d->nadded;
+    c->removed = d->nremoved;
+    c->renamed = d->nrenamed;
+    c->changed = d->nchanged;
+    for (size_t i = 0; i < j; i++) {
+        c->unchanged += out[i].kind == D_UNCHANGED;
+        c->breaking += out[i].verdict == PG_VERDICT_FAIL;
+        c->notes += out[i].verdict == PG_VERDICT_WARN;
+    }
+    *n = j;
+    return out;
+}
+
+static const char *row_name(const drow *r)
+{
+    return r->old_m ? r->old_m->name : r->new_m->name;
+}
+
+static void add_list(pg_buf *b, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pg_buf_addf(b, "%s%s", i ? ", " : "", v[i]);
+}
+
+static void add_buckets(pg_buf *b, const pg_golden_metric *m)
+{
+    if (!m->has_buckets) {
+        pg_buf_adds(b, "unknown");
+        return;
+    }
+    char num[40];
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_buf_addf(b, "%s%s", i ? ", " : "", num);
+    }
+    pg_buf_adds(b, m->nbuckets ? ", +Inf" : "+Inf");
+}
+
+/* "histogram; labels a, b; buckets 0.1, 1, +Inf; condition X". New. */
+static char *metric_desc(const pg_golden_metric *m)
+{
+    if (!m)
+        return NULL;
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_adds(&b, pg_golden_type_name(m->type));
+    pg_buf_adds(&b, "; labels ");
+    if (m->nlabels)
+        add_list(&b, m->labels, m->nlabels);
+    else
+        pg_buf_adds(&b, "none");
+    if (m->type == PG_TYPE_HISTOGRAM || m->type == PG_TYPE_GAUGEHISTOGRAM) {
+        pg_buf_adds(&b, "; buckets ");
+        add_buckets(&b, m);
+    }
+    if (m->condition) {
+        pg_buf_adds(&b, "; condition ");
+        pg_buf_adds(&b, m->condition);
+    }
+    return pg_buf_detach(&b);
+}
+
+/* The changes of a changed or renamed entry, after sep. */
+static void add_changes(pg_buf *b, const pg_diff_entry *e, const char *sep)
+{
+    if (e->what & PG_DIFF_TYPE) {
+        pg_buf_addf(b, "%stype %s -> %s", sep,
+                    pg_golden_type_name(e->old_m->type),
+                    pg_golden_type_name(e->new_m->type));
+        sep = "; ";
+    }
+    if (e->what & PG_DIFF_LABELS) {
+        pg_buf_addf(b, "%slabels", sep);
+        if (e->nlabels_added) {
+            pg_buf_adds(b, " added ");
+            add_list(b, e->labels_added, e->nlabels_added);
+        }
+        if (e->nlabels_removed) {
+            pg_buf_adds(b, e->nlabels_added ? ", removed " : " removed ");
+            add_list(b, e->labels_removed, e->nlabels_removed);
+        }
+        sep = "; ";
+    }
+    if (e->what & PG_DIFF_BUCKETS) {
+        pg_buf_addf(b, "%sbuckets differ", sep);
+        sep = "; ";
+    }
+    if (e->what & PG_DIFF_HELP) {
+        pg_buf_addf(b, "%sHELP \"%s\" -> \"%s\"", sep,
+                    e->old_m->help ? e->old_m->help : "",
+                    e->new_m->help ? e->new_m->help : "");
+        sep = "; ";
+    }
+    if (e->what & PG_DIFF_CONDITION) {
+        pg_buf_addf(b, "%scondition %s -> %s", sep,
+                    e->old_m->condition ? e->old_m->condition : "required",
+                    e->new_m->condition ? e->new_m->condition
+                                        : "required");
+        sep = "; ";
+    }
+    if (e->what & PG_DIFF_NATIVE)
+        pg_buf_addf(b, "%snative histogram %s -> %s", sep,
+                    e->old_m->native_histogram ? "yes" : "no",
+                    e->new_m->native_histogram ? "yes" : "no");
+}
+
+/* What changed, one line. New. */
+static char *row_details(const drow *r)
+{
+    pg_buf b = PG_BUF_INIT;
+    const pg_diff_entry *e = r->e;
+    switch (r->kind) {
+    case D_REMOVED:
+        pg_buf_addf(&b, "metric '%s' removed", r->old_m->name);
+        break;
+    case D_ADDED:
+        pg_buf_addf(&b, "metric '%s' added", r->new_m->name);
+        break;
+    case D_UNCHANGED:
+        pg_buf_adds(&b, "unchanged");
+        break;
+    case D_RENAMED:
+        pg_buf_addf(&b, "renamed to '%s'", r->new_m->name);
+        if (e->rename_reason)
+            pg_buf_addf(&b, " (%s, similarity %.2f)", e->rename_reason,
+                        e->similarity);
+        else
+            pg_buf_addf(&b, " (similarity %.2f)", e->similarity);
+        add_changes(&b, e, "; ");
+        break;
+    case D_CHANGED:
+        add_changes(&b, e, "");
+        break;
+    }
+    return pg_buf_detach(&b);
+}
+
+/* Writes a text cell, escaped for the format (Markdown or HTML). */
+typedef void (*cell_fn)(pg_buf *b, const pg_report_run *run, const char *s);
+
+/* The Old, New and Details cells of a row, separated by sep: the same
+ * three texts in the Markdown and the HTML table. */
+static void add_desc_cells(pg_buf *b, const pg_report_run *run,
+                           const drow *w, cell_fn cell, const char *sep)
+{
+    char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
+    char *details = row_details(w);
+    cell(b, run, od ? od : "\xE2\x80\x94"); /* em dash */
+    pg_buf_adds(b, sep);
+    cell(b, run, nd ? nd : "\xE2\x80\x94");
+    pg_buf_adds(b, sep);
+    cell(b, run, details);
+    free(od);
+    free(nd);
+    free(details);
+}
+
+
+/* The cleaning functions take a run for its secrets only. */
+static pg_report_run secrets_run(const pg_report_diff *r)
+{
+    pg_report_run run;
+    memset(&run, 0, sizeof run);
+    run.secrets = r->secrets;
+    run.nsecrets = r->nsecrets;
+    return run;
+}
+
+/* What every format renders from: the rows in report order with their
+ * counts, a run for the secrets to clean and the start time. The caller
+ * frees rows. */
+typedef struct dview {
+    pg_report_run run;
+    drow *rows;
+    size_t n;
+    dcounts c;
+    char started[32];
+} dview;
+
+static void dview_init(dview *v, const pg_report_diff *r)
+{
+    v->run = secrets_run(r);
+    v->rows = diff_rows(r->diff, &v->n, &v->c);
+    pg__report_time_iso(r->started, v->started);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+#define jstr pg__report_jstr
+
+static json_t *jmetric(const pg_report_run *run, const pg_golden_metric *m)
+{
+    if (!m)
+        return json_null();
+    json_t *labels = json_array();
+    for (size_t i = 0; i < m->nlabels; i++)
+        json_array_append_new(labels, jstr(run, m->labels[i]));
+    json_t *buckets = json_null();
+    if (m->has_buckets) {
+        buckets = json_array();
+        for (size_t i = 0; i < m->nbuckets; i++)
+            json_array_append_new(buckets, json_real(m->buckets[i]));
+    }
+    return json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:b}",
+                     "name", jstr(run, m->name),
+                     "type", pg_golden_type_name(m->type),
+                     "labels", labels, "buckets", buckets,
+                     "help", jstr(run, m->help ? m->help : ""),
+                     "condition", jstr(run, m->condition),
+                     "native_histogram", m->native_histogram);
+}
+
+static json_t *jstrv(const pg_report_run *run, char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, jstr(run, v[i]));
+    return a;
+}
+
+static json_t *jside(const pg_report_run *run, const char *source,
+                     const pg_golden *g)
+{
+    json_t *sources = json_array();
+    for (size_t i = 0; i < g->nsources; i++)
+        json_array_append_new(sources,
+                              json_pack("{s:o,s:o}", "file",
+                                        jstr(run, g->sources[i].file),
+                                        "sha256",
+                                        jstr(run, g->sources[i].sha256)));
+    return json_pack("{s:o,s:o,s:o,s:I,s:o}", "source", jstr(run, source),
+                     "kind", jstr(run, g->kind), "version",
+                     jstr(run, g->version), "metrics",
+                     (json_int_t)g->nmetrics, "sources", sources);
+}
+
+char *pg_report_diff_json(const pg_report_diff *r)
+{
+    const pg_diff *d = r->diff;
+    dview v;
+    dview_init(&v, r);
+    json_t *entries = json_array();
+    for (size_t i = 0; i < v.n; i++) {
+        const drow *w = &v.rows[i];
+        if (w->kind == D_UNCHANGED)
+            continue;
+        char buf[128];
+        json_t *what = json_array();
+        if (w->e && w->e->what) {
+            pg_diff_what_str(w->e->what, buf, sizeof buf);
+            for (char *tok = strtok(buf, ", "); tok; tok = strtok(NULL, ", "))
+                json_array_append_new(what, json_string(tok));
+        }
+        char *details = row_details(w);
+        json_array_append_new(entries, json_pack(
+            "{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+            "change", kind_names[w->kind],
+            "verdict", pg__report_verdict_name(w->verdict),
+            "metric", jstr(&v.run, row_name(w)),
+            "new_name", w->kind == D_RENAMED ? jstr(&v.run, w->new_m->name)
+                                             : json_null(),
+            "details", jstr(&v.run, details),
+            "what", what,
+            "old", jmetric(&v.run, w->old_m),
+            "new", jmetric(&v.run, w->new_m),
+            "labels_added", w->e ? jstrv(&v.run, w->e->labels_added,
+                                         w->e->nlabels_added) : json_array(),
+            "labels_removed", w->e ? jstrv(&v.run, w->e->labels_removed,
+                                           w->e->nlabels_removed)
+                                   : json_array(),
+            "rename_reason", w->kind == D_RENAMED
+                                 ? jstr(&v.run, w->e->rename_reason)
+                                 : json_null(),
+            "similarity", w->kind == D_RENAMED ? json_real(w->e->similarity)
+                                               : json_null()));
+        free(details);
+    }
+    free(v.rows);
+    json_t *doc = json_pack(
+        "{s:i,s:s,s:s,s:s,s:s,s:f,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
+        "s:o}",
+        "schema_version", 1, "kind", "diff", "promgate_version", PG_VERSION,
+        "result", pg_diff_is_empty(d) ? "equal" : "different",
+        "started", v.started, "duration_seconds", r->seconds,
+        "old", jside(&v.run, d->old_source, d->old_g),
+        "new", jside(&v.run, d->new_source, d->new_g),
+        "summary", "added", (json_int_t)v.c.added, "removed",
+        (json_int_t)v.c.removed, "renamed", (json_int_t)v.c.renamed,
+        "changed", (json_int_t)v.c.changed, "unchanged",
+        (json_int_t)v.c.unchanged, "breaking", (json_int_t)v.c.breaking,
+        "notes", (json_int_t)v.c.notes,
+        "entries", entries);
+    return pg__report_json_text(doc, 15);
+}
+
+/* ---- Markdown ----------------------------------------------------------- */
+
+static const char *verdict_md(enum pg_verdict v)
+{
+    return v == PG_VERDICT_FAIL ? "\xE2\x9C\x96 BREAKING"
+         : v == PG_VERDICT_WARN ? "\xE2\x9A\xA0 NOTE" : "\xE2\x9C\x94 SAME";
+}
+
+/* " (kind, version V, N metrics)" after a side's source, in either
+ * format. */
+static void add_side_desc(pg_buf *b, const pg_report_run *run,
+                          const pg_golden *g, cell_fn cell)
+{
+    pg_buf_adds(b, " (");
+    cell(b, run, g->kind ? g->kind : "unknown");
+    pg_buf_adds(b, ", version ");
+    cell(b, run, g->version ? g->version : "unknown");
+    pg_buf_addf(b, ", %zu metric%s)", g->nmetrics,
+                g->nmetrics == 1 ? "" : "s");
+}
+
+static void md_side(pg_buf *b, const pg_report_run *run, const char *label,
+                    const char *source, const pg_golden *g)
+{
+    pg_buf_addf(b, "| %s | ", label);
+    pg__report_md_code(b, run, source);
+    add_side_desc(b, run, g, pg__report_md_text);
+    pg_buf_adds(b, " |\n");
+}
+
+char *pg_report_diff_markdown(const pg_report_diff *r)
+{
+    const pg_diff *d = r->diff;
+    dview v;
+    dview_init(&v, r);
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_addf(&b, "# promgate diff: %s\n\n| | |\n|---|---|\n",
+                v.c.breaking ? "\xE2\x9C\x96 BREAKING CHANGES"
+                : pg_diff_is_empty(d) ? "\xE2\x9C\x94 EQUAL"
+                                      : "\xE2\x9A\xA0 CHANGED");
+    md_side(&b, &v.run, "Old", d->old_source, d->old_g);
+    md_side(&b, &v.run, "New", d->new_source, d->new_g);
+    pg_buf_addf(&b, "| promgate | %s |\n| Started | %s |\n"
+                "| Duration | %.3f s |\n\n", PG_VERSION, v.started,
+                r->seconds);
+    pg_buf_addf(&b, "## Summary\n\n| Change | Count |\n|---|---:|\n"
+                "| removed | %zu |\n| renamed | %zu |\n| changed | %zu |\n"
+                "| added | %zu |\n| unchanged | %zu |\n"
+                "| breaking | %zu |\n\n",
+                v.c.removed, v.c.renamed, v.c.changed, v.c.added,
+                v.c.unchanged, v.c.breaking);
+    if (v.c.breaking + v.c.notes) {
+        pg_buf_adds(&b, "## Differences\n\n| Verdict | Change | Metric | Old "
+                        "| New | Details |\n|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < v.n; i++) {
+            const drow *w = &v.rows[i];
+            if (w->kind == D_UNCHANGED)
+                continue;
+            pg_buf_addf(&b, "| %s | %s | ", verdict_md(w->verdict),
+                        kind_names[w->kind]);
+            pg__report_md_code(&b, &v.run, row_name(w));
+            pg_buf_adds(&b, " | ");
+            add_desc_cells(&b, &v.run, w, pg__report_md_text, " | ");
+            pg_buf_adds(&b, " |\n");
+        }
+        pg_buf_addc(&b, '\n');
+    }
+    pg_buf_addf(&b, "%zu metric%s unchanged.\n", v.c.unchanged,
+                v.c.unchanged == 1 ? "" : "s");
+    free(v.rows);
+    return pg_buf_detach(&b);
+}
+
+/* ---- HTML --------------------------------------------------------------- */
+
+static void h_text(pg_buf *b, const pg_report_run *run, const char *s)
+{
+    pg__report_add_xml_clean(b, run, s, 1);
+}
+
+static void h_side(pg_buf *b, const pg_report_run *run, const char *label,
+                   const char *source, const pg_golden *g)
+{
+    pg_buf_addf(b, "<tr><th>%s</th><td><code>", label);
+    h_text(b, run, source);
+    pg_buf_adds(b, "</code>");
+    add_side_desc(b, run, g, h_text);
+    pg_buf_adds(b, "</td></tr>\n");
+}
+
+static void h_card(pg_buf *b, const char *cls, const char *key, size_t n,
+                   const char *label)
+{
+    pg_buf_addf(b, "<div class=\"card v-%s\" data-count=\"%s\"><b>%zu</b>"
+                "%s</div>\n", n ? cls : "zero", key, n, label);
+}
+
+char *pg_report_diff_html(const pg_report_diff *r)
+{
+    const pg_diff *d = r->diff;
+    dview v;
+    dview_init(&v, r);
+    pg_buf b = PG_BUF_INIT;
+    pg__report_html_head(&b, "promgate diff", v.c.breaking > 0, 1);
+    pg_buf_adds(&b, "<table class=\"meta\">\n");
+    h_side(&b, &v.run, "Old", d->old_source, d->old_g);
+    h_side(&b, &v.run, "New", d->new_source, d->new_g);
+    pg_buf_addf(&b, "<tr><th>promgate</th><td id=\"pg-version\">%s</td></tr>"
+                "\n<tr><th>Started</th><td><time>%s</time></td></tr>\n"
+                "<tr><th>Duration</th><td>%.3f s</td></tr>\n</table>\n"
+                "</header>\n<main>\n", PG_VERSION, v.started, r->seconds);
+    pg_buf_addf(&b, "<section id=\"summary\" data-removed=\"%zu\" "
+                "data-renamed=\"%zu\" data-changed=\"%zu\" data-added=\"%zu\" "
+                "data-unchanged=\"%zu\" data-breaking=\"%zu\" "
+                "data-notes=\"%zu\">\n<h2>Summary</h2>\n<div id=\"cards\">\n",
+                v.c.removed, v.c.renamed, v.c.changed, v.c.added,
+                v.c.unchanged, v.c.breaking, v.c.notes);
+    h_card(&b, "fail", "removed", v.c.removed, "&#x2716; removed");
+    h_card(&b, "fail", "renamed", v.c.renamed, "&#x2716; renamed");
+    h_card(&b, v.c.breaking > v.c.removed + v.c.renamed ? "fail" : "warn",
+           "changed", v.c.changed, "&#x25B3; changed");
+    h_card(&b, "warn", "added", v.c.added, "&#x26A0; added");
+    h_card(&b, "pass", "unchanged", v.c.unchanged, "&#x2714; unchanged");
+    pg_buf_adds(&b, "</div>\n</section>\n<section id=\"results-section\">\n"
+                    "<h2>Metrics</h2>\n");
+    pg__report_html_filters(&b, 1);
+    pg_buf_adds(&b, "<table id=\"results\">\n<thead><tr><th>Verdict</th>"
+                    "<th>Change</th><th>Metric</th><th>Old</th><th>New</th>"
+                    "<th>Details</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < v.n; i++) {
+        const drow *w = &v.rows[i];
+        const char *vn = pg__report_verdict_name(w->verdict);
+        pg_buf_addf(&b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
+                    "data-change=\"%s\"><td><span class=\"badge\">%s</span>"
+                    "</td><td>%s</td><td class=\"metric\"><code>", vn, vn,
+                    kind_names[w->kind],
+                    w->verdict == PG_VERDICT_FAIL ? "&#x2716; BREAKING"
+                    : w->verdict == PG_VERDICT_WARN ? "&#x26A0; NOTE"
+                                                    : "&#x2714; SAME",
+                    kind_names[w->kind]);
+        h_text(&b, &v.run, row_name(w));
+        if (w->kind == D_RENAMED) {
+            pg_buf_adds(&b, "</code> &#x2192; <code>");
+            h_text(&b, &v.run, w->new_m->name);
+        }
+        pg_buf_adds(&b, "</code></td><td>");
+        add_desc_cells(&b, &v.run, w, h_text, "</td><td>");
+        pg_buf_adds(&b, "</td></tr>\n");
+    }
+    pg_buf_adds(&b, "</tbody>\n</table>\n</section>\n");
+    pg__report_html_tail(&b);
+    free(v.rows);
+    return pg_buf_detach(&b);
+}
+
+/* ---- JUnit -------------------------------------------------------------- */
+
+#define x_text pg__report_add_xml_clean
+
+char *pg_report_diff_junit(const pg_report_diff *r)
+{
+    const pg_diff *d = r->diff;
+    dview v;
+    dview_init(&v, r);
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<testsuites name=\"promgate diff\" tests=\"%zu\" "
+                "failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\" "
+                "timestamp=\"%s\">\n  <testsuite name=\"", v.n, v.c.breaking,
+                r->seconds, v.started);
+    x_text(&b, &v.run, d->old_source, 1);
+    pg_buf_adds(&b, " -> ");
+    x_text(&b, &v.run, d->new_source, 1);
+    pg_buf_addf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+                "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n"
+                "    <properties>\n      <property name=\"old_version\" "
+                "value=\"", v.n, v.c.breaking, r->seconds, v.started);
+    x_text(&b, &v.run, d->old_g->version ? d->old_g->version : "unknown", 1);
+    pg_buf_adds(&b, "\"/>\n      <property name=\"new_version\" value=\"");
+    x_text(&b, &v.run, d->new_g->version ? d->new_g->version : "unknown", 1);
+    pg_buf_addf(&b, "\"/>\n      <property name=\"promgate_version\" "
+                "value=\"%s\"/>\n    </properties>\n", PG_VERSION);
+    for (size_t i = 0; i < v.n; i++) {
+        const drow *w = &v.rows[i];
+        pg_buf_addf(&b, "    <testcase classname=\"diff.%s\" name=\"",
+                    kind_names[w->kind]);
+        x_text(&b, &v.run, row_name(w), 1);
+        pg_buf_adds(&b, "\" time=\"0\"");
+        if (w->verdict == PG_VERDICT_PASS) {
+            pg_buf_adds(&b, "/>\n");
+            continue;
+        }
+        char *details = row_details(w);
+        char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
+        if (w->verdict == PG_VERDICT_FAIL) {
+            pg_buf_adds(&b, ">\n      <failure message=\"");
+            x_text(&b, &v.run, details, 1);
+            pg_buf_addf(&b, "\" type=\"%s\">", kind_names[w->kind]);
+        } else {
+            pg_buf_adds(&b, ">\n      <system-out>");
+        }
+        pg_buf_adds(&b, "old: ");
+        x_text(&b, &v.run, od ? od : "none", 0);
+        pg_buf_adds(&b, "\nnew: ");
+        x_text(&b, &v.run, nd ? nd : "none", 0);
+        pg_buf_adds(&b, "\n");
+        x_text(&b, &v.run, details, 0);
+        pg_buf_addf(&b, "\n</%s>\n    </testcase>\n",
+                    w->verdict == PG_VERDICT_FAIL ? "failure" : "system-out");
+        free(details);
+        free(od);
+        free(nd);
+    }
+    pg_buf_adds(&b, "  </testsuite>\n</testsuites>\n");
+    free(v.rows);
+    return pg_buf_detach(&b);
+}
+
+/* ---- directory ---------------------------------------------------------- */
+
+static int regular_file(const char *p)
+{
+    struct stat st;
+    return p && !strstr(p, "://") && strcmp(p, "-") != 0 &&
+           stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int fill_diff(const char *tmp, void *ctx, pg_error *err)
+{
+    const pg_report_diff *r = ctx;
+    const pg_diff *d = r->diff;
+    pg_report_run run = secrets_run(r);
+    const char *sources[2] = { d->old_source, d->new_source };
+    const pg_golden *goldens[2] = { d->old_g, d->new_g };
+    static const char *const side[2] = { "old", "new" };
+    pg_buf name = PG_BUF_INIT;
+    int rc = -1;
+    for (int i = 0; i < 2; i++) {
+        name.len = 0;
+        pg_buf_addf(&name, "%s.golden.json", side[i]);
+        char *g = pg_golden_dumps(goldens[i]);
+        pg_buf gb = PG_BUF_INIT;
+        pg_buf_adds(&gb, g);
+        free(g);
+        pg__report_scrub_secrets(&run, &gb);
+        int w = pg__report_put(tmp, name.p, gb.p, gb.len, err);
+        pg_buf_release(&gb);
+        if (w)
+            goto out;
+        if (regular_file(sources[i])) {
+            const char *base = strrchr(sources[i], '/');
+            base = base ? base + 1 : sources[i];
+            name.len = 0;
+            pg_buf_addf(&name, "%s-%s", side[i], base);
+            if (pg__report_copy(&run, tmp, name.p, sources[i], 0, err))
+                goto out;
+        }
+    }
+    if (pg__report_put_str(tmp, "junit.xml", pg_report_diff_junit(r), err) ||
+        pg__report_put_str(tmp, "report.md", pg_report_diff_markdown(r),
+                           err) ||
+        pg__report_put_str(tmp, "report.json", pg_report_diff_json(r), err) ||
+        pg__report_put_str(tmp, "report.html", pg_report_diff_html(r), err))
+        goto out;
+    rc = 0;
+out:
+    pg_buf_release(&name);
+    return rc;
+}
+
+int pg_report_write_diff(const char *dir, const pg_report_diff *r,
+                         char **out_dir, pg_error *err)
+{
+    char *s = pg__report_slug(r->diff->new_source);
+    pg_buf slug = PG_BUF_INIT;
+    pg_buf_addf(&slug, "diff-%s", s);
+    free(s);
+    int rc = pg__report_dir_commit(dir, slug.p, r->started, fill_diff,
+                                   (void *)r, out_dir, err);
+    pg_buf_release(&slug);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/* report_int.h: internals shared by the report modules (report.c: model,
+ * counts, order, text cleaning; report_{json,md,html,junit}.c: renderers;
+ * report_write.c: report directories). Not part of the public API. */
+#ifndef PG_REPORT_INT_H
+#define PG_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "report/report.h"
+#include "core/util.h"
+
+/* Where a result lands in the summary; one per row. */
+enum pg__report_status {
+    PG__ST_CONFORMANT = 0,  /* documented, present, as documented */
+    PG__ST_MISSING,         /* documented, absent */
+    PG__ST_CHANGED,         /* documented, present, differs */
+    PG__ST_UNDOCUMENTED,    /* exposed, not in the golden */
+    PG__ST_SKIPPED,         /* conditional, absent, condition not enabled */
+    PG__ST_ACCEPTED,        /* failure accepted by the baseline */
+    PG__ST_FORMAT_OK,       /* format conformance passed */
+    PG__ST_FORMAT_ERROR,    /* format conformance failed */
+    PG__ST_UNREADABLE       /* target could not be read (no results) */
+};
+
+typedef struct pg__report_counts {
+    size_t conformant, missing, changed, undocumented, skipped, accepted;
+    size_t undocumented_failed; /* of undocumented, those that fail */
+    size_t format_errors;  /* format results that fail */
+    size_t unreadable;     /* targets that could not be read */
+    size_t failures;       /* failing rows: FAIL verdicts + unreadable */
+    size_t warnings;       /* WARN verdicts */
+    size_t rows;           /* metric results (unreadable targets apart) */
+    size_t expected;       /* documented metrics not skipped */
+    size_t seen;           /* of those, present in the scrape */
+} pg__report_counts;
+
+/* A row of a report: result `result` of target `target`, or the
+ * unreadable-target row when result == (size_t)-1. */
+typedef struct pg__report_row {
+    size_t target, result;
+} pg__report_row;
+#define PG__ROW_TARGET ((size_t)-1)
+
+enum pg__report_status pg__report_status_of(const pg_metric_result *m);
+const char *pg__report_status_name(enum pg__report_status s);
+const char *pg__report_status_label(enum pg__report_status s);
+const char *pg__report_verdict_name(enum pg_verdict v);
+const char *pg__report_kind_name(enum pg_result_kind k);
+const char *pg__report_problem_name(enum pg_problem_code c);
+
+void pg__report_count_target(const pg_target_result *t,
+                             pg__report_counts *c);
+void pg__report_count_run(const pg_report_run *run, pg__report_counts *c);
+/* 1 if the run fails (exit 1). */
+int pg__report_run_failed(const pg__report_counts *c);
+/* Coverage seen/expected, or -1 when nothing is expected. */
+double pg__report_coverage(const pg__report_counts *c);
+
+/* Rows of the whole run, failures first (then accepted, warnings,
+ * skipped, passes), otherwise in target and result order; new array of
+ * *n rows. With one_target != PG__ROW_TARGET only that target's rows. */
+pg__report_row *pg__report_rows(const pg_report_run *run, size_t one_target,
+                                size_t *n);
+
+/* Report text: valid UTF-8 (invalid bytes become U+FFFD), credentials
+ * scrubbed (URL userinfo, secret query values, Bearer/Basic credentials,
+ * Authorization-like "Name: value" pairs, and run->secrets). NULL gives
+ * NULL. New string. */
+char *pg__report_clean(const pg_report_run *run, const char *s);
+/* A JSON string of s cleaned as by pg__report_clean, or JSON null for
+ * NULL; new reference (report_json.c; also used by report_diff.c). */
+struct json_t;
+struct json_t *pg__report_jstr(const pg_report_run *run, const char *s);
+/* doc as report text: indented, keys sorted, reals with precision
+ * significant digits, a final newline ("{}\n" if it cannot be dumped).
+ * Takes doc's reference. New string (report_json.c; also report_diff.c). */
+char *pg__report_json_text(struct json_t *doc, int precision);
+/* Replaces every run->secrets value in buf (any bytes) by REDACTED. */
+void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
+/* 1 if pg__report_scrub_secrets() has any secret to cut. */
+int pg__report_has_secrets(const pg_report_run *run);
+/* Header block scrub: values of credential-bearing headers (names with
+ * authorization, cookie, token, key, secret, password) become REDACTED,
+ * then pg__report_clean rules. New string. */
+char *pg__report_clean_headers(const pg_report_run *run, const char *s,
+                               size_t len);
+/* s (NULL as "") cleaned as by pg__report_clean, then appended as by
+ * add_xml() in report.c: every text of the HTML and JUnit reports. */
+void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
+                              const char *s, int attr);
+
+/* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
+void pg__report_add_pos(pg_buf *b, int line, int column);
+
+/* "2026-07-06T10:00:00Z". */
+void pg__report_time_iso(time_t t, char out[32]);
+/* "20260706T100000Z". */
+void pg__report_time_compact(time_t t, char out[32]);
+/* Lowercase [a-z0-9-] slug of a target (scheme, credentials dropped),
+ * at most 48 bytes, "target" if nothing is left. New string. */
+char *pg__report_slug(const char *target);
+/* Golden version or "unknown". */
+const char *pg__report_golden_version(const pg_report_run *run);
+
+/* Markdown table-cell text (escaped) and code span (report_md.c). */
+void pg__report_md_text(pg_buf *b, const pg_report_run *run, const char *s);
+void pg__report_md_code(pg_buf *b, const pg_report_run *run, const char *s);
+
+/* HTML scaffolding shared by check and diff reports (report_html.c):
+ * document head with CSS up to the open <header>, the filter bar, and
+ * the closing </main>, script and </html>. */
+void pg__report_html_head(pg_buf *b, const char *title, int failed,
+                          int single);
+void pg__report_html_filters(pg_buf *b, int diff);
+void pg__report_html_tail(pg_buf *b);
+
+/* Report directories (report_write.c). pg__report_dir_commit creates
+ * DIR/<stamp>-<slug>[-N]/ by letting fill() write into a temporary
+ * directory, renames it into place and switches DIR/latest to it. */
+int pg__report_dir_commit(const char *dir, const char *slug, time_t started,
+                          int (*fill)(const char *tmp, void *ctx,
+                                      pg_error *err),
+                          void *ctx, char **out_dir, pg_error *err);
+/* Writes data as DIR/NAME atomically. _str frees data. */
+int pg__report_put(const char *dir, const char *name, const char *data,
+                   size_t len, pg_error *err);
+int pg__report_put_str(const char *dir, const char *name, char *data,
+                       pg_error *err);
+/* Copies SRC to DIR/NAME: secrets scrubbed; headers=1 also scrubs
+ * credential-bearing header values. */
+int pg__report_copy(const pg_report_run *run, const char *dir,
+                    const char *name, const char *src, int headers,
+                    pg_error *err);
+
+#endif

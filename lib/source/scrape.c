@@ -1,0 +1,874 @@
+/* scrape.c: see scrape.h. One curl multi handle drives every target; each
+ * target is an easy handle that is re-added for a retry after its backoff
+ * delay, so slow or retried targets never hold up the others. Bodies go
+ * to the sinks straight from libcurl's write callback (already decoded
+ * when the server used gzip or deflate) and are never buffered here. */
+#include "source/scrape.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/util.h"
+
+#define DEFAULT_TIMEOUT 10.0
+#define DEFAULT_MAX_BYTES (256ULL << 20)
+#define DEFAULT_MAX_REDIRECTS 5L
+#define MAX_BACKOFF 30.0
+
+/* Accept headers. auto prefers OpenMetrics and falls back to the text
+ * format, with the q-values Prometheus 2.x sends (scrape/scrape.go,
+ * scrapeAcceptHeader), so servers negotiate as they would with it. */
+#define ACCEPT_PROM "Accept: text/plain;version=0.0.4"
+#define ACCEPT_OPENMETRICS "Accept: application/openmetrics-text;version=1.0.0"
+#define ACCEPT_AUTO                                                           \
+    "Accept: application/openmetrics-text;version=1.0.0,"                    \
+    "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+
+enum target_state {
+    T_RUNNING,  /* in the multi handle */
+    T_WAITING,  /* waiting for its retry time */
+    T_DONE
+};
+
+typedef struct target {
+    CURL *easy;
+    const char *url;
+    char *shown;              /* redacted URL, for every message */
+    const pg_scrape_sink *sink;
+    pg_scrape_result *res;
+    enum target_state state;
+    int attempt;              /* 1-based */
+    double retry_at;          /* monotonic seconds, when T_WAITING */
+    double started;
+    /* Per attempt: */
+    int begun;                /* begin() called */
+    int sink_failed;          /* a sink callback returned nonzero */
+    int too_big;              /* max_bytes exceeded */
+    char reason[96];          /* reason phrase of the last status line */
+    pg_buf headers;           /* response headers, Set-Cookie redacted */
+    char errbuf[CURL_ERROR_SIZE];
+} target;
+
+static double now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int has_prefix_ci(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int pg_is_url(const char *s)
+{
+    if (!s)
+        return 0;
+    if (has_prefix_ci(s, "http://"))
+        return s[7] != '\0';
+    if (has_prefix_ci(s, "https://"))
+        return s[8] != '\0';
+    return 0;
+}
+
+/* 1 if a query parameter name looks like it carries a credential. */
+static int secret_param(const char *name, size_t len)
+{
+    static const char *const words[] = {
+        "token", "password", "passwd", "pwd", "secret", "key", "auth",
+        "signature", "sig", "credential", "session", "access", "bearer",
+    };
+    char low[64];
+    if (len >= sizeof(low))
+        len = sizeof(low) - 1;
+    for (size_t i = 0; i < len; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[len] = '\0';
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strstr(low, words[i]))
+            return 1;
+    return 0;
+}
+
+/* Userinfo (RFC 3986 3.2.1) is replaced whole: a user name alone can be
+ * a token. Query values whose names look secret are replaced too. */
+char *pg_url_redact(const char *url)
+{
+    pg_buf b = PG_BUF_INIT;
+    const char *p = url;
+    const char *scheme_end = strstr(url, "://");
+    pg_buf_grow(&b, strlen(url) + 16);
+    if (scheme_end) {
+        const char *auth = scheme_end + 3;
+        size_t auth_len = strcspn(auth, "/?#");
+        const char *at = NULL;
+        for (size_t i = 0; i < auth_len; i++)
+            if (auth[i] == '@')
+                at = auth + i;
+        pg_buf_add(&b, url, (size_t)(auth - url));
+        if (at) {
+            pg_buf_adds(&b, "REDACTED");
+            p = at;
+        } else {
+            p = auth;
+        }
+    }
+    size_t pre = strcspn(p, "?#");
+    pg_buf_add(&b, p, pre);
+    p += pre;
+    if (*p != '?') {
+        pg_buf_adds(&b, p);
+        return pg_buf_detach(&b);
+    }
+    pg_buf_addc(&b, '?');
+    p++;
+    while (*p && *p != '#') {
+        size_t len = strcspn(p, "&#");
+        const char *eq = memchr(p, '=', len);
+        if (eq && secret_param(p, (size_t)(eq - p))) {
+            pg_buf_add(&b, p, (size_t)(eq - p) + 1);
+            pg_buf_adds(&b, "REDACTED");
+        } else {
+            pg_buf_add(&b, p, len);
+        }
+        p += len;
+        if (*p == '&') {
+            pg_buf_addc(&b, '&');
+            p++;
+        }
+    }
+    pg_buf_adds(&b, p);
+    return pg_buf_detach(&b);
+}
+
+static void fail(target *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void fail(target *t, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(t->res->error, sizeof(t->res->error), "%s: %s", t->shown, msg);
+}
+
+static void record_content_type(target *t)
+{
+    char *ct = NULL;
+    t->res->content_type[0] = '\0';
+    if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+        ct)
+        snprintf(t->res->content_type, sizeof(t->res->content_type), "%s", ct);
+}
+
+static long response_code(target *t)
+{
+    long code = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    return code;
+}
+
+/* Calls begin() once per attempt, before the first body byte (or at the
+ * end for an empty body). */
+static int begin_attempt(target *t)
+{
+    if (t->begun)
+        return 0;
+    t->begun = 1;
+    t->res->status = response_code(t);
+    record_content_type(t);
+    if (t->sink && t->sink->begin &&
+        t->sink->begin(t->sink->ctx, t->res->status,
+                       t->res->content_type[0] ? t->res->content_type : NULL)) {
+        t->sink_failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+#define SCRAPE_BUFFER (512L * 1024)  /* receive buffer per transfer */
+
+typedef struct scrape_run {
+    const pg_scrape_opts *opts;
+    uint64_t max_bytes;
+    double timeout;
+    long max_redirects;
+    struct curl_slist *headers;
+} scrape_run;
+
+/* What the write callback needs: its target and the run's limits. */
+typedef struct body_ctx {
+    target *t;
+    const scrape_run *run;
+} body_ctx;
+
+static size_t on_data(char *buf, size_t size, size_t n, void *arg)
+{
+    body_ctx *bc = arg;
+    target *t = bc->t;
+    size_t len = size * n;
+    if (begin_attempt(t) != 0)
+        return CURL_WRITEFUNC_ERROR;
+    /* Only a 2xx body is scraped data; an error page is discarded. */
+    if (t->res->status < 200 || t->res->status > 299)
+        return len;
+    if (t->res->bytes + len > bc->run->max_bytes) {
+        t->too_big = 1;
+        return CURL_WRITEFUNC_ERROR;
+    }
+    t->res->bytes += len;
+    if (t->sink && t->sink->data && len > 0 &&
+        t->sink->data(t->sink->ctx, buf, len)) {
+        t->sink_failed = 1;
+        return CURL_WRITEFUNC_ERROR;
+    }
+    return len;
+}
+
+/* Collects response headers. A new status line (after a redirect or a
+ * 1xx) starts a new block; the blocks of one attempt are all kept, as
+ * evidence of the redirect chain. Set-Cookie values are redacted. */
+static size_t on_header(char *buf, size_t size, size_t n, void *arg)
+{
+    target *t = arg;
+    size_t len = size * n;
+    if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
+        const char *sp = memchr(buf, ' ', len);
+        t->reason[0] = '\0';
+        if (sp) {
+            const char *r = memchr(sp + 1, ' ', len - (size_t)(sp + 1 - buf));
+            if (r) {
+                size_t rl = len - (size_t)(r + 1 - buf);
+                while (rl > 0 && (r[1 + rl - 1] == '\r' || r[1 + rl - 1] == '\n'))
+                    rl--;
+                if (rl >= sizeof(t->reason))
+                    rl = sizeof(t->reason) - 1;
+                /* The reason phrase is the server's text and goes into
+                 * messages: keep printable ASCII only. */
+                for (size_t k = 0; k < rl; k++) {
+                    unsigned char ch = (unsigned char)r[1 + k];
+                    t->reason[k] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+                }
+                t->reason[rl] = '\0';
+            }
+        }
+    }
+    if (len >= 11 && strncasecmp(buf, "set-cookie:", 11) == 0) {
+        const char *v = buf + 11;
+        size_t vl = len - 11;
+        while (vl > 0 && *v == ' ') {
+            v++;
+            vl--;
+        }
+        const char *eq = memchr(v, '=', vl);
+        pg_buf_adds(&t->headers, "Set-Cookie: ");
+        if (eq)
+            pg_buf_add(&t->headers, v, (size_t)(eq - v) + 1);
+        pg_buf_adds(&t->headers, "REDACTED\r\n");
+        return len;
+    }
+    pg_buf_add(&t->headers, buf, len);
+    return len;
+}
+
+static const char *accept_header(enum pg_format f)
+{
+    switch (f) {
+    case PG_FORMAT_PROM:
+        return ACCEPT_PROM;
+    case PG_FORMAT_OPENMETRICS:
+        return ACCEPT_OPENMETRICS;
+    case PG_FORMAT_AUTO:
+    default:
+        return ACCEPT_AUTO;
+    }
+}
+
+static struct curl_slist *build_headers(const pg_scrape_opts *o)
+{
+    struct curl_slist *list = NULL;
+    int have_accept = 0;
+    for (size_t i = 0; i < o->nheaders; i++) {
+        if (has_prefix_ci(o->headers[i], "accept:"))
+            have_accept = 1;
+        list = curl_slist_append(list, o->headers[i]);
+    }
+    if (!have_accept)
+        list = curl_slist_append(list, accept_header(o->accept));
+    return list;
+}
+
+/* Sets the options of a target's easy handle once; they persist across
+ * attempts, since a retry re-adds the same handle to the multi handle. */
+static int setup_easy(target *t, const scrape_run *run, body_ctx *bc)
+{
+    const pg_scrape_opts *o = run->opts;
+    CURL *e = t->easy;
+    long ms = (long)(run->timeout * 1000.0);
+    if (ms < 1)
+        ms = 1;
+    int rc = 0;
+#define SET(opt, val) rc |= (int)curl_easy_setopt(e, opt, val)
+    SET(CURLOPT_URL, t->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    SET(CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_ERRORBUFFER, t->errbuf);
+    SET(CURLOPT_WRITEFUNCTION, on_data);
+    SET(CURLOPT_WRITEDATA, bc);
+    /* Big bodies arrive in fewer, larger pieces: fewer receive calls and
+     * fewer lines the parser must carry across piece boundaries. (The
+     * default is 16 KiB; libcurl caps it at CURL_MAX_READ_SIZE.) The
+     * limits below are unaffected: max_bytes is counted per piece, the
+     * low-speed check runs on time, not on pieces. */
+    SET(CURLOPT_BUFFERSIZE, SCRAPE_BUFFER);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, t);
+    SET(CURLOPT_HTTPHEADER, run->headers);
+    SET(CURLOPT_USERAGENT, "promgate/0.1 (scrape conformance)");
+    /* "" asks for every encoding libcurl can decode; the body reaches the
+     * sink decoded, so max_bytes caps the decompressed size. */
+    SET(CURLOPT_ACCEPT_ENCODING, "");
+    SET(CURLOPT_TIMEOUT_MS, ms);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, ms);
+    /* A stalled body also ends on the low-speed limit: less than one byte
+     * per second for the whole timeout (rounded up to whole seconds). */
+    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    SET(CURLOPT_LOW_SPEED_TIME, (long)ceil(run->timeout));
+    if (run->max_redirects > 0) {
+        SET(CURLOPT_FOLLOWLOCATION, 1L);
+        SET(CURLOPT_MAXREDIRS, run->max_redirects);
+    } else {
+        SET(CURLOPT_FOLLOWLOCATION, 0L);
+    }
+    if (o->bearer_token) {
+        SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+        SET(CURLOPT_XOAUTH2_BEARER, o->bearer_token);
+    } else if (o->basic_user) {
+        SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        SET(CURLOPT_USERNAME, o->basic_user);
+        SET(CURLOPT_PASSWORD, o->basic_password ? o->basic_password : "");
+    }
+    if (o->cacert)
+        SET(CURLOPT_CAINFO, o->cacert);
+    if (o->cert)
+        SET(CURLOPT_SSLCERT, o->cert);
+    if (o->key)
+        SET(CURLOPT_SSLKEY, o->key);
+    if (o->insecure) {
+        SET(CURLOPT_SSL_VERIFYPEER, 0L);
+        SET(CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    SET(CURLOPT_PRIVATE, (void *)t);
+#undef SET
+    return rc ? -1 : 0;
+}
+
+static void reset_attempt(target *t)
+{
+    t->begun = 0;
+    t->sink_failed = 0;
+    t->too_big = 0;
+    t->reason[0] = '\0';
+    t->errbuf[0] = '\0';
+    t->res->bytes = 0;
+    t->res->status = 0;
+    t->res->content_type[0] = '\0';
+    t->headers.len = 0;
+    if (t->headers.p)
+        t->headers.p[0] = '\0';
+}
+
+static const char *status_reason(const target *t, long status)
+{
+    if (t->reason[0])
+        return t->reason;
+    switch (status) {
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+static int retryable_curl(CURLcode c)
+{
+    switch (c) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Judges a finished attempt: fills the error and returns 1 if it should
+ * be retried, 0 if the target is done (ok or not). */
+static int judge_attempt(target *t, CURLcode code, const scrape_run *run)
+{
+    pg_scrape_result *r = t->res;
+    const pg_scrape_opts *o = run->opts;
+    long status = response_code(t);
+    if (code == CURLE_OK)
+        begin_attempt(t); /* empty body: begin() still comes first */
+    r->status = status;
+    if (!r->content_type[0])
+        record_content_type(t);
+    r->error[0] = '\0';
+    int retry = 0;
+    if (t->too_big) {
+        fail(t, "body exceeds the limit of %llu bytes (decompressed); "
+                "transfer aborted",
+             (unsigned long long)run->max_bytes);
+    } else if (t->sink_failed) {
+        fail(t, "scrape aborted by its consumer");
+    } else if (code == CURLE_TOO_MANY_REDIRECTS) {
+        fail(t, "too many redirects (more than %ld; a redirect loop?)",
+             run->max_redirects);
+    } else if (code != CURLE_OK) {
+        if (t->errbuf[0])
+            fail(t, "%s (%s)", curl_easy_strerror(code), t->errbuf);
+        else
+            fail(t, "%s", curl_easy_strerror(code));
+        retry = retryable_curl(code);
+    } else if (status < 200 || status > 299) {
+        const char *why = status_reason(t, status);
+        char *loc = NULL;
+        if (status >= 300 && status <= 399 &&
+            curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &loc) ==
+                CURLE_OK && loc) {
+            char *shown = pg_url_redact(loc);
+            fail(t, "HTTP %ld%s%s (redirect to '%s' not followed)", status,
+                 *why ? " " : "", why, shown);
+            free(shown);
+        } else {
+            fail(t, "HTTP %ld%s%s", status, *why ? " " : "", why);
+        }
+        retry = status >= 500;
+    } else {
+        r->ok = 1;
+        return 0;
+    }
+    if (retry && t->attempt <= o->retries)
+        return 1;
+    if (t->attempt > 1) {
+        size_t len = strlen(r->error);
+        snprintf(r->error + len, sizeof(r->error) - len, " after %d attempts",
+                 t->attempt);
+    }
+    return 0;
+}
+
+static double backoff_delay(const pg_scrape_opts *o, int attempt)
+{
+    if (o->backoff <= 0)
+        return 0;
+    double d = o->backoff * pow(2.0, attempt - 1);
+    return d > MAX_BACKOFF ? MAX_BACKOFF : d;
+}
+
+static void finish_target(target *t, int progress)
+{
+    t->state = T_DONE;
+    t->res->seconds = now_mono() - t->started;
+    t->res->headers = pg_buf_detach(&t->headers);
+    if (!progress)
+        return;
+    if (t->res->ok)
+        fprintf(stderr, "promgate: scraped %s: HTTP %ld, %llu bytes in %.3f s\n",
+                t->shown, t->res->status, (unsigned long long)t->res->bytes,
+                t->res->seconds);
+    else
+        fprintf(stderr, "promgate: scrape failed: %s\n", t->res->error);
+}
+
+static void start_attempt(CURLM *m, target *t)
+{
+    reset_attempt(t);
+    t->attempt++;
+    t->state = T_RUNNING;
+    curl_multi_add_handle(m, t->easy);
+}
+
+size_t pg_scrape_all(const char *const *urls, size_t n,
+                     const pg_scrape_opts *opts, const pg_scrape_sink *sinks,
+                     pg_scrape_result *results)
+{
+    static int curl_ready;
+    pg_scrape_opts defaults;
+    if (!opts) {
+        memset(&defaults, 0, sizeof(defaults));
+        opts = &defaults;
+    }
+    scrape_run run = { opts, opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES,
+                       opts->timeout > 0 ? opts->timeout : DEFAULT_TIMEOUT,
+                       opts->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS
+                                               : opts->max_redirects,
+                       NULL };
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++)
+        memset(&results[i], 0, sizeof(results[i]));
+    if (n == 0)
+        return 0;
+    if (!curl_ready) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            for (size_t i = 0; i < n; i++)
+                snprintf(results[i].error, sizeof(results[i].error),
+                         "cannot initialise libcurl");
+            return n;
+        }
+        curl_ready = 1;
+    }
+    target *ts = pg_xcalloc(n, sizeof(*ts));
+    body_ctx *bcs = pg_xcalloc(n, sizeof(*bcs));
+    CURLM *m = curl_multi_init();
+    run.headers = build_headers(opts);
+    size_t pending = 0;
+    double t0 = now_mono();
+    for (size_t i = 0; i < n; i++) {
+        target *t = &ts[i];
+        t->url = urls[i];
+        t->shown = pg_url_redact(urls[i]);
+        t->sink = sinks ? &sinks[i] : NULL;
+        t->res = &results[i];
+        t->started = t0;
+        pg_buf_init(&t->headers);
+        bcs[i].t = t;
+        bcs[i].run = &run;
+        t->state = T_DONE;
+        if (!pg_is_url(urls[i])) {
+            fail(t, "not an http:// or https:// URL");
+            finish_target(t, opts->progress);
+            continue;
+        }
+        if (opts->bearer_token && opts->basic_user) {
+            fail(t, "both a bearer token and basic auth given; use one");
+            finish_target(t, opts->progress);
+            continue;
+        }
+        t->easy = curl_easy_init();
+        if (!m || !t->easy || setup_easy(t, &run, &bcs[i]) != 0) {
+            fail(t, "cannot set up the transfer (libcurl)");
+            finish_target(t, opts->progress);
+            continue;
+        }
+        start_attempt(m, t);
+        pending++;
+    }
+    while (pending > 0) {
+        int running = 0;
+        curl_multi_perform(m, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            target *t = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+            CURLcode code = msg->data.result;
+            curl_multi_remove_handle(m, msg->easy_handle);
+            if (judge_attempt(t, code, &run)) {
+                double d = backoff_delay(opts, t->attempt);
+                if (opts->progress)
+                    fprintf(stderr,
+                            "promgate: attempt %d of %d failed: %s; "
+                            "retrying in %.2f s\n",
+                            t->attempt, opts->retries + 1, t->res->error, d);
+                t->state = T_WAITING;
+                t->retry_at = now_mono() + d;
+            } else {
+                finish_target(t, opts->progress);
+                pending--;
+            }
+        }
+        if (pending == 0)
+            break;
+        /* Start retries that are due; sleep no longer than the next one. */
+        double now = now_mono(), next = now + 1.0;
+        for (size_t i = 0; i < n; i++) {
+            target *t = &ts[i];
+            if (t->state != T_WAITING)
+                continue;
+            if (t->retry_at <= now)
+                start_attempt(m, t);
+            else if (t->retry_at < next)
+                next = t->retry_at;
+        }
+        int wait_ms = (int)((next - now) * 1000.0) + 1;
+        if (wait_ms > 1000)
+            wait_ms = 1000;
+        curl_multi_poll(m, NULL, 0, wait_ms, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!results[i].ok)
+            failed++;
+        if (ts[i].easy)
+            curl_easy_cleanup(ts[i].easy);
+        free(ts[i].shown);
+        pg_buf_release(&ts[i].headers);
+    }
+    curl_slist_free_all(run.headers);
+    if (m)
+        curl_multi_cleanup(m);
+    free(bcs);
+    free(ts);
+    return failed;
+}
+
+void pg_scrape_opts_init(pg_scrape_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->max_redirects = DEFAULT_MAX_REDIRECTS;
+    o->accept = PG_FORMAT_AUTO;
+}
+
+const char pg_scrape_flags_help[] =
+    "scrape options:\n"
+    "  --timeout SECONDS          per attempt, also ends a stalled body "
+    "(default 10)\n"
+    "  --retries N                extra attempts after a connect error, "
+    "timeout or 5xx (default 0)\n"
+    "  --backoff SECONDS          first retry delay, doubled each time "
+    "(default 0.5)\n"
+    "  --max-bytes N[k|m|g]       cap on the decompressed body "
+    "(default 256m)\n"
+    "  --max-redirects N          0 follows none (default 5)\n"
+    "  --header 'NAME: VALUE'     extra request header (repeatable)\n"
+    "  --accept prom|openmetrics|auto\n"
+    "                             format asked for in the Accept header "
+    "(default auto)\n"
+    "  --bearer-token-file FILE   send 'Authorization: Bearer' with the "
+    "file's token\n"
+    "  --bearer-token-env VAR     ... with the token in environment "
+    "variable VAR\n"
+    "  --basic-auth-user USER     basic auth user name\n"
+    "  --basic-auth-password-file FILE\n"
+    "                             basic auth password\n"
+    "  --cacert FILE              CA bundle to verify the server with\n"
+    "  --cert FILE, --key FILE    client certificate and key (PEM)\n"
+    "  --insecure                 do not verify the server's certificate\n"
+    "  --progress                 progress lines on stderr\n";
+
+void pg_scrape_flags_init(pg_scrape_flags *f)
+{
+    memset(f, 0, sizeof(*f));
+    pg_scrape_opts_init(&f->opts);
+    f->opts.backoff = 0.5;
+}
+
+void pg_scrape_flags_release(pg_scrape_flags *f)
+{
+    if (f->_token)
+        memset(f->_token, 0, strlen(f->_token));
+    if (f->_password)
+        memset(f->_password, 0, strlen(f->_password));
+    free(f->_token);
+    free(f->_password);
+    free(f->_headers);
+    pg_scrape_flags_init(f);
+}
+
+/* A secret read from a file: the first line, without its line end. */
+static char *read_secret_file(const char *flag, const char *path,
+                              pg_error *err)
+{
+    char *data;
+    size_t len;
+    pg_error e;
+    pg_error_init(&e);
+    if (pg_read_file(path, &data, &len, &e) != 0) {
+        pg_error_set(err, "", 0, 0, "cannot read %s '%s': %s", flag, path,
+                     e.text);
+        return NULL;
+    }
+    data[strcspn(data, "\r\n")] = '\0';
+    if (!data[0]) {
+        free(data);
+        pg_error_set(err, "", 0, 0, "empty %s '%s'", flag, path);
+        return NULL;
+    }
+    return data;
+}
+
+static int parse_seconds(const char *flag, const char *v, double *out,
+                         pg_error *err)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !(d >= 0) || d > 86400)
+        return pg_error_set(err, "", 0, 0, "invalid %s '%s': want seconds",
+                            flag, v);
+    *out = d;
+    return 0;
+}
+
+static int parse_count(const char *flag, const char *v, long max, long *out,
+                       pg_error *err)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 0 || n > max)
+        return pg_error_set(err, "", 0, 0,
+                            "invalid %s '%s': want a number from 0 to %ld",
+                            flag, v, max);
+    *out = n;
+    return 0;
+}
+
+static int parse_size(const char *flag, const char *v, uint64_t *out,
+                      pg_error *err)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    unsigned shift = 0;
+    if (end != v && *end && !end[1]) {
+        switch (tolower((unsigned char)*end)) {
+        case 'k': shift = 10; end++; break;
+        case 'm': shift = 20; end++; break;
+        case 'g': shift = 30; end++; break;
+        default: break;
+        }
+    }
+    if (end == v || *end || v[0] == '-' || n == 0 || n > (~0ULL >> shift))
+        return pg_error_set(err, "", 0, 0,
+                            "invalid %s '%s': want bytes, e.g. 64m", flag, v);
+    *out = (uint64_t)n << shift;
+    return 0;
+}
+
+int pg_scrape_flags_parse(pg_scrape_flags *f, int argc, char **argv, int *i,
+                          pg_error *err)
+{
+    static const char *const with_value[] = {
+        "--timeout", "--retries", "--backoff", "--max-bytes",
+        "--max-redirects", "--header", "--accept", "--bearer-token-file",
+        "--bearer-token-env", "--basic-auth-user",
+        "--basic-auth-password-file", "--cacert", "--cert", "--key",
+    };
+    const char *arg = argv[*i];
+    pg_scrape_opts *o = &f->opts;
+    if (strcmp(arg, "--insecure") == 0) {
+        o->insecure = 1;
+        return 1;
+    }
+    if (strcmp(arg, "--progress") == 0) {
+        o->progress = 1;
+        return 1;
+    }
+    const char *flag = NULL, *v = NULL;
+    size_t flen = 0;
+    for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+        flen = strlen(with_value[k]);
+        if (strncmp(arg, with_value[k], flen) == 0 &&
+            (arg[flen] == '\0' || arg[flen] == '=')) {
+            flag = with_value[k];
+            break;
+        }
+    }
+    if (!flag)
+        return 0;
+    if (arg[flen] == '=') {
+        v = arg + flen + 1;
+    } else if (*i + 1 < argc) {
+        v = argv[++*i];
+    } else {
+        return pg_error_set(err, "", 0, 0, "option '%s' needs a value", flag);
+    }
+    long n;
+    if (strcmp(flag, "--timeout") == 0) {
+        if (parse_seconds(flag, v, &o->timeout, err) != 0)
+            return -1;
+        if (o->timeout <= 0)
+            return pg_error_set(err, "", 0, 0,
+                                "invalid --timeout '%s': want seconds > 0", v);
+    } else if (strcmp(flag, "--backoff") == 0) {
+        if (parse_seconds(flag, v, &o->backoff, err) != 0)
+            return -1;
+    } else if (strcmp(flag, "--retries") == 0) {
+        if (parse_count(flag, v, 100, &n, err) != 0)
+            return -1;
+        o->retries = (int)n;
+    } else if (strcmp(flag, "--max-redirects") == 0) {
+        if (parse_count(flag, v, 100, &n, err) != 0)
+            return -1;
+        o->max_redirects = n;
+    } else if (strcmp(flag, "--max-bytes") == 0) {
+        if (parse_size(flag, v, &o->max_bytes, err) != 0)
+            return -1;
+    } else if (strcmp(flag, "--header") == 0) {
+        const char *colon = strchr(v, ':');
+        if (!colon || colon == v || strpbrk(v, "\r\n"))
+            return pg_error_set(err, "", 0, 0,
+                                "invalid --header: want 'Name: value'");
+        if (o->nheaders == f->_headers_cap) {
+            f->_headers_cap = f->_headers_cap ? 2 * f->_headers_cap : 4;
+            f->_headers = pg_xrealloc(f->_headers,
+                                      f->_headers_cap * sizeof(*f->_headers));
+        }
+        f->_headers[o->nheaders++] = v;
+        o->headers = f->_headers;
+    } else if (strcmp(flag, "--accept") == 0) {
+        if (strcmp(v, "prom") == 0 || strcmp(v, "text") == 0)
+            o->accept = PG_FORMAT_PROM;
+        else if (strcmp(v, "openmetrics") == 0)
+            o->accept = PG_FORMAT_OPENMETRICS;
+        else if (strcmp(v, "auto") == 0)
+            o->accept = PG_FORMAT_AUTO;
+        else
+            return pg_error_set(err, "", 0, 0,
+                                "invalid --accept '%s': want prom, "
+                                "openmetrics or auto", v);
+    } else if (strcmp(flag, "--bearer-token-file") == 0) {
+        char *t = read_secret_file(flag, v, err);
+        if (!t)
+            return -1;
+        free(f->_token);
+        o->bearer_token = f->_token = t;
+    } else if (strcmp(flag, "--bearer-token-env") == 0) {
+        const char *t = getenv(v);
+        if (!t || !*t)
+            return pg_error_set(err, "", 0, 0,
+                                "environment variable '%s' (--bearer-token-env)"
+                                " is not set", v);
+        free(f->_token);
+        o->bearer_token = f->_token = pg_xstrndup(t, strcspn(t, "\r\n"));
+    } else if (strcmp(flag, "--basic-auth-user") == 0) {
+        o->basic_user = v;
+    } else if (strcmp(flag, "--basic-auth-password-file") == 0) {
+        char *p = read_secret_file(flag, v, err);
+        if (!p)
+            return -1;
+        free(f->_password);
+        o->basic_password = f->_password = p;
+    } else if (strcmp(flag, "--cacert") == 0) {
+        o->cacert = v;
+    } else if (strcmp(flag, "--cert") == 0) {
+        o->cert = v;
+    } else if (strcmp(flag, "--key") == 0) {
+        o->key = v;
+    }
+    return 1;
+}

@@ -1,0 +1,90 @@
+/* scrape.h: fetches metrics endpoints with libcurl and streams each body
+ * to a sink as it arrives (the parser consumes it chunk by chunk).
+ * Several targets are fetched concurrently through one curl multi handle. */
+#ifndef PG_SCRAPE_H
+#define PG_SCRAPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expo/expo.h"
+#include "core/util.h"
+
+typedef struct pg_scrape_opts {
+    const char *const *headers;  /* extra "Name: value" request headers */
+    size_t nheaders;
+    const char *bearer_token;    /* token value (never printed), or NULL */
+    const char *basic_user;      /* basic auth, or NULL */
+    const char *basic_password;
+    const char *cacert, *cert, *key; /* TLS files, or NULL */
+    int insecure;                /* skip TLS peer verification */
+    double timeout;              /* seconds per attempt; 0 = 10 */
+    uint64_t max_bytes;          /* cap on the decompressed body; 0 = 256 MiB */
+    int retries;                 /* extra attempts after a failure */
+    double backoff;              /* first retry delay (s), doubled each time */
+    long max_redirects;          /* 0 = no redirects followed; default 5 */
+    enum pg_format accept;       /* content negotiation (Accept header) */
+    int progress;                /* progress lines on stderr */
+} pg_scrape_opts;
+
+/* Receives one target's response. begin() is called once per attempt,
+ * after the response headers and before any body byte, so a consumer can
+ * start over when an attempt is retried; a nonzero return from any
+ * callback aborts that target. */
+typedef struct pg_scrape_sink {
+    int (*begin)(void *ctx, long status, const char *content_type);
+    int (*data)(void *ctx, const char *buf, size_t len);
+    void *ctx;
+} pg_scrape_sink;
+
+typedef struct pg_scrape_result {
+    int ok;                  /* 1 if a 2xx body was received whole */
+    long status;             /* last HTTP status, 0 if none */
+    char content_type[128];
+    char error[512];         /* why it failed: names the URL and the
+                                libcurl reason; credentials never shown */
+    uint64_t bytes;          /* decompressed body bytes delivered */
+    double seconds;
+    char *headers;           /* raw response headers (caller frees) */
+} pg_scrape_result;
+
+/* Fetches urls[0..n) concurrently, delivering bodies to sinks[i]; fills
+ * results[i]. Returns the number of targets that failed. */
+size_t pg_scrape_all(const char *const *urls, size_t n,
+                     const pg_scrape_opts *opts, const pg_scrape_sink *sinks,
+                     pg_scrape_result *results);
+
+/* 1 if s looks like an http:// or https:// URL. */
+int pg_is_url(const char *s);
+/* Copy of url with userinfo and secret-looking query values replaced by
+ * "REDACTED"; caller frees. Use it wherever a URL is printed or saved. */
+char *pg_url_redact(const char *url);
+
+/* Sets o to the defaults: zeroes, max_redirects 5, accept auto. Use it
+ * before filling in fields: a zeroed struct follows no redirects. */
+void pg_scrape_opts_init(pg_scrape_opts *o);
+
+/* The scrape flags every command shares (lint, check, diff on URLs), so
+ * they are spelled and validated one way. The strings the flags name
+ * point into argv; token, password and the header array are owned here. */
+typedef struct pg_scrape_flags {
+    pg_scrape_opts opts;     /* filled by pg_scrape_flags_parse */
+    char *_token;            /* read from --bearer-token-file / -env */
+    char *_password;         /* read from --basic-auth-password-file */
+    const char **_headers;   /* backs opts.headers */
+    size_t _headers_cap;
+} pg_scrape_flags;
+
+/* pg_scrape_opts_init plus the command-line defaults: backoff 0.5 s. */
+void pg_scrape_flags_init(pg_scrape_flags *f);
+/* Parses the scrape flag at argv[*i], as "--flag VALUE" or
+ * "--flag=VALUE", advancing *i past what it used. Returns 1 if it was a
+ * scrape flag, 0 if not (argv untouched), -1 on a bad value (err set;
+ * the message never contains a secret). */
+int pg_scrape_flags_parse(pg_scrape_flags *f, int argc, char **argv, int *i,
+                          pg_error *err);
+void pg_scrape_flags_release(pg_scrape_flags *f);
+/* Help text for the flags above, for a command's --help. */
+extern const char pg_scrape_flags_help[];
+
+#endif

@@ -1,0 +1,612 @@
+/* golden.c: see golden.h. The JSON schema is documented in
+ * golden/SCHEMA.md; this file is its only reader and writer. */
+#include "spec/golden.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/docs.h"
+
+/* Type names as the golden spells them. Kept here rather than borrowed from
+ * the exposition parser so that a golden can be read without it; the order
+ * follows enum pg_type. */
+static const char *const type_names[] = {
+    "none", "untyped", "unknown", "counter", "gauge", "histogram",
+    "gaugehistogram", "summary", "info", "stateset",
+};
+#define NTYPES (sizeof type_names / sizeof *type_names)
+
+const char *pg_golden_type_name(enum pg_type t)
+{
+    return (size_t)t < NTYPES ? type_names[t] : "none";
+}
+
+int pg_golden_type_parse(const char *s, enum pg_type *out)
+{
+    /* "none" is not a type a document can declare. */
+    for (size_t i = 1; i < NTYPES; i++)
+        if (!strcmp(s, type_names[i])) {
+            *out = (enum pg_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
+                     const char *source, int line, int column,
+                     const char *fmt, va_list ap)
+{
+    if (!warn)
+        return;
+    pg_error w;
+    pg_error_init(&w);
+    pg_error_vset(&w, source, line, column, fmt, ap);
+    warn(ctx, rule, &w);
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+void pg_golden_metric_release(pg_golden_metric *m)
+{
+    free(m->name);
+    free(m->help);
+    for (size_t i = 0; i < m->nlabels; i++)
+        free(m->labels[i]);
+    free(m->labels);
+    free(m->buckets);
+    free(m->condition);
+    for (size_t i = 0; i < m->nlabel_values; i++) {
+        free(m->label_values[i].label);
+        free(m->label_values[i].pattern);
+    }
+    free(m->label_values);
+    free(m->help_exception);
+    memset(m, 0, sizeof *m);
+}
+
+void pg_golden_free(pg_golden *g)
+{
+    if (!g)
+        return;
+    free(g->kind);
+    free(g->version);
+    for (size_t i = 0; i < g->nsources; i++) {
+        free(g->sources[i].file);
+        free(g->sources[i].sha256);
+    }
+    free(g->sources);
+    free(g->overlay.file);
+    free(g->overlay.sha256);
+    for (size_t i = 0; i < g->nmetrics; i++)
+        pg_golden_metric_release(&g->metrics[i]);
+    free(g->metrics);
+    free(g);
+}
+
+pg_golden *pg_golden_new(const char *kind)
+{
+    pg_golden *g = pg_xcalloc(1, sizeof *g);
+    g->kind = pg_xstrdup(kind ? kind : "docs");
+    return g;
+}
+
+pg_golden_metric *pg_golden_add(pg_golden *g, const char *name)
+{
+    g->metrics = pg_xrealloc(g->metrics, (g->nmetrics + 1) * sizeof *g->metrics);
+    pg_golden_metric *m = &g->metrics[g->nmetrics++];
+    memset(m, 0, sizeof *m);
+    m->name = pg_xstrdup(name);
+    m->help = pg_xstrdup("");
+    return m;
+}
+
+void pg_golden_add_source(pg_golden *g, const char *file, const char *sha256)
+{
+    g->sources = pg_xrealloc(g->sources, (g->nsources + 1) * sizeof *g->sources);
+    g->sources[g->nsources].file = pg_xstrdup(file);
+    g->sources[g->nsources].sha256 = pg_xstrdup(sha256 ? sha256 : "");
+    g->nsources++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_metric(const void *a, const void *b)
+{
+    return strcmp(((const pg_golden_metric *)a)->name,
+                  ((const pg_golden_metric *)b)->name);
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+    return strcmp(((const pg_label_rule *)a)->label,
+                  ((const pg_label_rule *)b)->label);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+void pg_golden_metric_normalize(pg_golden_metric *m)
+{
+    if (m->nlabels)
+        qsort(m->labels, m->nlabels, sizeof *m->labels, cmp_str);
+    /* Drop duplicate labels (a docs cell may list one twice). */
+    size_t k = 0;
+    for (size_t i = 0; i < m->nlabels; i++) {
+        if (k && !strcmp(m->labels[k - 1], m->labels[i])) {
+            free(m->labels[i]);
+            continue;
+        }
+        m->labels[k++] = m->labels[i];
+    }
+    m->nlabels = k;
+    if (m->nlabel_values)
+        qsort(m->label_values, m->nlabel_values, sizeof *m->label_values,
+              cmp_rule);
+    if (m->nbuckets)
+        qsort(m->buckets, m->nbuckets, sizeof *m->buckets, cmp_double);
+}
+
+void pg_golden_sort(pg_golden *g)
+{
+    for (size_t i = 0; i < g->nmetrics; i++)
+        pg_golden_metric_normalize(&g->metrics[i]);
+    if (g->nmetrics)
+        qsort(g->metrics, g->nmetrics, sizeof *g->metrics, cmp_metric);
+}
+
+const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name)
+{
+    size_t lo = 0, hi = g->nmetrics;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, g->metrics[mid].name);
+        if (!c)
+            return &g->metrics[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* ---- serialization ------------------------------------------------------ */
+
+/* Smallest "%.*g" precision that round-trips every bucket bound, so that
+ * 0.005 is written as 0.005 and not 0.0050000000000000001. One precision
+ * for the whole file keeps the output a pure function of the values. */
+static int real_precision(const pg_golden *g)
+{
+    int best = 1;
+    char tmp[40];
+    for (size_t i = 0; i < g->nmetrics; i++)
+        for (size_t j = 0; j < g->metrics[i].nbuckets; j++) {
+            int p = pg_fmt_double(tmp, sizeof tmp, g->metrics[i].buckets[j]);
+            if (p > best)
+                best = p;
+        }
+    return best;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *source_json(const pg_golden_source *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(s->file ? s->file : ""));
+    json_object_set_new(o, "sha256", json_string(s->sha256 ? s->sha256 : ""));
+    return o;
+}
+
+static json_t *metric_json(const pg_golden_metric *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(m->name));
+    json_object_set_new(o, "type", json_string(pg_golden_type_name(m->type)));
+    json_object_set_new(o, "help", json_string(m->help ? m->help : ""));
+    json_t *labels = json_array();
+    for (size_t i = 0; i < m->nlabels; i++)
+        json_array_append_new(labels, json_string(m->labels[i]));
+    json_object_set_new(o, "labels", labels);
+    if (m->has_buckets) {
+        json_t *b = json_array();
+        for (size_t i = 0; i < m->nbuckets; i++)
+            json_array_append_new(b, json_real(m->buckets[i]));
+        json_object_set_new(o, "buckets", b);
+    }
+    if (m->native_histogram)
+        json_object_set_new(o, "native_histogram", json_true());
+    if (m->condition)
+        json_object_set_new(o, "condition", json_string(m->condition));
+    if (m->nlabel_values) {
+        json_t *lv = json_object();
+        for (size_t i = 0; i < m->nlabel_values; i++)
+            json_object_set_new(lv, m->label_values[i].label,
+                                json_string(m->label_values[i].pattern));
+        json_object_set_new(o, "label_values", lv);
+    }
+    if (m->help_exception)
+        json_object_set_new(o, "help_exception", json_string(m->help_exception));
+    if (m->sum_count_optional)
+        json_object_set_new(o, "sum_count_optional", json_true());
+    return o;
+}
+
+char *pg_golden_dumps(const pg_golden *g)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "kind", json_string(g->kind ? g->kind : "docs"));
+    json_object_set_new(root, "version", str_or_null(g->version));
+    json_t *src = json_array();
+    for (size_t i = 0; i < g->nsources; i++)
+        json_array_append_new(src, source_json(&g->sources[i]));
+    json_object_set_new(root, "source", src);
+    json_object_set_new(root, "overlay", g->overlay.file
+                                             ? source_json(&g->overlay)
+                                             : json_null());
+    json_t *metrics = json_array();
+    for (size_t i = 0; i < g->nmetrics; i++)
+        json_array_append_new(metrics, metric_json(&g->metrics[i]));
+    json_object_set_new(root, "metrics", metrics);
+    size_t flags = JSON_INDENT(2) | JSON_SORT_KEYS |
+                   JSON_REAL_PRECISION(real_precision(g));
+    char *s = json_dumps(root, flags);
+    json_decref(root);
+    if (!s)
+        return NULL;
+    /* Own the memory with our allocator and end with a newline, as text
+     * files should. */
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_adds(&b, s);
+    pg_buf_addc(&b, '\n');
+    free(s);
+    return pg_buf_detach(&b);
+}
+
+int pg_golden_save(const pg_golden *g, const char *path, pg_error *err)
+{
+    char *s = pg_golden_dumps(g);
+    if (!s)
+        return pg_error_set(err, path, 0, 0, "cannot serialize golden");
+    int rc = pg_write_file_atomic(path, s, strlen(s), err);
+    free(s);
+    return rc;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+struct loader {
+    const char *path;
+    pg_error *err;
+};
+
+static int fail(struct loader *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(struct loader *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pg_error_vset(L->err, L->path, 0, 0, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Rejects keys outside `allowed` so that a misspelt field ("lables") is an
+ * error instead of a silently ignored requirement. */
+static int check_keys(struct loader *L, json_t *o, const char *const *allowed,
+                      const char *where)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        size_t i = 0;
+        for (; allowed[i]; i++)
+            if (!strcmp(key, allowed[i]))
+                break;
+        if (!allowed[i])
+            return fail(L, "%sunknown key '%s'", where, key);
+    }
+    return 0;
+}
+
+static int get_string(struct loader *L, json_t *o, const char *key,
+                      int required, char **out, const char *where)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            return fail(L, "%smissing '%s'", where, key);
+        *out = NULL;
+        return 0;
+    }
+    if (!json_is_string(v))
+        return fail(L, "%s'%s' must be a string", where, key);
+    *out = pg_xstrdup(json_string_value(v));
+    return 0;
+}
+
+static int get_bool(struct loader *L, json_t *o, const char *key, int *out,
+                    const char *where)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) {
+        *out = 0;
+        return 0;
+    }
+    if (!json_is_boolean(v))
+        return fail(L, "%s'%s' must be true or false", where, key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+static int load_source(struct loader *L, json_t *v, pg_golden_source *s,
+                       const char *where)
+{
+    static const char *const keys[] = { "file", "sha256", NULL };
+    if (!json_is_object(v))
+        return fail(L, "%smust be an object with 'file' and 'sha256'", where);
+    if (check_keys(L, v, keys, where) ||
+        get_string(L, v, "file", 1, &s->file, where) ||
+        get_string(L, v, "sha256", 1, &s->sha256, where))
+        return -1;
+    return 0;
+}
+
+/* Label names: Prometheus data model, [a-zA-Z_][a-zA-Z0-9_]*, and names
+ * starting with "__" are reserved for internal use. Labels are a set:
+ * sorted on load, but a name listed twice is an error (SCHEMA.md). */
+static int check_label_name(struct loader *L, const pg_golden_metric *m,
+                            const char *s, const char *where)
+{
+    if (!pg_label_name_valid(s, strlen(s)))
+        return fail(L, "%sinvalid label name '%s' (want [a-zA-Z_][a-zA-Z0-9_]*)",
+                    where, s);
+    if (s[0] == '_' && s[1] == '_')
+        return fail(L, "%slabel name '%s' is reserved (starts with '__')",
+                    where, s);
+    for (size_t i = 0; i < m->nlabels; i++)
+        if (!strcmp(m->labels[i], s))
+            return fail(L, "%slabel '%s' listed twice", where, s);
+    return 0;
+}
+
+/* Compiles a label_values pattern the way the checker will (PCRE2, UTF,
+ * anchored at both ends) so that a bad one is reported here, naming the
+ * golden file and the metric, rather than when a scrape is checked. */
+static int check_pattern(struct loader *L, const char *label, const char *pat,
+                         const char *where)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_ANCHORED |
+                                       PCRE2_ENDANCHORED,
+                                   &code, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        return fail(L, "%slabel_values['%s']: invalid regular expression "
+                       "'%s' at offset %zu: %s",
+                    where, label, pat, (size_t)off, (const char *)msg);
+    }
+    pcre2_code_free(re);
+    return 0;
+}
+
+static int load_metric(struct loader *L, json_t *o, size_t index,
+                       pg_golden_metric *m)
+{
+    static const char *const keys[] = {
+        "name", "type", "help", "labels", "buckets", "native_histogram",
+        "condition", "label_values", "help_exception", "sum_count_optional",
+        NULL
+    };
+    char where[320];
+    if (!json_is_object(o))
+        return fail(L, "metrics[%zu]: must be an object", index);
+    json_t *jn = json_object_get(o, "name");
+    if (!json_is_string(jn) || !*json_string_value(jn))
+        return fail(L, "metrics[%zu]: missing 'name'", index);
+    m->name = pg_xstrdup(json_string_value(jn));
+    snprintf(where, sizeof where, "metric '%.256s': ", m->name);
+    /* Prometheus data model: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*.
+     * Goldens describe what a server documents, in the classic syntax
+     * every scraper reads (golden/SCHEMA.md). */
+    if (!pg_metric_name_valid(m->name, strlen(m->name)))
+        return fail(L, "%sinvalid metric name (want [a-zA-Z_:][a-zA-Z0-9_:]*)",
+                    where);
+    if (check_keys(L, o, keys, where))
+        return -1;
+
+    char *type = NULL;
+    if (get_string(L, o, "type", 1, &type, where))
+        return -1;
+    int bad = pg_golden_type_parse(type, &m->type);
+    if (bad)
+        fail(L, "%sunknown type '%s'", where, type);
+    free(type);
+    if (bad)
+        return -1;
+    if (get_string(L, o, "help", 1, &m->help, where))
+        return -1;
+
+    json_t *labels = json_object_get(o, "labels");
+    if (!json_is_array(labels))
+        return fail(L, "%s'labels' must be an array of label names", where);
+    m->labels = pg_xcalloc(json_array_size(labels), sizeof *m->labels);
+    size_t i;
+    json_t *v;
+    json_array_foreach(labels, i, v) {
+        if (!json_is_string(v) || !*json_string_value(v))
+            return fail(L, "%slabels[%zu] must be a non-empty string", where, i);
+        const char *s = json_string_value(v);
+        /* le and quantile are histogram/summary structure; the checker
+         * enforces them from the type (exposition format: Histograms and
+         * summaries). */
+        if (!strcmp(s, "le") || !strcmp(s, "quantile"))
+            return fail(L, "%slabel '%s' is structure, not a label", where, s);
+        if (check_label_name(L, m, s, where))
+            return -1;
+        m->labels[m->nlabels++] = pg_xstrdup(s);
+    }
+
+    json_t *buckets = json_object_get(o, "buckets");
+    if (buckets) {
+        if (!json_is_array(buckets))
+            return fail(L, "%s'buckets' must be an array of numbers", where);
+        m->has_buckets = 1;
+        m->buckets = pg_xcalloc(json_array_size(buckets), sizeof *m->buckets);
+        json_array_foreach(buckets, i, v) {
+            if (!json_is_number(v))
+                return fail(L, "%sbuckets[%zu] must be a number", where, i);
+            double d = json_number_value(v);
+            if (!isfinite(d))
+                return fail(L, "%sbuckets[%zu] must be finite", where, i);
+            if (m->nbuckets && d <= m->buckets[m->nbuckets - 1])
+                return fail(L, "%sbuckets must be strictly ascending at [%zu]",
+                            where, i);
+            m->buckets[m->nbuckets++] = d;
+        }
+        if (m->type != PG_TYPE_HISTOGRAM && m->type != PG_TYPE_GAUGEHISTOGRAM)
+            return fail(L, "%s'buckets' given for a %s", where,
+                        pg_golden_type_name(m->type));
+    }
+    if (get_bool(L, o, "native_histogram", &m->native_histogram, where) ||
+        get_string(L, o, "condition", 0, &m->condition, where) ||
+        get_string(L, o, "help_exception", 0, &m->help_exception, where) ||
+        get_bool(L, o, "sum_count_optional", &m->sum_count_optional, where))
+        return -1;
+    if (m->condition && !*m->condition)
+        return fail(L, "%s'condition' must not be empty (omit it)", where);
+
+    json_t *lv = json_object_get(o, "label_values");
+    if (lv) {
+        if (!json_is_object(lv))
+            return fail(L, "%s'label_values' must be an object", where);
+        m->label_values = pg_xcalloc(json_object_size(lv),
+                                     sizeof *m->label_values);
+        const char *key;
+        json_object_foreach(lv, key, v) {
+            if (!json_is_string(v))
+                return fail(L, "%slabel_values['%s'] must be a string", where,
+                            key);
+            size_t k = 0;
+            while (k < m->nlabels && strcmp(m->labels[k], key))
+                k++;
+            if (k == m->nlabels)
+                return fail(L, "%slabel_values for label '%s', which is not "
+                               "in 'labels'", where, key);
+            if (check_pattern(L, key, json_string_value(v), where))
+                return -1;
+            pg_label_rule *r = &m->label_values[m->nlabel_values++];
+            r->label = pg_xstrdup(key);
+            r->pattern = pg_xstrdup(json_string_value(v));
+        }
+    }
+    pg_golden_metric_normalize(m);
+    return 0;
+}
+
+static int load_root(struct loader *L, json_t *root, pg_golden *g)
+{
+    static const char *const keys[] = {
+        "schema", "kind", "version", "source", "overlay", "metrics", NULL
+    };
+    if (!json_is_object(root))
+        return fail(L, "golden must be a JSON object");
+    if (check_keys(L, root, keys, ""))
+        return -1;
+    json_t *schema = json_object_get(root, "schema");
+    if (schema && (!json_is_integer(schema) || json_integer_value(schema) != 1))
+        return fail(L, "unsupported golden schema (this promgate reads 1)");
+    if (get_string(L, root, "kind", 0, &g->kind, "") ||
+        get_string(L, root, "version", 0, &g->version, ""))
+        return -1;
+    if (!g->kind)
+        g->kind = pg_xstrdup("docs");
+
+    json_t *src = json_object_get(root, "source");
+    if (src && !json_is_null(src)) {
+        if (!json_is_array(src))
+            return fail(L, "'source' must be an array");
+        g->sources = pg_xcalloc(json_array_size(src), sizeof *g->sources);
+        size_t i;
+        json_t *v;
+        json_array_foreach(src, i, v) {
+            char where[64];
+            snprintf(where, sizeof where, "source[%zu]: ", i);
+            if (load_source(L, v, &g->sources[g->nsources++], where))
+                return -1;
+        }
+    }
+    json_t *ov = json_object_get(root, "overlay");
+    if (ov && !json_is_null(ov) && load_source(L, ov, &g->overlay, "overlay: "))
+        return -1;
+
+    json_t *metrics = json_object_get(root, "metrics");
+    if (!json_is_array(metrics))
+        return fail(L, "missing 'metrics' array");
+    g->metrics = pg_xcalloc(json_array_size(metrics), sizeof *g->metrics);
+    size_t i;
+    json_t *v;
+    json_array_foreach(metrics, i, v) {
+        /* Count first so that pg_golden_free() releases a partial entry. */
+        g->nmetrics++;
+        if (load_metric(L, v, i, &g->metrics[i]))
+            return -1;
+    }
+    pg_golden_sort(g);
+    for (i = 1; i < g->nmetrics; i++)
+        if (!strcmp(g->metrics[i - 1].name, g->metrics[i].name))
+            return fail(L, "metric '%s': listed twice", g->metrics[i].name);
+    return 0;
+}
+
+pg_golden *pg_golden_loadb(const char *buf, size_t len, const char *source,
+                           pg_error *err)
+{
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        pg_error_set(err, source, je.line > 0 ? je.line : 0,
+                     je.column > 0 ? je.column : 0, "invalid JSON: %s",
+                     je.text);
+        return NULL;
+    }
+    struct loader L = { source, err };
+    pg_golden *g = pg_xcalloc(1, sizeof *g);
+    int rc = load_root(&L, root, g);
+    json_decref(root);
+    if (rc) {
+        pg_golden_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+pg_golden *pg_golden_load(const char *path, pg_error *err)
+{
+    char *data;
+    size_t len;
+    if (pg_read_file(path, &data, &len, err))
+        return NULL;
+    pg_golden *g = pg_golden_loadb(data, len, path, err);
+    free(data);
+    return g;
+}

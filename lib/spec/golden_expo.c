@@ -1,0 +1,428 @@
+/* golden_expo.c: see golden_expo.h. */
+#include "spec/golden_expo.h"
+
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/docs.h"
+#include "expo/expo.h"
+#include "core/sha256.h"
+
+/* One family as seen in one input. */
+typedef struct fam {
+    char *name;
+    enum pg_type type;
+    int has_type;        /* the family callback reported it */
+    char *help;
+    char **labels;
+    size_t nlabels, caplabels;
+    double *buckets;
+    size_t nbuckets, capbuckets;
+    int saw_bucket;
+} fam;
+
+/* A small open-addressing index from family name to position. */
+typedef struct index {
+    size_t *slot;        /* position + 1; 0 = empty */
+    size_t cap;
+} index_t;
+
+struct pg_gexpo {
+    pg_golden *g;        /* merged result so far */
+    /* per input */
+    fam *fams;
+    size_t nfams, capfams;
+    index_t idx;
+    enum pg_format format;
+};
+
+static size_t hash_str(const char *p, size_t n)
+{
+    size_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+    return h;
+}
+
+static fam *fam_get(pg_gexpo *x, pg_str name)
+{
+    if (x->idx.cap && x->nfams * 2 < x->idx.cap) {
+        size_t i = hash_str(name.p, name.len) & (x->idx.cap - 1);
+        while (x->idx.slot[i]) {
+            fam *f = &x->fams[x->idx.slot[i] - 1];
+            if (strlen(f->name) == name.len && !memcmp(f->name, name.p, name.len))
+                return f;
+            i = (i + 1) & (x->idx.cap - 1);
+        }
+    } else {
+        /* grow and rehash */
+        size_t cap = x->idx.cap ? x->idx.cap * 2 : 64;
+        free(x->idx.slot);
+        x->idx.slot = pg_xcalloc(cap, sizeof *x->idx.slot);
+        x->idx.cap = cap;
+        for (size_t k = 0; k < x->nfams; k++) {
+            size_t i = hash_str(x->fams[k].name, strlen(x->fams[k].name)) &
+                       (cap - 1);
+            while (x->idx.slot[i])
+                i = (i + 1) & (cap - 1);
+            x->idx.slot[i] = k + 1;
+        }
+        return fam_get(x, name);
+    }
+    if (x->nfams == x->capfams) {
+        x->capfams = x->capfams ? x->capfams * 2 : 64;
+        x->fams = pg_xrealloc(x->fams, x->capfams * sizeof *x->fams);
+    }
+    fam *f = &x->fams[x->nfams++];
+    memset(f, 0, sizeof *f);
+    f->name = pg_xstrndup(name.p, name.len);
+    size_t i = hash_str(name.p, name.len) & (x->idx.cap - 1);
+    while (x->idx.slot[i])
+        i = (i + 1) & (x->idx.cap - 1);
+    x->idx.slot[i] = x->nfams;
+    return f;
+}
+
+static void fam_add_label(fam *f, pg_str l)
+{
+    for (size_t i = 0; i < f->nlabels; i++)
+        if (pg_str_eq(l, f->labels[i]))
+            return;
+    if (f->nlabels == f->caplabels) {
+        f->caplabels = f->caplabels ? f->caplabels * 2 : 8;
+        f->labels = pg_xrealloc(f->labels, f->caplabels * sizeof *f->labels);
+    }
+    f->labels[f->nlabels++] = pg_xstrndup(l.p, l.len);
+}
+
+static void fam_add_bucket(fam *f, double d)
+{
+    for (size_t i = 0; i < f->nbuckets; i++)
+        if (f->buckets[i] == d)
+            return;
+    if (f->nbuckets == f->capbuckets) {
+        f->capbuckets = f->capbuckets ? f->capbuckets * 2 : 16;
+        f->buckets = pg_xrealloc(f->buckets, f->capbuckets * sizeof *f->buckets);
+    }
+    f->buckets[f->nbuckets++] = d;
+}
+
+static void fams_clear(pg_gexpo *x)
+{
+    for (size_t i = 0; i < x->nfams; i++) {
+        fam *f = &x->fams[i];
+        free(f->name);
+        free(f->help);
+        for (size_t k = 0; k < f->nlabels; k++)
+            free(f->labels[k]);
+        free(f->labels);
+        free(f->buckets);
+    }
+    x->nfams = 0;
+    if (x->idx.slot)
+        memset(x->idx.slot, 0, x->idx.cap * sizeof *x->idx.slot);
+}
+
+pg_gexpo *pg_gexpo_new(void)
+{
+    pg_gexpo *x = pg_xcalloc(1, sizeof *x);
+    x->g = pg_golden_new("exposition");
+    return x;
+}
+
+void pg_gexpo_free(pg_gexpo *x)
+{
+    if (!x)
+        return;
+    fams_clear(x);
+    free(x->fams);
+    free(x->idx.slot);
+    pg_golden_free(x->g);
+    free(x);
+}
+
+/* ---- parser callbacks --------------------------------------------------- */
+
+struct run {
+    pg_gexpo *x;
+    pg_diag first;       /* first error diag */
+    int has_first;
+};
+
+static int ends_with(pg_str s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return s.len >= n && !memcmp(s.p + s.len - n, suffix, n);
+}
+
+static int on_sample(void *ctx, const pg_sample *s)
+{
+    struct run *R = ctx;
+    fam *f = fam_get(R->x, s->family.len ? s->family : s->name);
+    int is_bucket = ends_with(s->name, "_bucket");
+    for (size_t i = 0; i < s->nlabels; i++) {
+        pg_str n = s->labels[i].name;
+        /* le and quantile belong to the histogram/summary structure
+         * (exposition format: "Histograms and summaries"). */
+        if (pg_str_eq(n, "le") || pg_str_eq(n, "quantile")) {
+            if (pg_str_eq(n, "le") && is_bucket) {
+                char tmp[64];
+                pg_str v = s->labels[i].value;
+                size_t k = v.len < sizeof tmp - 1 ? v.len : sizeof tmp - 1;
+                memcpy(tmp, v.p, k);
+                tmp[k] = '\0';
+                char *end;
+                double d = strtod(tmp, &end);
+                f->saw_bucket = 1;
+                if (end != tmp && !*end && isfinite(d))
+                    fam_add_bucket(f, d);
+            }
+            continue;
+        }
+        fam_add_label(f, n);
+    }
+    return 0;
+}
+
+static int on_family(void *ctx, const pg_family_info *fi)
+{
+    struct run *R = ctx;
+    fam *f = fam_get(R->x, fi->name);
+    if (!f->has_type) {
+        f->has_type = 1;
+        f->type = fi->type;
+        free(f->help);
+        f->help = fi->has_help ? pg_xstrndup(fi->help.p, fi->help.len)
+                               : pg_xstrdup("");
+    }
+    return 0;
+}
+
+static void on_diag(void *ctx, const pg_diag *d)
+{
+    struct run *R = ctx;
+    if (d->level == PG_LEVEL_ERROR && !R->has_first) {
+        R->first = *d;
+        R->has_first = 1;
+    }
+}
+
+/* ---- Markdown pages ----------------------------------------------------- */
+
+static int line_starts(const char *p, const char *end, const char *s)
+{
+    size_t n = strlen(s);
+    return (size_t)(end - p) >= n && !memcmp(p, s, n);
+}
+
+/* Returns the exposition text inside fenced code blocks that hold "# TYPE"
+ * lines, or NULL if buf has no fence (plain exposition text never has a
+ * line starting with ```). Lines "..." (an elided sample list) are
+ * dropped. Lines outside the blocks become empty lines, so parser line
+ * numbers still point into the page. */
+static char *extract_fenced(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    int any_fence = 0;
+    for (const char *q = p; q < end;) {
+        const char *nl = memchr(q, '\n', (size_t)(end - q));
+        const char *le = nl ? nl : end;
+        if (line_starts(q, le, "```"))
+            any_fence = 1;
+        q = nl ? nl + 1 : end;
+    }
+    if (!any_fence)
+        return NULL;
+    pg_buf out = PG_BUF_INIT;
+    pg_buf block = PG_BUF_INIT;
+    size_t block_lines = 0;
+    int in = 0, has_type = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if (line_starts(p, le, "```")) {
+            if (in) {
+                if (has_type)
+                    pg_buf_add(&out, block.p ? block.p : "", block.len);
+                else
+                    for (size_t i = 0; i < block_lines; i++)
+                        pg_buf_addc(&out, '\n');
+                pg_buf_release(&block);
+                block_lines = 0;
+                has_type = 0;
+            }
+            in = !in;
+            pg_buf_addc(&out, '\n');
+        } else if (in) {
+            size_t n = (size_t)(le - p);
+            if (!(n == 3 && !memcmp(p, "...", 3))) {
+                pg_buf_add(&block, p, n);
+                if (line_starts(p, le, "# TYPE "))
+                    has_type = 1;
+            }
+            pg_buf_addc(&block, '\n');
+            block_lines++;
+        } else {
+            pg_buf_addc(&out, '\n');
+        }
+        p = nl ? nl + 1 : end;
+    }
+    pg_buf_release(&block);
+    return pg_buf_detach(&out);
+}
+
+/* ---- merging ------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Moves this input's families into the golden; families already present
+ * (from an earlier input) keep their first definition. */
+static void merge_input(pg_gexpo *x)
+{
+    pg_golden_sort(x->g);
+    size_t before = x->g->nmetrics;
+    for (size_t i = 0; i < x->nfams; i++) {
+        fam *f = &x->fams[i];
+        char *name = pg_xstrdup(f->name);
+        enum pg_type t = f->has_type ? f->type : PG_TYPE_NONE;
+        if (t == PG_TYPE_NONE)
+            t = PG_TYPE_UNTYPED;
+        /* OpenMetrics names a counter family without _total; the docs and
+         * the text format name it with (OpenMetrics 1.0: Counter). */
+        if (x->format == PG_FORMAT_OPENMETRICS && t == PG_TYPE_COUNTER) {
+            size_t n = strlen(name);
+            if (n < 6 || strcmp(name + n - 6, "_total")) {
+                name = pg_xrealloc(name, n + 7);
+                memcpy(name + n, "_total", 7);
+            }
+        }
+        int seen = 0;
+        /* Binary search only covers the sorted part from earlier inputs;
+         * duplicates within one input are merged by fam_get already. */
+        {
+            size_t lo = 0, hi = before;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(name, x->g->metrics[mid].name);
+                if (!c) {
+                    seen = 1;
+                    break;
+                }
+                if (c < 0)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+        }
+        if (seen) {
+            free(name);
+            continue;
+        }
+        pg_golden_metric *m = pg_golden_add(x->g, name);
+        free(name);
+        m->type = t;
+        free(m->help);
+        m->help = f->help ? pg_xstrdup(f->help) : pg_xstrdup("");
+        m->labels = f->labels;
+        m->nlabels = f->nlabels;
+        f->labels = NULL;
+        f->nlabels = 0;
+        if ((t == PG_TYPE_HISTOGRAM || t == PG_TYPE_GAUGEHISTOGRAM) &&
+            f->nbuckets) {
+            qsort(f->buckets, f->nbuckets, sizeof *f->buckets, cmp_double);
+            m->buckets = f->buckets;
+            m->nbuckets = f->nbuckets;
+            m->has_buckets = 1;
+            f->buckets = NULL;
+            f->nbuckets = 0;
+        }
+        pg_golden_metric_normalize(m);
+    }
+    pg_golden_sort(x->g);
+}
+
+int pg_gexpo_add(pg_gexpo *x, const char *buf, size_t len, const char *source,
+                 const char *content_type, pg_error *err)
+{
+    char hex[65];
+    pg_sha256_hex(buf, len, hex);
+    char *md = extract_fenced(buf, len);
+    const char *text = md ? md : buf;
+    size_t tlen = md ? strlen(md) : len;
+
+    struct run R;
+    memset(&R, 0, sizeof R);
+    R.x = x;
+    pg_parser_opts po;
+    memset(&po, 0, sizeof po);
+    po.format = PG_FORMAT_AUTO;
+    po.content_type = content_type;
+    po.source = source;
+    pg_parser_callbacks cb = { on_sample, on_family, on_diag };
+    pg_parser *p = pg_parser_new(&po, &cb, &R);
+    pg_parser_feed(p, text, tlen);
+    pg_parser_finish(p);
+    x->format = pg_parser_format(p);
+    pg_parser_free(p);
+    free(md);
+
+    int rc = 0;
+    if (!x->nfams) {
+        if (R.has_first)
+            rc = pg_error_set(err, source, R.first.line, R.first.column,
+                              "no metric families: %s", R.first.text);
+        else
+            rc = pg_error_set(err, source, 0, 0,
+                              "no metric families in the input");
+    } else {
+        merge_input(x);
+        const char *base = strrchr(source, '/');
+        pg_golden_add_source(x->g, base ? base + 1 : source, hex);
+    }
+    fams_clear(x);
+    return rc;
+}
+
+pg_golden *pg_gexpo_finish(pg_gexpo *x, const char *version)
+{
+    pg_golden *g = x->g;
+    x->g = NULL;
+    if (version) {
+        free(g->version);
+        g->version = pg_xstrdup(version);
+    }
+    pg_gexpo_free(x);
+    pg_golden_sort(g);
+    return g;
+}
+
+pg_golden *pg_golden_from_expositions(const char *const *paths, size_t n,
+                                      const char *version, pg_error *err)
+{
+    pg_gexpo *x = pg_gexpo_new();
+    for (size_t i = 0; i < n; i++) {
+        char *data;
+        size_t len;
+        if (pg_read_file(paths[i], &data, &len, err)) {
+            pg_gexpo_free(x);
+            return NULL;
+        }
+        int rc = pg_gexpo_add(x, data, len, paths[i], NULL, err);
+        free(data);
+        if (rc) {
+            pg_gexpo_free(x);
+            return NULL;
+        }
+    }
+    char *v = version ? NULL : (n ? pg_docs_version_from_name(paths[0]) : NULL);
+    pg_golden *g = pg_gexpo_finish(x, version ? version : v);
+    free(v);
+    return g;
+}
+

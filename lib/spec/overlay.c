@@ -1,0 +1,483 @@
+/* overlay.c: see overlay.h; format in golden/overlay/README.md. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "spec/overlay.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sha256.h"
+
+/* Field presence bits of an entry. */
+enum {
+    F_BUCKETS = 1 << 0,
+    F_NATIVE = 1 << 1,
+    F_CONDITION = 1 << 2,      /* condition set (NULL value = required) */
+    F_VEC_CONDITION = 1 << 3,  /* condition for labelled metrics only */
+    F_LABEL_VALUES = 1 << 4,
+    F_HELP_EXCEPTION = 1 << 5,
+    F_SUM_COUNT = 1 << 6
+};
+
+typedef struct entry {
+    char **names;          /* exact names */
+    size_t nnames;
+    char **prefixes;
+    size_t nprefixes;
+    unsigned fields;
+    double *buckets;
+    size_t nbuckets;
+    int native;
+    char *condition;       /* NULL with F_CONDITION: required */
+    char *vec_condition;
+    pg_label_rule *rules;
+    size_t nrules;
+    char *help_exception;
+    int sum_count;
+    int index;             /* position in the file, for messages */
+    size_t hits;           /* metrics matched during apply */
+} entry;
+
+struct pg_overlay {
+    char *file;            /* base name */
+    char *path;
+    char sha256[65];
+    entry *entries;
+    size_t nentries;
+};
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void entry_release(entry *e)
+{
+    strv_free(e->names, e->nnames);
+    strv_free(e->prefixes, e->nprefixes);
+    free(e->buckets);
+    free(e->condition);
+    free(e->vec_condition);
+    for (size_t i = 0; i < e->nrules; i++) {
+        free(e->rules[i].label);
+        free(e->rules[i].pattern);
+    }
+    free(e->rules);
+    free(e->help_exception);
+}
+
+void pg_overlay_free(pg_overlay *ov)
+{
+    if (!ov)
+        return;
+    for (size_t i = 0; i < ov->nentries; i++)
+        entry_release(&ov->entries[i]);
+    free(ov->entries);
+    free(ov->file);
+    free(ov->path);
+    free(ov);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+struct ld {
+    const char *path;
+    pg_error *err;
+    char where[96];
+};
+
+static int fail(struct ld *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(struct ld *L, const char *fmt, ...)
+{
+    char text[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return pg_error_set(L->err, L->path, 0, 0, "%s%s", L->where, text);
+}
+
+/* A string or an array of strings. */
+static int load_strv(struct ld *L, json_t *v, const char *key, char ***out,
+                     size_t *n)
+{
+    if (!v)
+        return 0;
+    if (json_is_string(v)) {
+        *out = pg_xcalloc(1, sizeof **out);
+        (*out)[(*n)++] = pg_xstrdup(json_string_value(v));
+        return 0;
+    }
+    if (!json_is_array(v))
+        return fail(L, "'%s' must be a string or an array of strings", key);
+    *out = pg_xcalloc(json_array_size(v), sizeof **out);
+    size_t i;
+    json_t *s;
+    json_array_foreach(v, i, s) {
+        if (!json_is_string(s) || !*json_string_value(s))
+            return fail(L, "%s[%zu] must be a non-empty string", key, i);
+        (*out)[(*n)++] = pg_xstrdup(json_string_value(s));
+    }
+    return 0;
+}
+
+static int check_pattern(struct ld *L, const char *label, const char *pat)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF, &code, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        return fail(L, "label_values['%s']: bad pattern at offset %zu: %s",
+                    label, (size_t)off, (const char *)msg);
+    }
+    pcre2_code_free(re);
+    return 0;
+}
+
+static int load_entry(struct ld *L, json_t *o, entry *e)
+{
+    static const char *const keys[] = {
+        "name", "prefix", "buckets", "native_histogram", "condition",
+        "vec_condition", "label_values", "help_exception",
+        "sum_count_optional", "note", NULL
+    };
+    if (!json_is_object(o))
+        return fail(L, "must be an object");
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        size_t i = 0;
+        while (keys[i] && strcmp(keys[i], key))
+            i++;
+        if (!keys[i])
+            return fail(L, "unknown key '%s'", key);
+    }
+    if (load_strv(L, json_object_get(o, "name"), "name", &e->names,
+                  &e->nnames) ||
+        load_strv(L, json_object_get(o, "prefix"), "prefix", &e->prefixes,
+                  &e->nprefixes))
+        return -1;
+    if (!e->nnames && !e->nprefixes)
+        return fail(L, "needs 'name' or 'prefix'");
+    if (e->nnames)
+        snprintf(L->where + strlen(L->where),
+                 sizeof L->where - strlen(L->where), "'%.40s': ", e->names[0]);
+    else
+        snprintf(L->where + strlen(L->where),
+                 sizeof L->where - strlen(L->where), "'%.40s*': ",
+                 e->prefixes[0]);
+
+    if ((v = json_object_get(o, "buckets"))) {
+        if (!json_is_array(v))
+            return fail(L, "'buckets' must be an array of numbers");
+        e->fields |= F_BUCKETS;
+        e->buckets = pg_xcalloc(json_array_size(v), sizeof *e->buckets);
+        size_t i;
+        json_t *b;
+        json_array_foreach(v, i, b) {
+            if (!json_is_number(b) || !isfinite(json_number_value(b)))
+                return fail(L, "buckets[%zu] must be a finite number", i);
+            double d = json_number_value(b);
+            if (e->nbuckets && d <= e->buckets[e->nbuckets - 1])
+                return fail(L, "buckets must be strictly ascending at [%zu]", i);
+            e->buckets[e->nbuckets++] = d;
+        }
+    }
+    if ((v = json_object_get(o, "native_histogram"))) {
+        if (!json_is_boolean(v))
+            return fail(L, "'native_histogram' must be true or false");
+        e->fields |= F_NATIVE;
+        e->native = json_is_true(v);
+    }
+    if ((v = json_object_get(o, "condition"))) {
+        if (!json_is_null(v) && (!json_is_string(v) || !*json_string_value(v)))
+            return fail(L, "'condition' must be a non-empty string or null");
+        e->fields |= F_CONDITION;
+        e->condition = json_is_null(v) ? NULL : pg_xstrdup(json_string_value(v));
+    }
+    if ((v = json_object_get(o, "vec_condition"))) {
+        if (!json_is_string(v) || !*json_string_value(v))
+            return fail(L, "'vec_condition' must be a non-empty string");
+        e->fields |= F_VEC_CONDITION;
+        e->vec_condition = pg_xstrdup(json_string_value(v));
+    }
+    if ((v = json_object_get(o, "label_values"))) {
+        if (!json_is_object(v))
+            return fail(L, "'label_values' must be an object");
+        e->fields |= F_LABEL_VALUES;
+        e->rules = pg_xcalloc(json_object_size(v), sizeof *e->rules);
+        const char *label;
+        json_t *p;
+        json_object_foreach(v, label, p) {
+            if (!json_is_string(p))
+                return fail(L, "label_values['%s'] must be a string", label);
+            if (check_pattern(L, label, json_string_value(p)))
+                return -1;
+            e->rules[e->nrules].label = pg_xstrdup(label);
+            e->rules[e->nrules].pattern = pg_xstrdup(json_string_value(p));
+            e->nrules++;
+        }
+    }
+    if ((v = json_object_get(o, "help_exception"))) {
+        if (!json_is_string(v) || !*json_string_value(v))
+            return fail(L, "'help_exception' must be a non-empty string");
+        e->fields |= F_HELP_EXCEPTION;
+        e->help_exception = pg_xstrdup(json_string_value(v));
+    }
+    if ((v = json_object_get(o, "sum_count_optional"))) {
+        if (!json_is_boolean(v))
+            return fail(L, "'sum_count_optional' must be true or false");
+        e->fields |= F_SUM_COUNT;
+        e->sum_count = json_is_true(v);
+    }
+    if ((v = json_object_get(o, "note")) && !json_is_string(v))
+        return fail(L, "'note' must be a string");
+    return 0;
+}
+
+pg_overlay *pg_overlay_load(const char *path, pg_error *err)
+{
+    char *data;
+    size_t len;
+    if (pg_read_file(path, &data, &len, err))
+        return NULL;
+    json_error_t je;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    pg_overlay *ov = pg_xcalloc(1, sizeof *ov);
+    pg_sha256_hex(data, len, ov->sha256);
+    free(data);
+    if (!root) {
+        pg_error_set(err, path, je.line > 0 ? je.line : 0,
+                     je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
+        pg_overlay_free(ov);
+        return NULL;
+    }
+    const char *base = strrchr(path, '/');
+    ov->file = pg_xstrdup(base ? base + 1 : path);
+    ov->path = pg_xstrdup(path);
+    struct ld L = { path, err, "" };
+    json_t *entries = json_is_object(root) ? json_object_get(root, "entries")
+                                           : NULL;
+    if (!json_is_array(entries)) {
+        fail(&L, "overlay must be an object with an 'entries' array");
+        goto bad;
+    }
+    {
+        const char *key;
+        json_t *v;
+        json_object_foreach(root, key, v) {
+            if (strcmp(key, "entries") && strcmp(key, "schema") &&
+                strcmp(key, "description")) {
+                fail(&L, "unknown key '%s'", key);
+                goto bad;
+            }
+        }
+    }
+    ov->entries = pg_xcalloc(json_array_size(entries), sizeof *ov->entries);
+    size_t i;
+    json_t *o;
+    json_array_foreach(entries, i, o) {
+        entry *e = &ov->entries[ov->nentries++];
+        e->index = (int)i;
+        snprintf(L.where, sizeof L.where, "entries[%zu]: ", i);
+        if (load_entry(&L, o, e))
+            goto bad;
+    }
+    json_decref(root);
+    return ov;
+bad:
+    json_decref(root);
+    pg_overlay_free(ov);
+    return NULL;
+}
+
+/* ---- applying ----------------------------------------------------------- */
+
+struct match {
+    const entry *e;
+    size_t spec;   /* specificity: prefix length, or SIZE_MAX for a name */
+};
+
+static int cmp_match(const void *a, const void *b)
+{
+    const struct match *x = a, *y = b;
+    if (x->spec != y->spec)
+        return x->spec < y->spec ? -1 : 1;
+    return x->e->index - y->e->index;
+}
+
+static size_t entry_spec(const entry *e, const char *name)
+{
+    for (size_t i = 0; i < e->nnames; i++)
+        if (!strcmp(e->names[i], name))
+            return (size_t)-1;
+    size_t best = 0;
+    for (size_t i = 0; i < e->nprefixes; i++) {
+        size_t n = strlen(e->prefixes[i]);
+        if (!strncmp(e->prefixes[i], name, n) && n > best)
+            best = n;
+    }
+    return best;
+}
+
+static void owarn(const pg_overlay *ov, pg_overlay_warn_fn warn, void *ctx,
+                  size_t *count, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void owarn(const pg_overlay *ov, pg_overlay_warn_fn warn, void *ctx,
+                  size_t *count, const char *rule, const char *fmt, ...)
+{
+    (*count)++;
+    va_list ap;
+    va_start(ap, fmt);
+    pg_golden_vwarn(warn, ctx, rule, ov->path, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+static int has_label(const pg_golden_metric *m, const char *l)
+{
+    for (size_t i = 0; i < m->nlabels; i++)
+        if (!strcmp(m->labels[i], l))
+            return 1;
+    return 0;
+}
+
+static void apply_entry(const pg_overlay *ov, const entry *e,
+                        pg_golden_metric *m, pg_overlay_warn_fn warn,
+                        void *ctx, size_t *count)
+{
+    int histo = m->type == PG_TYPE_HISTOGRAM ||
+                m->type == PG_TYPE_GAUGEHISTOGRAM;
+    if (e->fields & F_BUCKETS) {
+        if (!histo) {
+            owarn(ov, warn, ctx, count, "overlay-type",
+                  "entries[%d]: buckets for '%s', which is a %s; not applied",
+                  e->index, m->name, pg_golden_type_name(m->type));
+        } else {
+            free(m->buckets);
+            m->buckets = pg_xcalloc(e->nbuckets, sizeof *m->buckets);
+            memcpy(m->buckets, e->buckets, e->nbuckets * sizeof *m->buckets);
+            m->nbuckets = e->nbuckets;
+            m->has_buckets = 1;
+        }
+    }
+    if (e->fields & F_NATIVE) {
+        if (!histo && e->native)
+            owarn(ov, warn, ctx, count, "overlay-type",
+                  "entries[%d]: native_histogram for '%s', which is a %s; "
+                  "not applied", e->index, m->name,
+                  pg_golden_type_name(m->type));
+        else
+            m->native_histogram = e->native;
+    }
+    if (e->fields & F_CONDITION) {
+        free(m->condition);
+        m->condition = e->condition ? pg_xstrdup(e->condition) : NULL;
+    }
+    /* A labelled metric is usually a Vec, and a Vec with no children
+     * exports nothing, not even HELP/TYPE (client_golang drops empty
+     * families), so it only appears after the activity that creates a
+     * child. Unlabelled metrics of the same prefix are exported from
+     * registration on. */
+    if ((e->fields & F_VEC_CONDITION) && m->nlabels) {
+        free(m->condition);
+        m->condition = pg_xstrdup(e->vec_condition);
+    }
+    if (e->fields & F_LABEL_VALUES) {
+        for (size_t i = 0; i < e->nrules; i++) {
+            const pg_label_rule *r = &e->rules[i];
+            if (!has_label(m, r->label)) {
+                /* Prefix entries cover many metrics; only an exact entry
+                 * naming a label the metric lacks is worth a warning. */
+                if (entry_spec(e, m->name) == (size_t)-1)
+                    owarn(ov, warn, ctx, count, "overlay-label",
+                          "entries[%d]: label_values for label '%s', which "
+                          "'%s' does not have; not applied",
+                          e->index, r->label, m->name);
+                continue;
+            }
+            size_t k = 0;
+            while (k < m->nlabel_values &&
+                   strcmp(m->label_values[k].label, r->label))
+                k++;
+            if (k == m->nlabel_values) {
+                m->label_values = pg_xrealloc(
+                    m->label_values,
+                    (m->nlabel_values + 1) * sizeof *m->label_values);
+                m->label_values[k].label = pg_xstrdup(r->label);
+                m->label_values[k].pattern = NULL;
+                m->nlabel_values++;
+            }
+            free(m->label_values[k].pattern);
+            m->label_values[k].pattern = pg_xstrdup(r->pattern);
+        }
+    }
+    if (e->fields & F_HELP_EXCEPTION) {
+        free(m->help_exception);
+        m->help_exception = pg_xstrdup(e->help_exception);
+    }
+    if (e->fields & F_SUM_COUNT) {
+        if (!histo && m->type != PG_TYPE_SUMMARY && e->sum_count)
+            owarn(ov, warn, ctx, count, "overlay-type",
+                  "entries[%d]: sum_count_optional for '%s', which is a %s; "
+                  "not applied", e->index, m->name,
+                  pg_golden_type_name(m->type));
+        else
+            m->sum_count_optional = e->sum_count;
+    }
+}
+
+size_t pg_overlay_apply(const pg_overlay *ov, pg_golden *g,
+                        pg_overlay_warn_fn warn, void *ctx)
+{
+    size_t count = 0;
+    struct match *mv = pg_xcalloc(ov->nentries, sizeof *mv);
+    size_t *hits = pg_xcalloc(ov->nentries, sizeof *hits);
+    for (size_t i = 0; i < g->nmetrics; i++) {
+        pg_golden_metric *m = &g->metrics[i];
+        size_t n = 0;
+        for (size_t k = 0; k < ov->nentries; k++) {
+            size_t s = entry_spec(&ov->entries[k], m->name);
+            if (s) {
+                mv[n].e = &ov->entries[k];
+                mv[n].spec = s;
+                n++;
+                hits[k]++;
+            }
+        }
+        qsort(mv, n, sizeof *mv, cmp_match);
+        for (size_t k = 0; k < n; k++)
+            apply_entry(ov, mv[k].e, m, warn, ctx, &count);
+        pg_golden_metric_normalize(m);
+    }
+    /* An entry for a metric the docs do not list is not applied anywhere:
+     * say so, since it usually means a rename the overlay missed. */
+    for (size_t k = 0; k < ov->nentries; k++) {
+        const entry *e = &ov->entries[k];
+        for (size_t i = 0; i < e->nnames; i++)
+            if (!pg_golden_find(g, e->names[i]))
+                owarn(ov, warn, ctx, &count, "overlay-unknown",
+                      "entries[%d]: metric '%s' is not in the golden; entry "
+                      "not applied to it", e->index, e->names[i]);
+        if (!hits[k] && e->nprefixes)
+            owarn(ov, warn, ctx, &count, "overlay-unknown",
+                  "entries[%d]: prefix '%s' matches no metric in the golden",
+                  e->index, e->prefixes[0]);
+    }
+    free(hits);
+    free(mv);
+    free(g->overlay.file);
+    free(g->overlay.sha256);
+    g->overlay.file = pg_xstrdup(ov->file);
+    g->overlay.sha256 = pg_xstrdup(ov->sha256);
+    return count;
+}

@@ -1,0 +1,32 @@
+/* overlay.h: a hand-kept overlay adds to a golden what the docs table
+ * lacks: bucket bounds, native-histogram flags, requirement levels
+ * (conditions), label value patterns and HELP exceptions. Format:
+ * golden/overlay/README.md. */
+#ifndef PG_OVERLAY_H
+#define PG_OVERLAY_H
+
+#include <stddef.h>
+
+#include "spec/golden.h"
+#include "core/util.h"
+
+typedef struct pg_overlay pg_overlay;
+
+/* Reports an overlay finding (an entry that matches no metric, a field
+ * that does not fit the metric's type). rule is a static short name. */
+typedef void (*pg_overlay_warn_fn)(void *ctx, const char *rule,
+                                   const pg_error *w);
+
+/* Loads and validates an overlay (patterns are compiled with PCRE2 to
+ * reject bad ones early). Returns a new overlay, or NULL with err set to
+ * file:line:col (JSON syntax) or file and the entry at fault. */
+pg_overlay *pg_overlay_load(const char *path, pg_error *err);
+/* Applies the overlay to g: for each metric, every matching entry applies
+ * in order of specificity (prefix entries, shorter first, then exact
+ * names), so the most specific entry wins per field. Records the overlay
+ * (base name and SHA-256) in g->overlay. Returns the number of warnings. */
+size_t pg_overlay_apply(const pg_overlay *ov, pg_golden *g,
+                        pg_overlay_warn_fn warn, void *ctx);
+void pg_overlay_free(pg_overlay *ov);
+
+#endif
