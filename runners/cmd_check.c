@@ -16,7 +16,7 @@
 #include "check/check.h"
 #include "expo/expo.h"
 #include "source/filefeed.h"
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "check/tap.h"
 #include "core/util.h"
 #include "cmd.h"

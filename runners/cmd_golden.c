@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/docs.h"
-#include "spec/golden.h"
-#include "spec/golden_expo.h"
-#include "spec/overlay.h"
+#include "specs/docs.h"
+#include "specs/golden.h"
+#include "specs/golden_expo.h"
+#include "specs/overlay.h"
 #include "core/util.h"
 #include "cmd.h"
 

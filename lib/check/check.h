@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "expo/expo.h"
-#include "spec/golden.h"
+#include "specs/golden.h"
 
 enum pg_undocumented_mode {
     PG_UNDOCUMENTED_FAIL = 0,  /* default: an undocumented metric fails */

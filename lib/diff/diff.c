@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/docs.h"
-#include "spec/golden_expo.h"
+#include "specs/docs.h"
+#include "specs/golden_expo.h"
 #include "source/scrape.h"
 
 /* ---- unit canonicalization ---------------------------------------------- */

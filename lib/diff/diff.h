@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "source/scrape.h"
 #include "core/util.h"
 

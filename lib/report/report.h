@@ -8,7 +8,7 @@
 
 #include "check/check.h"
 #include "diff/diff.h"
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "source/scrape.h"
 #include "core/util.h"
 

@@ -11,7 +11,7 @@
 
 #include "check/check.h"
 #include "expo/expo.h"
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "check/tap.h"
 #include "core/util.h"
 

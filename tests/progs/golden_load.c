@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/golden.h"
+#include "specs/golden.h"
 
 int main(int argc, char **argv)
 {

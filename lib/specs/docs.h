@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "core/util.h"
 
 /* One lint finding. `rule` is a static short name ("counter-total",

@@ -1,6 +1,6 @@
 /* golden.c: see golden.h. The JSON schema is documented in
  * golden/SCHEMA.md; this file is its only reader and writer. */
-#include "spec/golden.h"
+#include "specs/golden.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/docs.h"
+#include "specs/docs.h"
 
 /* Type names as the golden spells them. Kept here rather than borrowed from
  * the exposition parser so that a golden can be read without it; the order

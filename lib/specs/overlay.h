@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "core/util.h"
 
 typedef struct pg_overlay pg_overlay;

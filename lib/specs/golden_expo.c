@@ -1,12 +1,12 @@
 /* golden_expo.c: see golden_expo.h. */
-#include "spec/golden_expo.h"
+#include "specs/golden_expo.h"
 
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/docs.h"
+#include "specs/docs.h"
 #include "expo/expo.h"
 #include "core/sha256.h"
 

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "spec/golden.h"
+#include "specs/golden.h"
 #include "core/util.h"
 
 typedef struct pg_gexpo pg_gexpo;

@@ -1,6 +1,6 @@
 /* overlay.c: see overlay.h; format in golden/overlay/README.md. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "spec/overlay.h"
+#include "specs/overlay.h"
 
 #include <jansson.h>
 #include <math.h>
