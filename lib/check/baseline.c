@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/baseline_int.h"
-#include "check/check.h"
+#include "check/baseline.h"
 
 typedef struct pos {
     int line, column;
@@ -157,7 +156,7 @@ pg_baseline *pg_baseline_load(const char *path, pg_error *err)
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(acc, i);
         pos p = where[i];
-        pg__baseline_entry *ent = &b->entries[i];
+        pg_baseline_entry *ent = &b->entries[i];
         b->nentries = i + 1;
         ent->line = p.line;
         ent->column = p.column;
@@ -234,12 +233,12 @@ void pg_baseline_free(pg_baseline *b)
     free(b);
 }
 
-const pg__baseline_entry *pg__baseline_match(const pg_baseline *b,
+const pg_baseline_entry *pg_baseline_match(const pg_baseline *b,
                                              const char *target,
                                              const pg_metric_result *r)
 {
     for (size_t i = 0; b && i < b->nentries; i++) {
-        const pg__baseline_entry *e = &b->entries[i];
+        const pg_baseline_entry *e = &b->entries[i];
         if (strcmp(e->metric, r->metric) != 0)
             continue;
         if (e->target && (!target || strcmp(e->target, target) != 0))

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "check/baseline_int.h"
 
 /* Caps that keep memory bounded on hostile or huge scrapes. */
 #define MAX_DIAGS 2000        /* parser diagnostics kept per target */
@@ -94,39 +93,6 @@ static void strmap_release(strmap *m)
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof *m);
-}
-
-/* ---- names ---- */
-
-static const char *const problem_names[] = {
-    "missing", "type", "labels_missing", "labels_extra", "label_value",
-    "structure", "buckets", "help", "undocumented", "format", "baseline",
-};
-
-const char *pg_problem_code_name(enum pg_problem_code c)
-{
-    if ((size_t)c < sizeof problem_names / sizeof *problem_names)
-        return problem_names[c];
-    return "unknown";
-}
-
-int pg_problem_code_parse(const char *s, enum pg_problem_code *out)
-{
-    for (size_t i = 0; i < sizeof problem_names / sizeof *problem_names; i++)
-        if (!strcmp(s, problem_names[i])) {
-            *out = (enum pg_problem_code)i;
-            return 0;
-        }
-    return -1;
-}
-
-const char *pg_verdict_name(enum pg_verdict v)
-{
-    static const char *const names[] = { "pass", "fail", "skip", "todo",
-                                         "warn" };
-    if ((size_t)v < sizeof names / sizeof *names)
-        return names[v];
-    return "unknown";
 }
 
 /* ---- what the checker records ---- */
@@ -1581,7 +1547,7 @@ static void note_stale_entry(pg_checker *c, pg_metric_result *r)
 {
     const pg_baseline *b = c->opts->baseline;
     for (size_t i = 0; i < b->nentries; i++) {
-        const pg__baseline_entry *e = &b->entries[i];
+        const pg_baseline_entry *e = &b->entries[i];
         if (strcmp(e->metric, r->metric) != 0 ||
             (e->target && strcmp(e->target, c->target) != 0))
             continue;
@@ -1605,8 +1571,8 @@ static void apply_baseline(pg_checker *c, pg_metric_result *r)
     }
     if (r->verdict != PG_VERDICT_FAIL)
         return;
-    const pg__baseline_entry *e =
-        pg__baseline_match(c->opts->baseline, c->target, r);
+    const pg_baseline_entry *e =
+        pg_baseline_match(c->opts->baseline, c->target, r);
     if (!e)
         return;
     char today[11];
@@ -1790,42 +1756,4 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
     free(by_metric);
     out->results = l.r;
     out->nresults = l.n;
-}
-
-int pg_target_result_failed(const pg_target_result *r)
-{
-    if (r->error)
-        return 1;
-    for (size_t i = 0; i < r->nresults; i++)
-        if (r->results[i].verdict == PG_VERDICT_FAIL)
-            return 1;
-    return 0;
-}
-
-static void metric_result_release(pg_metric_result *m)
-{
-    free(m->target);
-    free(m->metric);
-    free(m->condition);
-    free(m->baseline_reason);
-    free(m->rename_hint);
-    for (size_t i = 0; i < m->nproblems; i++) {
-        free(m->problems[i].message);
-        free(m->problems[i].expected);
-        free(m->problems[i].got);
-    }
-    free(m->problems);
-}
-
-void pg_target_result_release(pg_target_result *r)
-{
-    if (!r)
-        return;
-    free(r->target);
-    free(r->error);
-    free(r->raw_path);
-    for (size_t i = 0; i < r->nresults; i++)
-        metric_result_release(&r->results[i]);
-    free(r->results);
-    memset(r, 0, sizeof *r);
 }

@@ -512,8 +512,8 @@ static void add_details(pg_buf *b, const pg_diff_entry *e, int md)
 #define SEP() (pg_buf_adds(b, first ? "" : "; "), first = 0)
     if (e->what & PG_DIFF_TYPE) {
         SEP();
-        pg_buf_addf(b, "type %s -> %s", pg_golden_type_name(e->old_m->type),
-                    pg_golden_type_name(e->new_m->type));
+        pg_buf_addf(b, "type %s -> %s", pg_type_name(e->old_m->type),
+                    pg_type_name(e->new_m->type));
     }
     if (e->what & PG_DIFF_LABELS) {
         SEP();
@@ -556,7 +556,7 @@ static void add_details(pg_buf *b, const pg_diff_entry *e, int md)
 static void add_metric_brief(pg_buf *b, const pg_golden_metric *m, int md)
 {
     const char *q = md ? "`" : "";
-    pg_buf_addf(b, "%s%s%s (%s", q, m->name, q, pg_golden_type_name(m->type));
+    pg_buf_addf(b, "%s%s%s (%s", q, m->name, q, pg_type_name(m->type));
     if (m->nlabels) {
         pg_buf_adds(b, "; labels ");
         add_labels(b, m->labels, m->nlabels, ", ", q);
@@ -677,8 +677,8 @@ static void json_details(json_t *o, const pg_diff_entry *e)
     const pg_golden_metric *a = e->old_m, *b = e->new_m;
     if (e->what & PG_DIFF_TYPE)
         json_object_set_new(o, "type",
-                            json_pair(json_string(pg_golden_type_name(a->type)),
-                                      json_string(pg_golden_type_name(b->type))));
+                            json_pair(json_string(pg_type_name(a->type)),
+                                      json_string(pg_type_name(b->type))));
     if (e->what & PG_DIFF_LABELS) {
         json_t *l = json_object();
         json_object_set_new(l, "added", json_strv(e->labels_added, e->nlabels_added));
@@ -719,7 +719,7 @@ static json_t *json_metric(const pg_golden_metric *m)
 {
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(m->name));
-    json_object_set_new(o, "type", json_string(pg_golden_type_name(m->type)));
+    json_object_set_new(o, "type", json_string(pg_type_name(m->type)));
     json_object_set_new(o, "labels", json_strv(m->labels, m->nlabels));
     json_object_set_new(o, "help", json_string(m->help));
     return o;

@@ -49,39 +49,6 @@ const char *pg__report_status_label(enum pg__report_status s)
     return labels[s];
 }
 
-const char *pg__report_verdict_name(enum pg_verdict v)
-{
-    switch (v) {
-    case PG_VERDICT_PASS: return "pass";
-    case PG_VERDICT_FAIL: return "fail";
-    case PG_VERDICT_SKIP: return "skip";
-    case PG_VERDICT_TODO: return "todo";
-    case PG_VERDICT_WARN: return "warn";
-    }
-    return "fail";
-}
-
-const char *pg__report_kind_name(enum pg_result_kind k)
-{
-    switch (k) {
-    case PG_RESULT_DOCUMENTED: return "documented";
-    case PG_RESULT_UNDOCUMENTED: return "undocumented";
-    case PG_RESULT_FORMAT: return "format";
-    }
-    return "documented";
-}
-
-const char *pg__report_problem_name(enum pg_problem_code c)
-{
-    static const char *const names[] = {
-        "missing", "type", "labels_missing", "labels_extra", "label_value",
-        "structure", "buckets", "help", "undocumented", "format"
-    };
-    if ((size_t)c < sizeof names / sizeof *names)
-        return names[c];
-    return "unknown";
-}
-
 void pg__report_count_target(const pg_target_result *t, pg__report_counts *c)
 {
     if (t->error) {

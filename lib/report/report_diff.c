@@ -130,7 +130,7 @@ static char *metric_desc(const pg_golden_metric *m)
     if (!m)
         return NULL;
     pg_buf b = PG_BUF_INIT;
-    pg_buf_adds(&b, pg_golden_type_name(m->type));
+    pg_buf_adds(&b, pg_type_name(m->type));
     pg_buf_adds(&b, "; labels ");
     if (m->nlabels)
         add_list(&b, m->labels, m->nlabels);
@@ -152,8 +152,8 @@ static void add_changes(pg_buf *b, const pg_diff_entry *e, const char *sep)
 {
     if (e->what & PG_DIFF_TYPE) {
         pg_buf_addf(b, "%stype %s -> %s", sep,
-                    pg_golden_type_name(e->old_m->type),
-                    pg_golden_type_name(e->new_m->type));
+                    pg_type_name(e->old_m->type),
+                    pg_type_name(e->new_m->type));
         sep = "; ";
     }
     if (e->what & PG_DIFF_LABELS) {
@@ -290,7 +290,7 @@ static json_t *jmetric(const pg_report_run *run, const pg_golden_metric *m)
     }
     return json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:b}",
                      "name", jstr(run, m->name),
-                     "type", pg_golden_type_name(m->type),
+                     "type", pg_type_name(m->type),
                      "labels", labels, "buckets", buckets,
                      "help", jstr(run, m->help ? m->help : ""),
                      "condition", jstr(run, m->condition),
@@ -342,7 +342,7 @@ char *pg_report_diff_json(const pg_report_diff *r)
         json_array_append_new(entries, json_pack(
             "{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
             "change", kind_names[w->kind],
-            "verdict", pg__report_verdict_name(w->verdict),
+            "verdict", pg_verdict_name(w->verdict),
             "metric", jstr(&v.run, row_name(w)),
             "new_name", w->kind == D_RENAMED ? jstr(&v.run, w->new_m->name)
                                              : json_null(),
@@ -511,7 +511,7 @@ char *pg_report_diff_html(const pg_report_diff *r)
                     "<th>Details</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < v.n; i++) {
         const drow *w = &v.rows[i];
-        const char *vn = pg__report_verdict_name(w->verdict);
+        const char *vn = pg_verdict_name(w->verdict);
         pg_buf_addf(&b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
                     "data-change=\"%s\"><td><span class=\"badge\">%s</span>"
                     "</td><td>%s</td><td class=\"metric\"><code>", vn, vn,

@@ -94,7 +94,7 @@ static const char *const script =
 
 static const char *verdict_class(enum pg_verdict v)
 {
-    return pg__report_verdict_name(v);
+    return pg_verdict_name(v);
 }
 
 static const char *verdict_badge(enum pg_verdict v)
@@ -265,7 +265,7 @@ static void h_problems(pg_buf *b, const pg_report_run *run,
         const pg_problem *p = &m->problems[i];
         pg_buf_addf(b, "<li class=\"%s\" data-code=\"%s\">",
                     p->failure ? "failure" : "note",
-                    pg__report_problem_name(p->code));
+                    pg_problem_code_name(p->code));
         if (!p->failure)
             pg_buf_adds(b, "(note) ");
         h_text(b, run, p->message);
@@ -343,7 +343,7 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
                     "<code>",
                     verdict_class(m->verdict), verdict_class(m->verdict),
                     pg__report_status_name(st),
-                    pg__report_kind_name(m->kind),
+                    pg_result_kind_name(m->kind),
                     verdict_badge(m->verdict));
         h_text(b, run, t->target);
         pg_buf_adds(b, "</code></td><td class=\"metric\"><code>");

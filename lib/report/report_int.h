@@ -46,9 +46,6 @@ typedef struct pg__report_row {
 enum pg__report_status pg__report_status_of(const pg_metric_result *m);
 const char *pg__report_status_name(enum pg__report_status s);
 const char *pg__report_status_label(enum pg__report_status s);
-const char *pg__report_verdict_name(enum pg_verdict v);
-const char *pg__report_kind_name(enum pg_result_kind k);
-const char *pg__report_problem_name(enum pg_problem_code c);
 
 void pg__report_count_target(const pg_target_result *t,
                              pg__report_counts *c);

@@ -62,7 +62,7 @@ static json_t *jcounts(const pg__report_counts *c)
 static json_t *jproblem(const pg_report_run *run, const pg_problem *p)
 {
     return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o}",
-                     "code", pg__report_problem_name(p->code),
+                     "code", pg_problem_code_name(p->code),
                      "failure", p->failure,
                      "message", jstr(run, p->message ? p->message : ""),
                      "expected", jstr(run, p->expected),
@@ -79,8 +79,8 @@ static json_t *jresult(const pg_report_run *run, const pg_metric_result *m)
         json_array_append_new(probs, jproblem(run, &m->problems[i]));
     return json_pack("{s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o}",
                      "metric", jstr(run, m->metric ? m->metric : ""),
-                     "kind", pg__report_kind_name(m->kind),
-                     "verdict", pg__report_verdict_name(m->verdict),
+                     "kind", pg_result_kind_name(m->kind),
+                     "verdict", pg_verdict_name(m->verdict),
                      "status", pg__report_status_name(pg__report_status_of(m)),
                      "condition", jstr(run, m->condition),
                      "baseline_reason", jstr(run, m->baseline_reason),

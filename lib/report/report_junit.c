@@ -26,7 +26,7 @@ static void x_details(pg_buf *b, const pg_report_run *run,
         const pg_problem *p = &m->problems[i];
         if (failures_only >= 0 && p->failure != failures_only)
             continue;
-        pg_buf_adds(b, pg__report_problem_name(p->code));
+        pg_buf_adds(b, pg_problem_code_name(p->code));
         pg_buf_adds(b, ": ");
         x_text(b, run, p->message, 0);
         pg_buf_addc(b, '\n');
@@ -57,7 +57,7 @@ static void x_testcase(pg_buf *b, const pg_report_run *run, const char *slug,
                        const pg_metric_result *m)
 {
     pg_buf_addf(b, "    <testcase classname=\"%s.%s\" name=\"", slug,
-                pg__report_kind_name(m->kind));
+                pg_result_kind_name(m->kind));
     x_text(b, run, m->metric, 1);
     pg_buf_adds(b, "\" time=\"0\"");
     int notes = 0;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/names.h"
 #include "core/sha256.h"
 
 /* ---- PCRE2 helpers ------------------------------------------------------ */
@@ -98,30 +99,6 @@ static int re_match(enum re_id id, const char *s, size_t len, size_t start,
     }
     pcre2_match_data_free(md);
     return rc > 0 ? rc : 0;
-}
-
-/* ---- names -------------------------------------------------------------- */
-
-/* Exposition formats: metric names match [a-zA-Z_:][a-zA-Z0-9_:]* and
- * label names [a-zA-Z_][a-zA-Z0-9_]* (Prometheus data model). */
-int pg_metric_name_valid(const char *s, size_t len)
-{
-    if (!len || !(isalpha((unsigned char)s[0]) || s[0] == '_' || s[0] == ':'))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == ':'))
-            return 0;
-    return 1;
-}
-
-int pg_label_name_valid(const char *s, size_t len)
-{
-    if (!len || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
-            return 0;
-    return 1;
 }
 
 char *pg_docs_version_from_name(const char *path)
@@ -463,7 +440,7 @@ static int parse_row(struct parser *P, const mdline *ln, int lineno,
     for (char *q = type; *q; q++)
         *q = (char)tolower((unsigned char)*q);
     enum pg_type t;
-    if (!*type || pg_golden_type_parse(type, &t)) {
+    if (!*type || pg_type_parse(type, strlen(type), &t)) {
         pg_error_set(P->err, P->source, lineno, c[map[COL_TYPE]].column,
                      "unknown type '%s' for metric '%s'", type, name);
         goto out;

@@ -37,9 +37,5 @@ pg_golden *pg_docs_load(const char *path, const pg_docs_opts *opts,
 char *pg_docs_version_from_name(const char *path);
 /* 1 if buf looks like a Markdown docs page with a metrics table header. */
 int pg_docs_sniff(const char *buf, size_t len);
-/* 1 if s is a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*). */
-int pg_metric_name_valid(const char *s, size_t len);
-/* 1 if s is a valid label name ([a-zA-Z_][a-zA-Z0-9_]*). */
-int pg_label_name_valid(const char *s, size_t len);
 
 #endif

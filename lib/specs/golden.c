@@ -10,32 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "specs/docs.h"
-
-/* Type names as the golden spells them. Kept here rather than borrowed from
- * the exposition parser so that a golden can be read without it; the order
- * follows enum pg_type. */
-static const char *const type_names[] = {
-    "none", "untyped", "unknown", "counter", "gauge", "histogram",
-    "gaugehistogram", "summary", "info", "stateset",
-};
-#define NTYPES (sizeof type_names / sizeof *type_names)
-
-const char *pg_golden_type_name(enum pg_type t)
-{
-    return (size_t)t < NTYPES ? type_names[t] : "none";
-}
-
-int pg_golden_type_parse(const char *s, enum pg_type *out)
-{
-    /* "none" is not a type a document can declare. */
-    for (size_t i = 1; i < NTYPES; i++)
-        if (!strcmp(s, type_names[i])) {
-            *out = (enum pg_type)i;
-            return 0;
-        }
-    return -1;
-}
+#include "core/names.h"
 
 void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
                      const char *source, int line, int column,
@@ -216,7 +191,7 @@ static json_t *metric_json(const pg_golden_metric *m)
 {
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(m->name));
-    json_object_set_new(o, "type", json_string(pg_golden_type_name(m->type)));
+    json_object_set_new(o, "type", json_string(pg_type_name(m->type)));
     json_object_set_new(o, "help", json_string(m->help ? m->help : ""));
     json_t *labels = json_array();
     for (size_t i = 0; i < m->nlabels; i++)
@@ -437,7 +412,7 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
     char *type = NULL;
     if (get_string(L, o, "type", 1, &type, where))
         return -1;
-    int bad = pg_golden_type_parse(type, &m->type);
+    int bad = pg_type_parse(type, strlen(type), &m->type);
     if (bad)
         fail(L, "%sunknown type '%s'", where, type);
     free(type);
@@ -485,7 +460,7 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
         }
         if (m->type != PG_TYPE_HISTOGRAM && m->type != PG_TYPE_GAUGEHISTOGRAM)
             return fail(L, "%s'buckets' given for a %s", where,
-                        pg_golden_type_name(m->type));
+                        pg_type_name(m->type));
     }
     if (get_bool(L, o, "native_histogram", &m->native_histogram, where) ||
         get_string(L, o, "condition", 0, &m->condition, where) ||

@@ -80,10 +80,6 @@ void pg_golden_add_source(pg_golden *g, const char *file, const char *sha256);
 void pg_golden_metric_normalize(pg_golden_metric *m);
 /* Frees the contents of one metric and zeroes it. */
 void pg_golden_metric_release(pg_golden_metric *m);
-/* Type names as golden JSON spells them (same spelling as TYPE lines);
- * usable without the exposition parser. parse returns 0, or -1. */
-const char *pg_golden_type_name(enum pg_type t);
-int pg_golden_type_parse(const char *s, enum pg_type *out);
 
 /* A lint finding of a producer (docs reader, overlay): rule is a static
  * short name, w holds SOURCE:LINE:COL and the message. pg_docs_warn_fn

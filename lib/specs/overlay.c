@@ -361,7 +361,7 @@ static void apply_entry(const pg_overlay *ov, const entry *e,
         if (!histo) {
             owarn(ov, warn, ctx, count, "overlay-type",
                   "entries[%d]: buckets for '%s', which is a %s; not applied",
-                  e->index, m->name, pg_golden_type_name(m->type));
+                  e->index, m->name, pg_type_name(m->type));
         } else {
             free(m->buckets);
             m->buckets = pg_xcalloc(e->nbuckets, sizeof *m->buckets);
@@ -375,7 +375,7 @@ static void apply_entry(const pg_overlay *ov, const entry *e,
             owarn(ov, warn, ctx, count, "overlay-type",
                   "entries[%d]: native_histogram for '%s', which is a %s; "
                   "not applied", e->index, m->name,
-                  pg_golden_type_name(m->type));
+                  pg_type_name(m->type));
         else
             m->native_histogram = e->native;
     }
@@ -430,7 +430,7 @@ static void apply_entry(const pg_overlay *ov, const entry *e,
             owarn(ov, warn, ctx, count, "overlay-type",
                   "entries[%d]: sum_count_optional for '%s', which is a %s; "
                   "not applied", e->index, m->name,
-                  pg_golden_type_name(m->type));
+                  pg_type_name(m->type));
         else
             m->sum_count_optional = e->sum_count;
     }

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
     }
     if (find) {
         const pg_golden_metric *m = pg_golden_find(g, find);
-        printf("%s\n", m ? pg_golden_type_name(m->type) : "(not found)");
+        printf("%s\n", m ? pg_type_name(m->type) : "(not found)");
     } else {
         char *s = pg_golden_dumps(g);
         fputs(s, stdout);
