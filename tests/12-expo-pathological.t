@@ -9,7 +9,7 @@ T=${TMPDIR:-/tmp}/pg-expo-path.$$
 mkdir -p "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
 LIMIT=300
-echo "1..13"
+echo "1..14"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
@@ -47,7 +47,10 @@ perl -e 'print "a{b=\"", "\\\\" x 400_000, "\\\"" x 100_000, "\"} 1\n# HELP h ",
 run $P lint --max-line 10000000 "$T/esc"
 [ "$rc" = 1 ] && grep -q 'label value longer\|quoted string longer' "$T/out"
 ok $? "deep escape runs: linear, capped"
+cp "$T/out" "$T/esc.out"
 run $P lint --max-line 10000000 --max-labels 10 "$T/esc"
+[ "$rc" = 1 ] && cmp -s "$T/out" "$T/esc.out"
+ok $? "deep escape runs: a lower label cap gives the same diagnostics"
 perl -e 'print "a{b=\"", "\\\\" x 20_000, "\"} 1\n# HELP h ", "\\\\n" x 200_000, "\nh 1\n"' > "$T/esc2"
 run $P lint --max-line 10000000 "$T/esc2"
 [ "$rc" = 0 ]

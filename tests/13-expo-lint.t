@@ -86,8 +86,4 @@ else
 fi
 
 run $P lint http://127.0.0.1:9/metrics
-if grep -q 'not supported in this build' "$T/err"; then
-    skip "URL support needs lib/source/scrape.c"
-else
-    [ "$rc" = 2 ]; ok $? "unreachable URL: exit 2"
-fi
+[ "$rc" = 2 ] && grep -q '127.0.0.1:9' "$T/err"; ok $? "unreachable URL: exit 2, URL named"

@@ -4,9 +4,10 @@
 # `args`, expected.text / expected.markdown / expected.json (one run per
 # format present), expected.stderr and expected-exit (default 1). Sides are
 # linked into a scratch directory under their base names so that reports
-# do not depend on where the data lives. REGEN=1 rewrites the expectations
-# (review the diff before committing).
+# do not depend on where the data lives. `make bless` rewrites the
+# expectations (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
+. tests/lib/bless.sh
 R=$PWD
 P=$R/bin/promgate
 S=${PG_SHARED:-$R/../shared}
@@ -48,12 +49,10 @@ for d in $cases; do
         # shellcheck disable=SC2086
         (cd "$w" && "$P" diff $args $fa "$@" >"$T/out" 2>"$T/err")
         rc=$?
-        if [ -n "$REGEN" ]; then
-            [ "$f" != none ] && cp "$T/out" "$d/expected.$f"
-            if [ -s "$T/err" ]; then cp "$T/err" "$d/expected.stderr"; else rm -f "$d/expected.stderr"; fi
-            [ "$rc" = 1 ] && rm -f "$d/expected-exit" || echo "$rc" >"$d/expected-exit"
-            echo "ok $n - $name $f (regenerated)"; continue
-        fi
+        [ "$f" != none ] && pg_keep_got "${d}expected.$f" "$T/out"
+        if [ -s "$T/err" ]; then pg_keep_got "${d}expected.stderr" "$T/err"; else pg_keep_absent "${d}expected.stderr"; fi
+        echo "$rc" >"$T/rc"
+        if [ "$rc" = 1 ]; then pg_keep_absent "${d}expected-exit"; else pg_keep_got "${d}expected-exit" "$T/rc"; fi
         ok=1
         [ "$rc" = "$want_rc" ] || { echo "# exit $rc, expected $want_rc"; ok=0; }
         : >"$T/want-err"

@@ -3,9 +3,10 @@
 # optional golden.json (else fixtures/check/golden.json), optional flags
 # (@CASE@ stands for the case directory), and the expected TAP output
 # (expected.tap, the timing comment left out) and exit code (expected.exit).
-# PG_REGEN=1 rewrites the expectations from the current output.
+# `make bless` rewrites the expectations (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
+. tests/lib/bless.sh
 P=bin/promgate
 cases=$(for d in fixtures/check/*/; do [ -f "$d/input.prom" ] && echo "${d%/}"; done)
 plan "$(echo "$cases" | wc -l)"
@@ -22,10 +23,9 @@ for d in $cases; do
         >"$tmp/out" 2>"$tmp/err"
     rc=$?
     grep -v '^# target ' "$tmp/out" >"$tmp/tap"
-    if [ -n "${PG_REGEN:-}" ]; then
-        cp "$tmp/tap" "$d/expected.tap"
-        echo "$rc" >"$d/expected.exit"
-    fi
+    echo "$rc" >"$tmp/rc"
+    pg_keep_got "$d/expected.tap" "$tmp/tap"
+    pg_keep_got "$d/expected.exit" "$tmp/rc"
     if diff -u "$d/expected.tap" "$tmp/tap" >"$tmp/diff" &&
         [ "$rc" = "$(cat "$d/expected.exit")" ]; then
         ok 0 "$name"

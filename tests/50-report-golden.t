@@ -2,8 +2,9 @@
 # Golden output of the report renderers: every fixtures/report/<case>/
 # run.json (a check run) or old.json + new.json (a release diff) rendered
 # as JSON, Markdown, JUnit XML and HTML must equal the expected files byte
-# for byte. PG_REGEN=1 rewrites the expected files.
+# for byte. `make bless` rewrites the expected files (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
+. tests/lib/bless.sh
 R=bin/pg-report-render
 cases=$(ls -d fixtures/report/*/ | sed 's:/$::')
 n=0
@@ -31,7 +32,7 @@ for c in $cases; do
             sed 's/^/# /' "$out/err"
             continue
         fi
-        [ -n "$PG_REGEN" ] && cp "$out/got" "$exp"
+        pg_keep_got "$exp" "$out/got"
         if diff -u "$exp" "$out/got" > "$out/diff" 2>&1; then
             echo "ok $n - $c $fmt matches $(basename "$exp")"
         else

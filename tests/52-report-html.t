@@ -27,7 +27,10 @@ my $n = 0;
 sub ok { my ($c, $name) = @_; $n++; print(($c ? "ok" : "not ok") . " $n - $name\n"); $c }
 
 # One fresh profile per run; every background service off, so the browser
-# makes no network request of its own.
+# makes no network request of its own. Its stderr (D-Bus and GPU chatter)
+# goes to $out/chromium.log, not to the test's output.
+my $log = "$out/chromium.log";
+unlink $log;
 sub chromium {
     my (@args) = @_;
     my $profile = tempdir(CLEANUP => 1);
@@ -36,7 +39,11 @@ sub chromium {
                '--disable-background-networking', '--disable-component-update',
                '--disable-sync', '--disable-quic', "--user-data-dir=$profile",
                @args);
-    open my $p, '-|', @cmd or die "chromium: $!";
+    open my $stderr, '>&', \*STDERR or die "dup stderr: $!";
+    open STDERR, '>>', $log or die "$log: $!";
+    my $started = open my $p, '-|', @cmd;
+    open STDERR, '>&', $stderr or die "restore stderr: $!";
+    $started or die "chromium: $!";
     local $/;
     my $dom = <$p>;
     close $p;
@@ -63,7 +70,7 @@ for my $c (@cases) {
                           accepted-by-baseline format-errors unreadable failures warnings);
     my @bad = grep { (my $k = $_) =~ tr/-/_/; !defined $attr{$_} || $attr{$_} != $s->{$k} } @keys;
     ok($rc == 0 && $sum && !@bad, "$case: rendered summary counts equal report.json's")
-        or print "# differ: @bad (chromium exit $rc)\n";
+        or print "# differ: @bad (chromium exit $rc, its stderr in $log)\n";
 
     my ($tbody) = $dom =~ m{<table id="results">.*?<tbody>(.*?)</tbody>}s;
     my $fails = () = ($tbody // '') =~ /<tr [^>]*data-verdict="fail"/g;

@@ -5,9 +5,10 @@
 # once the wall-clock fields are normalised; `--format json` prints the
 # same document; the metrics failing in the reports are exactly the planted
 # ones (expected-failures), failures first; the scrape is in the directory.
-# PG_REGEN=1 rewrites the expected files.
+# `make bless` rewrites the expected files (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
+. tests/lib/bless.sh
 P=bin/promgate
 F=fixtures/check/planted
 E=fixtures/report/check-planted
@@ -33,7 +34,7 @@ norm() {
 for f in report.md report.json junit.xml; do
     exp=$E/expected.$f
     norm "$d/$f" >"$tmp/got"
-    [ -n "$PG_REGEN" ] && cp "$tmp/got" "$exp"
+    pg_keep_got "$exp" "$tmp/got"
     diff -u "$exp" "$tmp/got" >"$tmp/diff" 2>&1
     ok $? "$f matches $(basename "$exp")"
     [ -s "$tmp/diff" ] && diag "$(head -40 "$tmp/diff")"

@@ -14,7 +14,7 @@ use IO::Socket::INET;
 
 BEGIN { chdir dirname(abs_path($0)) . '/..' or die "chdir: $!"; }
 use lib 'fixtures/promapi';
-use Fleet qw(ok skip done);
+use Fleet qw(ok done);
 
 my $root = getcwd();
 my $fix = "$root/fixtures/promapi";
@@ -101,14 +101,7 @@ ok($rc == 0 && @samples && !grep({ !/fleet="demo"/ } @samples),
    'target labels not declared are kept', $got{edge} // $err);
 
 # --- the rebuilt text is valid exposition ----------------------------
-SKIP_LINT: {
-    my ($lrc, undef, $lerr) = Fleet::run($pg, 'lint', "$fix/edge.prom");
-    if ($lerr =~ /not available/) {
-        for (1 .. 2) {
-            skip('promgate lint not in this build');
-        }
-        last SKIP_LINT;
-    }
+{
     ($rc, $out, $err) = Fleet::run($dump, $url, '--match', '{fleet="demo"}',
                                    '--target-label', 'fleet', '--out', $tmp);
     my @bad;
@@ -136,11 +129,7 @@ sub failing_pairs {
 my @check = ($pg, 'check', '--prometheus', $url, '--match', '{job="coder"}',
              '--target-labels', 'fleet', '--golden', "$fix/golden.json");
 ($rc, $out, $err) = Fleet::run(@check);
-if ($err =~ /not (?:available|supported) in this build/) {
-    for (1 .. 8) {
-        skip('promgate check --prometheus not in this build');
-    }
-} else {
+{
     my %want = map { $_ => 1 } grep { /\S/ && !/^#/ }
         split /\n/, Fleet::slurp("$fix/expected-failures.txt");
     my %got = failing_pairs($out);
@@ -205,9 +194,7 @@ sub verdicts {
     my @g = ('--golden', "$root/golden/coder-latest.json");
     my ($drc, $dout, $derr) = Fleet::run($pg, 'check', @g, @flags,
                                          '--target', "$root/fixtures/coder-demo/metrics");
-    if ($derr =~ /not (?:available|supported) in this build/ || !-f "$root/golden/coder-latest.json") {
-        skip('promgate check or golden not in this build');
-    } else {
+    {
         my %direct = verdicts($dout, undef);
         my ($prc, $pout, $perr) = Fleet::run($pg, 'check', @g, @flags,
             '--prometheus', $url, '--match', '{job="demo"}',

@@ -19,15 +19,14 @@ static int fmt_case(FILE *tap, int n, const char *line)
         return -1;
     double v = strtod(in, NULL);
     int r = pg_fmt_double(got, sizeof got, v);
-    int ok = !strcmp(got, want) && r == digits;
-    fprintf(tap, "%sok %d - %s -> %s (%d)\n", ok ? "" : "not ", n, in, got, r);
-    if (!ok)
-        fprintf(tap, "# want %s (%d)\n", want, digits);
     /* Whatever the text, it must read back as the same value. */
-    if (v == v && strtod(got, NULL) != v) {
+    int reads_back = v != v || strtod(got, NULL) == v;
+    int ok = !strcmp(got, want) && r == digits && reads_back;
+    fprintf(tap, "%sok %d - %s -> %s (%d)\n", ok ? "" : "not ", n, in, got, r);
+    if (strcmp(got, want) || r != digits)
+        fprintf(tap, "# want %s (%d)\n", want, digits);
+    if (!reads_back)
         fprintf(tap, "# %s does not read back as %s\n", got, in);
-        ok = 0;
-    }
     return ok;
 }
 
