@@ -367,6 +367,19 @@ static int parse_args(int argc, char **argv, check_args *a)
     return -1;
 }
 
+/* An --enable that names no condition: the golden's conditions are listed
+ * so the right spelling is at hand. */
+static int unknown_condition(const char *bad, const char *path,
+                             const pg_golden *g)
+{
+    fprintf(stderr, ME ": --enable '%s': unknown condition; the conditions "
+            "of %s are:\n", bad, path);
+    pg_golden_print_conditions(g, stderr, "  ", "(none)");
+    fprintf(stderr, "(a condition's value alone, 'kind:*' and 'all' also "
+            "work; 'promgate golden --conditions %s' lists them)\n", path);
+    return PG_EXIT_ERROR;
+}
+
 /* Reads a secret file's first line, without its line ending. */
 static char *read_secret(const char *path, pg_error *err)
 {
@@ -728,11 +741,15 @@ int pg_cmd_check(int argc, char **argv)
     copts.baseline = baseline;
     copts.today = a.today;
     copts.select = a.select;
-    /* Compile every pattern once up front: a bad one is a usage error. */
-    pg_checker *probe = pg_checker_new(&copts, "-", &err);
-    if (!probe)
+    /* Conditions, patterns and the selection are judged once up front: a
+     * bad one is a usage error, before any target is read. */
+    const char *bad_condition = pg_check_unknown_condition(&copts);
+    if (bad_condition) {
+        rc = unknown_condition(bad_condition, a.golden_path, golden);
+        goto out;
+    }
+    if (pg_check_opts_validate(&copts, &err) != 0)
         goto fail;
-    pg_checker_free(probe);
 
     size_t n = a.targets.n;
     runs = pg_xcalloc(n + 1, sizeof *runs);

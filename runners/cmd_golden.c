@@ -16,9 +16,12 @@ static void usage(FILE *out)
     fprintf(out,
         "usage: promgate golden --from-docs DOCS.md [options]\n"
         "       promgate golden --from-exposition FILE... [options]\n"
+        "       promgate golden --conditions GOLDEN.json\n"
         "\n"
         "Derives a golden spec (golden/SCHEMA.md) from a docs page's metrics\n"
         "table, or from exposition files merged by name (first file wins).\n"
+        "--conditions lists the conditions of a golden's conditional metrics,\n"
+        "one a line: the values 'promgate check --enable' takes.\n"
         "\n"
         "options:\n"
         "  -o, --output FILE   write the golden to FILE (default: stdout)\n"
@@ -61,6 +64,21 @@ static void print_error(const pg_error *err)
     pg_error_print(err, stderr);
 }
 
+/* promgate golden --conditions GOLDEN: what --enable accepts. */
+static int list_conditions(const char *path)
+{
+    pg_error err;
+    pg_error_init(&err);
+    pg_golden *g = pg_golden_load(path, &err);
+    if (!g) {
+        print_error(&err);
+        return PG_EXIT_ERROR;
+    }
+    pg_golden_print_conditions(g, stdout, "", NULL);
+    pg_golden_free(g);
+    return PG_EXIT_OK;
+}
+
 int pg_cmd_golden(int argc, char **argv)
 {
     const char *docs = NULL, *out = NULL, *overlay = NULL, *version = NULL;
@@ -76,6 +94,9 @@ int pg_cmd_golden(int argc, char **argv)
             usage(stdout);
             free(expo);
             return PG_EXIT_OK;
+        } else if (!strcmp(a, "--conditions") && has_next && argc == 3) {
+            free(expo);
+            return list_conditions(argv[++i]);
         } else if (!strcmp(a, "--from-docs") && has_next) {
             docs = argv[++i];
         } else if (!strcmp(a, "--from-exposition") && has_next) {

@@ -2,7 +2,8 @@
 # Data-driven check cases: each fixtures/check/<case>/ holds input.prom,
 # optional golden.json (else fixtures/check/golden.json), optional flags
 # (@CASE@ stands for the case directory), and the expected TAP output
-# (expected.tap, the timing comment left out) and exit code (expected.exit).
+# (expected.tap, the timing comment left out) and exit code (expected.exit);
+# expected.err, when present, holds lines that stderr must contain.
 # `make bless` rewrites the expectations (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
@@ -22,12 +23,19 @@ for d in $cases; do
     $P check --golden "$golden" --target "$d/input.prom" $flags \
         >"$tmp/out" 2>"$tmp/err"
     rc=$?
+    : >"$tmp/diff"
     grep -v '^# target ' "$tmp/out" >"$tmp/tap"
     echo "$rc" >"$tmp/rc"
     pg_keep_got "$d/expected.tap" "$tmp/tap"
     pg_keep_got "$d/expected.exit" "$tmp/rc"
-    if diff -u "$d/expected.tap" "$tmp/tap" >"$tmp/diff" &&
-        [ "$rc" = "$(cat "$d/expected.exit")" ]; then
+    err_ok=0
+    if [ -f "$d/expected.err" ]; then
+        while IFS= read -r want; do
+            grep -qF -- "$want" "$tmp/err" || { err_ok=1; echo "stderr lacks: $want" >>"$tmp/diff"; }
+        done <"$d/expected.err"
+    fi
+    if diff -u "$d/expected.tap" "$tmp/tap" >>"$tmp/diff" &&
+        [ "$rc" = "$(cat "$d/expected.exit")" ] && [ "$err_ok" = 0 ]; then
         ok 0 "$name"
     else
         ok 1 "$name"

@@ -2,16 +2,15 @@
  * check.h). The checker is a sink for the parser's callbacks: it keeps one
  * record per family seen (type, HELP, label names, label-value faults,
  * histogram/summary series) and turns them into verdicts at the end. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "check/check.h"
 
 #include <math.h>
-#include <pcre2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/match.h"
 
 /* Caps that keep memory bounded on hostile or huge scrapes. */
 #define MAX_DIAGS 2000        /* parser diagnostics kept per target */
@@ -194,17 +193,19 @@ typedef struct stored_diag {
 } stored_diag;
 
 typedef struct compiled_rules {
-    pcre2_code **codes;    /* one per golden label rule */
+    pg_matcher **codes;    /* one per golden label rule */
 } compiled_rules;
 
 struct pg_checker {
     const pg_check_opts *opts;
     char *target;
-    pcre2_code *only, *skip;
-    pcre2_code **exempt;
+    pg_matcher *only, *skip;
+    pg_matcher **exempt;
     size_t nexempt;
+    int *exempt_used;      /* per --exempt: matched a metric of the scrape */
     compiled_rules *rules; /* one per golden metric */
-    pcre2_match_data *md;
+    pg_error match_err;    /* a pattern could not decide a subject: the
+                              target gets no verdict, only this error */
     strmap fam_idx;        /* family name -> index + 1 */
     family **fams;
     size_t nfams, fams_cap;
@@ -217,34 +218,38 @@ struct pg_checker {
     enum pg_format format; /* as parsed; AUTO if not told */
 };
 
-/* ---- regular expressions ---- */
+/* ---- patterns ---- */
 
-static pcre2_code *re_compile(const char *pat, int anchored, const char *what,
-                              pg_error *err)
+/* 1 if re matches, 0 if not. A match that could not be decided records
+ * the checker's error (the target then gets no verdict) and counts as no
+ * match until then. */
+static int re_match(pg_checker *c, pg_matcher *re, const char *p, size_t len)
 {
-    int ec;
-    PCRE2_SIZE off;
-    uint32_t flags = PCRE2_UTF;
-    if (anchored)
-        flags |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   flags, &ec, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        pg_error_set(err, what, 0, (int)off + 1,
-                     "invalid regular expression '%s': %s", pat,
-                     (const char *)msg);
-        return NULL;
-    }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    if (c->match_err.set)
+        return 0;
+    return pg_matcher_match(re, p, len, &c->match_err) > 0;
 }
 
-static int re_match(pg_checker *c, pcre2_code *re, const char *p, size_t len)
+static int compile_rules(pg_checker *c, const pg_golden *g, pg_error *err)
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)p, len, 0, 0, c->md, NULL);
-    return rc >= 0;
+    c->rules = pg_xcalloc(g->nmetrics, sizeof *c->rules);
+    for (size_t i = 0; i < g->nmetrics; i++) {
+        const pg_golden_metric *m = &g->metrics[i];
+        if (!m->nlabel_values)
+            continue;
+        c->rules[i].codes = pg_xcalloc(m->nlabel_values, sizeof(pg_matcher *));
+        for (size_t j = 0; j < m->nlabel_values; j++) {
+            pg_buf what = PG_BUF_INIT;
+            pg_buf_addf(&what, "golden: %s: label '%s'", m->name,
+                        m->label_values[j].label);
+            c->rules[i].codes[j] = pg_matcher_new(
+                m->label_values[j].pattern, PG_MATCH_ANCHORED, what.p, err);
+            pg_buf_release(&what);
+            if (!c->rules[i].codes[j])
+                return -1;
+        }
+    }
+    return 0;
 }
 
 /* ---- checker lifecycle ---- */
@@ -255,36 +260,21 @@ pg_checker *pg_checker_new(const pg_check_opts *opts, const char *target,
     pg_checker *c = pg_xcalloc(1, sizeof *c);
     c->opts = opts;
     c->target = pg_xstrdup(target ? target : "-");
-    c->md = pcre2_match_data_create(1, NULL);
-    if (opts->only && !(c->only = re_compile(opts->only, 0, "--only", err)))
+    pg_error_init(&c->match_err);
+    if (opts->only && !(c->only = pg_matcher_new(opts->only, 0, "--only", err)))
         goto fail;
-    if (opts->skip && !(c->skip = re_compile(opts->skip, 0, "--skip", err)))
+    if (opts->skip && !(c->skip = pg_matcher_new(opts->skip, 0, "--skip", err)))
         goto fail;
     c->exempt = pg_xcalloc(opts->nexempt, sizeof *c->exempt);
+    c->exempt_used = pg_xcalloc(opts->nexempt, sizeof *c->exempt_used);
     for (size_t i = 0; i < opts->nexempt; i++) {
-        c->exempt[i] = re_compile(opts->exempt[i], 0, "--exempt", err);
+        c->exempt[i] = pg_matcher_new(opts->exempt[i], 0, "--exempt", err);
         c->nexempt = i + 1;
         if (!c->exempt[i])
             goto fail;
     }
-    const pg_golden *g = opts->golden;
-    c->rules = pg_xcalloc(g->nmetrics, sizeof *c->rules);
-    for (size_t i = 0; i < g->nmetrics; i++) {
-        const pg_golden_metric *m = &g->metrics[i];
-        if (!m->nlabel_values)
-            continue;
-        c->rules[i].codes = pg_xcalloc(m->nlabel_values, sizeof(pcre2_code *));
-        for (size_t j = 0; j < m->nlabel_values; j++) {
-            pg_buf what = PG_BUF_INIT;
-            pg_buf_addf(&what, "golden: %s: label '%s'", m->name,
-                        m->label_values[j].label);
-            c->rules[i].codes[j] =
-                re_compile(m->label_values[j].pattern, 1, what.p, err);
-            pg_buf_release(&what);
-            if (!c->rules[i].codes[j])
-                goto fail;
-        }
-    }
+    if (compile_rules(c, opts->golden, err) != 0)
+        goto fail;
     return c;
 fail:
     pg_checker_free(c);
@@ -340,23 +330,23 @@ void pg_checker_free(pg_checker *c)
     if (!c)
         return;
     free(c->target);
-    pcre2_code_free(c->only);
-    pcre2_code_free(c->skip);
+    pg_matcher_free(c->only);
+    pg_matcher_free(c->skip);
     for (size_t i = 0; i < c->nexempt; i++)
-        pcre2_code_free(c->exempt[i]);
+        pg_matcher_free(c->exempt[i]);
     free(c->exempt);
+    free(c->exempt_used);
     if (c->rules) {
         const pg_golden *g = c->opts->golden;
         for (size_t i = 0; i < g->nmetrics; i++) {
             if (!c->rules[i].codes)
                 continue;
             for (size_t j = 0; j < g->metrics[i].nlabel_values; j++)
-                pcre2_code_free(c->rules[i].codes[j]);
+                pg_matcher_free(c->rules[i].codes[j]);
             free(c->rules[i].codes);
         }
         free(c->rules);
     }
-    pcre2_match_data_free(c->md);
     for (size_t i = 0; i < c->nfams; i++)
         family_free(c->fams[i]);
     free(c->fams);
@@ -594,7 +584,7 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
                                int names_same)
 {
     const pg_golden_metric *m = f->gm;
-    pcre2_code **codes = c->rules[f->gm_index].codes;
+    pg_matcher **codes = c->rules[f->gm_index].codes;
     if (!f->rule_pos) {
         f->rule_pos = pg_xcalloc(m->nlabel_values, sizeof *f->rule_pos);
         f->rule_ok = pg_xcalloc(m->nlabel_values, sizeof *f->rule_ok);
@@ -997,25 +987,92 @@ static unsigned selection(const pg_checker *c)
     return c->opts->select ? c->opts->select : PG_SELECT_ALL;
 }
 
-/* Whether --enable says a golden condition holds. Conditions read
+/* Whether one --enable value names condition cond. Conditions read
  * "kind:value" (golden/SCHEMA.md: flag:--prometheus-collect-db-metrics,
  * license:premium, ...); an --enable value matches the whole condition,
  * its value alone, "kind:*" for every condition of a kind, or "all". */
-static int condition_enabled(const pg_checker *c, const char *cond)
+static int enable_names(const char *e, const char *cond)
 {
     const char *colon = strchr(cond, ':');
-    for (size_t i = 0; i < c->opts->nenabled; i++) {
-        const char *e = c->opts->enabled[i];
-        size_t n = strlen(e);
-        if (!strcmp(e, cond) || !strcmp(e, "all"))
+    size_t n = strlen(e);
+    if (!strcmp(e, cond) || !strcmp(e, "all"))
+        return 1;
+    if (colon && !strcmp(e, colon + 1))
+        return 1;
+    return n >= 2 && !strcmp(e + n - 2, ":*") && colon &&
+           (size_t)(colon - cond) == n - 2 && !memcmp(e, cond, n - 2);
+}
+
+/* Whether --enable says a golden condition holds. */
+static int condition_enabled(const pg_checker *c, const char *cond)
+{
+    for (size_t i = 0; i < c->opts->nenabled; i++)
+        if (enable_names(c->opts->enabled[i], cond))
             return 1;
-        if (colon && !strcmp(e, colon + 1))
-            return 1;
-        if (n >= 2 && !strcmp(e + n - 2, ":*") && colon &&
-            (size_t)(colon - cond) == n - 2 && !memcmp(e, cond, n - 2))
-            return 1;
-    }
     return 0;
+}
+
+const char *pg_check_unknown_condition(const pg_check_opts *o)
+{
+    size_t n;
+    const char **conds = pg_golden_conditions(o->golden, &n);
+    const char *bad = NULL;
+    for (size_t i = 0; i < o->nenabled && !bad; i++) {
+        const char *e = o->enabled[i];
+        int known = !strcmp(e, "all");
+        for (size_t j = 0; j < n && !known; j++)
+            known = enable_names(e, conds[j]);
+        if (!known)
+            bad = e;
+    }
+    free(conds);
+    return bad;
+}
+
+/* --only/--skip (with --select) that leave no documented metric to judge
+ * are a mistake, not a pass. */
+static int validate_selection(pg_checker *c, pg_error *err)
+{
+    const pg_check_opts *o = c->opts;
+    unsigned sel = selection(c);
+    if (!(sel & (PG_SELECT_DOCUMENTED | PG_SELECT_HISTOGRAMS)) ||
+        (!o->only && !o->skip))
+        return 0;
+    for (size_t i = 0; i < o->golden->nmetrics; i++) {
+        const pg_golden_metric *m = &o->golden->metrics[i];
+        int hist = is_hist_type(m->type) || m->type == PG_TYPE_SUMMARY;
+        if ((sel & (hist ? PG_SELECT_HISTOGRAMS : PG_SELECT_DOCUMENTED)) &&
+            name_selected(c, m->name))
+            return 0;
+    }
+    if (c->match_err.set)
+        return pg_error_set(err, c->match_err.source, 0, 0, "%s",
+                            c->match_err.text);
+    pg_buf b = PG_BUF_INIT;
+    if (o->only)
+        pg_buf_addf(&b, " --only '%s'", o->only);
+    if (o->skip)
+        pg_buf_addf(&b, " --skip '%s'", o->skip);
+    if (o->select)
+        pg_buf_adds(&b, " with --select");
+    int rc = pg_error_set(err, "", 0, 0, "no documented metric of the golden "
+                          "is selected by%s", b.p);
+    pg_buf_release(&b);
+    return rc;
+}
+
+int pg_check_opts_validate(const pg_check_opts *opts, pg_error *err)
+{
+    const char *bad = pg_check_unknown_condition(opts);
+    if (bad)
+        return pg_error_set(err, "", 0, 0, "--enable '%s': unknown "
+                            "condition", bad);
+    pg_checker *c = pg_checker_new(opts, "-", err);
+    if (!c)
+        return -1;
+    int rc = validate_selection(c, err);
+    pg_checker_free(c);
+    return rc;
 }
 
 static void join_names(pg_buf *b, char *const *names, size_t n)
@@ -1454,9 +1511,36 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
 static int is_exempt(pg_checker *c, const char *name)
 {
     for (size_t i = 0; i < c->nexempt; i++)
-        if (re_match(c, c->exempt[i], name, strlen(name)))
+        if (re_match(c, c->exempt[i], name, strlen(name))) {
+            c->exempt_used[i] = 1;
             return 1;
+        }
     return 0;
+}
+
+static void add_note(pg_target_result *out, const char *text)
+{
+    out->notes = pg_xrealloc(out->notes, (out->nnotes + 1) * sizeof(char *));
+    out->notes[out->nnotes++] = pg_xstrdup(text);
+}
+
+/* An --exempt that matches no metric of the scrape exempts nothing: a
+ * pattern with a typo or shell quotes kept in it ('^go_sql_') would
+ * otherwise look like it works. Said once per target. */
+static void note_unused_exempts(pg_checker *c, pg_target_result *out)
+{
+    for (size_t i = 0; i < c->nexempt; i++) {
+        for (size_t j = 0; j < c->nfams && !c->exempt_used[i]; j++)
+            c->exempt_used[i] = re_match(c, c->exempt[i], c->fams[j]->name,
+                                         c->fams[j]->name_len);
+        if (c->exempt_used[i])
+            continue;
+        pg_buf b = PG_BUF_INIT;
+        pg_buf_addf(&b, "--exempt '%s' matched no metric of the scrape",
+                    c->opts->exempt[i]);
+        add_note(out, b.p);
+        pg_buf_release(&b);
+    }
 }
 
 /* ---- rename hints ---- */
@@ -1676,17 +1760,13 @@ static void build_format_result(pg_checker *c, pg_metric_result *r)
                     "%zu more format warnings", more_warn);
 }
 
-void pg_checker_finish(pg_checker *c, pg_target_result *out)
+/* A family may have been matched before its TYPE was known; settles the
+ * golden metric of every family. Returns the family of each golden metric
+ * (NULL where absent); the caller frees it. */
+static family **settle_families(pg_checker *c)
 {
-    memset(out, 0, sizeof *out);
-    out->target = pg_xstrdup(c->target);
     const pg_golden *g = c->opts->golden;
-    unsigned sel = selection(c);
-    result_list l = { NULL, 0, 0 };
-
-    /* A family may have been matched before its TYPE was known; settle
-     * the golden metric of every family now. */
-    family **by_metric = pg_xcalloc(g->nmetrics, sizeof *by_metric);
+    family **by_metric = pg_xcalloc(g->nmetrics + 1, sizeof *by_metric);
     for (size_t i = 0; i < c->nfams; i++) {
         family *f = c->fams[i];
         f->gm = golden_for(g, f->name, f->type);
@@ -1698,7 +1778,13 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
                 f->gm = NULL; /* second spelling: undocumented duplicate */
         }
     }
+    return by_metric;
+}
 
+static void judge_documented(pg_checker *c, result_list *l, family **by_metric)
+{
+    const pg_golden *g = c->opts->golden;
+    unsigned sel = selection(c);
     for (size_t i = 0; i < g->nmetrics; i++) {
         const pg_golden_metric *m = &g->metrics[i];
         int hist = is_hist_type(m->type) || m->type == PG_TYPE_SUMMARY;
@@ -1706,46 +1792,59 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
             continue;
         if (!name_selected(c, m->name))
             continue;
-        pg_metric_result *r = result_add(&l, c->target, m->name,
+        pg_metric_result *r = result_add(l, c->target, m->name,
                                          PG_RESULT_DOCUMENTED);
         check_documented(c, r, m, by_metric[i]);
         set_verdict(r, 0);
     }
-    size_t ndoc = l.n;
+}
 
-    if (c->opts->undocumented != PG_UNDOCUMENTED_IGNORE &&
-        (sel & PG_SELECT_UNDOCUMENTED)) {
-        out->undocumented_judged = 1;
-        for (size_t i = 0; i < c->nfams; i++) {
-            family *f = c->fams[i];
-            if (f->gm)
-                continue;
-            char *name = pg_xstrdup(f->name);
-            if (!name_selected(c, name) || is_exempt(c, name) ||
-                is_exempt(c, f->name)) {
-                free(name);
-                continue;
-            }
-            pg_metric_result *r = result_add(&l, c->target, name,
-                                             PG_RESULT_UNDOCUMENTED);
-            f->reported = 1;
-            problem_add(r, PG_PROBLEM_UNDOCUMENTED, 1, f->line, 0,
-                        "absent (not in the golden)", type_words(c, f->type),
-                        "metric '%s' (%s) is not documented", name,
-                        f->type != PG_TYPE_NONE ? pg_type_name(f->type)
-                        : c->format == PG_FORMAT_OPENMETRICS ? "unknown"
-                                                             : "untyped");
-            attach_diags(c, r, f->parser_name, f->type, NULL);
-            set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
-            free(name);
-        }
-        if (l.n > ndoc)
-            qsort(l.r + ndoc, l.n - ndoc, sizeof *l.r, cmp_result_metric);
+static void judge_undocumented_family(pg_checker *c, result_list *l,
+                                      family *f)
+{
+    pg_metric_result *r = result_add(l, c->target, f->name,
+                                     PG_RESULT_UNDOCUMENTED);
+    f->reported = 1;
+    problem_add(r, PG_PROBLEM_UNDOCUMENTED, 1, f->line, 0,
+                "absent (not in the golden)", type_words(c, f->type),
+                "metric '%s' (%s) is not documented", f->name,
+                f->type != PG_TYPE_NONE ? pg_type_name(f->type)
+                : c->format == PG_FORMAT_OPENMETRICS ? "unknown"
+                                                     : "untyped");
+    attach_diags(c, r, f->parser_name, f->type, NULL);
+    set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
+}
+
+/* Results for the families the golden does not list, in name order.
+ * Returns 1 if the concern was judged. */
+static int judge_undocumented(pg_checker *c, result_list *l)
+{
+    if (c->opts->undocumented == PG_UNDOCUMENTED_IGNORE ||
+        !(selection(c) & PG_SELECT_UNDOCUMENTED))
+        return 0;
+    size_t first = l->n;
+    for (size_t i = 0; i < c->nfams; i++) {
+        family *f = c->fams[i];
+        if (!f->gm && name_selected(c, f->name) && !is_exempt(c, f->name))
+            judge_undocumented_family(c, l, f);
     }
-    size_t nundoc = l.n - ndoc;
-    add_rename_hints(&l, ndoc, nundoc);
+    if (l->n > first)
+        qsort(l->r + first, l->n - first, sizeof *l->r, cmp_result_metric);
+    return 1;
+}
 
-    if (sel & PG_SELECT_FORMAT) {
+void pg_checker_finish(pg_checker *c, pg_target_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->target = pg_xstrdup(c->target);
+    result_list l = { NULL, 0, 0 };
+    family **by_metric = settle_families(c);
+    judge_documented(c, &l, by_metric);
+    free(by_metric);
+    size_t ndoc = l.n;
+    out->undocumented_judged = judge_undocumented(c, &l);
+    add_rename_hints(&l, ndoc, l.n - ndoc);
+    if (selection(c) & PG_SELECT_FORMAT) {
         pg_metric_result *r = result_add(&l, c->target, "format",
                                          PG_RESULT_FORMAT);
         build_format_result(c, r);
@@ -1753,7 +1852,16 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
     }
     for (size_t i = 0; i < l.n; i++)
         apply_baseline(c, &l.r[i]);
-    free(by_metric);
     out->results = l.r;
     out->nresults = l.n;
+    note_unused_exempts(c, out);
+    if (c->match_err.set) {
+        /* a pattern could not decide a value: no verdict can be trusted */
+        pg_target_result_release(out);
+        out->target = pg_xstrdup(c->target);
+        pg_buf b = PG_BUF_INIT;
+        pg_buf_addf(&b, "%s: %s", c->match_err.source, c->match_err.text);
+        out->error = pg_buf_detach(&b);
+        out->check_error = 1;
+    }
 }

@@ -50,6 +50,16 @@ enum pg_check_select {
 
 typedef struct pg_checker pg_checker;
 
+/* Validates opts against their golden before any target is read: every
+ * pattern compiles, every --enable names a condition of the golden (or
+ * "all", a condition's value alone, "kind:*"), and --only/--skip with
+ * --select select at least one documented metric. Returns 0, or -1 with
+ * err set (a usage error). */
+int pg_check_opts_validate(const pg_check_opts *opts, pg_error *err);
+/* The first --enable value that names no condition of the golden, or
+ * NULL: a typo, or quotes a shell kept ('activity:*'), would otherwise
+ * enable nothing, silently. */
+const char *pg_check_unknown_condition(const pg_check_opts *opts);
 /* New checker for one target; opts is borrowed and must outlive it.
  * Returns NULL with err set if a pattern does not compile. */
 pg_checker *pg_checker_new(const pg_check_opts *opts, const char *target,

@@ -100,6 +100,9 @@ void pg_target_result_release(pg_target_result *r)
     free(r->target);
     free(r->error);
     free(r->raw_path);
+    for (size_t i = 0; i < r->nnotes; i++)
+        free(r->notes[i]);
+    free(r->notes);
     for (size_t i = 0; i < r->nresults; i++)
         metric_result_release(&r->results[i]);
     free(r->results);

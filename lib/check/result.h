@@ -79,6 +79,12 @@ typedef struct pg_target_result {
     int undocumented_judged; /* the undocumented concern was judged (not
                                 ignored, selected): with no undocumented
                                 result, "none" is its passing verdict */
+    int check_error;       /* error came from judging (a pattern that could
+                              not decide a value), not from reading */
+    char **notes;          /* diagnostics about the run on this target
+                              (an --exempt that matched nothing), TAP
+                              comments */
+    size_t nnotes;
 } pg_target_result;
 
 /* True if the metric's verdicts make the run fail. */

@@ -164,10 +164,13 @@ void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
         fputs("# target ", out);
         tap_escape(out, t->target);
         if (t->error) {
-            fputs(": could not be read\n", out);
+            const char *why = t->check_error ? ": could not be checked\n"
+                                             : ": could not be read\n";
+            fputs(why, out);
             fprintf(out, "not ok %zu - ", ++k);
             tap_escape(out, t->target);
-            fputs(": could not be read\n  ---\n", out);
+            fputs(why, out);
+            fputs("  ---\n", out);
             yaml_field(out, "  ", "target", t->target);
             yaml_field(out, "  ", "error", t->error);
             fputs("  ...\n", out);
@@ -177,6 +180,11 @@ void pg_tap_write(FILE *out, const pg_target_result *targets, size_t n,
                 (unsigned long long)t->stats.bytes,
                 (unsigned long long)t->stats.samples,
                 (unsigned long long)t->stats.families, t->seconds);
+        for (size_t j = 0; j < t->nnotes; j++) {
+            fputs("# note: ", out);
+            tap_escape(out, t->notes[j]);
+            fputc('\n', out);
+        }
         /* in the undocumented results' place: before the format one */
         int none = none_undocumented(t);
         for (size_t j = 0; j < t->nresults; j++) {

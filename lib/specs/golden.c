@@ -5,11 +5,10 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/match.h"
 #include "core/names.h"
 
 void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
@@ -154,6 +153,40 @@ const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name)
             lo = mid + 1;
     }
     return NULL;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **pg_golden_conditions(const pg_golden *g, size_t *n)
+{
+    const char **v = pg_xcalloc(g->nmetrics + 1, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < g->nmetrics; i++)
+        if (g->metrics[i].condition)
+            v[k++] = g->metrics[i].condition;
+    if (k)
+        qsort(v, k, sizeof *v, cmp_cstr);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!u || strcmp(v[u - 1], v[i]) != 0)
+            v[u++] = v[i];
+    *n = u;
+    return v;
+}
+
+void pg_golden_print_conditions(const pg_golden *g, FILE *out,
+                                const char *indent, const char *if_none)
+{
+    size_t n;
+    const char **v = pg_golden_conditions(g, &n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s\n", indent, v[i]);
+    if (!n && if_none)
+        fprintf(out, "%s%s\n", indent, if_none);
+    free(v);
 }
 
 /* ---- serialization ------------------------------------------------------ */
@@ -367,20 +400,12 @@ static int check_label_name(struct loader *L, const pg_golden_metric *m,
 static int check_pattern(struct loader *L, const char *label, const char *pat,
                          const char *where)
 {
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_ANCHORED |
-                                       PCRE2_ENDANCHORED,
-                                   &code, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        return fail(L, "%slabel_values['%s']: invalid regular expression "
-                       "'%s' at offset %zu: %s",
-                    where, label, pat, (size_t)off, (const char *)msg);
-    }
-    pcre2_code_free(re);
+    pg_error e;
+    pg_error_init(&e);
+    pg_matcher *re = pg_matcher_new(pat, PG_MATCH_ANCHORED, "golden", &e);
+    if (!re)
+        return fail(L, "%slabel_values['%s']: %s", where, label, e.text);
+    pg_matcher_free(re);
     return 0;
 }
 

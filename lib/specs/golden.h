@@ -58,6 +58,13 @@ char *pg_golden_dumps(const pg_golden *g);
 int pg_golden_save(const pg_golden *g, const char *path, pg_error *err);
 /* Binary search by name; borrowed pointer or NULL. */
 const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name);
+/* The distinct conditions of g's metrics, sorted; the caller frees the
+ * array (the strings are g's). */
+const char **pg_golden_conditions(const pg_golden *g, size_t *n);
+/* Prints them one a line, each after indent; if_none (unless NULL) when
+ * there are none. */
+void pg_golden_print_conditions(const pg_golden *g, FILE *out,
+                                const char *indent, const char *if_none);
 /* Sorts metrics by name; call after building a golden by hand. */
 void pg_golden_sort(pg_golden *g);
 void pg_golden_free(pg_golden *g);

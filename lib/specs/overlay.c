@@ -1,13 +1,12 @@
 /* overlay.c: see overlay.h; format in golden/overlay/README.md. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "specs/overlay.h"
 
 #include <jansson.h>
 #include <math.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/match.h"
 #include "core/sha256.h"
 
 /* Field presence bits of an entry. */
@@ -129,17 +128,12 @@ static int load_strv(struct ld *L, json_t *v, const char *key, char ***out,
 
 static int check_pattern(struct ld *L, const char *label, const char *pat)
 {
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF, &code, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        return fail(L, "label_values['%s']: bad pattern at offset %zu: %s",
-                    label, (size_t)off, (const char *)msg);
-    }
-    pcre2_code_free(re);
+    pg_error e;
+    pg_error_init(&e);
+    pg_matcher *re = pg_matcher_new(pat, PG_MATCH_ANCHORED, "overlay", &e);
+    if (!re)
+        return fail(L, "label_values['%s']: %s", label, e.text);
+    pg_matcher_free(re);
     return 0;
 }
 
