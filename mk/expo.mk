@@ -30,10 +30,14 @@ endif
 
 # Seeds: every fixture input behind each of the control bytes 0x00-0x0f
 # (format, callbacks, small caps) with whole-input and chunked feeding.
+# The inputs imported from Prometheus's tests are read from ../shared when
+# it is there (they are not in the repository).
 build/fuzz/seeds.stamp: $(wildcard fixtures/expo/*/input)
-	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/corpus
-	@for f in fixtures/expo/*/input; do \
-	  [ $$(wc -c < $$f) -le 16000 ] || continue; \
+	@rm -rf build/fuzz/seeds build/fuzz/imported && mkdir -p build/fuzz/seeds build/fuzz/corpus
+	@perl fixtures/expo/import-prometheus.pl --inputs build/fuzz/imported || \
+	  echo "fuzz seeds: only the project's own fixtures"
+	@for f in fixtures/expo/*/input build/fuzz/imported/*/input; do \
+	  [ -f $$f ] && [ $$(wc -c < $$f) -le 16000 ] || continue; \
 	  c=$$(basename $$(dirname $$f)); \
 	  for b in 00 05 06 0b 0f; do \
 	    { printf "\\x$$b"; printf "\\x00"; cat $$f; } > build/fuzz/seeds/$$c-$$b-0; \

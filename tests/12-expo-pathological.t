@@ -73,7 +73,7 @@ ok $? "invalid UTF-8 (bad bytes, overlong, surrogate) on 10^5 lines"
 
 fail=0
 for f in fixtures/expo/rule-prom-ok/input fixtures/expo/rule-om-ok/input \
-         fixtures/expo/rule-exemplar-om/input fixtures/expo/tsv-153-expfmt/input; do
+         fixtures/expo/rule-exemplar-om/input fixtures/expo/rule-hist-count-mismatch/input; do
     for fmt in prom openmetrics auto; do
         run $R --truncations --format $fmt "$f"
         [ "$rc" = 0 ] && grep -qx ok "$T/out" || { fail=1; echo "# $f $fmt"; }
