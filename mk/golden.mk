@@ -30,10 +30,10 @@ golden: bin/promgate
 	    -o $(GOLDEN_OUT)/coder-$$(echo $$v | tr . -).json 2>/dev/null; \
 	done
 	@$(GOLDEN_CMD) --from-docs $(GOLDEN_SEEDS)/000_35c126d9a4a12f8e.txt \
-	  --overlay $(GOLDEN_OVERLAY) --version "2026-Q2 seed-000" \
+	  --overlay $(GOLDEN_OVERLAY) --spec-version "2026-Q2 seed-000" \
 	  -o $(GOLDEN_OUT)/coder-2026q2-seed000.json 2>/dev/null
 	@$(GOLDEN_CMD) --from-docs $(GOLDEN_SEEDS)/002_137e2d3e2a005bf6.txt \
-	  --version "v1 seed-002" -o $(GOLDEN_OUT)/coder-v1-seed002.json
+	  --spec-version "v1 seed-002" -o $(GOLDEN_OUT)/coder-v1-seed002.json
 	@$(GOLDEN_CMD) --from-docs $(GOLDEN_DOCS)/prometheus.$(GOLDEN_LATEST).md \
 	  --overlay $(GOLDEN_OVERLAY) -o $(GOLDEN_OUT)/coder-latest.json
 	@echo "goldens written to $(GOLDEN_OUT)/"

@@ -18,91 +18,39 @@
 #include "source/filefeed.h"
 #include "specs/golden.h"
 #include "check/tap.h"
+#include "core/opts.h"
 #include "core/util.h"
 #include "cmd.h"
 
 #include "source/promapi.h"
 #include "report/report.h"
+#include "source/input.h"
 #include "source/scrape.h"
 
 #define ME "promgate check"
 
-static const char usage_text[] =
-    "usage: promgate check --golden GOLDEN.json --target URL|FILE|- "
+static const pg_opts_cmd check_cmd = {
+    ME,
+    "promgate check --golden GOLDEN.json --target URL|FILE|- "
     "[--target ...] [options]\n"
-    "       promgate check --golden GOLDEN.json --prometheus URL "
-    "--match SELECTOR [options]\n"
-    "\n"
+    "promgate check --golden GOLDEN.json --prometheus URL "
+    "--match SELECTOR [options]",
     "Checks every documented metric (presence, type, label names, label\n"
     "values, histogram and summary structure, bucket bounds) and every\n"
-    "undocumented one; prints TAP version 13 for prove.\n"
-    "\n"
-    "targets:\n"
-    "  --target URL|FILE|-        target to check (repeatable; URLs are\n"
-    "                             scraped concurrently)\n"
-    "  --basic-auth-file F        basic auth 'user:password' from a file\n"
-    "                             (a bearer token may also come from env\n"
-    "                             PROMGATE_BEARER_TOKEN); never printed\n"
-    "  --wait S [--interval S]    re-scrape until every required metric is\n"
-    "                             present, or S seconds passed (interval 1)\n"
-    "  --save-scrape DIR          keep raw bodies and response headers\n"
-    "  --prometheus URL --match SELECTOR [--target-labels L,...]\n"
-    "                             check what a Prometheus server scraped,\n"
-    "                             one target per instance\n"
-    "  --lookback S, --limit N    with --prometheus: series seen in the last\n"
-    "                             S seconds (default 300), at most N series\n"
-    "                             (default 100000)\n"
-    "  --empty-labels             with --prometheus: documented labels a\n"
-    "                             series lacks are taken as empty values\n"
-    "                             (Prometheus stores no empty label)\n"
-    "\n"
-    "what is checked:\n"
-    "  --enable CONDITION         a conditional metric's condition holds:\n"
-    "                             its absence fails (repeatable; 'all')\n"
-    "  --undocumented fail|warn|ignore   undocumented metrics (default fail)\n"
-    "  --exempt REGEX             undocumented names not reported "
-    "(repeatable)\n"
-    "  --only REGEX, --skip REGEX check only / skip matching metric names\n"
-    "  --exposition prom|openmetrics|auto\n"
-    "                             format to judge the scrape against\n"
-    "                             (default auto: the Content-Type, else the\n"
-    "                             body; a final '# EOF' means OpenMetrics);\n"
-    "                             also sets --accept unless given\n"
-    "  --select LIST              concerns: format,documented,histograms,\n"
-    "                             undocumented (default all)\n"
-    "  --baseline FILE            accepted deviations (TODO until expiry)\n"
-    "  --today YYYY-MM-DD         date baseline expiry is judged on\n"
-    "\n"
-    "output:\n"
-    "  --format tap|json          stdout format (default tap)\n"
-    "  --report-dir DIR           where the report directory is written\n"
-    "                             (default env PROMGATE_REPORT_DIR, else\n"
-    "                             reports/ in the current directory)\n"
-    "  --no-report                write no report\n"
-    "\n"
-    "exit codes: 0 conformant, 1 violations found, 2 could not run\n"
-    "\n";
-
-typedef struct strlist {
-    const char **v;
-    size_t n;
-} strlist;
-
-static void strlist_add(strlist *l, const char *s)
-{
-    l->v = pg_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-    l->v[l->n++] = s;
-}
+    "undocumented one; prints TAP version 13 for prove.\n",
+    "exit codes: 0 conformant, 1 violations found, 2 could not run\n",
+    pg_print_version,
+};
 
 typedef struct check_args {
     const char *golden_path;
-    strlist targets, enable, exempt, target_labels;
+    pg_opt_list targets, enable, exempt;
+    pg_opt_list target_labels; /* owned copies, split at commas */
     pg_scrape_flags scrape;    /* the flags every command shares */
-    const char *basic_file;    /* user:password (check's own spelling) */
     double wait, interval;
     const char *save_dir;
-    enum pg_undocumented_mode undocumented;
-    enum pg_format exposition; /* forced parse format; AUTO decides */
+    int undocumented;          /* enum pg_undocumented_mode */
+    int exposition;            /* enum pg_format: forced; AUTO decides */
     const char *only, *skip;
     unsigned select;
     const char *baseline_path;
@@ -112,37 +60,42 @@ typedef struct check_args {
     int no_report;
     const char *prometheus, *match;
     double lookback;
-    long limit;
+    unsigned long limit;
     int empty_labels;
     const char *today;
 } check_args;
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+static const pg_opt_choice undocumented_modes[] = {
+    { "fail", PG_UNDOCUMENTED_FAIL, 0 },
+    { "warn", PG_UNDOCUMENTED_WARN, 0 },
+    { "ignore", PG_UNDOCUMENTED_IGNORE, 0 },
+    { NULL, 0, 0 },
+};
 
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, ME ": ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nRun 'promgate check --help' for usage.\n");
-    va_end(ap);
-    return PG_EXIT_ERROR;
-}
+static const pg_opt_choice output_formats[] = {
+    { "tap", 0, 0 },
+    { "json", 1, 0 },
+    { NULL, 0, 0 },
+};
 
-static int parse_double(const char *s, double *out)
+/* Calls fn for each non-empty item of a comma-separated list; stops at
+ * the first nonzero return and returns it. */
+static int each_item(const char *s, int (*fn)(void *ctx, const char *item,
+                                              size_t len), void *ctx)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v < 0)
-        return -1;
-    *out = v;
+    while (*s) {
+        size_t len = strcspn(s, ",");
+        int r = len ? fn(ctx, s, len) : 0;
+        if (r)
+            return r;
+        s += len;
+        if (*s == ',')
+            s++;
+    }
     return 0;
 }
 
-static int parse_select(const char *s, unsigned *out)
+static int add_select(void *ctx, const char *item, size_t len)
 {
     static const struct {
         const char *name;
@@ -154,190 +107,146 @@ static int parse_select(const char *s, unsigned *out)
         { "undocumented", PG_SELECT_UNDOCUMENTED },
         { "all", PG_SELECT_ALL },
     };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strlen(names[i].name) == len && !memcmp(item, names[i].name, len)) {
+            *(unsigned *)ctx |= names[i].bit;
+            return 0;
+        }
+    return -1;
+}
+
+/* --select format,documented,...: the concerns checked. */
+static int parse_select(const pg_option *opt, void *value, const char *s,
+                        pg_error *err)
+{
+    (void)opt;
     unsigned bits = 0;
-    const char *p = s;
-    while (*p) {
-        size_t len = strcspn(p, ",");
-        int found = 0;
-        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-            if (strlen(names[i].name) == len && !memcmp(p, names[i].name, len)) {
-                bits |= names[i].bit;
-                found = 1;
-            }
-        if (!found)
-            return -1;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    if (!bits)
-        return -1;
-    *out = bits;
+    if (each_item(s, add_select, &bits) || !bits)
+        return pg_error_set(err, "", 0, 0, "invalid --select '%s': want a "
+                            "list of format, documented, histograms, "
+                            "undocumented", s);
+    *(unsigned *)value = bits;
     return 0;
 }
 
-static void split_list(strlist *l, const char *s)
+static int add_label(void *ctx, const char *item, size_t len)
 {
-    while (*s) {
-        size_t len = strcspn(s, ",");
-        if (len)
-            strlist_add(l, pg_xstrndup(s, len));
-        s += len;
-        if (*s == ',')
-            s++;
-    }
+    pg_opt_list *l = ctx;
+    l->v = pg_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = pg_xstrndup(item, len);
+    return 0;
 }
 
-/* Takes the value of option `name` at argv[*i], given as "--name VALUE"
- * or "--name=VALUE". Returns 1 and sets *val (advancing *i past a separate
- * value), 0 if argv[*i] is another option, -1 if the value is missing. */
-static int take(int argc, char **argv, int *i, const char *name,
-                const char **val)
+/* --target-labels a,b: one label name per comma-separated item. */
+static int split_list(const pg_option *opt, void *value, const char *s,
+                      pg_error *err)
 {
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
+    (void)opt;
+    (void)err;
+    return each_item(s, add_label, value);
 }
 
-/* Returns -1 to continue, else an exit code. */
+/* --report-dir DIR: a later --report-dir wins over --no-report. */
+static int set_report_dir(const pg_option *opt, void *value, const char *s,
+                          pg_error *err)
+{
+    check_args *a = value;
+    (void)opt;
+    (void)err;
+    a->report_dir = s;
+    a->no_report = 0;
+    return 0;
+}
+
+#define SECONDS(l, v, lo, hi, fl, w, h) \
+    PG_OPT_DOUBLE(0, (l), (v), "S", (lo), (hi), (fl), (w), (h))
+
+/* Parses argv into a. Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, check_args *a)
 {
-    memset(a, 0, sizeof *a);
-    pg_scrape_flags_init(&a->scrape);
-    a->interval = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v = NULL;
-        pg_error err;
-        pg_error_init(&err);
-        int r = pg_scrape_flags_parse(&a->scrape, argc, argv, &i, &err);
-        if (r < 0)
-            return usage_error("%s", err.text);
-        if (r > 0)
-            continue;
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(usage_text, stdout);
-            fputs(pg_scrape_flags_help, stdout);
-            return PG_EXIT_OK;
-        }
-        if (!strcmp(arg, "--json")) {
-            a->json = 1;
-            continue;
-        }
-        if (!strcmp(arg, "--no-report")) {
-            a->no_report = 1;
-            continue;
-        }
-        if (!strcmp(arg, "--empty-labels")) {
-            a->empty_labels = 1;
-            continue;
-        }
-#define VALUE(name) ((r = take(argc, argv, &i, name, &v)) != 0)
-        if (VALUE("--golden")) {
-            if (r > 0) a->golden_path = v;
-        } else if (VALUE("--target")) {
-            if (r > 0) strlist_add(&a->targets, v);
-        } else if (VALUE("--basic-auth-file")) {
-            if (r > 0) a->basic_file = v;
-        } else if (VALUE("--wait")) {
-            if (r > 0 && parse_double(v, &a->wait))
-                return usage_error("invalid --wait '%s': want seconds", v);
-        } else if (VALUE("--interval")) {
-            if (r > 0 && (parse_double(v, &a->interval) || a->interval <= 0))
-                return usage_error("invalid --interval '%s': want seconds > 0",
-                                   v);
-        } else if (VALUE("--save-scrape")) {
-            if (r > 0) a->save_dir = v;
-        } else if (VALUE("--enable")) {
-            if (r > 0) strlist_add(&a->enable, v);
-        } else if (VALUE("--undocumented")) {
-            if (r > 0) {
-                if (!strcmp(v, "fail"))
-                    a->undocumented = PG_UNDOCUMENTED_FAIL;
-                else if (!strcmp(v, "warn"))
-                    a->undocumented = PG_UNDOCUMENTED_WARN;
-                else if (!strcmp(v, "ignore"))
-                    a->undocumented = PG_UNDOCUMENTED_IGNORE;
-                else
-                    return usage_error("invalid --undocumented '%s': want "
-                                       "fail, warn or ignore", v);
-            }
-        } else if (VALUE("--exposition")) {
-            if (r > 0) {
-                if (!strcmp(v, "prom"))
-                    a->exposition = PG_FORMAT_PROM;
-                else if (!strcmp(v, "openmetrics"))
-                    a->exposition = PG_FORMAT_OPENMETRICS;
-                else if (!strcmp(v, "auto"))
-                    a->exposition = PG_FORMAT_AUTO;
-                else
-                    return usage_error("invalid --exposition '%s': want "
-                                       "prom, openmetrics or auto", v);
-            }
-        } else if (VALUE("--exempt")) {
-            if (r > 0) strlist_add(&a->exempt, v);
-        } else if (VALUE("--only")) {
-            if (r > 0) a->only = v;
-        } else if (VALUE("--skip")) {
-            if (r > 0) a->skip = v;
-        } else if (VALUE("--select")) {
-            if (r > 0 && parse_select(v, &a->select))
-                return usage_error("invalid --select '%s': want a list of "
-                                   "format, documented, histograms, "
-                                   "undocumented", v);
-        } else if (VALUE("--baseline")) {
-            if (r > 0) a->baseline_path = v;
-        } else if (VALUE("--format")) {
-            if (r > 0) {
-                if (!strcmp(v, "json"))
-                    a->json = 1;
-                else if (strcmp(v, "tap") != 0)
-                    return usage_error("invalid --format '%s': want tap or "
-                                       "json", v);
-            }
-        } else if (VALUE("--report-dir")) {
-            if (r > 0) {
-                a->report_dir = v;
-                a->no_report = 0; /* the later flag wins */
-            }
-        } else if (VALUE("--prometheus")) {
-            if (r > 0) a->prometheus = v;
-        } else if (VALUE("--match")) {
-            if (r > 0) a->match = v;
-        } else if (VALUE("--target-labels")) {
-            if (r > 0) split_list(&a->target_labels, v);
-        } else if (VALUE("--lookback")) {
-            if (r > 0 && (parse_double(v, &a->lookback) || a->lookback <= 0))
-                return usage_error("invalid --lookback '%s': want seconds > 0",
-                                   v);
-        } else if (VALUE("--limit")) {
-            if (r > 0) {
-                char *end;
-                errno = 0;
-                a->limit = strtol(v, &end, 10);
-                if (errno || *end || end == v || a->limit <= 0)
-                    return usage_error("invalid --limit '%s': want a series "
-                                       "count > 0", v);
-            }
-        } else if (VALUE("--today")) {
-            if (r > 0) a->today = v;
-        } else if (arg[0] == '-' && arg[1]) {
-            return usage_error("unknown option '%s'", arg);
-        } else {
-            return usage_error("unexpected argument '%s'", arg);
-        }
-#undef VALUE
-        if (r < 0)
-            return usage_error("option '%s' needs a value", arg);
-    }
+    pg_option opts[] = {
+        PG_OPT_GROUP("targets"),
+        PG_OPT_STRING(0, "golden", &a->golden_path, "GOLDEN.json",
+                      "the golden spec to check against"),
+        PG_OPT_LIST(0, "target", &a->targets, "URL|FILE|-",
+                    "target to check (repeatable; URLs are\n"
+                    "scraped concurrently)"),
+        SECONDS("wait", &a->wait, 0, 604800, 0, "seconds, at most 604800",
+                "re-scrape until every required metric is\n"
+                "present, or S seconds passed"),
+        SECONDS("interval", &a->interval, 0, 3600, PG_OPT_ABOVE_MIN,
+                "seconds > 0, at most 3600",
+                "seconds between --wait scrapes (default 1)"),
+        PG_OPT_STRING(0, "save-scrape", &a->save_dir, "DIR",
+                      "keep raw bodies and response headers"),
+        PG_OPT_STRING(0, "prometheus", &a->prometheus, "URL",
+                      "check what a Prometheus server scraped,\n"
+                      "one target per instance (with --match)"),
+        PG_OPT_STRING(0, "match", &a->match, "SELECTOR",
+                      "with --prometheus: the series to check"),
+        PG_OPT_CALLBACK(0, "target-labels", &a->target_labels, "L,...",
+                        "with --prometheus: labels naming a target\n"
+                        "(default instance)", 0, split_list),
+        SECONDS("lookback", &a->lookback, 0, 1e9, PG_OPT_ABOVE_MIN,
+                "seconds > 0", "with --prometheus: series seen in the last\n"
+                "S seconds (default 300)"),
+        { PG_OPT_T_ULONG, 0, "limit", &a->limit, "N", "with --prometheus: at "
+          "most N series (default 100000)", 0, 1, (double)LONG_MAX,
+          "a series count > 0", NULL, NULL, 0 },
+        PG_OPT_BOOL(0, "empty-labels", &a->empty_labels,
+                    "with --prometheus: documented labels a\n"
+                    "series lacks are taken as empty values\n"
+                    "(Prometheus stores no empty label)"),
+        PG_OPT_GROUP("what is checked"),
+        PG_OPT_LIST(0, "enable", &a->enable, "CONDITION",
+                    "a conditional metric's condition holds:\n"
+                    "its absence fails (repeatable; 'all')"),
+        PG_OPT_CHOICE(0, "undocumented", &a->undocumented, undocumented_modes,
+                      "undocumented metrics (default fail)"),
+        PG_OPT_LIST(0, "exempt", &a->exempt, "REGEX",
+                    "undocumented names not reported (repeatable)"),
+        PG_OPT_STRING(0, "only", &a->only, "REGEX",
+                      "check only matching metric names"),
+        PG_OPT_STRING(0, "skip", &a->skip, "REGEX",
+                      "skip matching metric names"),
+        PG_OPT_CHOICE(0, "exposition", &a->exposition, pg_input_formats,
+                      "format to judge the scrape against\n"
+                      "(default auto: the Content-Type, else the\n"
+                      "body; a final '# EOF' means OpenMetrics);\n"
+                      "also sets --accept unless given"),
+        PG_OPT_CALLBACK(0, "select", &a->select, "LIST",
+                        "concerns: format,documented,histograms,\n"
+                        "undocumented (default all)", 0, parse_select),
+        PG_OPT_STRING(0, "baseline", &a->baseline_path, "FILE",
+                      "accepted deviations (TODO until expiry)"),
+        PG_OPT_STRING(0, "today", &a->today, "YYYY-MM-DD",
+                      "date baseline expiry is judged on"),
+        PG_OPT_GROUP("output"),
+        PG_OPT_CHOICE(0, "format", &a->json, output_formats,
+                      "stdout format (default tap)"),
+        { PG_OPT_T_SET_INT, 0, "json", &a->json, NULL, "--format json",
+          PG_OPT_HIDDEN, 0, 0, NULL, NULL, NULL, 1 },
+        PG_OPT_CALLBACK(0, "report-dir", a, "DIR",
+                        "where the report directory is written\n"
+                        "(default env PROMGATE_REPORT_DIR, else\n"
+                        "reports/ in the current directory)", 0,
+                        set_report_dir),
+        PG_OPT_BOOL(0, "no-report", &a->no_report, "write no report"),
+        PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
+        PG_OPT_END(),
+    };
+    int n = pg_opts_parse(&check_cmd, opts, argc, argv);
+    if (n < 0)
+        return pg_opts_exit(n);
+    if (n > 0)
+        return pg_opts_error(&check_cmd, "unexpected argument '%s'", argv[0]);
+    return -1;
+}
+
+/* The rules between options, once all are read. Returns -1 to go on,
+ * else an exit code. */
+static int check_arg_rules(check_args *a)
+{
     /* A report by default (the evidence of every run), under
      * PROMGATE_REPORT_DIR or ./reports; --report-dir names it. */
     const char *env_dir = getenv("PROMGATE_REPORT_DIR");
@@ -347,48 +256,45 @@ static int parse_args(int argc, char **argv, check_args *a)
     else if (!a->report_dir)
         a->report_dir = env_dir && *env_dir ? env_dir : "reports";
     if (a->report_dir && !*a->report_dir)
-        return usage_error("%s", "empty --report-dir");
+        return pg_opts_error(&check_cmd, "empty --report-dir");
     if (!a->golden_path)
-        return usage_error("%s", "missing --golden");
+        return pg_opts_error(&check_cmd, "missing --golden");
     if (!a->targets.n && !a->prometheus)
-        return usage_error("%s", "missing --target (or --prometheus)");
+        return pg_opts_error(&check_cmd, "missing --target (or --prometheus)");
     if (a->prometheus && !a->match)
-        return usage_error("%s", "--prometheus needs --match");
+        return pg_opts_error(&check_cmd, "--prometheus needs --match");
     if (a->today && (strlen(a->today) != 10 || a->today[4] != '-'))
-        return usage_error("invalid --today '%s': want YYYY-MM-DD", a->today);
-    if (a->basic_file && a->scrape.opts.basic_user)
-        return usage_error("%s", "--basic-auth-file and --basic-auth-user "
-                                 "exclude each other");
+        return pg_opts_error(&check_cmd, "invalid --today '%s': want "
+                             "YYYY-MM-DD", a->today);
     size_t stdin_count = 0;
     for (size_t i = 0; i < a->targets.n; i++)
         stdin_count += !strcmp(a->targets.v[i], "-");
     if (stdin_count > 1)
-        return usage_error("%s", "'-' (stdin) given as --target twice");
+        return pg_opts_error(&check_cmd, "'-' (stdin) given as --target "
+                             "twice");
+    pg_error err;
+    pg_error_init(&err);
+    if (pg_scrape_flags_finish(&a->scrape, &err))
+        return pg_opts_error(&check_cmd, "%s", err.text);
     return -1;
 }
 
-/* An --enable that names no condition: the golden's conditions are listed
- * so the right spelling is at hand. */
-static int unknown_condition(const char *bad, const char *path,
-                             const pg_golden *g)
+static void check_args_init(check_args *a)
 {
-    fprintf(stderr, ME ": --enable '%s': unknown condition; the conditions "
-            "of %s are:\n", bad, path);
-    pg_golden_print_conditions(g, stderr, "  ", "(none)");
-    fprintf(stderr, "(a condition's value alone, 'kind:*' and 'all' also "
-            "work; 'promgate golden --conditions %s' lists them)\n", path);
-    return PG_EXIT_ERROR;
+    memset(a, 0, sizeof *a);
+    pg_scrape_flags_init(&a->scrape);
+    a->interval = 1;
 }
 
-/* Reads a secret file's first line, without its line ending. */
-static char *read_secret(const char *path, pg_error *err)
+static void check_args_release(check_args *a)
 {
-    char *data;
-    size_t len;
-    if (pg_read_file(path, &data, &len, err) != 0)
-        return NULL;
-    data[strcspn(data, "\r\n")] = '\0';
-    return data;
+    pg_scrape_flags_release(&a->scrape);
+    pg_opt_list_release(&a->targets);
+    pg_opt_list_release(&a->enable);
+    pg_opt_list_release(&a->exempt);
+    for (size_t i = 0; i < a->target_labels.n; i++)
+        free((char *)a->target_labels.v[i]);
+    pg_opt_list_release(&a->target_labels);
 }
 
 static double now_mono(void)
@@ -680,204 +586,225 @@ static void free_results(pg_target_result *r, size_t n)
     free(r);
 }
 
-int pg_cmd_check(int argc, char **argv)
-{
+/* One run of the command: what its steps share. */
+typedef struct check_run {
     check_args a;
-    int rc = parse_args(argc, argv, &a);
-    pg_golden *golden = NULL;
-    pg_baseline *baseline = NULL;
-    char *basic = NULL;
-    pg_buf scratch = PG_BUF_INIT; /* raw scrapes kept for the report only */
-    pg_target_result *results = NULL;
-    size_t nresults = 0;
-    target_run *runs = NULL;
+    pg_golden *golden;
+    pg_baseline *baseline;
+    pg_check_opts copts;
+    target_run *runs;        /* one per --target */
+    pg_target_result *results;
+    size_t nresults;
+    pg_buf scratch;          /* raw scrapes kept for the report only */
     pg_error err;
-    pg_error_init(&err);
-    time_t started = time(NULL);
-    double t_start = now_mono();
-    if (rc >= 0)
-        goto out;
-    rc = PG_EXIT_ERROR;
-    pg_scrape_opts *so = &a.scrape.opts;
+    time_t started;
+    double t_start;
+} check_run;
+
+/* An --enable that names no condition: the golden's conditions are listed
+ * so the right spelling is at hand. */
+static int unknown_condition(const char *bad, const char *path,
+                             const pg_golden *g)
+{
+    fprintf(stderr, ME ": --enable '%s': unknown condition; the conditions "
+            "of %s are:\n", bad, path);
+    pg_golden_print_conditions(g, stderr, "  ", "(none)");
+    fprintf(stderr, "(a condition's value alone, 'kind:*' and 'all' also "
+            "work; 'promgate golden --conditions %s' lists them)\n", path);
+    return PG_EXIT_ERROR;
+}
+
+/* Loads the golden and baseline and judges the options against them.
+ * Returns 0, -1 with r->err set, or an exit code (the message printed). */
+static int prepare(check_run *r)
+{
+    check_args *a = &r->a;
+    pg_scrape_opts *so = &a->scrape.opts;
     /* ask for the format the scrape will be judged against */
-    if (a.exposition != PG_FORMAT_AUTO && so->accept == PG_FORMAT_AUTO)
-        so->accept = a.exposition;
+    if (a->exposition != PG_FORMAT_AUTO && so->accept == PG_FORMAT_AUTO)
+        so->accept = (enum pg_format)a->exposition;
     if (isatty(STDERR_FILENO))
         so->progress = 1;
-
-    golden = pg_golden_load(a.golden_path, &err);
-    if (!golden)
-        goto fail;
-    if (a.baseline_path && !(baseline = pg_baseline_load(a.baseline_path, &err)))
-        goto fail;
-    /* A token from the environment keeps it out of argv (and ps). */
-    const char *env_token = getenv("PROMGATE_BEARER_TOKEN");
-    if (!so->bearer_token && env_token && *env_token)
-        so->bearer_token = env_token;
-    if (a.basic_file) {
-        if (!(basic = read_secret(a.basic_file, &err)))
-            goto fail;
-        char *colon = strchr(basic, ':');
-        if (!colon) {
-            pg_error_set(&err, a.basic_file, 1, 0,
-                         "basic auth file must hold 'user:password'");
-            goto fail;
-        }
-        *colon = '\0';
-        so->basic_user = basic;
-        so->basic_password = colon + 1;
-    }
-
-    pg_check_opts copts;
-    memset(&copts, 0, sizeof copts);
-    copts.golden = golden;
-    copts.undocumented = a.undocumented;
-    copts.exempt = a.exempt.v;
-    copts.nexempt = a.exempt.n;
-    copts.only = a.only;
-    copts.skip = a.skip;
-    copts.enabled = a.enable.v;
-    copts.nenabled = a.enable.n;
-    copts.baseline = baseline;
-    copts.today = a.today;
-    copts.select = a.select;
+    r->golden = pg_golden_load(a->golden_path, &r->err);
+    if (!r->golden)
+        return -1;
+    if (a->baseline_path &&
+        !(r->baseline = pg_baseline_load(a->baseline_path, &r->err)))
+        return -1;
+    pg_check_opts *c = &r->copts;
+    c->golden = r->golden;
+    c->undocumented = (enum pg_undocumented_mode)a->undocumented;
+    c->exempt = a->exempt.v;
+    c->nexempt = a->exempt.n;
+    c->only = a->only;
+    c->skip = a->skip;
+    c->enabled = a->enable.v;
+    c->nenabled = a->enable.n;
+    c->baseline = r->baseline;
+    c->today = a->today;
+    c->select = a->select;
     /* Conditions, patterns and the selection are judged once up front: a
      * bad one is a usage error, before any target is read. */
-    const char *bad_condition = pg_check_unknown_condition(&copts);
-    if (bad_condition) {
-        rc = unknown_condition(bad_condition, a.golden_path, golden);
-        goto out;
-    }
-    if (pg_check_opts_validate(&copts, &err) != 0)
-        goto fail;
-
-    size_t n = a.targets.n;
-    runs = pg_xcalloc(n + 1, sizeof *runs);
+    const char *bad_condition = pg_check_unknown_condition(c);
+    if (bad_condition)
+        return unknown_condition(bad_condition, a->golden_path, r->golden);
+    if (pg_check_opts_validate(c, &r->err) != 0)
+        return -1;
+    size_t n = a->targets.n;
+    r->runs = pg_xcalloc(n + 1, sizeof *r->runs);
     for (size_t i = 0; i < n; i++) {
-        runs[i].spec = a.targets.v[i];
-        runs[i].name = target_name(a.targets.v[i]);
-        runs[i].copts = &copts;
-        runs[i].format = so->accept;
-        runs[i].forced = a.exposition;
+        r->runs[i].spec = a->targets.v[i];
+        r->runs[i].name = target_name(a->targets.v[i]);
+        r->runs[i].copts = c;
+        r->runs[i].format = so->accept;
+        r->runs[i].forced = (enum pg_format)a->exposition;
     }
+    return 0;
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    nanosleep(&ts, NULL);
+}
+
+/* Checks every --target, again every --interval while a required metric
+ * is missing, until --wait runs out. */
+static void check_until_ready(check_run *r)
+{
+    const check_args *a = &r->a;
+    const pg_scrape_opts *so = &a->scrape.opts;
+    size_t n = a->targets.n;
     /* stdin cannot be read twice: no waiting on it */
     int has_stdin = 0;
     for (size_t i = 0; i < n; i++)
-        has_stdin |= !strcmp(runs[i].spec, "-");
-    double deadline = now_mono() + a.wait;
+        has_stdin |= !strcmp(r->runs[i].spec, "-");
+    double deadline = now_mono() + a->wait;
     for (;;) {
-        results = pg_xcalloc(n + 1, sizeof *results);
-        nresults = n;
-        check_targets(&a, so, runs, n, results);
-        if (a.wait <= 0 || has_stdin || !still_missing(results, n) ||
-            now_mono() + a.interval > deadline)
-            break;
+        r->results = pg_xcalloc(n + 1, sizeof *r->results);
+        r->nresults = n;
+        check_targets(a, so, r->runs, n, r->results);
+        if (a->wait <= 0 || has_stdin || !still_missing(r->results, n) ||
+            now_mono() + a->interval > deadline)
+            return;
         if (so->progress)
             fprintf(stderr, ME ": waiting for documented metrics "
                     "(%.0f s left)\n", deadline - now_mono());
-        free_results(results, nresults);
-        results = NULL;
-        struct timespec ts = { (time_t)a.interval,
-                               (long)((a.interval - (double)(time_t)a.interval) *
-                                      1e9) };
-        nanosleep(&ts, NULL);
+        free_results(r->results, r->nresults);
+        r->results = NULL;
+        sleep_seconds(a->interval);
     }
-    /* Raw scrapes are evidence: kept in --save-scrape, or for the report
-     * only, in a scratch directory removed once the report is written. */
-    const char *raw_dir = a.save_dir;
-    if (!raw_dir && a.report_dir && n) {
-        pg_buf_addf(&scratch, "%s/promgate-check.XXXXXX",
-                    getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
-                                                          : "/tmp");
-        if (!mkdtemp(scratch.p)) {
-            pg_error_set(&err, scratch.p, 0, 0, "cannot create: %s",
-                         strerror(errno));
-            goto fail;
-        }
-        raw_dir = scratch.p;
+}
+
+/* Raw scrapes are evidence: kept in --save-scrape, or for the report
+ * only, in a scratch directory removed once the report is written. */
+static int keep_raw_scrapes(check_run *r)
+{
+    const check_args *a = &r->a;
+    size_t n = a->targets.n;
+    const char *raw_dir = a->save_dir;
+    if (!raw_dir && a->report_dir && n) {
+        const char *tmp = getenv("TMPDIR");
+        pg_buf_addf(&r->scratch, "%s/promgate-check.XXXXXX",
+                    tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(r->scratch.p))
+            return pg_error_set(&r->err, r->scratch.p, 0, 0,
+                                "cannot create: %s", strerror(errno));
+        raw_dir = r->scratch.p;
     }
     if (raw_dir)
         for (size_t i = 0; i < n; i++)
-            if (!results[i].error && save_scrape(raw_dir, i, &runs[i],
-                                                 &results[i], &err) != 0)
-                goto fail;
+            if (!r->results[i].error &&
+                save_scrape(raw_dir, i, &r->runs[i], &r->results[i],
+                            &r->err) != 0)
+                return -1;
+    return 0;
+}
 
-    if (a.prometheus) {
-        /* without --empty-labels, a label empty on every series of a
-         * family is gone: the missing-label message says so */
-        pg_check_opts popts = copts;
-        popts.empty_labels_dropped = !a.empty_labels;
-        promapi_ctx pc = { &popts, results, nresults, nresults };
-        pg_promapi_opts po;
-        memset(&po, 0, sizeof po);
-        po.url = a.prometheus;
-        po.match = a.match;
-        po.headers = so->headers;
-        po.nheaders = so->nheaders;
-        po.bearer_token = so->bearer_token;
-        po.target_labels = a.target_labels.v;
-        po.ntarget_labels = a.target_labels.n;
-        po.timeout = so->timeout;
-        po.lookback = a.lookback;
-        po.limit = a.limit;
-        po.cacert = so->cacert;
-        po.cert = so->cert;
-        po.key = so->key;
-        po.insecure = so->insecure;
-        po.empty_labels = a.empty_labels;
-        po.golden = golden;
-        int prc = pg_promapi_collect(&po, on_instance, &pc, &err);
-        results = pc.out;
-        nresults = pc.n;
-        if (prc != 0)
-            goto fail;
-        if (!nresults) {
-            pg_error_set(&err, a.prometheus, 0, 0,
-                         "no instance matched '%s'", a.match);
-            goto fail;
-        }
-    }
+/* --prometheus: each instance a Prometheus server scraped is a target. */
+static int check_prometheus(check_run *r)
+{
+    const check_args *a = &r->a;
+    const pg_scrape_opts *so = &a->scrape.opts;
+    /* without --empty-labels, a label empty on every series of a
+     * family is gone: the missing-label message says so */
+    pg_check_opts popts = r->copts;
+    popts.empty_labels_dropped = !a->empty_labels;
+    promapi_ctx pc = { &popts, r->results, r->nresults, r->nresults };
+    pg_promapi_opts po;
+    memset(&po, 0, sizeof po);
+    po.url = a->prometheus;
+    po.match = a->match;
+    po.headers = so->headers;
+    po.nheaders = so->nheaders;
+    po.bearer_token = so->bearer_token;
+    po.target_labels = a->target_labels.v;
+    po.ntarget_labels = a->target_labels.n;
+    po.timeout = so->timeout;
+    po.lookback = a->lookback;
+    po.limit = (long)a->limit;
+    po.cacert = so->cacert;
+    po.cert = so->cert;
+    po.key = so->key;
+    po.insecure = so->insecure;
+    po.empty_labels = a->empty_labels;
+    po.golden = r->golden;
+    int prc = pg_promapi_collect(&po, on_instance, &pc, &r->err);
+    r->results = pc.out;
+    r->nresults = pc.n;
+    if (prc != 0)
+        return -1;
+    if (!r->nresults)
+        return pg_error_set(&r->err, a->prometheus, 0, 0,
+                            "no instance matched '%s'", a->match);
+    return 0;
+}
 
+/* Verdicts on stdout (TAP or JSON), then the report directory. Returns
+ * the exit code, or -1 with r->err set. */
+static int report(check_run *r)
+{
+    const check_args *a = &r->a;
     int any_error = 0, any_fail = 0;
-    for (size_t i = 0; i < nresults; i++) {
-        if (results[i].error) {
+    for (size_t i = 0; i < r->nresults; i++) {
+        if (r->results[i].error) {
             any_error = 1;
-            fprintf(stderr, ME ": %s\n", results[i].error);
-        } else if (pg_target_result_failed(&results[i])) {
+            fprintf(stderr, ME ": %s\n", r->results[i].error);
+        } else if (pg_target_result_failed(&r->results[i])) {
             any_fail = 1;
         }
     }
     pg_report_run run;
     memset(&run, 0, sizeof run);
-    run.golden_path = a.golden_path;
-    run.golden = golden;
-    run.baseline_path = a.baseline_path;
-    run.targets = results;
-    run.ntargets = nresults;
-    run.started = started;
-    run.seconds = now_mono() - t_start;
+    run.golden_path = a->golden_path;
+    run.golden = r->golden;
+    run.baseline_path = a->baseline_path;
+    run.targets = r->results;
+    run.ntargets = r->nresults;
+    run.started = r->started;
+    run.seconds = now_mono() - r->t_start;
     /* tokens and passwords a server may echo into a saved scrape */
     const char *sec[16];
     run.secrets = sec;
-    run.nsecrets = pg_report_scrape_secrets(so, sec, 16);
-    if (a.json) {
+    run.nsecrets = pg_report_scrape_secrets(&a->scrape.opts, sec, 16);
+    if (a->json) {
         char *json = pg_report_json(&run);
         fputs(json, stdout);
         if (!*json || json[strlen(json) - 1] != '\n')
             fputc('\n', stdout);
         free(json);
     } else {
-        pg_tap_write(stdout, results, nresults, nresults > 1);
+        pg_tap_write(stdout, r->results, r->nresults, r->nresults > 1);
     }
     fflush(stdout);
-    if (a.report_dir) {
+    if (a->report_dir) {
         char *dir = NULL;
-        if (pg_report_write_check(a.report_dir, &run, &dir, &err) != 0) {
-            if (a.report_explicit)
-                goto fail;
+        if (pg_report_write_check(a->report_dir, &run, &dir, &r->err) != 0) {
+            if (a->report_explicit)
+                return -1;
             /* the default report is a convenience: the verdict stands */
             fprintf(stderr, ME ": warning: no report: ");
-            pg_error_print(&err, stderr);
+            pg_error_print(&r->err, stderr);
             fprintf(stderr, ME ": (--report-dir DIR to write it elsewhere, "
                     "--no-report to skip it)\n");
         } else {
@@ -885,43 +812,76 @@ int pg_cmd_check(int argc, char **argv)
         }
         free(dir);
     }
-    rc = any_error ? PG_EXIT_ERROR : any_fail ? PG_EXIT_FAIL : PG_EXIT_OK;
-    goto out;
-fail:
-    fprintf(stderr, ME ": ");
-    pg_error_print(&err, stderr);
-    rc = PG_EXIT_ERROR;
-out:
-    if (scratch.len) {
-        /* only what save_scrape() wrote: NN-<slug>.txt and .headers */
-        for (size_t i = 0; i < nresults; i++) {
-            const char *raw = results ? results[i].raw_path : NULL;
-            if (!raw)
-                continue;
-            pg_buf h = PG_BUF_INIT;
-            pg_buf_add(&h, raw, strlen(raw) - 4);
-            pg_buf_adds(&h, ".headers");
-            unlink(h.p);
-            unlink(raw);
-            pg_buf_release(&h);
-        }
-        rmdir(scratch.p);
+    return any_error ? PG_EXIT_ERROR : any_fail ? PG_EXIT_FAIL : PG_EXIT_OK;
+}
+
+/* Removes what keep_raw_scrapes() wrote into the scratch directory
+ * (NN-<slug>.txt and .headers), then the directory. */
+static void remove_scratch(check_run *r)
+{
+    if (!r->scratch.len)
+        return;
+    for (size_t i = 0; i < r->nresults; i++) {
+        const char *raw = r->results ? r->results[i].raw_path : NULL;
+        if (!raw)
+            continue;
+        pg_buf h = PG_BUF_INIT;
+        pg_buf_add(&h, raw, strlen(raw) - 4);
+        pg_buf_adds(&h, ".headers");
+        unlink(h.p);
+        unlink(raw);
+        pg_buf_release(&h);
     }
-    pg_buf_release(&scratch);
-    if (runs)
-        for (size_t i = 0; i < a.targets.n; i++)
-            run_release(&runs[i]);
-    free(runs);
-    free_results(results, nresults);
-    pg_baseline_free(baseline);
-    pg_golden_free(golden);
-    free(basic);
-    pg_scrape_flags_release(&a.scrape);
-    free(a.targets.v);
-    free(a.enable.v);
-    free(a.exempt.v);
-    for (size_t i = 0; i < a.target_labels.n; i++)
-        free((char *)a.target_labels.v[i]);
-    free(a.target_labels.v);
+    rmdir(r->scratch.p);
+}
+
+static void check_run_release(check_run *r)
+{
+    remove_scratch(r);
+    pg_buf_release(&r->scratch);
+    if (r->runs)
+        for (size_t i = 0; i < r->a.targets.n; i++)
+            run_release(&r->runs[i]);
+    free(r->runs);
+    free_results(r->results, r->nresults);
+    pg_baseline_free(r->baseline);
+    pg_golden_free(r->golden);
+    check_args_release(&r->a);
+}
+
+/* The steps, each of which can stop the run with r->err set. */
+static int run_check(check_run *r)
+{
+    int rc = prepare(r);
+    if (rc != 0)
+        return rc;
+    check_until_ready(r);
+    if (keep_raw_scrapes(r) != 0)
+        return -1;
+    if (r->a.prometheus && check_prometheus(r) != 0)
+        return -1;
+    return report(r);
+}
+
+int pg_cmd_check(int argc, char **argv)
+{
+    check_run r;
+    memset(&r, 0, sizeof r);
+    check_args_init(&r.a);
+    pg_buf_init(&r.scratch);
+    pg_error_init(&r.err);
+    r.started = time(NULL);
+    r.t_start = now_mono();
+    int rc = parse_args(argc, argv, &r.a);
+    if (rc < 0)
+        rc = check_arg_rules(&r.a);
+    if (rc < 0)
+        rc = run_check(&r);
+    if (rc < 0) {
+        fprintf(stderr, ME ": ");
+        pg_error_print(&r.err, stderr);
+        rc = PG_EXIT_ERROR;
+    }
+    check_run_release(&r);
     return rc;
 }

@@ -9,35 +9,28 @@
 
 #include "diff/diff.h"
 #include "report/report.h"
-#include "source/scrape.h"
+#include "source/input.h"
 #include "core/util.h"
 #include "cmd.h"
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-        "usage: promgate diff [options] OLD NEW\n"
-        "\n"
-        "Compares two metric sets: each side is a golden JSON, a docs Markdown\n"
-        "page, an exposition file or an http(s) URL (scraped). Reports metrics\n"
-        "added, removed, renamed (by similarity) and changed (type, labels,\n"
-        "bucket bounds, HELP).\n"
-        "\n"
-        "options:\n"
-        "  --format text|markdown|json   output format (default: text)\n"
-        "  -o, --output FILE             write the report to FILE\n"
-        "  --ignore-help                 do not report HELP changes\n"
-        "  --no-renames                  report renames as removed + added\n"
-        "  --report-dir DIR              also write a report directory under\n"
-        "                                DIR (Markdown, JSON, HTML, JUnit)\n"
-        "  -h, --help                    this help\n"
-        "\n"
-        "For URL sides, the scrape options of lint and check apply.\n");
-    fputs(pg_scrape_flags_help, out);
-    fprintf(out,
-        "\n"
-        "exit codes: 0 equal, 1 different, 2 unreadable input or bad usage\n");
-}
+static const pg_opts_cmd diff_cmd = {
+    "promgate diff",
+    "promgate diff [options] OLD NEW",
+    "Compares two metric sets: each side is a golden JSON, a docs Markdown\n"
+    "page, an exposition file or an http(s) URL (scraped). Reports metrics\n"
+    "added, removed, renamed (by similarity) and changed (type, labels,\n"
+    "bucket bounds, HELP).\n",
+    "exit codes: 0 equal, 1 different, 2 unreadable input or bad usage\n",
+    pg_print_version,
+};
+
+static const pg_opt_choice output_formats[] = {
+    { "text", PG_DIFF_TEXT, 0 },
+    { "markdown", PG_DIFF_MARKDOWN, 0 },
+    { "md", PG_DIFF_MARKDOWN, 1 },
+    { "json", PG_DIFF_JSON, 0 },
+    { NULL, 0, 0 },
+};
 
 /* "promgate diff: SOURCE:LINE:COL: message", as lint and check print. */
 static void print_error(const pg_error *err)
@@ -48,57 +41,44 @@ static void print_error(const pg_error *err)
 
 int pg_cmd_diff(int argc, char **argv)
 {
-    const char *sides[2] = { NULL, NULL }, *out = NULL, *report_dir = NULL;
-    size_t nsides = 0;
-    enum pg_diff_format fmt = PG_DIFF_TEXT;
+    const char *out = NULL, *report_dir = NULL;
+    int fmt = PG_DIFF_TEXT;
     pg_diff_opts opts = { 0, 0 };
     pg_scrape_flags scrape;
     pg_error err;
     int rc = PG_EXIT_ERROR;
 
     pg_scrape_flags_init(&scrape);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        pg_error_init(&err);
-        int r = pg_scrape_flags_parse(&scrape, argc, argv, &i, &err);
-        if (r < 0) {
-            fprintf(stderr, "promgate diff: %s\n", err.text);
-            goto done;
-        }
-        if (r > 0)
-            continue;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            rc = PG_EXIT_OK;
-            goto done;
-        } else if (!strcmp(a, "--format") && i + 1 < argc) {
-            if (pg_diff_format_parse(argv[++i], &fmt)) {
-                fprintf(stderr, "promgate diff: unknown format '%s'\n", argv[i]);
-                goto done;
-            }
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strcmp(a, "--report-dir") && i + 1 < argc) {
-            report_dir = argv[++i];
-        } else if (!strcmp(a, "--ignore-help")) {
-            opts.ignore_help = 1;
-        } else if (!strcmp(a, "--no-renames")) {
-            opts.no_renames = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "promgate diff: unknown or incomplete option '%s'\n", a);
-            usage(stderr);
-            goto done;
-        } else if (nsides < 2) {
-            sides[nsides++] = a;
-        } else {
-            fprintf(stderr, "promgate diff: too many arguments\n");
-            usage(stderr);
-            goto done;
-        }
+    pg_option table[] = {
+        PG_OPT_GROUP("options"),
+        PG_OPT_CHOICE(0, "format", &fmt, output_formats,
+                      "output format (default: text)"),
+        PG_OPT_STRING('o', "output", &out, "FILE",
+                      "write the report to FILE"),
+        PG_OPT_BOOL(0, "ignore-help", &opts.ignore_help,
+                    "do not report HELP changes"),
+        PG_OPT_BOOL(0, "no-renames", &opts.no_renames,
+                    "report renames as removed + added"),
+        PG_OPT_STRING(0, "report-dir", &report_dir, "DIR",
+                      "also write a report directory under\n"
+                      "DIR (Markdown, JSON, HTML, JUnit)"),
+        PG_OPT_INCLUDE(pg_scrape_options, &scrape),
+        PG_OPT_END(),
+    };
+    int n = pg_opts_parse(&diff_cmd, table, argc, argv);
+    if (n < 0) {
+        rc = pg_opts_exit(n);
+        goto done;
     }
-    if (nsides != 2) {
-        fprintf(stderr, "promgate diff: want two inputs, OLD and NEW\n");
-        usage(stderr);
+    if (n != 2) {
+        pg_opts_error(&diff_cmd, "%s", n < 2 ? "want two inputs, OLD and NEW"
+                                        : "too many arguments");
+        goto done;
+    }
+    const char *sides[2] = { argv[0], argv[1] };
+    pg_error_init(&err);
+    if (pg_scrape_flags_finish(&scrape, &err)) {
+        pg_opts_error(&diff_cmd, "%s", err.text);
         goto done;
     }
 
@@ -140,7 +120,7 @@ int pg_cmd_diff(int argc, char **argv)
         free(dir);
     }
 
-    char *s = pg_diff_render(d, fmt);
+    char *s = pg_diff_render(d, (enum pg_diff_format)fmt);
     if (out) {
         if (pg_write_file_atomic(out, s, strlen(s), &err)) {
             print_error(&err);

@@ -8,33 +8,22 @@
 #include "specs/golden.h"
 #include "specs/golden_expo.h"
 #include "specs/overlay.h"
+#include "core/opts.h"
 #include "core/util.h"
 #include "cmd.h"
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-        "usage: promgate golden --from-docs DOCS.md [options]\n"
-        "       promgate golden --from-exposition FILE... [options]\n"
-        "       promgate golden --conditions GOLDEN.json\n"
-        "\n"
-        "Derives a golden spec (golden/SCHEMA.md) from a docs page's metrics\n"
-        "table, or from exposition files merged by name (first file wins).\n"
-        "--conditions lists the conditions of a golden's conditional metrics,\n"
-        "one a line: the values 'promgate check --enable' takes.\n"
-        "\n"
-        "options:\n"
-        "  -o, --output FILE   write the golden to FILE (default: stdout)\n"
-        "  --overlay FILE      apply a hand-kept overlay (buckets, conditions,\n"
-        "                      label value patterns, HELP exceptions)\n"
-        "  --version STR       version recorded in the golden (default: from\n"
-        "                      a file name like NAME.YYYY-MM-DD.SHA.md)\n"
-        "  --lint              docs lint findings fail the command (exit 1)\n"
-        "  --no-lint           do not print docs lint findings\n"
-        "  -h, --help          this help\n"
-        "\n"
-        "exit codes: 0 written, 1 lint findings with --lint, 2 could not run\n");
-}
+static const pg_opts_cmd golden_cmd = {
+    "promgate golden",
+    "promgate golden --from-docs DOCS.md [options]\n"
+    "promgate golden --from-exposition FILE... [options]\n"
+    "promgate golden --conditions GOLDEN.json",
+    "Derives a golden spec (golden/SCHEMA.md) from a docs page's metrics\n"
+    "table, or from exposition files merged by name (first file wins).\n"
+    "--conditions lists the conditions of a golden's conditional metrics,\n"
+    "one a line: the values 'promgate check --enable' takes.\n",
+    "exit codes: 0 written, 1 lint findings with --lint, 2 could not run\n",
+    pg_print_version,
+};
 
 struct lint_ctx {
     int show;
@@ -82,51 +71,59 @@ static int list_conditions(const char *path)
 int pg_cmd_golden(int argc, char **argv)
 {
     const char *docs = NULL, *out = NULL, *overlay = NULL, *version = NULL;
-    const char **expo = NULL;
-    size_t nexpo = 0;
+    const char *conditions = NULL;
+    pg_opt_list expo = { NULL, 0 };
     int lint_fail = 0, lint_show = 1, rc = PG_EXIT_ERROR;
     struct lint_ctx L = { 1, 0 };
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_next = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            free(expo);
-            return PG_EXIT_OK;
-        } else if (!strcmp(a, "--conditions") && has_next && argc == 3) {
-            free(expo);
-            return list_conditions(argv[++i]);
-        } else if (!strcmp(a, "--from-docs") && has_next) {
-            docs = argv[++i];
-        } else if (!strcmp(a, "--from-exposition") && has_next) {
-            /* Every following non-option argument is an input file. */
-            while (i + 1 < argc && (argv[i + 1][0] != '-' || !strcmp(argv[i + 1], "-"))) {
-                expo = pg_xrealloc(expo, (nexpo + 1) * sizeof *expo);
-                expo[nexpo++] = argv[++i];
-            }
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
-            out = argv[++i];
-        } else if (!strcmp(a, "--overlay") && has_next) {
-            overlay = argv[++i];
-        } else if (!strcmp(a, "--version") && has_next) {
-            version = argv[++i];
-        } else if (!strcmp(a, "--lint")) {
-            lint_fail = 1;
-        } else if (!strcmp(a, "--no-lint")) {
-            lint_show = 0;
-        } else {
-            fprintf(stderr, "promgate golden: unknown or incomplete option '%s'\n", a);
-            usage(stderr);
-            free(expo);
-            return PG_EXIT_ERROR;
-        }
+    pg_option opts[] = {
+        PG_OPT_GROUP("options"),
+        PG_OPT_STRING(0, "from-docs", &docs, "DOCS.md",
+                      "derive from a docs page's metrics table"),
+        PG_OPT_LIST(0, "from-exposition", &expo, "FILE",
+                    "derive from exposition files: this one and\n"
+                    "every FILE operand (repeatable)"),
+        PG_OPT_STRING('o', "output", &out, "FILE",
+                      "write the golden to FILE (default: stdout)"),
+        PG_OPT_STRING(0, "overlay", &overlay, "FILE",
+                      "apply a hand-kept overlay (buckets, conditions,\n"
+                      "label value patterns, HELP exceptions)"),
+        PG_OPT_STRING(0, "spec-version", &version, "STR",
+                      "version recorded in the golden (default: from\n"
+                      "a file name like NAME.YYYY-MM-DD.SHA.md)"),
+        PG_OPT_BOOL(0, "lint", &lint_fail,
+                    "docs lint findings fail the command (exit 1)"),
+        PG_OPT_SET_INT(0, "no-lint", &lint_show, 0,
+                       "do not print docs lint findings"),
+        PG_OPT_STRING(0, "conditions", &conditions, "GOLDEN.json",
+                      "list the conditions of a golden, alone"),
+        PG_OPT_END(),
+    };
+    int n = pg_opts_parse(&golden_cmd, opts, argc, argv);
+    if (n < 0) {
+        pg_opt_list_release(&expo);
+        return pg_opts_exit(n);
     }
-    if ((docs != NULL) == (nexpo != 0)) {
-        fprintf(stderr, "promgate golden: give exactly one of --from-docs "
-                        "or --from-exposition\n");
-        usage(stderr);
-        free(expo);
+    if (conditions) {
+        pg_opt_list_release(&expo);
+        if (argc != 3 && argc != 2)
+            return pg_opts_error(&golden_cmd, "--conditions takes no other "
+                                 "option or argument");
+        return list_conditions(conditions);
+    }
+    if (n && !expo.n) {
+        pg_opts_error(&golden_cmd, "unexpected argument '%s'", argv[0]);
+        return PG_EXIT_ERROR;
+    }
+    /* operands are more expositions: --from-exposition a.prom b.prom */
+    for (int i = 0; i < n; i++) {
+        expo.v = pg_xrealloc(expo.v, (expo.n + 1) * sizeof *expo.v);
+        expo.v[expo.n++] = argv[i];
+    }
+    if ((docs != NULL) == (expo.n != 0)) {
+        pg_opts_error(&golden_cmd, "give exactly one of --from-docs or "
+                                   "--from-exposition");
+        pg_opt_list_release(&expo);
         return PG_EXIT_ERROR;
     }
     L.show = lint_show || lint_fail;
@@ -138,12 +135,12 @@ int pg_cmd_golden(int argc, char **argv)
         pg_docs_opts o = { docs, version, on_warn, &L };
         g = pg_docs_load(docs, &o, &err);
     } else {
-        g = pg_golden_from_expositions((const char *const *)expo, nexpo,
+        g = pg_golden_from_expositions(expo.v, expo.n,
                                        version, &err);
     }
     if (!g) {
         print_error(&err);
-        free(expo);
+        pg_opt_list_release(&expo);
         return PG_EXIT_ERROR;
     }
     if (overlay) {
@@ -174,6 +171,6 @@ int pg_cmd_golden(int argc, char **argv)
                 L.count == 1 ? "" : "s");
 done:
     pg_golden_free(g);
-    free(expo);
+    pg_opt_list_release(&expo);
     return rc;
 }

@@ -3,6 +3,7 @@
  * SOURCE:LINE:COL: error|warning: message, then a summary line. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "expo/expo.h"
 #include "source/filefeed.h"
 #include "core/util.h"
+#include "source/input.h"
 #include "source/scrape.h"
 #include "cmd.h"
 
@@ -27,34 +29,19 @@ struct lint {
     unsigned long warnings;  /* warnings found outside the parser */
 };
 
-static void usage(FILE *out)
-{
-    fputs("usage: promgate lint [options] FILE|-|URL\n\n"
-          "Checks a Prometheus text format 0.0.4 or OpenMetrics 1.0.0\n"
-          "exposition against every rule of its format.\n\n"
-          "options:\n"
-          "  --format prom|openmetrics|auto\n"
-          "                     format to check against (default auto: the\n"
-          "                     Content-Type of a URL; for a file, OpenMetrics\n"
-          "                     if it ends with '# EOF'; for stdin, decided at\n"
-          "                     the end of input)\n"
-          "  --strict           warnings (SHOULD rules) fail too\n"
-          "  --max-errors N     print at most N diagnostics (default 100;\n"
-          "                     0 = no limit); all are counted\n"
-          "  --max-line N       longest accepted line in bytes (default 1 MiB;\n"
-          "                     at least 1)\n"
-          "  --max-labels N     most labels per sample (default 1024; at least 1)\n"
-          "  --explain          append the rule each diagnostic cites\n"
-          "  -h, --help         this help\n\n", out);
-    fputs(pg_scrape_flags_help, out);
-    fputc('\n', out);
-    fputs("output: SOURCE:LINE:COL: error|warning: message, then\n"
-          "  SOURCE: N errors, N warnings, N samples in N families (FORMAT)\n\n"
-          "exit codes:\n"
-          "  0  conformant (warnings allowed unless --strict)\n"
-          "  1  format violations found\n"
-          "  2  input could not be read, or usage error\n", out);
-}
+static const pg_opts_cmd lint_cmd = {
+    "promgate lint",
+    "promgate lint [options] FILE|-|URL",
+    "Checks a Prometheus text format 0.0.4 or OpenMetrics 1.0.0\n"
+    "exposition against every rule of its format.\n",
+    "output: SOURCE:LINE:COL: error|warning: message, then\n"
+    "  SOURCE: N errors, N warnings, N samples in N families (FORMAT)\n\n"
+    "exit codes:\n"
+    "  0  conformant (warnings allowed unless --strict)\n"
+    "  1  format violations found\n"
+    "  2  input could not be read, or usage error\n",
+    pg_print_version,
+};
 
 static void on_diag(void *ctx, const pg_diag *d)
 {
@@ -235,22 +222,6 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
     return ex;
 }
 
-static int is_url(const char *s)
-{
-    return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
-}
-
-static int parse_size(const char *s, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int pg_cmd_lint(int argc, char **argv)
 {
     struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL, 0 };
@@ -262,89 +233,54 @@ int pg_cmd_lint(int argc, char **argv)
     pg_scrape_flags sf;
     pg_scrape_flags_init(&sf);
 #define LINT_RETURN(x) do { pg_scrape_flags_release(&sf); return (x); } while (0)
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        pg_error serr;
-        pg_error_init(&serr);
-        int sr = pg_scrape_flags_parse(&sf, argc, argv, &i, &serr);
-        if (sr < 0) {
-            fprintf(stderr, "promgate lint: %s\n", serr.text);
-            LINT_RETURN(PG_EXIT_ERROR);
-        }
-        if (sr > 0)
-            continue;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            LINT_RETURN(PG_EXIT_OK);
-        } else if (!strcmp(a, "--strict")) {
-            strict = 1;
-        } else if (!strcmp(a, "--explain")) {
-            l.explain = 1;
-        } else if (!strncmp(a, "--format", 8) || !strncmp(a, "--max-errors", 12) ||
-                   !strncmp(a, "--max-line", 10) || !strncmp(a, "--max-labels", 12)) {
-            const char *eq = strchr(a, '=');
-            size_t klen = eq ? (size_t)(eq - a) : strlen(a);
-            if (eq)
-                val = eq + 1;
-            else if (i + 1 < argc)
-                val = argv[++i];
-            else {
-                fprintf(stderr, "promgate lint: option '%s' needs a value\n", a);
-                LINT_RETURN(PG_EXIT_ERROR);
-            }
-            unsigned long n = 0;
-            if (!strncmp(a, "--format", klen) && klen == 8) {
-                if (!strcmp(val, "prom"))
-                    o.format = PG_FORMAT_PROM;
-                else if (!strcmp(val, "openmetrics"))
-                    o.format = PG_FORMAT_OPENMETRICS;
-                else if (!strcmp(val, "auto"))
-                    o.format = PG_FORMAT_AUTO;
-                else {
-                    fprintf(stderr, "promgate lint: unknown format '%s'\n", val);
-                    LINT_RETURN(PG_EXIT_ERROR);
-                }
-            } else if (parse_size(val, &n)) {
-                fprintf(stderr, "promgate lint: invalid number '%s' for %.*s\n",
-                        val, (int)klen, a);
-                LINT_RETURN(PG_EXIT_ERROR);
-            } else if (klen == 12 && !strncmp(a, "--max-errors", 12)) {
-                l.max_errors = n;
-            } else if (klen == 10 && !strncmp(a, "--max-line", 10)) {
-                if (n == 0) {
-                    fprintf(stderr, "promgate lint: --max-line must be at least 1\n");
-                    LINT_RETURN(PG_EXIT_ERROR);
-                }
-                o.max_line = n;
-            } else if (klen == 12 && !strncmp(a, "--max-labels", 12)) {
-                if (n == 0) {
-                    fprintf(stderr, "promgate lint: --max-labels must be at least 1\n");
-                    LINT_RETURN(PG_EXIT_ERROR);
-                }
-                o.max_labels = n;
-            } else {
-                fprintf(stderr, "promgate lint: unknown option '%s'\n", a);
-                LINT_RETURN(PG_EXIT_ERROR);
-            }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "promgate lint: unknown option '%s'\n", a);
-            usage(stderr);
-            LINT_RETURN(PG_EXIT_ERROR);
-        } else if (input) {
-            fprintf(stderr, "promgate lint: more than one input\n");
-            LINT_RETURN(PG_EXIT_ERROR);
-        } else {
-            input = a;
-        }
+    int format = PG_FORMAT_AUTO;
+    unsigned long max_line = 0, max_labels = 0;
+    pg_option opts[] = {
+        PG_OPT_GROUP("options"),
+        PG_OPT_CHOICE(0, "format", &format, pg_input_formats,
+                      "format to check against (default auto: the\n"
+                      "Content-Type of a URL; for a file, OpenMetrics\n"
+                      "if it ends with '# EOF'; for stdin, decided at\n"
+                      "the end of input)"),
+        PG_OPT_BOOL(0, "strict", &strict, "warnings (SHOULD rules) fail too"),
+        PG_OPT_ULONG(0, "max-errors", &l.max_errors, "N", 0, (double)ULONG_MAX,
+                     "print at most N diagnostics (default 100;\n"
+                     "0 = no limit); all are counted"),
+        { PG_OPT_T_ULONG, 0, "max-line", &max_line, "N", "longest accepted "
+          "line in bytes (default 1 MiB;\nat least 1)", 0, 1,
+          (double)ULONG_MAX, "a number of bytes, at least 1", NULL, NULL, 0 },
+        { PG_OPT_T_ULONG, 0, "max-labels", &max_labels, "N", "most labels per "
+          "sample (default 1024; at least 1)", 0, 1, (double)ULONG_MAX,
+          "a number of labels, at least 1", NULL, NULL, 0 },
+        PG_OPT_BOOL(0, "explain", &l.explain,
+                    "append the rule each diagnostic cites"),
+        PG_OPT_INCLUDE(pg_scrape_options, &sf),
+        PG_OPT_END(),
+    };
+    int n = pg_opts_parse(&lint_cmd, opts, argc, argv);
+    if (n < 0)
+        LINT_RETURN(pg_opts_exit(n));
+    if (n > 1) {
+        pg_opts_error(&lint_cmd, "more than one input");
+        LINT_RETURN(PG_EXIT_ERROR);
     }
-    if (!input) {
-        usage(stderr);
+    if (n == 0) {
+        pg_opts_error(&lint_cmd, "no input: name a FILE, - (stdin) or URL");
+        LINT_RETURN(PG_EXIT_ERROR);
+    }
+    input = argv[0];
+    o.format = (enum pg_format)format;
+    o.max_line = max_line;
+    o.max_labels = max_labels;
+    pg_error err;
+    pg_error_init(&err);
+    if (pg_scrape_flags_finish(&sf, &err)) {
+        pg_opts_error(&lint_cmd, "%s", err.text);
         LINT_RETURN(PG_EXIT_ERROR);
     }
     pg_parser_callbacks cb = { NULL, NULL, on_diag };
 
-    if (is_url(input)) {
+    if (pg_is_url(input)) {
         char *red = pg_url_redact(input);
         l.source = red;
         o.source = red;

@@ -1,4 +1,6 @@
-/* promgate: Prometheus scrape conformance. Dispatches to subcommands. */
+/* promgate: Prometheus scrape conformance. Dispatches to subcommands and
+ * makes sure what they wrote on stdout reached it. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,38 +20,93 @@ static const struct command {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: promgate <command> [options]\n\ncommands:\n");
+    fprintf(out, "usage: promgate <command> [options]\n"
+                 "       promgate help <command>\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
-            "  version  print the version\n\n"
+            "  help     a command's options: promgate help <command>\n"
+            "  version  promgate's version, its libraries' versions and the\n"
+            "           build revision (also -V, --version)\n\n"
             "Run 'promgate <command> --help' for a command's options.\n\n"
             "exit codes (every command):\n"
             "  0  conformant / no differences\n"
             "  1  violations or differences found\n"
             "  2  could not run: usage error, unreadable input or golden,\n"
-            "     unreachable target\n");
+            "     unreachable target, output that could not be written\n");
 }
 
-int main(int argc, char **argv)
+static const struct command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+/* "promgate help CMD" is "promgate CMD --help". */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(stdout);
+        return PG_EXIT_OK;
+    }
+    const struct command *c = find(argv[2]);
+    if (!c) {
+        fprintf(stderr, "promgate: unknown command '%s' (see 'promgate "
+                        "--help')\n", argv[2]);
+        return PG_EXIT_ERROR;
+    }
+    char *args[] = { argv[2], (char *)"--help", NULL };
+    return c->run(2, args);
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
         return PG_EXIT_ERROR;
     }
     const char *name = argv[1];
-    if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+    if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
         usage(stdout);
         return PG_EXIT_OK;
     }
-    if (!strcmp(name, "version") || !strcmp(name, "--version")) {
-        printf("promgate %s\n", PG_VERSION);
+    if (!strcmp(name, "help"))
+        return help(argc, argv);
+    if (!strcmp(name, "version") || !strcmp(name, "--version") ||
+        !strcmp(name, "-V")) {
+        pg_print_version(stdout);
         return PG_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (!strcmp(name, commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "promgate: unknown command '%s'\n", name);
-    usage(stderr);
+    const struct command *c = find(name);
+    if (c)
+        return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "promgate: unknown command '%s' (see 'promgate --help')\n",
+            name);
     return PG_EXIT_ERROR;
+}
+
+/* A verdict whose output was lost (a full disk, a closed pipe) is no
+ * verdict: a write error on stdout turns any result into exit 2. */
+static int close_stdout(int rc)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int saved = errno;
+    /* fclose() of an already closed stdout fails with EBADF: nothing was
+     * lost if nothing was written. */
+    if (fclose(stdout) != 0 && !bad && errno != EBADF) {
+        bad = 1;
+        saved = errno;
+    }
+    if (!bad)
+        return rc;
+    fprintf(stderr, "promgate: cannot write to standard output: %s\n",
+            saved ? strerror(saved) : "write error");
+    return PG_EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+    return close_stdout(dispatch(argc, argv));
 }

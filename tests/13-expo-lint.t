@@ -18,7 +18,7 @@ run $P lint --help
 ok $? "--help documents options and exit codes"
 run $P lint; [ "$rc" = 2 ]; ok $? "no input: exit 2"
 run $P lint --frob x; [ "$rc" = 2 ] && grep -q "unknown option '--frob'" "$T/err"; ok $? "unknown option: exit 2"
-run $P lint --format xml x; [ "$rc" = 2 ] && grep -q "unknown format 'xml'" "$T/err"; ok $? "bad --format: exit 2"
+run $P lint --format xml x; [ "$rc" = 2 ] && grep -q "invalid --format 'xml': want prom, openmetrics or auto" "$T/err"; ok $? "bad --format: exit 2"
 run $P lint --max-errors many x; [ "$rc" = 2 ]; ok $? "bad --max-errors: exit 2"
 run $P lint --max-line 0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-line 0: usage error, exit 2"
 run $P lint --max-labels=0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-labels 0: usage error, exit 2"

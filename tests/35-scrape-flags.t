@@ -1,7 +1,7 @@
 #!/bin/sh
-# The scrape flags shared by every command (pg_scrape_flags_parse): each
-# bad value is refused with a clear message and exit 2, good ones take
-# effect ("--flag VALUE" and "--flag=VALUE" alike).
+# The scrape flags shared by every command (pg_scrape_options, read by
+# the one option parser): each bad value is refused with one clear line
+# and exit 2, good ones take effect ("--flag VALUE" and "--flag=VALUE" alike).
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
@@ -20,7 +20,12 @@ U=$FIXTURE_URL
 # flags | expected message on stderr (fixed string)
 cat >"$PG_TMP/bad" <<CASES
 --timeout 0|invalid --timeout '0': want seconds > 0
---timeout=abc|invalid --timeout 'abc': want seconds
+--timeout=abc|invalid --timeout 'abc': want seconds > 0
+--timeout nan|invalid --timeout 'nan': want seconds > 0
+--timeout inf|invalid --timeout 'inf': want seconds > 0
+--timeout 5x|invalid --timeout '5x': want seconds > 0
+--backoff 0x10|invalid --backoff '0x10': want seconds
+--retries +1|invalid --retries '+1': want a number from 0 to 100
 --timeout|option '--timeout' needs a value
 --retries -1|invalid --retries '-1': want a number from 0 to 100
 --retries 1000|invalid --retries '1000': want a number from 0 to 100
@@ -40,13 +45,13 @@ plan $(( $(wc -l <"$PG_TMP/bad") * 2 + 9 + $(echo "$flags" | wc -l) ))
 # Every flag the help text names is one the parser knows.
 for f in $flags; do
     err=$($C --timeout 1 "$f" x "$U/nothing" 2>&1 >/dev/null)
-    unlike "$err" 'usage:' "help names $f and the parser accepts it"
+    unlike "$err" 'unknown option' "help names $f and the parser accepts it"
 done
 while IFS='|' read -r flags want; do
     # shellcheck disable=SC2086
     err=$($C "$U/metrics" $flags 2>&1 >/dev/null); rc=$?
     is "$rc" 2 "$flags: exit 2"
-    is "$err" "test-scrape-client: $want" "$flags: message"
+    is "$err" "test-scrape-client: $want (see 'test-scrape-client --help')" "$flags: message"
 done <"$PG_TMP/bad"
 
 out=$(PG_TEST_TOKEN=$TOKEN $C --progress --bearer-token-env PG_TEST_TOKEN "$U/metrics?fault=auth" 2>&1)

@@ -118,6 +118,6 @@ run --golden "$G" --target "$E" --exposition prom
 is "$rc" 0 "--exposition prom: judged as text format over the Content-Type"
 run --golden "$G" --target "$IN" --exposition=openmetrics
 like "$rc $(grep -c "(OpenMetrics 1.0" "$T/out")" "^1 [1-9]" "--exposition=openmetrics: a text file judged as OpenMetrics"
-run --golden "$G" --target "$IN" --exposition text
-like "$rc $err" "^2 .*invalid --exposition 'text': want prom, openmetrics or auto" \
+run --golden "$G" --target "$IN" --exposition xml
+like "$rc $err" "^2 .*invalid --exposition 'xml': want prom, openmetrics or auto" \
     "bad --exposition value: exit 2, named"

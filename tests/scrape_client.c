@@ -14,7 +14,7 @@
  * then, with --body, the body itself, and with --headers, the response
  * headers. Exit 0 if every URL was scraped, 2 otherwise.
  *
- * test-scrape-client --flags-help prints pg_scrape_flags_help.
+ * test-scrape-client --flags-help prints the help of pg_scrape_options.
  * test-scrape-client --redact ARG... scrapes nothing: it prints
  * "IS_URL REDACTED" (pg_is_url, pg_url_redact) for each ARG.
  *
@@ -22,13 +22,15 @@
  *          [--abort-begin] [--abort-after N] URL...
  * (--abort-begin makes begin() fail, --abort-after N the Nth data() call
  * of an attempt: consumers that stop a scrape)
- * where the scrape options are pg_scrape_flags_parse's (scrape.h), with
+ * where the scrape options are pg_scrape_options (source/input.h), with
  * the same defaults as the promgate commands. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/opts.h"
+#include "source/input.h"
 #include "source/scrape.h"
 #include "core/util.h"
 
@@ -68,16 +70,19 @@ static int on_data(void *ctx, const char *buf, size_t len)
     return EVP_DigestUpdate(b->md, buf, len) == 1 ? 0 : -1;
 }
 
-static void usage(void)
-{
-    fputs("usage: test-scrape-client [options] URL...\n", stderr);
-    exit(2);
-}
+static const pg_opts_cmd client_cmd = {
+    "test-scrape-client", "test-scrape-client [options] URL...", NULL, NULL,
+    NULL,
+};
 
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--flags-help") == 0) {
-        fputs(pg_scrape_flags_help, stdout);
+        const pg_option only_scrape[] = {
+            PG_OPT_INCLUDE(pg_scrape_options, NULL),
+            PG_OPT_END(),
+        };
+        pg_opts_usage(&client_cmd, only_scrape, stdout);
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "--redact") == 0) {
@@ -90,38 +95,26 @@ int main(int argc, char **argv)
     }
     pg_scrape_flags flags;
     pg_scrape_flags_init(&flags);
-    const char **urls = pg_xcalloc((size_t)argc, sizeof(*urls));
-    size_t nurls = 0;
-    int show_body = 0, show_headers = 0, abort_after = 0, abort_begin = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        pg_error err;
-        pg_error_init(&err);
-        int r = pg_scrape_flags_parse(&flags, argc, argv, &i, &err);
-        if (r < 0) {
-            fprintf(stderr, "test-scrape-client: ");
-            pg_error_print(&err, stderr);
-            pg_scrape_flags_release(&flags);
-            free(urls);
-            return PG_EXIT_ERROR;
-        }
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--body") == 0)
-            show_body = 1;
-        else if (strcmp(a, "--headers") == 0)
-            show_headers = 1;
-        else if (strcmp(a, "--abort-begin") == 0)
-            abort_begin = 1;
-        else if (strcmp(a, "--abort-after") == 0 && i + 1 < argc)
-            abort_after = atoi(argv[++i]);
-        else if (a[0] == '-' && a[1] == '-')
-            usage();
-        else
-            urls[nurls++] = a;
+    int show_body = 0, show_headers = 0, abort_begin = 0;
+    unsigned long abort_after = 0;
+    pg_option opts[] = {
+        PG_OPT_BOOL(0, "body", &show_body, "print each body"),
+        PG_OPT_BOOL(0, "headers", &show_headers, "print response headers"),
+        PG_OPT_BOOL(0, "abort-begin", &abort_begin, "begin() fails"),
+        PG_OPT_ULONG(0, "abort-after", &abort_after, "N", 0, 1e6,
+                     "the Nth data() call of an attempt fails"),
+        PG_OPT_INCLUDE(pg_scrape_options, &flags),
+        PG_OPT_END(),
+    };
+    int n = pg_opts_parse(&client_cmd, opts, argc, argv);
+    if (n <= 0) {
+        if (n == 0)
+            pg_opts_error(&client_cmd, "no URL");
+        pg_scrape_flags_release(&flags);
+        return n == PG_OPTS_DONE ? 0 : PG_EXIT_ERROR;
     }
-    if (nurls == 0)
-        usage();
+    const char **urls = (const char **)argv;
+    size_t nurls = (size_t)n;
     const pg_scrape_opts *o = &flags.opts;
 
     body *bodies = pg_xcalloc(nurls, sizeof(*bodies));
@@ -130,7 +123,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nurls; i++) {
         bodies[i].md = EVP_MD_CTX_new();
         bodies[i].keep = show_body;
-        bodies[i].abort_after = abort_after;
+        bodies[i].abort_after = (int)abort_after;
         bodies[i].abort_begin = abort_begin;
         pg_buf_init(&bodies[i].data);
         sinks[i].begin = on_begin;
@@ -165,7 +158,6 @@ int main(int argc, char **argv)
     free(bodies);
     free(sinks);
     free(res);
-    free(urls);
     pg_scrape_flags_release(&flags);
     return failed ? PG_EXIT_ERROR : PG_EXIT_OK;
 }

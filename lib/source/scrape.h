@@ -64,27 +64,4 @@ char *pg_url_redact(const char *url);
  * before filling in fields: a zeroed struct follows no redirects. */
 void pg_scrape_opts_init(pg_scrape_opts *o);
 
-/* The scrape flags every command shares (lint, check, diff on URLs), so
- * they are spelled and validated one way. The strings the flags name
- * point into argv; token, password and the header array are owned here. */
-typedef struct pg_scrape_flags {
-    pg_scrape_opts opts;     /* filled by pg_scrape_flags_parse */
-    char *_token;            /* read from --bearer-token-file / -env */
-    char *_password;         /* read from --basic-auth-password-file */
-    const char **_headers;   /* backs opts.headers */
-    size_t _headers_cap;
-} pg_scrape_flags;
-
-/* pg_scrape_opts_init plus the command-line defaults: backoff 0.5 s. */
-void pg_scrape_flags_init(pg_scrape_flags *f);
-/* Parses the scrape flag at argv[*i], as "--flag VALUE" or
- * "--flag=VALUE", advancing *i past what it used. Returns 1 if it was a
- * scrape flag, 0 if not (argv untouched), -1 on a bad value (err set;
- * the message never contains a secret). */
-int pg_scrape_flags_parse(pg_scrape_flags *f, int argc, char **argv, int *i,
-                          pg_error *err);
-void pg_scrape_flags_release(pg_scrape_flags *f);
-/* Help text for the flags above, for a command's --help. */
-extern const char pg_scrape_flags_help[];
-
 #endif

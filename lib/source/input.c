@@ -1,0 +1,334 @@
+/* input.c: the command-line side of reading expositions: the scrape
+ * options every command shares. */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source/input.h"
+
+void pg_scrape_flags_init(pg_scrape_flags *f)
+{
+    memset(f, 0, sizeof(*f));
+    pg_scrape_opts_init(&f->opts);
+    f->opts.backoff = 0.5;
+}
+
+/* Frees a secret after overwriting it, so it does not linger in freed
+ * memory (or a core file). */
+static void wipe(char *secret, size_t len)
+{
+    if (secret)
+        memset(secret, 0, len);
+    free(secret);
+}
+
+static void wipe_string(char *secret)
+{
+    wipe(secret, secret ? strlen(secret) : 0);
+}
+
+/* "user\0password", as --basic-auth-file keeps it */
+static void wipe_basic(char *basic)
+{
+    if (basic) {
+        size_t user = strlen(basic);
+        wipe(basic, user + 1 + strlen(basic + user + 1));
+    }
+}
+
+void pg_scrape_flags_release(pg_scrape_flags *f)
+{
+    wipe_string(f->_token);
+    wipe_string(f->_password);
+    wipe_basic(f->_basic);
+    free(f->_headers);
+    pg_scrape_flags_init(f);
+}
+
+int pg_scrape_flags_finish(pg_scrape_flags *f, pg_error *err)
+{
+    pg_scrape_opts *o = &f->opts;
+    (void)err; /* nothing can fail yet; the contract keeps room for it */
+    const char *env = getenv("PROMGATE_BEARER_TOKEN");
+    if (!o->bearer_token && !o->basic_user && env && *env)
+        o->bearer_token = f->_token = pg_xstrndup(env, strcspn(env, "\r\n"));
+    return 0;
+}
+
+/* A secret read from a file: the first line, without its line end. */
+static char *read_secret_file(const pg_option *opt, const char *path,
+                              pg_error *err)
+{
+    char flag[64];
+    pg_opt_flag(opt, flag, sizeof flag);
+    char *data;
+    size_t len;
+    pg_error e;
+    pg_error_init(&e);
+    if (pg_read_file(path, &data, &len, &e) != 0) {
+        pg_error_set(err, "", 0, 0, "cannot read %s '%s': %s", flag, path,
+                     e.text);
+        return NULL;
+    }
+    data[strcspn(data, "\r\n")] = '\0';
+    if (!data[0]) {
+        free(data);
+        pg_error_set(err, "", 0, 0, "empty %s '%s'", flag, path);
+        return NULL;
+    }
+    return data;
+}
+
+static int set_timeout(const pg_option *opt, void *v, const char *arg,
+                       pg_error *err)
+{
+    return pg_opt_double(opt, arg, &((pg_scrape_flags *)v)->opts.timeout, err);
+}
+
+static int set_backoff(const pg_option *opt, void *v, const char *arg,
+                       pg_error *err)
+{
+    return pg_opt_double(opt, arg, &((pg_scrape_flags *)v)->opts.backoff, err);
+}
+
+static int set_retries(const pg_option *opt, void *v, const char *arg,
+                       pg_error *err)
+{
+    unsigned long n;
+    if (pg_opt_ulong(opt, arg, &n, err))
+        return -1;
+    ((pg_scrape_flags *)v)->opts.retries = (int)n;
+    return 0;
+}
+
+static int set_max_redirects(const pg_option *opt, void *v, const char *arg,
+                             pg_error *err)
+{
+    unsigned long n;
+    if (pg_opt_ulong(opt, arg, &n, err))
+        return -1;
+    ((pg_scrape_flags *)v)->opts.max_redirects = (long)n;
+    return 0;
+}
+
+/* Bytes with an optional k, m or g (powers of 1024). */
+static int set_max_bytes(const pg_option *opt, void *v, const char *arg,
+                         pg_error *err)
+{
+    size_t digits = strspn(arg, "0123456789");
+    const char *unit = arg + digits;
+    unsigned shift = 0;
+    switch (tolower((unsigned char)*unit)) {
+    case 'k': shift = 10; break;
+    case 'm': shift = 20; break;
+    case 'g': shift = 30; break;
+    default: break;
+    }
+    char *end;
+    unsigned long long n = digits ? strtoull(arg, &end, 10) : 0;
+    if (!digits || digits > 19 || unit[shift ? 1 : 0] != '\0' || n == 0 ||
+        n > (~0ULL >> shift))
+        return pg_error_set(err, "", 0, 0,
+                            "invalid --%s '%s': want bytes, e.g. 64m",
+                            opt->long_name, arg);
+    ((pg_scrape_flags *)v)->opts.max_bytes = (uint64_t)n << shift;
+    return 0;
+}
+
+static int add_header(const pg_option *opt, void *v, const char *arg,
+                      pg_error *err)
+{
+    pg_scrape_flags *f = v;
+    pg_scrape_opts *o = &f->opts;
+    const char *colon = strchr(arg, ':');
+    if (!colon || colon == arg || strpbrk(arg, "\r\n"))
+        return pg_error_set(err, "", 0, 0, "invalid --%s: want 'Name: value'",
+                            opt->long_name);
+    if (o->nheaders == f->_headers_cap) {
+        f->_headers_cap = f->_headers_cap ? 2 * f->_headers_cap : 4;
+        f->_headers = pg_xrealloc(f->_headers,
+                                  f->_headers_cap * sizeof(*f->_headers));
+    }
+    f->_headers[o->nheaders++] = arg;
+    o->headers = f->_headers;
+    return 0;
+}
+
+const pg_opt_choice pg_input_formats[] = {
+    { "prom", PG_FORMAT_PROM, 0 },
+    { "text", PG_FORMAT_PROM, 1 },
+    { "openmetrics", PG_FORMAT_OPENMETRICS, 0 },
+    { "auto", PG_FORMAT_AUTO, 0 },
+    { NULL, 0, 0 },
+};
+
+static int set_accept(const pg_option *opt, void *v, const char *arg,
+                      pg_error *err)
+{
+    int format;
+    if (pg_opt_choose(opt, pg_input_formats, arg, &format, err))
+        return -1;
+    ((pg_scrape_flags *)v)->opts.accept = (enum pg_format)format;
+    return 0;
+}
+
+static int bearer_token_file(const pg_option *opt, void *v, const char *arg,
+                             pg_error *err)
+{
+    pg_scrape_flags *f = v;
+    char *t = read_secret_file(opt, arg, err);
+    if (!t)
+        return -1;
+    wipe_string(f->_token);
+    f->opts.bearer_token = f->_token = t;
+    return 0;
+}
+
+static int bearer_token_env(const pg_option *opt, void *v, const char *arg,
+                            pg_error *err)
+{
+    pg_scrape_flags *f = v;
+    const char *t = getenv(arg);
+    if (!t || !*t)
+        return pg_error_set(err, "", 0, 0,
+                            "environment variable '%s' (--%s) is not set", arg,
+                            opt->long_name);
+    wipe_string(f->_token);
+    f->opts.bearer_token = f->_token = pg_xstrndup(t, strcspn(t, "\r\n"));
+    return 0;
+}
+
+static int exclusive(const pg_option *opt, pg_error *err)
+{
+    (void)opt;
+    return pg_error_set(err, "", 0, 0, "--basic-auth-file and "
+                        "--basic-auth-user exclude each other");
+}
+
+static int basic_auth_user(const pg_option *opt, void *v, const char *arg,
+                           pg_error *err)
+{
+    pg_scrape_flags *f = v;
+    if (f->_basic)
+        return exclusive(opt, err);
+    f->opts.basic_user = arg;
+    return 0;
+}
+
+static int basic_auth_password_file(const pg_option *opt, void *v,
+                                    const char *arg, pg_error *err)
+{
+    pg_scrape_flags *f = v;
+    char *p = read_secret_file(opt, arg, err);
+    if (!p)
+        return -1;
+    wipe_string(f->_password);
+    f->opts.basic_password = f->_password = p;
+    return 0;
+}
+
+/* "user:password" on the first line of a file: both secrets off argv. */
+static int basic_auth_file(const pg_option *opt, void *v, const char *arg,
+                           pg_error *err)
+{
+    pg_scrape_flags *f = v;
+    if (f->opts.basic_user && f->opts.basic_user != f->_basic)
+        return exclusive(opt, err);
+    char *basic = read_secret_file(opt, arg, err);
+    if (!basic)
+        return -1;
+    char *colon = strchr(basic, ':');
+    if (!colon) {
+        wipe_string(basic);
+        return pg_error_set(err, "", 0, 0, "invalid --%s '%s': want "
+                            "'user:password' on its first line",
+                            opt->long_name, arg);
+    }
+    *colon = '\0';
+    wipe_basic(f->_basic);
+    f->_basic = basic;
+    f->opts.basic_user = basic;
+    f->opts.basic_password = colon + 1;
+    return 0;
+}
+
+/* A string of pg_scrape_opts, at offset opt->defval (SCRAPE_STRING). */
+static int set_string(const pg_option *opt, void *v, const char *arg,
+                      pg_error *err)
+{
+    (void)err;
+    char *field = (char *)&((pg_scrape_flags *)v)->opts + opt->defval;
+    memcpy(field, &arg, sizeof arg);
+    return 0;
+}
+
+/* An int flag of pg_scrape_opts, at offset opt->defval, set to 1. */
+static int set_flag(const pg_option *opt, void *v, const char *arg,
+                    pg_error *err)
+{
+    (void)arg;
+    (void)err;
+    int one = 1;
+    char *field = (char *)&((pg_scrape_flags *)v)->opts + opt->defval;
+    memcpy(field, &one, sizeof one);
+    return 0;
+}
+
+#define SCRAPE_STRING(l, a, h, field) \
+    { PG_OPT_T_CALLBACK, 0, (l), NULL, (a), (h), 0, 0, 0, NULL, NULL, \
+      set_string, (int)offsetof(pg_scrape_opts, field) }
+#define SCRAPE_FLAG(l, h, field) \
+    { PG_OPT_T_CALLBACK, 0, (l), NULL, NULL, (h), PG_OPT_NOARG, 0, 0, NULL, \
+      NULL, set_flag, (int)offsetof(pg_scrape_opts, field) }
+
+/* Number entries: a callback with a range, since the value lives in the
+ * included pg_scrape_flags. */
+#define SCRAPE_NUMBER(l, a, lo, hi, fl, w, h, cb) \
+    { PG_OPT_T_CALLBACK, 0, (l), NULL, (a), (h), (fl), (lo), (hi), (w), NULL, (cb), 0 }
+
+const pg_option pg_scrape_options[] = {
+    PG_OPT_GROUP("scrape options (for URLs)"),
+    SCRAPE_NUMBER("timeout", "SECONDS", 0, 86400, PG_OPT_ABOVE_MIN,
+                  "seconds > 0", "per attempt, also ends a stalled body\n"
+                  "(default 10)", set_timeout),
+    SCRAPE_NUMBER("retries", "N", 0, 100, 0, NULL,
+                  "extra attempts after a connect error,\n"
+                  "timeout or 5xx (default 0)", set_retries),
+    SCRAPE_NUMBER("backoff", "SECONDS", 0, 86400, 0, "seconds",
+                  "first retry delay, doubled each time\n(default 0.5)",
+                  set_backoff),
+    PG_OPT_CALLBACK(0, "max-bytes", NULL, "N[k|m|g]",
+                    "cap on the decompressed body (default 256m)", 0,
+                    set_max_bytes),
+    SCRAPE_NUMBER("max-redirects", "N", 0, 100, 0, NULL,
+                  "0 follows none (default 5)", set_max_redirects),
+    PG_OPT_CALLBACK(0, "header", NULL, "'NAME: VALUE'",
+                    "extra request header (repeatable)", 0, add_header),
+    PG_OPT_CALLBACK(0, "accept", NULL, "prom|openmetrics|auto",
+                    "format asked for in the Accept header\n(default auto)",
+                    0, set_accept),
+    PG_OPT_CALLBACK(0, "bearer-token-file", NULL, "FILE",
+                    "send 'Authorization: Bearer' with the file's\n"
+                    "token (or with env PROMGATE_BEARER_TOKEN\n"
+                    "when no credentials are given as options)",
+                    0, bearer_token_file),
+    PG_OPT_CALLBACK(0, "bearer-token-env", NULL, "VAR",
+                    "... with the token in environment variable VAR",
+                    0, bearer_token_env),
+    PG_OPT_CALLBACK(0, "basic-auth-file", NULL, "FILE",
+                    "basic auth 'user:password' from a file", 0,
+                    basic_auth_file),
+    PG_OPT_CALLBACK(0, "basic-auth-user", NULL, "USER",
+                    "basic auth user name", 0, basic_auth_user),
+    PG_OPT_CALLBACK(0, "basic-auth-password-file", NULL, "FILE",
+                    "basic auth password", 0, basic_auth_password_file),
+    SCRAPE_STRING("cacert", "FILE", "CA bundle to verify the server with",
+                  cacert),
+    SCRAPE_STRING("cert", "FILE", "client certificate (PEM)", cert),
+    SCRAPE_STRING("key", "FILE", "client key (PEM)", key),
+    SCRAPE_FLAG("insecure", "do not verify the server's certificate",
+                insecure),
+    SCRAPE_FLAG("progress", "progress lines on stderr", progress),
+    PG_OPT_END(),
+};

@@ -1,0 +1,42 @@
+/* input.h: what every command that reads an exposition shares on its
+ * command line: the scrape options (timeouts, retries, headers, auth,
+ * TLS), spelled and validated one way through one option table. */
+#ifndef PG_INPUT_H
+#define PG_INPUT_H
+
+#include "core/opts.h"
+#include "source/scrape.h"
+
+/* The scrape options of lint, check, diff and golden. The strings the
+ * options name point into argv; tokens, passwords and the header array
+ * are owned here. */
+typedef struct pg_scrape_flags {
+    pg_scrape_opts opts;     /* filled by the options below */
+    char *_token;            /* from --bearer-token-file / -env */
+    char *_password;         /* from --basic-auth-password-file */
+    char *_basic;            /* "user\0password" from --basic-auth-file */
+    const char **_headers;   /* backs opts.headers */
+    size_t _headers_cap;
+} pg_scrape_flags;
+
+/* pg_scrape_opts_init plus the command-line defaults: backoff 0.5 s. */
+void pg_scrape_flags_init(pg_scrape_flags *f);
+/* Called once the command line is parsed: a bearer token from env
+ * PROMGATE_BEARER_TOKEN when no credentials were given as options (so a
+ * token can stay out of argv and ps), and one kind of basic auth.
+ * Returns 0, or -1 with err set. */
+int pg_scrape_flags_finish(pg_scrape_flags *f, pg_error *err);
+/* Forgets (and wipes) the secrets. */
+void pg_scrape_flags_release(pg_scrape_flags *f);
+
+/* The exposition formats an option names (--accept, and the input
+ * format of lint and check): prom, openmetrics, auto ("text" is an alias
+ * of prom). */
+extern const pg_opt_choice pg_input_formats[];
+
+/* The scrape options' table: PG_OPT_INCLUDE(pg_scrape_options, &flags)
+ * in a command's table. Bad values are refused with messages that never
+ * hold a secret. */
+extern const pg_option pg_scrape_options[];
+
+#endif
