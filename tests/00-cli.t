@@ -84,7 +84,7 @@ for c in $CMDS; do
     ok $? "$c -V and --version print the versions"
     # Every option the help names is one the parser knows.
     unknown=""
-    for f in $(grep -oE -- '(^|[ ,])--[a-z][a-z-]+' "$T/help" | tr -d ' ,' | sort -u); do
+    for f in $(sed -n 's/^  \(-., \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p' "$T/help"); do
         $P "$c" "$f" 2>&1 | grep -q "unknown option" && unknown="$unknown $f"
     done
     is "$unknown" "" "$c: every option in --help is accepted"
