@@ -27,8 +27,8 @@ norm() {
         -e 's/"(duration_seconds|seconds)": [0-9.e+-]+/"\1": 0/' \
         -e 's/timestamp="[^"]*"/timestamp="T"/g' \
         -e 's/ time="[0-9.]+"/ time="0"/g' \
-        -e 's/^\| Started \| .* \|$/| Started | T |/' \
-        -e 's/^\| Duration \| .* \|$/| Duration | 0 s |/' \
+        -e 's/^- Started: .*$/- Started: T/' \
+        -e 's/^- Duration: .*$/- Duration: 0 s/' \
         -e 's/warnings, [0-9.]+ s/warnings, 0 s/' "$1"
 }
 for f in report.md report.json junit.xml; do

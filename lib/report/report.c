@@ -49,11 +49,25 @@ const char *pg__report_status_label(enum pg__report_status s)
     return labels[s];
 }
 
-void pg__report_count_target(const pg_target_result *t, pg__report_counts *c)
+/* Documented metrics every target must serve: the golden's metrics
+ * without a condition. */
+static size_t required_metrics(const pg_golden *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; g && g->metrics && i < g->nmetrics; i++)
+        n += g->metrics[i].condition == NULL;
+    return n;
+}
+
+void pg__report_count_target(const pg_report_run *run,
+                             const pg_target_result *t, pg__report_counts *c)
 {
     if (t->error) {
+        /* A target that could not be read has seen none of what it must
+         * serve: it lowers the coverage instead of leaving it out. */
         c->unreadable++;
         c->failures++;
+        c->expected += required_metrics(run->golden);
     }
     for (size_t i = 0; i < t->nresults; i++) {
         const pg_metric_result *m = &t->results[i];
@@ -95,7 +109,7 @@ void pg__report_count_run(const pg_report_run *run, pg__report_counts *c)
 {
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < run->ntargets; i++)
-        pg__report_count_target(&run->targets[i], c);
+        pg__report_count_target(run, &run->targets[i], c);
 }
 
 int pg__report_run_failed(const pg__report_counts *c)

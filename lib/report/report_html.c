@@ -27,6 +27,99 @@ static void h_code_or(pg_buf *b, const pg_report_run *run, const char *s,
     }
 }
 
+/* A metric name that may break after each '_' on a narrow screen. */
+static void h_metric(pg_buf *b, const pg_report_run *run, const char *s)
+{
+    pg_buf t = PG_BUF_INIT;
+    h_text(&t, run, s);
+    for (size_t i = 0; i < t.len; i++) {
+        pg_buf_addc(b, t.p[i]);
+        if (t.p[i] == '_' && i + 1 < t.len)
+            pg_buf_adds(b, "<wbr>");
+    }
+    pg_buf_release(&t);
+}
+
+/* The row's id: target index and metric name, with every byte outside
+ * [A-Za-z0-9_.:-] as '-', so a link can point at one row. */
+static void h_row_id(pg_buf *b, size_t target, const char *metric)
+{
+    pg_buf_addf(b, "r%zu-", target);
+    for (const char *p = metric ? metric : ""; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                   (ch >= '0' && ch <= '9') || strchr("_.:-", ch);
+        pg_buf_addc(b, keep ? (char)ch : '-');
+    }
+}
+
+/* Splits a list shown as "a, b" (or "[1, 2]" when brackets is set) into
+ * its items; 0 if there are more than max (then it is shown whole). */
+static size_t h_list_items(const char *s, int brackets, const char **item,
+                           size_t *len, size_t max)
+{
+    size_t n = 0, sl = strlen(s);
+    const char *p = s, *end = s + sl;
+    if (brackets && sl >= 2 && s[0] == '[' && s[sl - 1] == ']') {
+        p++;
+        end--;
+    }
+    while (p < end && n < max) {
+        const char *q = p;
+        while (q < end && *q != ',')
+            q++;
+        item[n] = p;
+        len[n++] = (size_t)(q - p);
+        p = q < end ? q + 1 : q;
+        while (p < end && *p == ' ')
+            p++;
+    }
+    return p < end ? 0 : n;
+}
+
+/* A list with the items the other list lacks in <mark>, so the part of
+ * a label set or bucket list that differs stands out. */
+#define H_LIST_MAX 256
+static void h_list_diff(pg_buf *b, const pg_report_run *run, const char *s,
+                        const char *other, int brackets)
+{
+    const char *it[H_LIST_MAX], *ot[H_LIST_MAX];
+    size_t il[H_LIST_MAX], ol[H_LIST_MAX];
+    size_t n = h_list_items(s, brackets, it, il, H_LIST_MAX);
+    size_t m = h_list_items(other, brackets, ot, ol, H_LIST_MAX);
+    if (!n || !m) {
+        h_code_or(b, run, s, "nothing");
+        return;
+    }
+    int bracketed = brackets && s[0] == '[';
+    pg_buf_adds(b, bracketed ? "<code>[" : "<code>");
+    for (size_t i = 0; i < n; i++) {
+        int shared = 0;
+        for (size_t j = 0; j < m && !shared; j++)
+            shared = il[i] == ol[j] && !memcmp(it[i], ot[j], il[i]);
+        char *item = pg_xstrndup(it[i], il[i]);
+        pg_buf_adds(b, i ? ", " : "");
+        pg_buf_adds(b, shared ? "" : "<mark>");
+        h_text(b, run, item);
+        pg_buf_adds(b, shared ? "" : "</mark>");
+        free(item);
+    }
+    pg_buf_adds(b, bracketed ? "]</code>" : "</code>");
+}
+
+/* expected/got of a problem; lists (label sets, buckets) with their
+ * differing items marked. */
+static void h_value(pg_buf *b, const pg_report_run *run, const pg_problem *p,
+                    const char *s, const char *other)
+{
+    int labels = p->code == PG_PROBLEM_LABELS_MISSING ||
+                 p->code == PG_PROBLEM_LABELS_EXTRA;
+    if (s && other && (labels || p->code == PG_PROBLEM_BUCKETS))
+        h_list_diff(b, run, s, other, p->code == PG_PROBLEM_BUCKETS);
+    else
+        h_code_or(b, run, s, "nothing");
+}
+
 static const char *const css =
     ":root{--fail:#D55E00;--todo:#CC79A7;--warn:#E69F00;--skip:#56B4E9;"
     "--pass:#009E73;--link:#0072B2;--fg:#1a1a1a;--muted:#555;--line:#ccc}"
@@ -69,26 +162,50 @@ static const char *const css =
     ".bar div{height:100%;background:var(--link)}"
     "#filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:center;"
     "margin:.5rem 0}#filters input[type=search]{font:inherit;"
-    "padding:.3rem .5rem;min-width:22rem}"
+    "padding:.3rem .5rem;min-width:min(22rem,100%)}"
     "ul.problems{margin:0;padding-left:1.1rem}.note{color:var(--muted)}"
     ".pos{color:var(--muted);white-space:nowrap}"
-    "td.metric{min-width:17rem}body.single .tgt{display:none}"
-    "a{color:var(--link)}";
+    "td.metric{min-width:12rem}body.single .tgt{display:none}"
+    "a{color:var(--link)}a.anchor{text-decoration:none;margin-left:.3em;"
+    "color:var(--muted)}mark{background:#ffe08a;color:inherit;"
+    "outline:1px solid var(--warn)}"
+    "button.card{font:inherit;text-align:left;background:#fff;"
+    "cursor:pointer}button.card[aria-pressed=true]{outline:3px solid "
+    "var(--link)}tr:target{outline:3px solid var(--link)}"
+    /* Narrow screens (a phone): tables become one block per row, each
+     * cell under its column's name, so the page never scrolls sideways. */
+    "@media (max-width:700px){body{padding:.5rem .6rem}"
+    "#filters input[type=search]{min-width:0;flex:1 1 10rem}"
+    "table.rows,table.rows tbody,table.rows tr,table.rows td{display:block;"
+    "width:auto}table.rows thead{display:none}"
+    "table.rows tr{border:1px solid var(--line);border-radius:6px;"
+    "margin:.5rem 0;padding:.2rem .4rem}"
+    "table.rows td{border:0;padding:.15rem 0}"
+    "table.rows td[data-label]::before{content:attr(data-label) ': ';"
+    "font-weight:600;color:var(--muted)}td.metric{min-width:0}"
+    ".card{min-width:6.5rem}}";
 
-/* Filters rows by verdict checkboxes and free text; a link ending in
- * #q=TEXT opens the report filtered. Nothing else. */
+/* Filters rows by verdict checkboxes, free text and the summary card
+ * pressed (one status at a time; pressing it again clears it); a link
+ * ending in #q=TEXT opens the report filtered. Nothing else. */
 static const char *const script =
     "(function(){var q=document.getElementById('q'),"
     "boxes=document.querySelectorAll('input.vf'),"
+    "cards=document.querySelectorAll('button.card'),st='',"
     "rows=document.querySelectorAll('#results tbody tr'),"
     "shown=document.getElementById('shown');"
     "function apply(){var t=q.value.toLowerCase(),on={},n=0;"
     "boxes.forEach(function(b){on[b.value]=b.checked;});"
     "rows.forEach(function(r){var v=on[r.dataset.verdict]&&"
+    "(!st||r.dataset.status===st)&&"
     "(!t||r.textContent.toLowerCase().indexOf(t)>=0);r.hidden=!v;"
-    "if(v)n++;});shown.textContent=n+' of '+rows.length+' shown';}"
+    "if(v)n++;});shown.textContent=n+' of '+rows.length+' shown';"
+    "cards.forEach(function(c){c.setAttribute('aria-pressed',"
+    "String(!!st&&c.dataset.status===st));});}"
     "var h=location.hash.match(/^#q=(.*)$/);"
     "if(h)q.value=decodeURIComponent(h[1]);"
+    "cards.forEach(function(c){c.addEventListener('click',function(){"
+    "st=st===c.dataset.status?'':c.dataset.status;apply();});});"
     "q.addEventListener('input',apply);boxes.forEach(function(b){"
     "b.addEventListener('change',apply);});apply();})();";
 
@@ -109,11 +226,19 @@ static const char *verdict_badge(enum pg_verdict v)
     return "FAIL";
 }
 
+/* A summary card; a button that shows only the rows of its status
+ * (status NULL: a count with no rows of its own, e.g. warnings). */
 static void h_card(pg_buf *b, const char *cls, const char *key, size_t n,
-                   const char *label)
+                   const char *label, const char *status)
 {
-    pg_buf_addf(b, "<div class=\"card v-%s\" data-count=\"%s\"><b>%zu</b>"
-                "%s</div>\n", cls, key, n, label);
+    if (status)
+        pg_buf_addf(b, "<button type=\"button\" class=\"card v-%s\" "
+                    "data-count=\"%s\" data-status=\"%s\" "
+                    "aria-pressed=\"false\"><b>%zu</b>%s</button>\n", cls, key,
+                    status, n, label);
+    else
+        pg_buf_addf(b, "<div class=\"card v-%s\" data-count=\"%s\"><b>%zu"
+                    "</b>%s</div>\n", cls, key, n, label);
 }
 
 static void h_summary(pg_buf *b, const pg__report_counts *c)
@@ -134,27 +259,33 @@ static void h_summary(pg_buf *b, const pg__report_counts *c)
     /* A card is coloured only when its count calls for attention; the
      * icon and the word say the same without colour. */
     h_card(b, c->missing ? "fail" : "zero", "missing", c->missing,
-           "&#x2716; missing");
+           "&#x2716; missing", pg__report_status_name(PG__ST_MISSING));
     h_card(b, c->changed ? "fail" : "zero", "changed", c->changed,
-           "&#x2716; changed");
+           "&#x2716; changed", pg__report_status_name(PG__ST_CHANGED));
     h_card(b, c->undocumented_failed ? "fail" : c->undocumented ? "warn"
                                                                 : "zero",
            "undocumented", c->undocumented,
            c->undocumented_failed ? "&#x2716; undocumented"
-                                  : "&#x26A0; undocumented");
+                                  : "&#x26A0; undocumented",
+           pg__report_status_name(PG__ST_UNDOCUMENTED));
     h_card(b, c->format_errors ? "fail" : "zero", "format-errors",
-           c->format_errors, "&#x2716; format errors");
+           c->format_errors, "&#x2716; format errors",
+           pg__report_status_name(PG__ST_FORMAT_ERROR));
     if (c->unreadable)
         h_card(b, "fail", "unreadable", c->unreadable,
-               "&#x2716; unreadable targets");
+               "&#x2716; unreadable targets",
+               pg__report_status_name(PG__ST_UNREADABLE));
     h_card(b, c->accepted ? "todo" : "zero", "accepted-by-baseline",
-           c->accepted, "&#x25D0; accepted by baseline");
+           c->accepted, "&#x25D0; accepted by baseline",
+           pg__report_status_name(PG__ST_ACCEPTED));
     h_card(b, c->skipped ? "skip" : "zero", "skipped-conditional", c->skipped,
-           "&#x25CB; skipped (conditional)");
+           "&#x25CB; skipped (conditional)",
+           pg__report_status_name(PG__ST_SKIPPED));
     h_card(b, c->warnings ? "warn" : "zero", "warnings", c->warnings,
-           "&#x26A0; warnings");
+           "&#x26A0; warnings", NULL);
     h_card(b, c->conformant ? "pass" : "zero", "conformant", c->conformant,
-           "&#x2714; conformant");
+           "&#x2714; conformant",
+           pg__report_status_name(PG__ST_CONFORMANT));
     pg_buf_adds(b, "</div>\n");
     if (cov < 0) {
         pg_buf_adds(b, "<p id=\"coverage\" data-coverage=\"\">Coverage: no "
@@ -209,7 +340,8 @@ static void h_meta(pg_buf *b, const pg_report_run *run)
 
 static void h_targets(pg_buf *b, const pg_report_run *run)
 {
-    pg_buf_adds(b, "<section id=\"targets\">\n<h2>Targets</h2>\n<table>\n"
+    pg_buf_adds(b, "<section id=\"targets\">\n<h2>Targets</h2>\n"
+                   "<table class=\"rows\">\n"
                    "<thead><tr><th>Verdict</th><th>Target</th>"
                    "<th>Bytes</th><th>Samples</th><th>Families</th>"
                    "<th>Parse errors</th><th>Seconds</th><th>Raw scrape</th>"
@@ -218,11 +350,12 @@ static void h_targets(pg_buf *b, const pg_report_run *run)
         const pg_target_result *t = &run->targets[i];
         pg__report_counts c;
         memset(&c, 0, sizeof c);
-        pg__report_count_target(t, &c);
+        pg__report_count_target(run, t, &c);
         enum pg_verdict v = pg__report_run_failed(&c) ? PG_VERDICT_FAIL
                                                       : PG_VERDICT_PASS;
         pg_buf_addf(b, "<tr class=\"v-%s\" data-target-result=\"%s\"><td>"
-                    "<span class=\"badge\">%s</span></td><td><code>",
+                    "<span class=\"badge\">%s</span></td>"
+                    "<td data-label=\"Target\"><code>",
                     verdict_class(v), verdict_class(v), verdict_badge(v));
         h_text(b, run, t->target);
         pg_buf_adds(b, "</code>");
@@ -230,8 +363,12 @@ static void h_targets(pg_buf *b, const pg_report_run *run)
             pg_buf_adds(b, "<br>could not be read: ");
             h_text(b, run, t->error);
         }
-        pg_buf_addf(b, "</td><td>%llu</td><td>%llu</td><td>%llu</td>"
-                    "<td>%llu</td><td>%.3f</td><td>",
+        pg_buf_addf(b, "</td><td data-label=\"Bytes\">%llu</td>"
+                    "<td data-label=\"Samples\">%llu</td>"
+                    "<td data-label=\"Families\">%llu</td>"
+                    "<td data-label=\"Parse errors\">%llu</td>"
+                    "<td data-label=\"Seconds\">%.3f</td>"
+                    "<td data-label=\"Raw scrape\">",
                     (unsigned long long)t->stats.bytes,
                     (unsigned long long)t->stats.samples,
                     (unsigned long long)t->stats.families,
@@ -271,9 +408,9 @@ static void h_problems(pg_buf *b, const pg_report_run *run,
         h_text(b, run, p->message);
         if (p->expected || p->got) {
             pg_buf_adds(b, "<br>expected ");
-            h_code_or(b, run, p->expected, "nothing");
+            h_value(b, run, p, p->expected, p->got);
             pg_buf_adds(b, ", got ");
-            h_code_or(b, run, p->got, "nothing");
+            h_value(b, run, p, p->got, p->expected);
         }
         if (p->line > 0) {
             pg_buf_adds(b, " <span class=\"pos\">at ");
@@ -315,7 +452,7 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
 {
     pg_buf_adds(b, "<section id=\"results-section\">\n<h2>Results</h2>\n");
     pg__report_html_filters(b, 0);
-    pg_buf_adds(b, "<table id=\"results\">"
+    pg_buf_adds(b, "<table id=\"results\" class=\"rows\">"
                    "\n<thead><tr><th>Verdict</th><th class=\"tgt\">Target</th>"
                    "<th>Metric</th><th>Status</th><th>Problems</th>"
                    "<th>Notes</th></tr></thead>\n<tbody>\n");
@@ -324,34 +461,44 @@ static void h_rows(pg_buf *b, const pg_report_run *run)
     for (size_t i = 0; i < n; i++) {
         const pg_target_result *t = &run->targets[rows[i].target];
         if (rows[i].result == PG__ROW_TARGET) {
-            pg_buf_adds(b, "<tr class=\"v-fail\" data-verdict=\"fail\" "
+            pg_buf_adds(b, "<tr id=\"");
+            h_row_id(b, rows[i].target, "unreadable");
+            pg_buf_adds(b, "\" class=\"v-fail\" data-verdict=\"fail\" "
                            "data-status=\"unreadable\"><td><span "
                            "class=\"badge\">&#x2716; FAIL</span></td>"
-                           "<td class=\"tgt\"><code>");
+                           "<td class=\"tgt\" data-label=\"Target\"><code>");
             h_text(b, run, t->target);
-            pg_buf_adds(b, "</code></td><td>&#x2014;</td><td>unreadable</td>"
-                           "<td>");
+            pg_buf_adds(b, "</code></td><td class=\"metric\">&#x2014;</td>"
+                           "<td data-label=\"Status\">unreadable</td>"
+                           "<td data-label=\"Problems\">");
             h_text(b, run, t->error);
-            pg_buf_adds(b, "</td><td>&#x2014;</td></tr>\n");
+            pg_buf_adds(b, "</td><td data-label=\"Notes\">&#x2014;</td>"
+                           "</tr>\n");
             continue;
         }
         const pg_metric_result *m = &t->results[rows[i].result];
         enum pg__report_status st = pg__report_status_of(m);
-        pg_buf_addf(b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
+        pg_buf_adds(b, "<tr id=\"");
+        h_row_id(b, rows[i].target, m->metric);
+        pg_buf_addf(b, "\" class=\"v-%s\" data-verdict=\"%s\" "
                     "data-status=\"%s\" data-kind=\"%s\"><td><span "
-                    "class=\"badge\">%s</span></td><td class=\"tgt\">"
-                    "<code>",
+                    "class=\"badge\">%s</span></td><td class=\"tgt\" "
+                    "data-label=\"Target\"><code>",
                     verdict_class(m->verdict), verdict_class(m->verdict),
                     pg__report_status_name(st),
                     pg_result_kind_name(m->kind),
                     verdict_badge(m->verdict));
         h_text(b, run, t->target);
         pg_buf_adds(b, "</code></td><td class=\"metric\"><code>");
-        h_text(b, run, m->metric);
-        pg_buf_addf(b, "</code></td><td>%s</td><td>",
+        h_metric(b, run, m->metric);
+        pg_buf_adds(b, "</code><a class=\"anchor\" href=\"#");
+        h_row_id(b, rows[i].target, m->metric);
+        pg_buf_addf(b, "\" aria-label=\"link to this row\">#</a></td>"
+                    "<td data-label=\"Status\">%s</td>"
+                    "<td data-label=\"Problems\">",
                     pg__report_status_label(st));
         h_problems(b, run, m);
-        pg_buf_adds(b, "</td><td>");
+        pg_buf_adds(b, "</td><td data-label=\"Notes\">");
         h_notes(b, run, m);
         pg_buf_adds(b, "</td></tr>\n");
     }

@@ -47,7 +47,8 @@ enum pg__report_status pg__report_status_of(const pg_metric_result *m);
 const char *pg__report_status_name(enum pg__report_status s);
 const char *pg__report_status_label(enum pg__report_status s);
 
-void pg__report_count_target(const pg_target_result *t,
+void pg__report_count_target(const pg_report_run *run,
+                             const pg_target_result *t,
                              pg__report_counts *c);
 void pg__report_count_run(const pg_report_run *run, pg__report_counts *c);
 /* 1 if the run fails (exit 1). */

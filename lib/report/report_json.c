@@ -59,14 +59,67 @@ static json_t *jcounts(const pg__report_counts *c)
                      "coverage", cov < 0 ? json_null() : json_real(cov));
 }
 
+/* "a, b" (or "none") as ["a", "b"]: label sets stay lists for tools. */
+static json_t *jnames(const pg_report_run *run, const char *s)
+{
+    json_t *a = json_array();
+    if (!strcmp(s, "none"))
+        return a;
+    for (const char *p = s; *p;) {
+        size_t n = strcspn(p, ",");
+        char *name = pg_xstrndup(p, n);
+        json_array_append_new(a, jstr(run, name));
+        free(name);
+        p += n + (p[n] == ',');
+        p += strspn(p, " ");
+    }
+    return a;
+}
+
+/* "[1, 2.5]" or "1, 2.5" as [1.0, 2.5]; NULL if s is not such a list. */
+static json_t *jbounds(const char *s)
+{
+    size_t len = strlen(s);
+    int bracketed = len >= 2 && s[0] == '[' && s[len - 1] == ']';
+    const char *p = s + bracketed, *stop = s + len - bracketed;
+    json_t *a = json_array();
+    while (p < stop) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || end > stop || (end < stop && *end != ',')) {
+            json_decref(a);
+            return NULL;
+        }
+        json_array_append_new(a, json_real(v));
+        p = end + (end < stop);
+        p += strspn(p, " ");
+    }
+    return a;
+}
+
+/* expected/got of a problem: lists (label sets, bucket bounds) as JSON
+ * arrays, everything else as the text the TAP diagnostics show. */
+static json_t *jvalue(const pg_report_run *run, enum pg_problem_code code,
+                      const char *s)
+{
+    json_t *list = NULL;
+    if (!s)
+        return json_null();
+    if (code == PG_PROBLEM_LABELS_MISSING || code == PG_PROBLEM_LABELS_EXTRA)
+        list = jnames(run, s);
+    else if (code == PG_PROBLEM_BUCKETS)
+        list = jbounds(s);
+    return list ? list : jstr(run, s);
+}
+
 static json_t *jproblem(const pg_report_run *run, const pg_problem *p)
 {
     return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o}",
                      "code", pg_problem_code_name(p->code),
                      "failure", p->failure,
                      "message", jstr(run, p->message ? p->message : ""),
-                     "expected", jstr(run, p->expected),
-                     "got", jstr(run, p->got),
+                     "expected", jvalue(run, p->code, p->expected),
+                     "got", jvalue(run, p->code, p->got),
                      "line", p->line > 0 ? json_integer(p->line) : json_null(),
                      "column", p->column > 0 ? json_integer(p->column)
                                              : json_null());
@@ -93,7 +146,7 @@ static json_t *jtarget(const pg_report_run *run, size_t ti)
     const pg_target_result *t = &run->targets[ti];
     pg__report_counts c;
     memset(&c, 0, sizeof c);
-    pg__report_count_target(t, &c);
+    pg__report_count_target(run, t, &c);
     size_t n;
     pg__report_row *rows = pg__report_rows(run, ti, &n);
     json_t *results = json_array();

@@ -153,6 +153,8 @@ static void md_summary(pg_buf *b, const pg__report_counts *c)
                     "seen) |\n\n", cov * 100.0, c->seen, c->expected);
 }
 
+/* The run's facts as a list: a GitHub table needs a header row, and
+ * these have none. */
 static void md_header(pg_buf *b, const pg_report_run *run,
                       const pg__report_counts *c)
 {
@@ -161,7 +163,7 @@ static void md_header(pg_buf *b, const pg_report_run *run,
     int failed = pg__report_run_failed(c);
     pg_buf_addf(b, "# promgate check: %s\n\n",
                 failed ? "\xE2\x9C\x96 FAIL" : "\xE2\x9C\x94 PASS");
-    pg_buf_adds(b, "| | |\n|---|---|\n| Golden | ");
+    pg_buf_adds(b, "- Golden: ");
     pg__report_md_code(b, run, run->golden_path ? run->golden_path : "(none)");
     const pg_golden *g = run->golden;
     if (g) {
@@ -171,38 +173,99 @@ static void md_header(pg_buf *b, const pg_report_run *run,
         pg__report_md_text(b, run, pg__report_golden_version(run));
         pg_buf_addf(b, ", %zu metrics)", g->nmetrics);
     }
-    pg_buf_adds(b, " |\n");
-    if (g) {
-        for (size_t i = 0; i < g->nsources; i++) {
-            pg_buf_adds(b, "| Golden source | ");
-            pg__report_md_code(b, run, g->sources[i].file);
-            pg_buf_adds(b, " sha256 ");
-            pg__report_md_code(b, run, g->sources[i].sha256);
-            pg_buf_adds(b, " |\n");
-        }
-        if (g->overlay.file) {
-            pg_buf_adds(b, "| Golden overlay | ");
-            pg__report_md_code(b, run, g->overlay.file);
-            pg_buf_adds(b, " sha256 ");
-            pg__report_md_code(b, run, g->overlay.sha256);
-            pg_buf_adds(b, " |\n");
-        }
+    pg_buf_adds(b, "\n");
+    for (size_t i = 0; g && i < g->nsources + 1; i++) {
+        const pg_golden_source *src = i < g->nsources ? &g->sources[i]
+                                                      : &g->overlay;
+        if (!src->file)
+            continue;
+        pg_buf_adds(b, i < g->nsources ? "- Golden source: "
+                                       : "- Golden overlay: ");
+        pg__report_md_code(b, run, src->file);
+        pg_buf_adds(b, " sha256 ");
+        pg__report_md_code(b, run, src->sha256);
+        pg_buf_adds(b, "\n");
     }
-    pg_buf_adds(b, "| Baseline | ");
+    pg_buf_adds(b, "- Baseline: ");
     if (run->baseline_path)
         pg__report_md_code(b, run, run->baseline_path);
     else
         pg_buf_adds(b, "none");
-    pg_buf_addf(b, " |\n| promgate | %s |\n| Started | %s |\n"
-                "| Duration | %.3f s |\n\n", PG_VERSION, started, run->seconds);
+    pg_buf_addf(b, "\n- promgate: %s\n- Started: %s\n- Duration: %.3f s\n\n",
+                PG_VERSION, started, run->seconds);
 }
 
-static void md_target(pg_buf *b, const pg_report_run *run, size_t ti)
+/* GitHub refuses a comment over 65 536 characters; rows stop short of
+ * this many bytes (bytes >= characters), leaving room for the closing
+ * lines, and the rest is counted. */
+#define MD_LIMIT 60000
+
+typedef struct md_budget {
+    size_t omitted; /* rows left out for the size limit */
+} md_budget;
+
+static int md_is_pass(const pg_metric_result *m)
+{
+    return m->verdict == PG_VERDICT_PASS || m->verdict == PG_VERDICT_SKIP;
+}
+
+static void md_row(pg_buf *b, const pg_report_run *run,
+                   const pg_metric_result *m, md_budget *bud)
+{
+    pg_buf row = PG_BUF_INIT;
+    pg_buf_addf(&row, "| %s | ", verdict_label(m->verdict));
+    pg__report_md_code(&row, run, m->metric);
+    pg_buf_addf(&row, " | %s | ",
+                pg__report_status_label(pg__report_status_of(m)));
+    md_problems(&row, run, m);
+    pg_buf_adds(&row, " | ");
+    md_notes(&row, run, m);
+    pg_buf_adds(&row, " |\n");
+    if (b->len + row.len > MD_LIMIT)
+        bud->omitted++;
+    else
+        pg_buf_add(b, row.p, row.len);
+    pg_buf_release(&row);
+}
+
+/* The rows of target ti whose passing state is `passes`, as one table;
+ * the number of rows of that kind. */
+static size_t md_rows(pg_buf *b, const pg_report_run *run, size_t ti,
+                      int passes, md_budget *bud)
+{
+    const pg_target_result *t = &run->targets[ti];
+    size_t n, shown = 0;
+    pg__report_row *rows = pg__report_rows(run, ti, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].result == PG__ROW_TARGET)
+            continue;
+        const pg_metric_result *m = &t->results[rows[i].result];
+        if (md_is_pass(m) != passes)
+            continue;
+        if (!shown++)
+            pg_buf_adds(b, "| Verdict | Metric | Status | Problems | Notes |\n"
+                           "|---|---|---|---|---|\n");
+        md_row(b, run, m, bud);
+    }
+    free(rows);
+    return shown;
+}
+
+static size_t md_count_passes(const pg_target_result *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->nresults; i++)
+        n += md_is_pass(&t->results[i]);
+    return n;
+}
+
+static void md_target(pg_buf *b, const pg_report_run *run, size_t ti,
+                      md_budget *bud)
 {
     const pg_target_result *t = &run->targets[ti];
     pg__report_counts c;
     memset(&c, 0, sizeof c);
-    pg__report_count_target(t, &c);
+    pg__report_count_target(run, t, &c);
     pg_buf_adds(b, "## Target ");
     pg__report_md_code(b, run, t->target);
     pg_buf_addf(b, ": %s\n\n", pg__report_run_failed(&c)
@@ -226,33 +289,24 @@ static void md_target(pg_buf *b, const pg_report_run *run, size_t ti)
         pg__report_md_code(b, run, t->raw_path);
     }
     pg_buf_adds(b, ".\n\n");
-    if (!t->nresults)
+    /* Failures (and accepted, warned) rows in the open; passes and skips
+     * folded, so a pull-request comment shows what needs attention. */
+    if (md_rows(b, run, ti, 0, bud))
+        pg_buf_addc(b, '\n');
+    size_t passes = md_count_passes(t);
+    if (!passes)
         return;
-    pg_buf_adds(b, "| Verdict | Metric | Status | Problems | Notes |\n"
-                   "|---|---|---|---|---|\n");
-    size_t n;
-    pg__report_row *rows = pg__report_rows(run, ti, &n);
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].result == PG__ROW_TARGET)
-            continue;
-        const pg_metric_result *m = &t->results[rows[i].result];
-        pg_buf_addf(b, "| %s | ", verdict_label(m->verdict));
-        pg__report_md_code(b, run, m->metric);
-        pg_buf_addf(b, " | %s | ",
-                    pg__report_status_label(pg__report_status_of(m)));
-        md_problems(b, run, m);
-        pg_buf_adds(b, " | ");
-        md_notes(b, run, m);
-        pg_buf_adds(b, " |\n");
-    }
-    free(rows);
-    pg_buf_addc(b, '\n');
+    pg_buf_addf(b, "<details><summary>%zu passing or skipped result%s"
+                "</summary>\n\n", passes, passes == 1 ? "" : "s");
+    md_rows(b, run, ti, 1, bud);
+    pg_buf_adds(b, "\n</details>\n\n");
 }
 
 char *pg_report_markdown(const pg_report_run *run)
 {
     pg_buf b = PG_BUF_INIT;
     pg__report_counts c;
+    md_budget bud = { 0 };
     pg__report_count_run(run, &c);
     md_header(&b, run, &c);
     md_summary(&b, &c);
@@ -261,9 +315,14 @@ char *pg_report_markdown(const pg_report_run *run)
         for (size_t i = 0; i < run->ntargets; i++) {
             pg__report_counts tc;
             memset(&tc, 0, sizeof tc);
-            pg__report_count_target(&run->targets[i], &tc);
+            pg__report_count_target(run, &run->targets[i], &tc);
             if (pg__report_run_failed(&tc) == (pass == 0))
-                md_target(&b, run, i);
+                md_target(&b, run, i, &bud);
         }
+    if (bud.omitted)
+        pg_buf_addf(&b, "**%zu more row%s not shown** (a comment holds at "
+                    "most 65 536 characters): every row is in report.html "
+                    "and report.json.\n", bud.omitted,
+                    bud.omitted == 1 ? "" : "s");
     return pg_buf_detach(&b);
 }
