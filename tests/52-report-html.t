@@ -72,7 +72,7 @@ for my $c (@cases) {
     ok($rc == 0 && $sum && !@bad, "$case: rendered summary counts equal report.json's")
         or print "# differ: @bad (chromium exit $rc, its stderr in $log)\n";
 
-    my ($tbody) = $dom =~ m{<table id="results">.*?<tbody>(.*?)</tbody>}s;
+    my ($tbody) = $dom =~ m{<table id="results"[^>]*>.*?<tbody>(.*?)</tbody>}s;
     my $fails = () = ($tbody // '') =~ /<tr [^>]*data-verdict="fail"/g;
     my $rows = () = ($tbody // '') =~ /<tr /g;
     my ($want_fails, $want_rows) = $diff
