@@ -15,10 +15,12 @@ bin/pg-expo-run: build/tests/expo_run.o build/libpromgate.a
 # it for FUZZ_SECONDS, `make fuzz-smoke` for 20 s (for .ci/run).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := tests/fuzz/fuzz_expo.c lib/expo/expo.c lib/expo/expo_num.c lib/core/util.c
+FUZZ_SRC := tests/fuzz/fuzz_expo.c lib/expo/expo.c lib/expo/expo_num.c lib/core/util.c \
+  lib/core/num.c
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 
-build/fuzz/fuzz_expo: $(FUZZ_SRC) lib/expo/expo.h lib/expo/expo_int.h lib/core/util.h
+build/fuzz/fuzz_expo: $(FUZZ_SRC) lib/expo/expo.h lib/expo/expo_int.h lib/core/util.h \
+  lib/core/num.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	  -Ilib -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

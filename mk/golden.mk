@@ -47,7 +47,7 @@ bin/pg-golden-load: build/tests/progs/golden_load.o build/libpromgate.a
 
 TEST_PROGS += bin/pg-golden-load
 
-# lib/core/util.h helpers against fixtures/golden/*.txt tables (tests/29-golden-util.t).
+# pg_edit_distance() against fixtures/golden/edit-distance.txt (tests/29-golden-util.t).
 bin/pg-util-cases: build/tests/progs/util_cases.o build/libpromgate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)

@@ -3,6 +3,7 @@
  * record per family seen (type, HELP, label names, label-value faults,
  * histogram/summary series) and turns them into verdicts at the end. */
 #include "check/check.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -653,21 +654,12 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
 }
 
 /* Parses an le or quantile value as the formats write it ("+Inf", "1",
- * "1.0", "1e+00" are numbers compared by value). */
+ * "1.0", "1e+00" are numbers compared by value). NaN is no bound: it has
+ * no place in an order. */
 static int parse_bound(pg_str v, double *out)
 {
-    char tmp[64];
-    if (!v.len || v.len >= sizeof tmp)
-        return -1;
-    memcpy(tmp, v.p, v.len);
-    tmp[v.len] = '\0';
-    if (!strcmp(tmp, "+Inf") || !strcmp(tmp, "Inf") || !strcmp(tmp, "+inf")) {
-        *out = INFINITY;
-        return 0;
-    }
-    char *end;
-    *out = strtod(tmp, &end);
-    return *end ? -1 : 0;
+    return pg_num_parse(v.p, v.len, out) == PG_NUM_OK && !isnan(*out) ? 0
+                                                                       : -1;
 }
 
 /* Appends a label name or value as "%.*s" would print it: up to a NUL. */
@@ -1107,7 +1099,7 @@ typedef struct numstr {
 
 static const char *num(numstr *d, double v)
 {
-    pg_fmt_double(d->s, sizeof d->s, v);
+    pg_num_format(d->s, sizeof d->s, v);
     return d->s;
 }
 

@@ -273,36 +273,6 @@ int pg_copy_stream_atomic(const char *path, FILE *src, pg_error *err)
     return write_atomic(path, "", 0, src, err);
 }
 
-int pg_fmt_double(char *buf, size_t size, double v)
-{
-    if (isnan(v)) {
-        snprintf(buf, size, "NaN");
-        return 0;
-    }
-    if (isinf(v)) {
-        snprintf(buf, size, "%s", v > 0 ? "+Inf" : "-Inf");
-        return 0;
-    }
-    /* 17 significant digits always round-trip an IEEE 754 double; a
-     * scratch buffer keeps the search independent of a small size. */
-    char tmp[40];
-    int p = 1;
-    for (; p < 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*g", p, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
-    /* Print with at least as many digits as the integer part has (up to
-     * 15, the digits a double always holds), so that 10 stays "10" rather
-     * than "1e+01"; %g drops the trailing zeros this adds. */
-    int x = v != 0 ? (int)floor(log10(fabs(v))) : 0;
-    int shown = p;
-    if (x + 1 > shown)
-        shown = x + 1 < 15 ? x + 1 : (p > 15 ? p : 15);
-    snprintf(buf, size, "%.*g", shown, v);
-    return p;
-}
-
 size_t pg_edit_distance(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);

@@ -121,17 +121,6 @@ int pg_write_file_atomic(const char *path, const char *data, size_t len,
  * spooled to a temporary file need not be held in memory. */
 int pg_copy_stream_atomic(const char *path, FILE *src, pg_error *err);
 
-/* Writes v into buf (size bytes, NUL-terminated, truncated if small) with
- * the fewest significant digits (1 to 17) that strtod() reads back as
- * exactly v, so 0.1 is "0.1" and 0.10000000000000002 keeps its digits.
- * "%g" style: integers below 1e15 are written out ("10", "1000000"),
- * larger and very small magnitudes use an exponent ("1e+15", "1e-05").
- * NaN, +Inf and -Inf are spelled as the exposition formats spell them
- * ("NaN", "+Inf", "-Inf"). Returns that number of digits, or 0 for NaN
- * and the infinities; a JSON writer can take the largest as its
- * precision. */
-int pg_fmt_double(char *buf, size_t size, double v);
-
 /* Levenshtein distance between a and b, counted in bytes: inserting,
  * deleting or substituting one byte costs 1. O(strlen(a) * strlen(b))
  * time, O(strlen(b)) memory. */

@@ -20,6 +20,7 @@
 #include "specs/docs.h"
 #include "specs/golden_expo.h"
 #include "source/scrape.h"
+#include "core/num.h"
 
 /* ---- unit canonicalization ---------------------------------------------- */
 
@@ -493,7 +494,7 @@ static void add_buckets(pg_buf *b, const pg_golden_metric *m)
     pg_buf_addc(b, '[');
     char num[40];
     for (size_t i = 0; i < m->nbuckets; i++) {
-        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_num_format(num, sizeof num, m->buckets[i]);
         pg_buf_addf(b, "%s%s", i ? "," : "", num);
     }
     pg_buf_addc(b, ']');
@@ -744,7 +745,7 @@ static int precision_for(const pg_diff *d)
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < gs[s]->nmetrics; i++)
             for (size_t k = 0; k < gs[s]->metrics[i].nbuckets; k++) {
-                int p = pg_fmt_double(tmp, sizeof tmp,
+                int p = pg_num_format(tmp, sizeof tmp,
                                       gs[s]->metrics[i].buckets[k]);
                 if (p > best)
                     best = p;

@@ -11,6 +11,7 @@
  * must be contiguous. */
 #include "expo/expo.h"
 #include "expo/expo_int.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -1384,7 +1385,7 @@ static void check_canonical(pg_parser *p, const char *at, const char *label,
     if (p->ncanon < (int)(sizeof p->canonseen / sizeof *p->canonseen))
         p->canonseen[p->ncanon++] = h;
     char want[48], b[80];
-    pg__canonical_number(d, want, sizeof want);
+    pg_num_format_canonical(d, want, sizeof want);
     if (strlen(want) != v->len || memcmp(want, v->p, v->len))
         diag(p, O, W, at, R_OM_CANON, "%s=\"%s\" is not in canonical form \"%s\"",
              label, subj(b, sizeof b, v->p, v->len), want);
@@ -1596,7 +1597,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                 break;
             }
             double lv;
-            if (pg__parse_float(le->p, le->len, &lv) || isnan(lv)) {
+            if (pg_num_parse(le->p, le->len, &lv) || isnan(lv)) {
                 diag(p, P, E, le_at, R_P_HIST, "invalid 'le' value '%s'",
                      subj(b2, sizeof b2, le->p, le->len));
                 diag(p, O, E, le_at, rule, "invalid 'le' value '%s'",
@@ -1724,7 +1725,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             break;
         }
         double qv;
-        if (pg__parse_float(qs->p, qs->len, &qv) || isnan(qv)) {
+        if (pg_num_parse(qs->p, qs->len, &qv) || isnan(qv)) {
             diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
                  "invalid 'quantile' value '%s'", subj(b2, sizeof b2, qs->p, qs->len));
             break;
@@ -1769,7 +1770,7 @@ static const char *token_end(const char *q, const char *e)
 /* OpenMetrics realnumber (timestamps): no inf/nan. */
 static int realnumber(const char *s, size_t n, double *v)
 {
-    if (pg__parse_float(s, n, v))
+    if (pg_num_parse(s, n, v))
         return -1;
     return isfinite(*v) ? 0 : -1;
 }
@@ -1939,7 +1940,7 @@ value:
     sc.value_at = q;
     const char *ve = token_end(q, e);
     double v;
-    if (pg__parse_float(q, (size_t)(ve - q), &v)) {
+    if (pg_num_parse(q, (size_t)(ve - q), &v)) {
         diag(p, B, E, q, R_P_SYNTAX, "invalid value '%s'",
              subj(b, sizeof b, q, (size_t)(ve - q)));
         return;
@@ -1960,7 +1961,7 @@ value:
             int64_t iv;
             double dv;
             ts_at = q;
-            if (pg__parse_int64(q, (size_t)(te - q), &iv) == 0) {
+            if (pg_num_parse_int64(q, (size_t)(te - q), &iv) == 0) {
                 sm.has_timestamp = 1;
                 sm.timestamp = (double)iv;
             } else if (realnumber(q, (size_t)(te - q), &dv) == 0) {
@@ -2025,7 +2026,7 @@ value:
             }
             q++;
             const char *xe = token_end(q, e);
-            if (pg__parse_float(q, (size_t)(xe - q), &sc.ex_value)) {
+            if (pg_num_parse(q, (size_t)(xe - q), &sc.ex_value)) {
                 diag(p, O, E, q, R_OM_ABNF, "invalid exemplar value '%s'",
                      subj(b, sizeof b, q, (size_t)(xe - q)));
                 return;

@@ -42,13 +42,6 @@ void pg__hset_release(pg__hset *s);
 
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed);
 
-/* Parses a number of both formats' grammar (decimal, exponent, inf,
- * infinity, nan; no hex, no underscores). Returns 0, or -1 on bad syntax. */
-int pg__parse_float(const char *s, size_t n, double *out);
-/* OpenMetrics canonical rendering of v (Go's shortest %g, ".0" added). */
-void pg__canonical_number(double v, char *buf, size_t cap);
-/* Parses an optionally signed decimal int64. Returns 0, or -1. */
-int pg__parse_int64(const char *s, size_t n, int64_t *out);
 /* Returns the length of the longest valid UTF-8 prefix of [s, s+n). */
 size_t pg__utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */

@@ -10,6 +10,7 @@
 
 #include "report/report_int.h"
 #include "core/version.h"
+#include "core/num.h"
 
 enum drow_kind { D_REMOVED, D_RENAMED, D_CHANGED, D_ADDED, D_UNCHANGED };
 
@@ -118,7 +119,7 @@ static void add_buckets(pg_buf *b, const pg_golden_metric *m)
     }
     char num[40];
     for (size_t i = 0; i < m->nbuckets; i++) {
-        pg_fmt_double(num, sizeof num, m->buckets[i]);
+        pg_num_format(num, sizeof num, m->buckets[i]);
         pg_buf_addf(b, "%s%s", i ? ", " : "", num);
     }
     pg_buf_adds(b, m->nbuckets ? ", +Inf" : "+Inf");

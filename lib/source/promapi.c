@@ -11,6 +11,7 @@
  * Then it rebuilds one Prometheus text-format exposition per instance and
  * hands it to the caller, which parses and checks it as a direct scrape. */
 #include "source/promapi.h"
+#include "core/num.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -800,6 +801,15 @@ static int kv_cmp(const void *a, const void *b)
     return strcmp(((const kv *)a)->k, ((const kv *)b)->k);
 }
 
+/* A sample value or bound as the API writes it ("1", "+Inf", "NaN"); one
+ * that is not a number of the exposition formats reads as NaN, which the
+ * rebuilt exposition then shows rather than a made-up 0. */
+static double api_number(const char *s)
+{
+    double d;
+    return pg_num_parse(s, strlen(s), &d) == PG_NUM_OK ? d : NAN;
+}
+
 /* Adds one query result to its instance: target labels stripped, and an
  * exporter's own label that clashed with one (renamed exported_<name> by
  * Prometheus) given its name back. */
@@ -845,7 +855,7 @@ static void add_result(api *a, fleet *fl, json_t *r)
         if (order_label && !strcmp(lname, order_label)) {
             s.order_label = pg_xstrdup(lname);
             s.order_value = pg_xstrdup(val);
-            s.order = strtod(val, NULL);
+            s.order = api_number(val);
             continue;
         }
         l[n].k = lname;
@@ -865,7 +875,7 @@ static void add_result(api *a, fleet *fl, json_t *r)
     }
     s.sig = pg_buf_detach(&sig);
     free(l);
-    s.value = strtod(vs, NULL);
+    s.value = api_number(vs);
     if (f->n == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 8;
         f->s = pg_xrealloc(f->s, f->cap * sizeof *f->s);
@@ -1086,7 +1096,7 @@ static void add_escaped(pg_buf *b, const char *s, int quote)
 static void add_value(pg_buf *b, double v)
 {
     char tmp[40];
-    pg_fmt_double(tmp, sizeof tmp, v);
+    pg_num_format(tmp, sizeof tmp, v);
     pg_buf_adds(b, tmp);
 }
 

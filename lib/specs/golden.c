@@ -10,6 +10,7 @@
 
 #include "core/match.h"
 #include "core/names.h"
+#include "core/num.h"
 
 void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
                      const char *source, int line, int column,
@@ -200,7 +201,7 @@ static int real_precision(const pg_golden *g)
     char tmp[40];
     for (size_t i = 0; i < g->nmetrics; i++)
         for (size_t j = 0; j < g->metrics[i].nbuckets; j++) {
-            int p = pg_fmt_double(tmp, sizeof tmp, g->metrics[i].buckets[j]);
+            int p = pg_num_format(tmp, sizeof tmp, g->metrics[i].buckets[j]);
             if (p > best)
                 best = p;
         }

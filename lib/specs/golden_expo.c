@@ -8,6 +8,7 @@
 
 #include "specs/docs.h"
 #include "expo/expo.h"
+#include "core/num.h"
 #include "core/sha256.h"
 
 /* One family as seen in one input. */
@@ -168,15 +169,10 @@ static int on_sample(void *ctx, const pg_sample *s)
          * (exposition format: "Histograms and summaries"). */
         if (pg_str_eq(n, "le") || pg_str_eq(n, "quantile")) {
             if (pg_str_eq(n, "le") && is_bucket) {
-                char tmp[64];
                 pg_str v = s->labels[i].value;
-                size_t k = v.len < sizeof tmp - 1 ? v.len : sizeof tmp - 1;
-                memcpy(tmp, v.p, k);
-                tmp[k] = '\0';
-                char *end;
-                double d = strtod(tmp, &end);
+                double d;
                 f->saw_bucket = 1;
-                if (end != tmp && !*end && isfinite(d))
+                if (pg_num_parse(v.p, v.len, &d) == PG_NUM_OK && isfinite(d))
                     fam_add_bucket(f, d);
             }
             continue;

@@ -1,7 +1,5 @@
-/* util_cases.c: lib/core/util.h helpers against tables, one TAP line per case.
- *   pg-util-cases fmt-double TABLE: lines "INPUT EXPECTED DIGITS"; INPUT
- *     is read with strtod, EXPECTED is pg_fmt_double()'s text, DIGITS its
- *     return value.
+/* util_cases.c: lib/core/util.h helpers against tables, one TAP line per case
+ * (numbers: num_cases.c).
  *   pg-util-cases edit-distance TABLE: lines "A B DISTANCE" ("-" is the
  *     empty string); pg_edit_distance() both ways round.
  * Lines starting with '#' and empty lines are skipped. */
@@ -10,25 +8,6 @@
 #include <string.h>
 
 #include "core/util.h"
-
-static int fmt_case(FILE *tap, int n, const char *line)
-{
-    char in[80], want[80], got[40];
-    int digits;
-    if (sscanf(line, "%79s %79s %d", in, want, &digits) != 3)
-        return -1;
-    double v = strtod(in, NULL);
-    int r = pg_fmt_double(got, sizeof got, v);
-    /* Whatever the text, it must read back as the same value. */
-    int reads_back = v != v || strtod(got, NULL) == v;
-    int ok = !strcmp(got, want) && r == digits && reads_back;
-    fprintf(tap, "%sok %d - %s -> %s (%d)\n", ok ? "" : "not ", n, in, got, r);
-    if (strcmp(got, want) || r != digits)
-        fprintf(tap, "# want %s (%d)\n", want, digits);
-    if (!reads_back)
-        fprintf(tap, "# %s does not read back as %s\n", got, in);
-    return ok;
-}
 
 static int dist_case(FILE *tap, int n, const char *line)
 {
@@ -48,13 +27,11 @@ static int dist_case(FILE *tap, int n, const char *line)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 || (strcmp(argv[1], "fmt-double") &&
-                      strcmp(argv[1], "edit-distance"))) {
-        fprintf(stderr, "usage: pg-util-cases fmt-double|edit-distance TABLE\n");
+    if (argc != 3 || strcmp(argv[1], "edit-distance")) {
+        fprintf(stderr, "usage: pg-util-cases edit-distance TABLE\n");
         return 2;
     }
-    int (*run)(FILE *, int, const char *) =
-        !strcmp(argv[1], "fmt-double") ? fmt_case : dist_case;
+    int (*run)(FILE *, int, const char *) = dist_case;
     FILE *f = fopen(argv[2], "r");
     if (!f) {
         perror(argv[2]);
