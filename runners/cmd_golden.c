@@ -1,5 +1,5 @@
-/* cmd_golden.c: promgate golden: derives a golden spec from a docs page's
- * metrics table or from exposition files, optionally with an overlay. */
+/* cmd_golden.c: promgate golden: derives a golden spec from metrics docs
+ * or from exposition files, optionally with an overlay. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +14,12 @@
 
 static const pg_opts_cmd golden_cmd = {
     "promgate golden",
-    "promgate golden --from-docs DOCS.md [options]\n"
+    "promgate golden --from-docs DOCS... [options]\n"
     "promgate golden --from-exposition FILE... [options]\n"
     "promgate golden --conditions GOLDEN.json",
-    "Derives a golden spec (golden/SCHEMA.md) from a docs page's metrics\n"
-    "table, or from exposition files merged by name (first file wins).\n"
+    "Derives a golden spec (golden/SCHEMA.md) from metrics docs (files,\n"
+    "directories, globs; tables, metric headings, bullets, exposition\n"
+    "blocks), or from exposition files merged by name (first file wins).\n"
     "--conditions lists the conditions of a golden's conditional metrics,\n"
     "one a line: the values 'promgate check --enable' takes.\n",
     "exit codes: 0 written, 1 lint findings with --lint, 2 could not run\n",
@@ -30,11 +31,19 @@ struct lint_ctx {
     size_t count;
 };
 
+/* Rules that report on the reading itself: always shown, never lint. */
+static int reading_note(const char *rule)
+{
+    return !strcmp(rule, "unread-table") || !strcmp(rule, "table-found");
+}
+
 static void on_warn(void *ctx, const char *rule, const pg_error *w)
 {
     struct lint_ctx *L = ctx;
-    L->count++;
-    if (!L->show)
+    int note = reading_note(rule);
+    if (!note)
+        L->count++;
+    if (!L->show && !note)
         return;
     pg_buf b = PG_BUF_INIT;
     pg_buf_addf(&b, "%s:", w->source);
@@ -42,7 +51,8 @@ static void on_warn(void *ctx, const char *rule, const pg_error *w)
         pg_buf_addf(&b, "%d:", w->line);
     if (w->line > 0 && w->column > 0)
         pg_buf_addf(&b, "%d:", w->column);
-    fprintf(stderr, "%s warning: %s [%s]\n", b.p, w->text, rule);
+    fprintf(stderr, "%s %s: %s [%s]\n", b.p, note ? "note" : "warning",
+            w->text, rule);
     pg_buf_release(&b);
 }
 
@@ -68,18 +78,57 @@ static int list_conditions(const char *path)
     return PG_EXIT_OK;
 }
 
+/* Docs without a type column give metrics whose type is unknown; the
+ * golden checks them for presence and labels only, which the user should
+ * know before trusting a green check. */
+static void note_untyped(const pg_golden *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->nmetrics; i++)
+        n += g->metrics[i].type == PG_TYPE_NONE;
+    if (n)
+        fprintf(stderr, "promgate golden: note: %zu of %zu metrics have no "
+                        "documented type (type null): checked for presence "
+                        "and labels only\n", n, g->nmetrics);
+}
+
+static pg_golden *from_docs(const pg_opt_list *docs, const char *profile,
+                            const pg_docs_opts *base, pg_error *err)
+{
+    pg_docs_profile *prof = NULL;
+    if (profile && !(prof = pg_docs_profile_load(profile, err)))
+        return NULL;
+    pg_docs_opts o = *base;
+    o.profile = prof;
+    pg_golden *g = pg_docs_load_paths(docs->v, docs->n, &o, err);
+    pg_docs_profile_free(prof);
+    if (g)
+        note_untyped(g);
+    return g;
+}
+
 int pg_cmd_golden(int argc, char **argv)
 {
-    const char *docs = NULL, *out = NULL, *overlay = NULL, *version = NULL;
-    const char *conditions = NULL;
-    pg_opt_list expo = { NULL, 0 };
-    int lint_fail = 0, lint_show = 1, rc = PG_EXIT_ERROR;
+    const char *out = NULL, *overlay = NULL, *version = NULL;
+    const char *conditions = NULL, *profile = NULL, *root = NULL;
+    pg_opt_list expo = { NULL, 0 }, docs = { NULL, 0 };
+    int lint_fail = 0, lint_show = 1, keep_going = 0, rc = PG_EXIT_ERROR;
     struct lint_ctx L = { 1, 0 };
 
     pg_option opts[] = {
         PG_OPT_GROUP("options"),
-        PG_OPT_STRING(0, "from-docs", &docs, "DOCS.md",
-                      "derive from a docs page's metrics table"),
+        PG_OPT_LIST(0, "from-docs", &docs, "DOCS",
+                    "derive from metrics docs: this file, directory\n"
+                    "or glob and every DOCS operand (repeatable)"),
+        PG_OPT_STRING(0, "profile", &profile, "FILE",
+                      "docs profile: name prefix, headings to include\n"
+                      "or exclude, header synonyms, conditions"),
+        PG_OPT_BOOL(0, "keep-going", &keep_going,
+                    "write the golden even if some metrics tables\n"
+                    "could not be read (each is listed)"),
+        PG_OPT_STRING(0, "docs-root", &root, "DIR",
+                      "includes may not leave DIR (default: the\n"
+                      "directory of each input)"),
         PG_OPT_LIST(0, "from-exposition", &expo, "FILE",
                     "derive from exposition files: this one and\n"
                     "every FILE operand (repeatable)"),
@@ -102,38 +151,43 @@ int pg_cmd_golden(int argc, char **argv)
     int n = pg_opts_parse(&golden_cmd, opts, argc, argv);
     if (n < 0) {
         pg_opt_list_release(&expo);
+        pg_opt_list_release(&docs);
         return pg_opts_exit(n);
     }
     if (conditions) {
         pg_opt_list_release(&expo);
+        pg_opt_list_release(&docs);
         if (argc != 3 && argc != 2)
             return pg_opts_error(&golden_cmd, "--conditions takes no other "
                                  "option or argument");
         return list_conditions(conditions);
     }
-    if (n && !expo.n) {
+    if (n && !docs.n && !expo.n) {
         pg_opts_error(&golden_cmd, "unexpected argument '%s'", argv[0]);
         return PG_EXIT_ERROR;
     }
-    /* operands are more expositions: --from-exposition a.prom b.prom */
-    for (int i = 0; i < n; i++) {
-        expo.v = pg_xrealloc(expo.v, (expo.n + 1) * sizeof *expo.v);
-        expo.v[expo.n++] = argv[i];
-    }
-    if ((docs != NULL) == (expo.n != 0)) {
+    if ((docs.n != 0) == (expo.n != 0)) {
         pg_opts_error(&golden_cmd, "give exactly one of --from-docs or "
                                    "--from-exposition");
         pg_opt_list_release(&expo);
+        pg_opt_list_release(&docs);
         return PG_EXIT_ERROR;
+    }
+    /* operands are more inputs: --from-exposition a.prom b.prom,
+     * --from-docs a.md b.md docs/ */
+    pg_opt_list *inputs = docs.n ? &docs : &expo;
+    for (int i = 0; i < n; i++) {
+        inputs->v = pg_xrealloc(inputs->v, (inputs->n + 1) * sizeof *inputs->v);
+        inputs->v[inputs->n++] = argv[i];
     }
     L.show = lint_show || lint_fail;
 
     pg_error err;
     pg_error_init(&err);
     pg_golden *g;
-    if (docs) {
-        pg_docs_opts o = { docs, version, on_warn, &L };
-        g = pg_docs_load(docs, &o, &err);
+    if (docs.n) {
+        pg_docs_opts o = { NULL, version, on_warn, &L, NULL, keep_going, root };
+        g = from_docs(&docs, profile, &o, &err);
     } else {
         g = pg_golden_from_expositions(expo.v, expo.n,
                                        version, &err);
@@ -141,6 +195,7 @@ int pg_cmd_golden(int argc, char **argv)
     if (!g) {
         print_error(&err);
         pg_opt_list_release(&expo);
+        pg_opt_list_release(&docs);
         return PG_EXIT_ERROR;
     }
     if (overlay) {
@@ -172,5 +227,6 @@ int pg_cmd_golden(int argc, char **argv)
 done:
     pg_golden_free(g);
     pg_opt_list_release(&expo);
+    pg_opt_list_release(&docs);
     return rc;
 }

@@ -46,7 +46,7 @@ check --golden $G|promgate check: missing --target (or --prometheus) (see 'promg
 check --golden $G --target $IN stray|promgate check: unexpected argument 'stray' (see 'promgate check --help')
 diff --format yaml $D $D|promgate diff: invalid --format 'yaml': want text, markdown or json (see 'promgate diff --help')
 diff $D|promgate diff: want two inputs, OLD and NEW (see 'promgate diff --help')
-golden --from-docs $D stray|promgate golden: unexpected argument 'stray' (see 'promgate golden --help')
+golden stray|promgate golden: unexpected argument 'stray' (see 'promgate golden --help')
 help frobnicate|promgate: unknown command 'frobnicate' (see 'promgate --help')
 frobnicate|promgate: unknown command 'frobnicate' (see 'promgate --help')
 EOF

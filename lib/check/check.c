@@ -430,7 +430,7 @@ static int str_has_suffix(pg_str s, const char *suffix, size_t *stem)
 static const pg_golden_metric *golden_for(const pg_golden *g, const char *name,
                                           enum pg_type type)
 {
-    const pg_golden_metric *m = pg_golden_find(g, name);
+    const pg_golden_metric *m = pg_golden_match(g, name);
     if (m)
         return m;
     pg_buf b = PG_BUF_INIT;
@@ -442,7 +442,7 @@ static const pg_golden_metric *golden_for(const pg_golden *g, const char *name,
             pg_buf_add(&b, name, stem);
         else
             pg_buf_addf(&b, "%s%s", name, suf);
-        m = pg_golden_find(g, b.p);
+        m = pg_golden_match(g, b.p);
     }
     pg_buf_release(&b);
     return m;
@@ -558,6 +558,8 @@ static int check_label_names(family *f, const pg_sample *s,
         int known = 0;
         for (size_t j = 0; j < m->nlabels && !known; j++)
             known = pg_str_eq(n, m->labels[j]);
+        if (!known && m->nlabel_patterns) /* templated label names */
+            known = pg_golden_label_templated(m, n.p, n.len);
         if (!known) {
             if (!f->extra_got)
                 f->extra_got = sample_names(s, reserved);
@@ -1437,7 +1439,8 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         return;
     }
     enum pg_type got = f->type;
-    if (got != m->type) {
+    /* PG_TYPE_NONE: the docs give no type (golden type null) */
+    if (m->type != PG_TYPE_NONE && got != m->type) {
         problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
                     type_words(c, got), "type is '%s', documented as '%s'",
                     type_words(c, got), pg_type_name(m->type));
@@ -1766,7 +1769,7 @@ static family **settle_families(pg_checker *c)
             f->gm_index = (size_t)(f->gm - g->metrics);
             if (!by_metric[f->gm_index])
                 by_metric[f->gm_index] = f;
-            else
+            else if (!f->gm->name_pattern)
                 f->gm = NULL; /* second spelling: undocumented duplicate */
         }
     }

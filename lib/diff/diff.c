@@ -341,6 +341,19 @@ static int cmp_renamed(const void *x, const void *y)
                   ((const pg_diff_entry *)y)->old_m->name);
 }
 
+/* Drops the names that a templated entry of the other golden matches:
+ * gitlab_sql_<role>_duration_seconds on one side documents
+ * gitlab_sql_primary_duration_seconds on the other. */
+static size_t drop_templated(const pg_golden_metric **v, size_t n,
+                             const pg_golden *other)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i]->name_pattern || !pg_golden_match(other, v[i]->name))
+            v[k++] = v[i];
+    return k;
+}
+
 pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
                          const char *old_source, const char *new_source,
                          const pg_diff_opts *opts)
@@ -379,6 +392,9 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
                 *push(&d->changed, &d->nchanged) = tmp;
         }
     }
+
+    nrem = drop_templated(rem, nrem, new_g);
+    nadd = drop_templated(add, nadd, old_g);
 
     size_t *rem_to = pg_xmalloc((nrem + 1) * sizeof *rem_to);
     size_t *add_from = pg_xmalloc((nadd + 1) * sizeof *add_from);
@@ -908,7 +924,7 @@ pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
     if (has_suffix(spec, ".json") || (first < data + len && *first == '{')) {
         g = pg_golden_loadb(data, len, spec, err);
     } else if (has_suffix(spec, ".md") || pg_docs_sniff(data, len)) {
-        pg_docs_opts o = { spec, NULL, NULL, NULL };
+        pg_docs_opts o = { spec, NULL, NULL, NULL, NULL, 0, NULL };
         g = pg_docs_parse(data, len, &o, err);
     } else {
         pg_gexpo *x = pg_gexpo_new();

@@ -41,6 +41,24 @@ void pg_golden_metric_release(pg_golden_metric *m)
     }
     free(m->label_values);
     free(m->help_exception);
+    free(m->name_pattern);
+    pg_matcher_free(m->_name_re);
+    for (size_t i = 0; i < m->nlabel_patterns; i++) {
+        free(m->label_patterns[i]);
+        if (m->_label_res)
+            pg_matcher_free(m->_label_res[i]);
+    }
+    free(m->label_patterns);
+    free(m->_label_res);
+    for (size_t i = 0; i < m->ndocumented_at; i++)
+        free(m->documented_at[i]);
+    free(m->documented_at);
+    for (size_t i = 0; i < m->nmeta; i++) {
+        free(m->meta_keys[i]);
+        free(m->meta_values[i]);
+    }
+    free(m->meta_keys);
+    free(m->meta_values);
     memset(m, 0, sizeof *m);
 }
 
@@ -132,10 +150,31 @@ void pg_golden_metric_normalize(pg_golden_metric *m)
         qsort(m->buckets, m->nbuckets, sizeof *m->buckets, cmp_double);
 }
 
+/* Compiles the name and label-name patterns the way they are matched
+ * (anchored at both ends). One that does not compile stays NULL: the
+ * loader reports it first, naming the file. */
+static void compile_patterns(pg_golden_metric *m)
+{
+    pg_error e;
+    pg_error_init(&e);
+    if (m->name_pattern && !m->_name_re)
+        m->_name_re = pg_matcher_new(m->name_pattern, PG_MATCH_ANCHORED,
+                                     "name_pattern", &e);
+    if (m->nlabel_patterns && !m->_label_res) {
+        m->_label_res = pg_xcalloc(m->nlabel_patterns, sizeof *m->_label_res);
+        for (size_t i = 0; i < m->nlabel_patterns; i++)
+            m->_label_res[i] = pg_matcher_new(m->label_patterns[i],
+                                              PG_MATCH_ANCHORED,
+                                              "label_patterns", &e);
+    }
+}
+
 void pg_golden_sort(pg_golden *g)
 {
-    for (size_t i = 0; i < g->nmetrics; i++)
+    for (size_t i = 0; i < g->nmetrics; i++) {
         pg_golden_metric_normalize(&g->metrics[i]);
+        compile_patterns(&g->metrics[i]);
+    }
     if (g->nmetrics)
         qsort(g->metrics, g->nmetrics, sizeof *g->metrics, cmp_metric);
 }
@@ -190,6 +229,39 @@ void pg_golden_print_conditions(const pg_golden *g, FILE *out,
     free(v);
 }
 
+/* A match that cannot be decided within the matcher's limits counts as no
+ * match here: the family is then reported as undocumented, a finding a
+ * user sees, never a silent pass. */
+static int matches(pg_matcher *re, const char *s, size_t len)
+{
+    pg_error e;
+    pg_error_init(&e);
+    return re && pg_matcher_match(re, s, len, &e) == 1;
+}
+
+const pg_golden_metric *pg_golden_match(const pg_golden *g, const char *name)
+{
+    const pg_golden_metric *m = pg_golden_find(g, name);
+    if (m)
+        return m;
+    /* Templated names are few (a handful per docs set); a linear scan per
+     * family is cheap, and callers cache the result per family. */
+    for (size_t i = 0; i < g->nmetrics; i++)
+        if (g->metrics[i]._name_re &&
+            matches(g->metrics[i]._name_re, name, strlen(name)))
+            return &g->metrics[i];
+    return NULL;
+}
+
+int pg_golden_label_templated(const pg_golden_metric *m, const char *name,
+                              size_t len)
+{
+    for (size_t i = 0; i < m->nlabel_patterns; i++)
+        if (m->_label_res && matches(m->_label_res[i], name, len))
+            return 1;
+    return 0;
+}
+
 /* ---- serialization ------------------------------------------------------ */
 
 /* Smallest "%.*g" precision that round-trips every bucket bound, so that
@@ -221,11 +293,22 @@ static json_t *source_json(const pg_golden_source *s)
     return o;
 }
 
+static json_t *strings_json(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
 static json_t *metric_json(const pg_golden_metric *m)
 {
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(m->name));
-    json_object_set_new(o, "type", json_string(pg_type_name(m->type)));
+    /* PG_TYPE_NONE: the docs give no type (SCHEMA.md: null). */
+    json_object_set_new(o, "type", m->type == PG_TYPE_NONE
+                                       ? json_null()
+                                       : json_string(pg_type_name(m->type)));
     json_object_set_new(o, "help", json_string(m->help ? m->help : ""));
     json_t *labels = json_array();
     for (size_t i = 0; i < m->nlabels; i++)
@@ -252,6 +335,21 @@ static json_t *metric_json(const pg_golden_metric *m)
         json_object_set_new(o, "help_exception", json_string(m->help_exception));
     if (m->sum_count_optional)
         json_object_set_new(o, "sum_count_optional", json_true());
+    if (m->name_pattern)
+        json_object_set_new(o, "name_pattern", json_string(m->name_pattern));
+    if (m->nlabel_patterns)
+        json_object_set_new(o, "label_patterns",
+                            strings_json(m->label_patterns, m->nlabel_patterns));
+    if (m->ndocumented_at)
+        json_object_set_new(o, "documented_at",
+                            strings_json(m->documented_at, m->ndocumented_at));
+    if (m->nmeta) {
+        json_t *a = json_object();
+        for (size_t i = 0; i < m->nmeta; i++)
+            json_object_set_new(a, m->meta_keys[i],
+                                json_string(m->meta_values[i]));
+        json_object_set_new(o, "meta", a);
+    }
     return o;
 }
 
@@ -405,8 +503,52 @@ static int check_pattern(struct loader *L, const char *label, const char *pat,
     pg_error_init(&e);
     pg_matcher *re = pg_matcher_new(pat, PG_MATCH_ANCHORED, "golden", &e);
     if (!re)
-        return fail(L, "%slabel_values['%s']: %s", where, label, e.text);
+        return fail(L, "%s%s: %s", where, label, e.text);
     pg_matcher_free(re);
+    return 0;
+}
+
+/* An optional array of non-empty strings. */
+static int load_strings(struct loader *L, json_t *o, const char *key,
+                        char ***out, size_t *n, const char *where)
+{
+    json_t *a = json_object_get(o, key);
+    if (!a)
+        return 0;
+    if (!json_is_array(a))
+        return fail(L, "%s'%s' must be an array of strings", where, key);
+    *out = pg_xcalloc(json_array_size(a) + 1, sizeof **out);
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) {
+        if (!json_is_string(v) || !*json_string_value(v))
+            return fail(L, "%s%s[%zu] must be a non-empty string", where, key,
+                        i);
+        (*out)[(*n)++] = pg_xstrdup(json_string_value(v));
+    }
+    return 0;
+}
+
+/* "meta": extra docs columns, an object of strings. */
+static int load_meta(struct loader *L, json_t *o, pg_golden_metric *m,
+                     const char *where)
+{
+    json_t *a = json_object_get(o, "meta");
+    if (!a)
+        return 0;
+    if (!json_is_object(a))
+        return fail(L, "%s'meta' must be an object of strings", where);
+    size_t n = json_object_size(a);
+    m->meta_keys = pg_xcalloc(n + 1, sizeof *m->meta_keys);
+    m->meta_values = pg_xcalloc(n + 1, sizeof *m->meta_values);
+    const char *key;
+    json_t *v;
+    json_object_foreach(a, key, v) {
+        if (!json_is_string(v))
+            return fail(L, "%smeta['%s'] must be a string", where, key);
+        m->meta_keys[m->nmeta] = pg_xstrdup(key);
+        m->meta_values[m->nmeta++] = pg_xstrdup(json_string_value(v));
+    }
     return 0;
 }
 
@@ -416,7 +558,7 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
     static const char *const keys[] = {
         "name", "type", "help", "labels", "buckets", "native_histogram",
         "condition", "label_values", "help_exception", "sum_count_optional",
-        NULL
+        "name_pattern", "label_patterns", "documented_at", "meta", NULL
     };
     char where[320];
     if (!json_is_object(o))
@@ -426,24 +568,39 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
         return fail(L, "metrics[%zu]: missing 'name'", index);
     m->name = pg_xstrdup(json_string_value(jn));
     snprintf(where, sizeof where, "metric '%.256s': ", m->name);
+    if (check_keys(L, o, keys, where) ||
+        get_string(L, o, "name_pattern", 0, &m->name_pattern, where))
+        return -1;
     /* Prometheus data model: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*.
      * Goldens describe what a server documents, in the classic syntax
-     * every scraper reads (golden/SCHEMA.md). */
-    if (!pg_metric_name_valid(m->name, strlen(m->name)))
+     * every scraper reads (golden/SCHEMA.md). A templated name is kept as
+     * written and matched through its name_pattern. */
+    if (m->name_pattern) {
+        if (check_pattern(L, "name_pattern", m->name_pattern, where))
+            return -1;
+    } else if (!pg_metric_name_valid(m->name, strlen(m->name))) {
         return fail(L, "%sinvalid metric name (want [a-zA-Z_:][a-zA-Z0-9_:]*)",
                     where);
-    if (check_keys(L, o, keys, where))
-        return -1;
+    }
 
-    char *type = NULL;
-    if (get_string(L, o, "type", 1, &type, where))
-        return -1;
-    int bad = pg_type_parse(type, strlen(type), &m->type);
-    if (bad)
-        fail(L, "%sunknown type '%s'", where, type);
-    free(type);
-    if (bad)
-        return -1;
+    /* null: the docs give no type; presence and labels are checked. */
+    json_t *jt = json_object_get(o, "type");
+    if (!jt)
+        return fail(L, "%smissing 'type'", where);
+    if (json_is_null(jt)) {
+        m->type = PG_TYPE_NONE;
+    } else {
+        char *type = NULL;
+        if (get_string(L, o, "type", 1, &type, where))
+            return -1;
+        int bad = pg_type_parse(type, strlen(type), &m->type) ||
+                  m->type == PG_TYPE_NONE;
+        if (bad)
+            fail(L, "%sunknown type '%s'", where, type);
+        free(type);
+        if (bad)
+            return -1;
+    }
     if (get_string(L, o, "help", 1, &m->help, where))
         return -1;
 
@@ -496,6 +653,16 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
     if (m->condition && !*m->condition)
         return fail(L, "%s'condition' must not be empty (omit it)", where);
 
+    if (load_strings(L, o, "label_patterns", &m->label_patterns,
+                     &m->nlabel_patterns, where) ||
+        load_strings(L, o, "documented_at", &m->documented_at,
+                     &m->ndocumented_at, where) ||
+        load_meta(L, o, m, where))
+        return -1;
+    for (size_t k = 0; k < m->nlabel_patterns; k++)
+        if (check_pattern(L, "label_patterns", m->label_patterns[k], where))
+            return -1;
+
     json_t *lv = json_object_get(o, "label_values");
     if (lv) {
         if (!json_is_object(lv))
@@ -513,7 +680,9 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
             if (k == m->nlabels)
                 return fail(L, "%slabel_values for label '%s', which is not "
                                "in 'labels'", where, key);
-            if (check_pattern(L, key, json_string_value(v), where))
+            char what[320];
+            snprintf(what, sizeof what, "label_values['%.256s']", key);
+            if (check_pattern(L, what, json_string_value(v), where))
                 return -1;
             pg_label_rule *r = &m->label_values[m->nlabel_values++];
             r->label = pg_xstrdup(key);

@@ -31,6 +31,21 @@ typedef struct pg_golden_metric {
     size_t nlabel_values;
     char *help_exception;      /* why HELP may differ at runtime, or NULL */
     int sum_count_optional;    /* histogram/summary may omit _sum/_count */
+    char *name_pattern;        /* NULL, or PCRE2 (anchored): the docs give a
+                                  templated name (`name` holds it as written),
+                                  and every family matching it is this one */
+    char **label_patterns;     /* PCRE2 (anchored): templated label names;
+                                  labels matching one are allowed, not
+                                  required */
+    size_t nlabel_patterns;
+    char **documented_at;      /* "file:line" of each place when the docs
+                                  document the metric more than once */
+    size_t ndocumented_at;
+    char **meta_keys;          /* extra docs columns (Status, Since, ...) */
+    char **meta_values;
+    size_t nmeta;
+    struct pg_matcher *_name_re;    /* compiled name_pattern (pg_golden_sort) */
+    struct pg_matcher **_label_res; /* compiled label_patterns */
 } pg_golden_metric;
 
 typedef struct pg_golden_source {
@@ -58,6 +73,11 @@ char *pg_golden_dumps(const pg_golden *g);
 int pg_golden_save(const pg_golden *g, const char *path, pg_error *err);
 /* Binary search by name; borrowed pointer or NULL. */
 const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name);
+/* pg_golden_find(), then the first metric whose name_pattern matches. */
+const pg_golden_metric *pg_golden_match(const pg_golden *g, const char *name);
+/* 1 if a label name is allowed by one of m's label_patterns. */
+int pg_golden_label_templated(const pg_golden_metric *m, const char *name,
+                              size_t len);
 /* The distinct conditions of g's metrics, sorted; the caller frees the
  * array (the strings are g's). */
 const char **pg_golden_conditions(const pg_golden *g, size_t *n);
@@ -65,7 +85,8 @@ const char **pg_golden_conditions(const pg_golden *g, size_t *n);
  * there are none. */
 void pg_golden_print_conditions(const pg_golden *g, FILE *out,
                                 const char *indent, const char *if_none);
-/* Sorts metrics by name; call after building a golden by hand. */
+/* Sorts metrics by name and compiles name and label patterns; call after
+ * building a golden by hand. */
 void pg_golden_sort(pg_golden *g);
 void pg_golden_free(pg_golden *g);
 
