@@ -3,9 +3,11 @@
  * (null when not applicable) and keys are sorted, so two runs over the
  * same input give byte-identical documents apart from time fields. */
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 #include "report/report_int.h"
+#include "core/num.h"
 #include "core/version.h"
 
 #define PG_REPORT_SCHEMA_VERSION 1
@@ -76,7 +78,8 @@ static json_t *jnames(const pg_report_run *run, const char *s)
     return a;
 }
 
-/* "[1, 2.5]" or "1, 2.5" as [1.0, 2.5]; NULL if s is not such a list. */
+/* "[1, 2.5]" or "1, 2.5" as [1.0, 2.5]; NULL if s is not such a list of
+ * finite numbers (JSON has no NaN or infinity). */
 static json_t *jbounds(const char *s)
 {
     size_t len = strlen(s);
@@ -84,9 +87,11 @@ static json_t *jbounds(const char *s)
     const char *p = s + bracketed, *stop = s + len - bracketed;
     json_t *a = json_array();
     while (p < stop) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || end > stop || (end < stop && *end != ',')) {
+        const char *comma = memchr(p, ',', (size_t)(stop - p));
+        const char *end = comma ? comma : stop;
+        double v;
+        if (pg_num_parse(p, (size_t)(end - p), &v) != PG_NUM_OK ||
+            !isfinite(v)) {
             json_decref(a);
             return NULL;
         }
