@@ -748,7 +748,8 @@ static int check_prometheus(check_run *r)
     po.key = so->key;
     po.insecure = so->insecure;
     po.empty_labels = a->empty_labels;
-    po.golden = r->golden;
+    po.expected_labels = pg_golden_labels_of;
+    po.expected_labels_ctx = (void *)r->golden;
     int prc = pg_promapi_collect(&po, on_instance, &pc, &r->err);
     r->results = pc.out;
     r->nresults = pc.n;
@@ -786,7 +787,7 @@ static int report(check_run *r)
     /* tokens and passwords a server may echo into a saved scrape */
     const char *sec[16];
     run.secrets = sec;
-    run.nsecrets = pg_report_scrape_secrets(&a->scrape.opts, sec, 16);
+    run.nsecrets = pg_scrape_flags_secrets(&a->scrape, sec, 16);
     if (a->json) {
         char *json = pg_report_json(&run);
         fputs(json, stdout);

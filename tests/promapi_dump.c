@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "source/promapi.h"
+#include "specs/golden.h"
 
 typedef struct dump {
     const char *out;
@@ -96,7 +97,10 @@ int main(int argc, char **argv)
         pg_error_print(&err, stderr);
         return 2;
     }
-    o.golden = g;
+    if (g) {
+        o.expected_labels = pg_golden_labels_of;
+        o.expected_labels_ctx = g;
+    }
     int rc = pg_promapi_collect(&o, on_instance, &d, &err);
     pg_golden_free(g);
     if (rc) {

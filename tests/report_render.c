@@ -7,7 +7,7 @@
  *   pg-report-render diff json|md|html|junit|dir OLD NEW [DIR]
  *                                            (release diff; time fixed)
  *   pg-report-render scrape-secrets TOKEN PASSWORD [HEADER...]
- *                                            (prints pg_report_scrape_secrets)
+ *                                            (prints pg_scrape_secrets)
  *   pg-report-render jsoncheck REPORT.json   (exit 0 if it parses and has
  *                                             a summary object)
  *
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "source/scrape.h"
 
 static int hexval(char c)
 {
@@ -219,7 +220,7 @@ int main(int argc, char **argv)
         so.headers = (const char *const *)argv + 4;
         so.nheaders = (size_t)(argc - 4);
         const char *out[16];
-        size_t n = pg_report_scrape_secrets(&so, out, 16);
+        size_t n = pg_scrape_secrets(&so, out, 16);
         for (size_t i = 0; i < n; i++)
             printf("%s\n", out[i]);
         return 0;

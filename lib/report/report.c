@@ -276,9 +276,7 @@ static void replace_all(pg_buf *b, const char *needle, size_t nlen,
 }
 
 /* The literal secrets cut from raw bytes, one per call, NULL after the
- * last (*i starts at 0): run->secrets of 3 bytes or more, then the token
- * promgate reads from the environment, a secret whether or not the command
- * listed it. */
+ * last (*i starts at 0): run->secrets of 3 bytes or more. */
 static const char *next_secret(const pg_report_run *run, size_t *i)
 {
     size_t n = run ? run->nsecrets : 0;
@@ -286,12 +284,6 @@ static const char *next_secret(const pg_report_run *run, size_t *i)
         const char *s = run->secrets[(*i)++];
         if (s && strlen(s) >= 3)
             return s;
-    }
-    if (*i == n) {
-        (*i)++;
-        const char *env = getenv("PROMGATE_BEARER_TOKEN");
-        if (env && strlen(env) >= 3)
-            return env;
     }
     return NULL;
 }
@@ -603,32 +595,4 @@ void pg__report_add_pos(pg_buf *b, int line, int column)
         pg_buf_addf(b, "scrape %d:%d", line, column);
     else
         pg_buf_addf(b, "scrape line %d", line);
-}
-
-size_t pg_report_scrape_secrets(const pg_scrape_opts *opts, const char **out,
-                                size_t max)
-{
-    size_t n = 0;
-#define PUT(v) do { if ((v) && *(v) && n < max) out[n++] = (v); } while (0)
-    PUT(opts->bearer_token);
-    PUT(opts->basic_password);
-    for (size_t i = 0; i < opts->nheaders; i++) {
-        const char *h = opts->headers[i];
-        const char *colon = h ? strchr(h, ':') : NULL;
-        if (!colon)
-            continue;
-        const char *v = colon + 1;
-        while (*v == ' ' || *v == '\t')
-            v++;
-        PUT(v);
-        /* "Bearer abc": abc alone may be echoed without its scheme. */
-        const char *sp = strchr(v, ' ');
-        if (sp) {
-            while (*sp == ' ')
-                sp++;
-            PUT(sp);
-        }
-    }
-#undef PUT
-    return n;
 }

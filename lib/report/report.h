@@ -9,7 +9,6 @@
 #include "check/check.h"
 #include "diff/diff.h"
 #include "specs/golden.h"
-#include "source/scrape.h"
 #include "core/util.h"
 
 /* Everything a check report shows; all borrowed. */
@@ -28,14 +27,6 @@ typedef struct pg_report_run {
     const char *const *secrets;
     size_t nsecrets;
 } pg_report_run;
-
-/* The values of scrape options a report must never show, for
- * pg_report_run.secrets: the bearer token, the basic-auth password, the
- * value of every extra request header and, for a "Scheme credentials"
- * value (Bearer, Basic, ...), the credentials alone. Stores at most max
- * borrowed pointers into opts in out; returns how many. */
-size_t pg_report_scrape_secrets(const pg_scrape_opts *opts,
-                                const char **out, size_t max);
 
 /* The JSON document of reports/SCHEMA.md; also `check --format json`.
  * Caller frees. */

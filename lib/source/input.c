@@ -56,6 +56,16 @@ int pg_scrape_flags_finish(pg_scrape_flags *f, pg_error *err)
     return 0;
 }
 
+size_t pg_scrape_flags_secrets(const pg_scrape_flags *f, const char **out,
+                               size_t max)
+{
+    size_t n = pg_scrape_secrets(&f->opts, out, max);
+    const char *env = getenv("PROMGATE_BEARER_TOKEN");
+    if (env && *env && n < max)
+        out[n++] = env;
+    return n;
+}
+
 /* A secret read from a file: the first line, without its line end. */
 static char *read_secret_file(const pg_option *opt, const char *path,
                               pg_error *err)

@@ -26,6 +26,12 @@ void pg_scrape_flags_init(pg_scrape_flags *f);
  * token can stay out of argv and ps), and one kind of basic auth.
  * Returns 0, or -1 with err set. */
 int pg_scrape_flags_finish(pg_scrape_flags *f, pg_error *err);
+/* The secrets of the command line for pg_report_run.secrets:
+ * pg_scrape_secrets() of the options, and the PROMGATE_BEARER_TOKEN of the
+ * environment, a secret whether or not it was sent. Stores at most max
+ * borrowed pointers in out; returns how many. */
+size_t pg_scrape_flags_secrets(const pg_scrape_flags *f, const char **out,
+                               size_t max);
 /* Forgets (and wipes) the secrets. */
 void pg_scrape_flags_release(pg_scrape_flags *f);
 

@@ -1134,14 +1134,15 @@ static int name_cmp(const void *x, const void *y)
  * documents for the family. Without empty_labels a documented label absent
  * from every series stays absent: through the API an exporter that omits
  * it and one that sets it to "" look the same, and the first is a defect. */
-static void restore_labels(family *f, const pg_golden_metric *gm)
+static void restore_labels(family *f, const char *const *expected,
+                           size_t nexpected)
 {
-    char **names = NULL;
+    const char **names = NULL;
     size_t n = 0, cap = 0;
-    for (size_t i = 0; i < f->n + (gm ? gm->nlabels : 0); i++) {
+    for (size_t i = 0; i < f->n + nexpected; i++) {
         size_t nl = i < f->n ? f->s[i].nl : 1;
         for (size_t j = 0; j < nl; j++) {
-            char *l = i < f->n ? f->s[i].lname[j] : gm->labels[i - f->n];
+            const char *l = i < f->n ? f->s[i].lname[j] : expected[i - f->n];
             size_t k = 0;
             while (k < n && strcmp(names[k], l))
                 k++;
@@ -1193,8 +1194,13 @@ static void render_instance(instance *in, const pg_promapi_opts *o,
     qsort(in->f, in->nf, sizeof *in->f, fam_cmp);
     for (size_t i = 0; i < in->nf; i++) {
         family *f = in->f[i];
-        restore_labels(f, o->empty_labels && o->golden
-                              ? pg_golden_find(o->golden, f->name) : NULL);
+        size_t nexpected = 0;
+        const char *const *expected =
+            o->empty_labels && o->expected_labels
+                ? o->expected_labels(o->expected_labels_ctx, f->name,
+                                     &nexpected)
+                : NULL;
+        restore_labels(f, expected, expected ? nexpected : 0);
         int grouped = !strcmp(f->type, "histogram") ||
                       !strcmp(f->type, "summary");
         qsort(f->s, f->n, sizeof *f->s, grouped ? sample_cmp : plain_cmp);

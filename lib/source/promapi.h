@@ -7,8 +7,13 @@
 
 #include <stddef.h>
 
-#include "specs/golden.h"
 #include "core/util.h"
+
+/* The labels the caller expects family to carry (a golden's documented
+ * labels, say); n set to their number. NULL when it knows none. */
+typedef const char *const *(*pg_promapi_labels_fn)(void *ctx,
+                                                   const char *family,
+                                                   size_t *n);
 
 typedef struct pg_promapi_opts {
     const char *url;               /* base URL, e.g. http://127.0.0.1:9090 */
@@ -22,16 +27,18 @@ typedef struct pg_promapi_opts {
     double timeout;                /* seconds per request; 0 = 30 */
     double lookback;               /* seconds of history for series; 0 = 300 */
     long limit;                    /* max series per request; 0 = 100000 */
-    const pg_golden *golden;       /* families of interest (may be NULL) */
     /* TLS to the API (all optional): CA bundle, client certificate and
      * key files, and skipping peer verification. */
     const char *cacert, *cert, *key;
     int insecure;
     /* Prometheus stores no label whose value is empty. A label some series
      * of a family carry is always given back as "" on the others; with
-     * empty_labels set, so is every label golden documents for a family
-     * (then an exporter omitting a documented label goes unnoticed). */
+     * empty_labels set, so is every label expected_labels names for a
+     * family (then an exporter omitting a documented label goes
+     * unnoticed). */
     int empty_labels;
+    pg_promapi_labels_fn expected_labels; /* may be NULL */
+    void *expected_labels_ctx;
 } pg_promapi_opts;
 
 /* Called once per instance with the rebuilt exposition text (Prometheus

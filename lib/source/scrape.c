@@ -644,3 +644,31 @@ void pg_scrape_opts_init(pg_scrape_opts *o)
     o->max_redirects = DEFAULT_MAX_REDIRECTS;
     o->accept = PG_FORMAT_AUTO;
 }
+
+size_t pg_scrape_secrets(const pg_scrape_opts *opts, const char **out,
+                         size_t max)
+{
+    size_t n = 0;
+#define PUT(v) do { if ((v) && *(v) && n < max) out[n++] = (v); } while (0)
+    PUT(opts->bearer_token);
+    PUT(opts->basic_password);
+    for (size_t i = 0; i < opts->nheaders; i++) {
+        const char *h = opts->headers[i];
+        const char *colon = h ? strchr(h, ':') : NULL;
+        if (!colon)
+            continue;
+        const char *v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        PUT(v);
+        /* "Bearer abc": abc alone may be echoed without its scheme. */
+        const char *sp = strchr(v, ' ');
+        if (sp) {
+            while (*sp == ' ')
+                sp++;
+            PUT(sp);
+        }
+    }
+#undef PUT
+    return n;
+}

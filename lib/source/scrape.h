@@ -60,6 +60,14 @@ int pg_is_url(const char *s);
  * "REDACTED"; caller frees. Use it wherever a URL is printed or saved. */
 char *pg_url_redact(const char *url);
 
+/* The values of o a report or saved scrape must never show: the bearer
+ * token, the basic-auth password, the value of every extra request header
+ * and, for a "Scheme credentials" value (Bearer, Basic, ...), the
+ * credentials alone. Stores at most max borrowed pointers into o in out;
+ * returns how many. */
+size_t pg_scrape_secrets(const pg_scrape_opts *o, const char **out,
+                         size_t max);
+
 /* Sets o to the defaults: zeroes, max_redirects 5, accept auto. Use it
  * before filling in fields: a zeroed struct follows no redirects. */
 void pg_scrape_opts_init(pg_scrape_opts *o);

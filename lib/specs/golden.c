@@ -195,6 +195,15 @@ const pg_golden_metric *pg_golden_find(const pg_golden *g, const char *name)
     return NULL;
 }
 
+const char *const *pg_golden_labels_of(void *g, const char *family, size_t *n)
+{
+    const pg_golden_metric *m = pg_golden_find(g, family);
+    if (!m)
+        return NULL;
+    *n = m->nlabels;
+    return (const char *const *)m->labels;
+}
+
 static int cmp_cstr(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

@@ -78,6 +78,11 @@ const pg_golden_metric *pg_golden_match(const pg_golden *g, const char *name);
 /* 1 if a label name is allowed by one of m's label_patterns. */
 int pg_golden_label_templated(const pg_golden_metric *m, const char *name,
                               size_t len);
+/* The labels g (a const pg_golden *, as void * so that it fits a reader's
+ * callback, such as the Prometheus API reader's) documents for family;
+ * *n set to their number. NULL if family is not in g. */
+const char *const *pg_golden_labels_of(void *g, const char *family,
+                                       size_t *n);
 /* The distinct conditions of g's metrics, sorted; the caller frees the
  * array (the strings are g's). */
 const char **pg_golden_conditions(const pg_golden *g, size_t *n);
