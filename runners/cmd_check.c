@@ -24,6 +24,7 @@
 
 #include "source/promapi.h"
 #include "report/report.h"
+#include "report/report_opts.h"
 #include "source/input.h"
 #include "source/scrape.h"
 
@@ -54,10 +55,9 @@ typedef struct check_args {
     const char *only, *skip;
     unsigned select;
     const char *baseline_path;
-    int json;
-    const char *report_dir;    /* NULL: no report */
-    int report_explicit;       /* asked for: failing to write is fatal */
-    int no_report;
+    int json;                  /* enum out_format */
+    int diag_stderr;
+    pg_report_flags report;    /* report.place.dir NULL: no report */
     const char *prometheus, *match;
     double lookback;
     unsigned long limit;
@@ -72,9 +72,12 @@ static const pg_opt_choice undocumented_modes[] = {
     { NULL, 0, 0 },
 };
 
+enum out_format { OUT_TAP, OUT_JSON, OUT_SUMMARY };
+
 static const pg_opt_choice output_formats[] = {
-    { "tap", 0, 0 },
-    { "json", 1, 0 },
+    { "tap", OUT_TAP, 0 },
+    { "json", OUT_JSON, 0 },
+    { "summary", OUT_SUMMARY, 0 },
     { NULL, 0, 0 },
 };
 
@@ -146,18 +149,6 @@ static int split_list(const pg_option *opt, void *value, const char *s,
     return each_item(s, add_label, value);
 }
 
-/* --report-dir DIR: a later --report-dir wins over --no-report. */
-static int set_report_dir(const pg_option *opt, void *value, const char *s,
-                          pg_error *err)
-{
-    check_args *a = value;
-    (void)opt;
-    (void)err;
-    a->report_dir = s;
-    a->no_report = 0;
-    return 0;
-}
-
 #define SECONDS(l, v, lo, hi, fl, w, h) \
     PG_OPT_DOUBLE(0, (l), (v), "S", (lo), (hi), (fl), (w), (h))
 
@@ -223,15 +214,14 @@ static int parse_args(int argc, char **argv, check_args *a)
                       "date baseline expiry is judged on"),
         PG_OPT_GROUP("output"),
         PG_OPT_CHOICE(0, "format", &a->json, output_formats,
-                      "stdout format (default tap)"),
+                      "stdout format (default tap; summary: the\n"
+                      "one summary line, for humans)"),
+        PG_OPT_BOOL(0, "diag-stderr", &a->diag_stderr,
+                    "also print each failure as a short '#'\n"
+                    "line on stderr (seen by prove without -v)"),
         { PG_OPT_T_SET_INT, 0, "json", &a->json, NULL, "--format json",
           PG_OPT_HIDDEN, 0, 0, NULL, NULL, NULL, 1 },
-        PG_OPT_CALLBACK(0, "report-dir", a, "DIR",
-                        "where the report directory is written\n"
-                        "(default env PROMGATE_REPORT_DIR, else\n"
-                        "reports/ in the current directory)", 0,
-                        set_report_dir),
-        PG_OPT_BOOL(0, "no-report", &a->no_report, "write no report"),
+        PG_OPT_INCLUDE(pg_report_options, &a->report),
         PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
         PG_OPT_END(),
     };
@@ -247,16 +237,13 @@ static int parse_args(int argc, char **argv, check_args *a)
  * else an exit code. */
 static int check_arg_rules(check_args *a)
 {
-    /* A report by default (the evidence of every run), under
-     * PROMGATE_REPORT_DIR or ./reports; --report-dir names it. */
-    const char *env_dir = getenv("PROMGATE_REPORT_DIR");
-    a->report_explicit = a->report_dir || (env_dir && *env_dir);
-    if (a->no_report)
-        a->report_dir = NULL;
-    else if (!a->report_dir)
-        a->report_dir = env_dir && *env_dir ? env_dir : "reports";
-    if (a->report_dir && !*a->report_dir)
-        return pg_opts_error(&check_cmd, "empty --report-dir");
+    /* A report only where asked: --report-dir, or PROMGATE_REPORT_DIR
+     * (so CI jobs and the suite can ask without changing the command). */
+    pg_error rerr;
+    pg_error_init(&rerr);
+    if (pg_report_flags_finish(&a->report, getenv("PROMGATE_REPORT_DIR"),
+                               &rerr) != 0)
+        return pg_opts_error(&check_cmd, "%s", rerr.text);
     if (!a->golden_path)
         return pg_opts_error(&check_cmd, "missing --golden");
     if (!a->targets.n && !a->prometheus)
@@ -283,6 +270,7 @@ static void check_args_init(check_args *a)
 {
     memset(a, 0, sizeof *a);
     pg_scrape_flags_init(&a->scrape);
+    pg_report_flags_init(&a->report);
     a->interval = 1;
 }
 
@@ -502,7 +490,7 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
     size_t nurl = 0;
     for (size_t i = 0; i < n; i++) {
         runs[i].t0 = now_mono();
-        runs[i].keep_raw = a->save_dir != NULL || a->report_dir != NULL;
+        runs[i].keep_raw = a->save_dir != NULL || a->report.place.dir != NULL;
         if (pg_is_url(runs[i].spec))
             nurl++;
         else
@@ -703,7 +691,7 @@ static int keep_raw_scrapes(check_run *r)
     const check_args *a = &r->a;
     size_t n = a->targets.n;
     const char *raw_dir = a->save_dir;
-    if (!raw_dir && a->report_dir && n) {
+    if (!raw_dir && a->report.place.dir && n) {
         const char *tmp = getenv("TMPDIR");
         pg_buf_addf(&r->scratch, "%s/promgate-check.XXXXXX",
                     tmp && *tmp ? tmp : "/tmp");
@@ -761,6 +749,30 @@ static int check_prometheus(check_run *r)
     return 0;
 }
 
+/* Each failing metric as one short '#' line on stderr: prove shows a
+ * test's stderr even without -v, so a CI log says what failed. */
+static void print_failures(const check_run *r)
+{
+    for (size_t i = 0; i < r->nresults; i++) {
+        const pg_target_result *t = &r->results[i];
+        for (size_t j = 0; j < t->nresults; j++) {
+            const pg_metric_result *m = &t->results[j];
+            if (m->verdict != PG_VERDICT_FAIL)
+                continue;
+            const char *why = "fails";
+            for (size_t k = 0; k < m->nproblems; k++)
+                if (m->problems[k].failure) {
+                    why = m->problems[k].message;
+                    break;
+                }
+            if (r->nresults > 1)
+                fprintf(stderr, "# %s: %s: %s\n", t->target, m->metric, why);
+            else
+                fprintf(stderr, "# %s: %s\n", m->metric, why);
+        }
+    }
+}
+
 /* Verdicts on stdout (TAP or JSON), then the report directory. Returns
  * the exit code, or -1 with r->err set. */
 static int report(check_run *r)
@@ -788,31 +800,36 @@ static int report(check_run *r)
     const char *sec[16];
     run.secrets = sec;
     run.nsecrets = pg_scrape_flags_secrets(&a->scrape, sec, 16);
-    if (a->json) {
+    char *summary = pg_report_summary_line(&run);
+    if (a->json == OUT_JSON) {
         char *json = pg_report_json(&run);
         fputs(json, stdout);
         if (!*json || json[strlen(json) - 1] != '\n')
             fputc('\n', stdout);
         free(json);
+    } else if (a->json == OUT_SUMMARY) {
+        printf("%s\n", summary);
     } else {
         pg_tap_write(stdout, r->results, r->nresults, r->nresults > 1);
     }
-    fflush(stdout);
-    if (a->report_dir) {
-        char *dir = NULL;
-        if (pg_report_write_check(a->report_dir, &run, &dir, &r->err) != 0) {
-            if (a->report_explicit)
-                return -1;
-            /* the default report is a convenience: the verdict stands */
-            fprintf(stderr, ME ": warning: no report: ");
-            pg_error_print(&r->err, stderr);
-            fprintf(stderr, ME ": (--report-dir DIR to write it elsewhere, "
-                    "--no-report to skip it)\n");
-        } else {
-            fprintf(stderr, ME ": report in %s/\n", dir);
-        }
-        free(dir);
+    /* A write error on stdout ends the run with exit 2 (promgate.c): no
+     * summary that would read as a verdict. */
+    int stdout_ok = fflush(stdout) == 0 && !ferror(stdout);
+    if (a->diag_stderr)
+        print_failures(r);
+    char *dir = NULL;
+    /* The report was asked for: failing to write it fails the run. */
+    if (a->report.place.dir &&
+        pg_report_write_check(&a->report.place, &run, &dir, &r->err)) {
+        free(summary);
+        return -1;
     }
+    /* One closing line on stderr, as lint ends: verdict, counts, report. */
+    if (stdout_ok)
+        fprintf(stderr, ME ": %s%s%s%s\n", summary,
+                dir ? "; report in " : "", dir ? dir : "", dir ? "/" : "");
+    free(dir);
+    free(summary);
     return any_error ? PG_EXIT_ERROR : any_fail ? PG_EXIT_FAIL : PG_EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "diff/diff.h"
 #include "report/report.h"
+#include "report/report_opts.h"
 #include "source/input.h"
 #include "core/util.h"
 #include "cmd.h"
@@ -41,7 +42,8 @@ static void print_error(const pg_error *err)
 
 int pg_cmd_diff(int argc, char **argv)
 {
-    const char *out = NULL, *report_dir = NULL;
+    const char *out = NULL;
+    pg_report_flags report;
     int fmt = PG_DIFF_TEXT;
     pg_diff_opts opts = { 0, 0 };
     pg_scrape_flags scrape;
@@ -49,6 +51,7 @@ int pg_cmd_diff(int argc, char **argv)
     int rc = PG_EXIT_ERROR;
 
     pg_scrape_flags_init(&scrape);
+    pg_report_flags_init(&report);
     pg_option table[] = {
         PG_OPT_GROUP("options"),
         PG_OPT_CHOICE(0, "format", &fmt, output_formats,
@@ -59,9 +62,7 @@ int pg_cmd_diff(int argc, char **argv)
                     "do not report HELP changes"),
         PG_OPT_BOOL(0, "no-renames", &opts.no_renames,
                     "report renames as removed + added"),
-        PG_OPT_STRING(0, "report-dir", &report_dir, "DIR",
-                      "also write a report directory under\n"
-                      "DIR (Markdown, JSON, HTML, JUnit)"),
+        PG_OPT_INCLUDE(pg_report_options, &report),
         PG_OPT_INCLUDE(pg_scrape_options, &scrape),
         PG_OPT_END(),
     };
@@ -77,7 +78,9 @@ int pg_cmd_diff(int argc, char **argv)
     }
     const char *sides[2] = { argv[0], argv[1] };
     pg_error_init(&err);
-    if (pg_scrape_flags_finish(&scrape, &err)) {
+    if (pg_scrape_flags_finish(&scrape, &err) ||
+        pg_report_flags_finish(&report, getenv("PROMGATE_REPORT_DIR"),
+                               &err)) {
         pg_opts_error(&diff_cmd, "%s", err.text);
         goto done;
     }
@@ -102,7 +105,7 @@ int pg_cmd_diff(int argc, char **argv)
 
     /* ---- REPORT-DIR: the reports module renders a diff into a report
      * directory here (--report-dir DIR), from `d` (lib/diff/diff.h). ---- */
-    if (report_dir) {
+    if (report.place.dir) {
         struct timespec t1;
         clock_gettime(CLOCK_MONOTONIC, &t1);
         pg_report_diff rd = { d, started,
@@ -110,7 +113,7 @@ int pg_cmd_diff(int argc, char **argv)
                                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
                               NULL, 0 };
         char *dir = NULL;
-        if (pg_report_write_diff(report_dir, &rd, &dir, &err) != 0) {
+        if (pg_report_write_diff(&report.place, &rd, &dir, &err) != 0) {
             print_error(&err);
             pg_diff_free(d);
             rc = PG_EXIT_ERROR;

@@ -35,8 +35,9 @@ targets=""
 for t in $PROMGATE_TARGET; do targets="$targets --target $t"; done
 # shellcheck disable=SC2086 # word splitting intended
 report=$("$PROMGATE" check --golden "$PROMGATE_GOLDEN" $targets \
+    --report-dir "${PROMGATE_REPORT_DIR:-$PG_ROOT/reports}" \
     $PROMGATE_CHECK_FLAGS 2>&1 >/dev/null |
-    sed -n 's|^promgate check: report in ||p')
+    sed -n 's|^promgate check: .*; report in ||p')
 if [ -n "$report" ]; then
     echo "demo: report in $report (report.md, report.html, report.json, junit.xml)"
 fi

@@ -187,7 +187,8 @@ static int render_diff(int argc, char **argv)
         out = pg_report_diff_junit(&r);
     else if (!strcmp(fmt, "dir") && argc >= 6) {
         char *dir = NULL;
-        if (pg_report_write_diff(argv[5], &r, &dir, &err) != 0) {
+        pg_report_place where = { argv[5], 0, 0 };
+        if (pg_report_write_diff(&where, &r, &dir, &err) != 0) {
             pg_error_print(&err, stderr);
             rc = 2;
         } else {
@@ -303,7 +304,8 @@ int main(int argc, char **argv)
             pg_error err;
             pg_error_init(&err);
             char *dir = NULL;
-            if (pg_report_write_check(argv[3], &run, &dir, &err) != 0) {
+            pg_report_place where = { argv[3], 0, 0 };
+            if (pg_report_write_check(&where, &run, &dir, &err) != 0) {
                 pg_error_print(&err, stderr);
                 rc = 2;
                 break;

@@ -596,3 +596,51 @@ void pg__report_add_pos(pg_buf *b, int line, int column)
     else
         pg_buf_addf(b, "scrape line %d", line);
 }
+
+/* "N word" with a plural s, after a separator when not the first. */
+static void add_count(pg_buf *b, int *first, size_t n, const char *word,
+                      const char *plural)
+{
+    if (!n)
+        return;
+    pg_buf_addf(b, "%s%zu %s", *first ? "" : ", ", n,
+                n == 1 ? word : plural);
+    *first = 0;
+}
+
+char *pg_report_summary_line(const pg_report_run *run)
+{
+    pg__report_counts c;
+    pg__report_count_run(run, &c);
+    pg_buf b = PG_BUF_INIT;
+    int first = 1;
+    pg_buf_addf(&b, "%s: %zu failing", pg__report_run_failed(&c) ? "FAIL"
+                                                                 : "PASS",
+                c.failures);
+    if (c.failures) {
+        pg_buf_adds(&b, " (");
+        add_count(&b, &first, c.missing, "missing", "missing");
+        add_count(&b, &first, c.changed, "changed", "changed");
+        add_count(&b, &first, c.undocumented_failed, "undocumented",
+                  "undocumented");
+        add_count(&b, &first, c.format_errors, "format error",
+                  "format errors");
+        add_count(&b, &first, c.unreadable, "unreadable target",
+                  "unreadable targets");
+        pg_buf_adds(&b, ")");
+    }
+    first = 1;
+    pg_buf_adds(&b, "; ");
+    add_count(&b, &first, c.conformant, "conformant", "conformant");
+    add_count(&b, &first, c.skipped, "skipped", "skipped");
+    add_count(&b, &first, c.accepted, "accepted by baseline",
+              "accepted by baseline");
+    add_count(&b, &first, c.warnings, "warning", "warnings");
+    if (first)
+        pg_buf_adds(&b, "no passing result");
+    double cov = pg__report_coverage(&c);
+    if (cov >= 0)
+        pg_buf_addf(&b, "; coverage %.1f%% (%zu of %zu documented)",
+                    cov * 100.0, c.seen, c.expected);
+    return pg_buf_detach(&b);
+}

@@ -28,6 +28,11 @@ typedef struct pg_report_run {
     size_t nsecrets;
 } pg_report_run;
 
+/* One line for humans, without a newline: the verdict, the counts and
+ * the coverage, e.g. "FAIL: 6 failing (1 missing, 3 changed, ...);
+ * 2 conformant, ...; coverage 71.4% (5 of 7 documented)". New string. */
+char *pg_report_summary_line(const pg_report_run *run);
+
 /* The JSON document of reports/SCHEMA.md; also `check --format json`.
  * Caller frees. */
 char *pg_report_json(const pg_report_run *run);
@@ -35,13 +40,26 @@ char *pg_report_markdown(const pg_report_run *run);
 char *pg_report_html(const pg_report_run *run);
 char *pg_report_junit(const pg_report_run *run);
 
-/* Writes DIR/<UTC timestamp>-<target slug>/ with report.md, report.json,
- * report.html, junit.xml, raw scrapes and copies of golden and baseline,
- * then points DIR/latest at it. Each file is written to a temporary name
- * and renamed. On success *out_dir (if not NULL) is the new directory
- * (caller frees). Returns 0, or -1 with err set. */
-int pg_report_write_check(const char *dir, const pg_report_run *run,
-                          char **out_dir, pg_error *err);
+/* Where a report goes. History (flat 0): DIR/<UTC timestamp>-<slug>/,
+ * DIR/latest a symlink to the newest, and only the newest `keep` report
+ * directories kept (0 keeps all). Flat: DIR itself holds this run's
+ * files, replaced whole by the next run, a fixed path for CI uploaders
+ * that do not follow symlinks; DIR must be new, empty or an earlier flat
+ * report (it holds a .promgate-report marker), never anything else. */
+typedef struct pg_report_place {
+    const char *dir;
+    unsigned long keep;
+    int flat;
+} pg_report_place;
+
+/* Writes report.md, report.json, report.html, junit.xml, raw scrapes and
+ * copies of golden and baseline to the place. Each file is written to a
+ * temporary name and renamed, the directory is renamed into place last.
+ * On success *out_dir (if not NULL) is the report's directory (caller
+ * frees). Returns 0, or -1 with err set. */
+int pg_report_write_check(const pg_report_place *where,
+                          const pg_report_run *run, char **out_dir,
+                          pg_error *err);
 
 /* A release diff report (promgate diff --report-dir); all borrowed. */
 typedef struct pg_report_diff {
@@ -60,10 +78,11 @@ char *pg_report_diff_markdown(const pg_report_diff *r);
 char *pg_report_diff_html(const pg_report_diff *r);
 char *pg_report_diff_junit(const pg_report_diff *r);
 
-/* Like pg_report_write_check, for a diff: DIR/<UTC timestamp>-diff-<new
- * side slug>/ with the four reports, old.golden.json and new.golden.json
+/* Like pg_report_write_check, for a diff (slug diff-<new side>): the four
+ * reports, old.golden.json and new.golden.json
  * (both sides as goldens) and copies of the sides that are files. */
-int pg_report_write_diff(const char *dir, const pg_report_diff *r,
-                         char **out_dir, pg_error *err);
+int pg_report_write_diff(const pg_report_place *where,
+                         const pg_report_diff *r, char **out_dir,
+                         pg_error *err);
 
 #endif

@@ -651,14 +651,15 @@ out:
     return rc;
 }
 
-int pg_report_write_diff(const char *dir, const pg_report_diff *r,
-                         char **out_dir, pg_error *err)
+int pg_report_write_diff(const pg_report_place *where,
+                         const pg_report_diff *r, char **out_dir,
+                         pg_error *err)
 {
     char *s = pg__report_slug(r->diff->new_source);
     pg_buf slug = PG_BUF_INIT;
     pg_buf_addf(&slug, "diff-%s", s);
     free(s);
-    int rc = pg__report_dir_commit(dir, slug.p, r->started, fill_diff,
+    int rc = pg__report_dir_commit(where, slug.p, r->started, fill_diff,
                                    (void *)r, out_dir, err);
     pg_buf_release(&slug);
     return rc;

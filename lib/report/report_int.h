@@ -114,10 +114,12 @@ void pg__report_html_head(pg_buf *b, const char *title, int failed,
 void pg__report_html_filters(pg_buf *b, int diff);
 void pg__report_html_tail(pg_buf *b);
 
-/* Report directories (report_write.c). pg__report_dir_commit creates
- * DIR/<stamp>-<slug>[-N]/ by letting fill() write into a temporary
- * directory, renames it into place and switches DIR/latest to it. */
-int pg__report_dir_commit(const char *dir, const char *slug, time_t started,
+/* Report directories (report_write.c). pg__report_dir_commit lets fill()
+ * write into a temporary directory and renames it into place: as
+ * DIR/<stamp>-<slug>[-N]/ with DIR/latest switched to it and old reports
+ * pruned, or as DIR itself (flat). */
+int pg__report_dir_commit(const pg_report_place *where, const char *slug,
+                          time_t started,
                           int (*fill)(const char *tmp, void *ctx,
                                       pg_error *err),
                           void *ctx, char **out_dir, pg_error *err);

@@ -99,13 +99,162 @@ static void clean_stale(const char *dir)
     closedir(d);
 }
 
-int pg__report_dir_commit(const char *dir, const char *slug, time_t started,
+/* 1 if name is a report directory of the history layout:
+ * "YYYYMMDDTHHMMSSZ-..." (the stamp sorts as time does). */
+static int is_stamped(const char *name)
+{
+    for (int i = 0; i < 16; i++) {
+        char c = name[i];
+        int want_digit = i != 8 && i != 15;
+        if (want_digit ? !(c >= '0' && c <= '9')
+                       : c != (i == 8 ? 'T' : 'Z'))
+            return 0;
+    }
+    return name[16] == '-';
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Keeps the newest `keep` report directories of DIR (0: all), so
+ * repeated runs do not pile up without bound. */
+static void prune_history(const char *dir, unsigned long keep)
+{
+    DIR *d = keep ? opendir(dir) : NULL;
+    if (!d)
+        return;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!is_stamped(e->d_name))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            names = pg_xrealloc(names, cap * sizeof *names);
+        }
+        names[n++] = pg_xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+    pg_buf f = PG_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i + keep < n) {
+            f.len = 0;
+            pg_buf_addf(&f, "%s/%s", dir, names[i]);
+            remove_flat_dir(f.p);
+        }
+        free(names[i]);
+    }
+    free(names);
+    pg_buf_release(&f);
+}
+
+#define FLAT_MARKER ".promgate-report"
+
+/* 0 if path may be replaced by a flat report: absent, an empty
+ * directory, or an earlier flat report; else -1 with err set. */
+static int flat_replaceable(const char *path, int *exists, pg_error *err)
+{
+    struct stat st;
+    *exists = lstat(path, &st) == 0;
+    if (!*exists)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return pg_error_set(err, path, 0, 0, "'%s' exists and is not a "
+                            "directory", path);
+    pg_buf marker = PG_BUF_INIT;
+    pg_buf_addf(&marker, "%s/" FLAT_MARKER, path);
+    int ours = access(marker.p, F_OK) == 0;
+    pg_buf_release(&marker);
+    int empty = 1;
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && empty && (e = readdir(d)))
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    if (ours || empty)
+        return 0;
+    return pg_error_set(err, path, 0, 0, "'%s' is not empty and holds no "
+                        "earlier report: name a new or empty directory",
+                        path);
+}
+
+/* The flat layout: the report is built beside DIR and swapped in, so
+ * DIR holds the old report or the new one whole. */
+static int commit_flat(const char *dir,
+                       int (*fill)(const char *tmp, void *ctx, pg_error *err),
+                       void *ctx, char **out_dir, pg_error *err)
+{
+    int exists;
+    if (flat_replaceable(dir, &exists, err) != 0)
+        return -1;
+    pg_buf tmp = PG_BUF_INIT, old = PG_BUF_INIT;
+    pg_buf_addf(&tmp, "%s.tmp.%ld", dir, (long)getpid());
+    pg_buf_addf(&old, "%s.old.%ld", dir, (long)getpid());
+    int r = -1;
+    remove_flat_dir(tmp.p);
+    char *parent = pg_xstrdup(dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent)
+        *slash = '\0';
+    else
+        strcpy(parent, slash ? "/" : ".");
+    if (mkdir_p(parent, err) != 0)
+        goto out;
+    if (mkdir(tmp.p, 0755) != 0) {
+        pg_error_set(err, dir, 0, 0, "cannot create directory '%s': %s",
+                     tmp.p, strerror(errno));
+        goto out;
+    }
+    if (fill(tmp.p, ctx, err) != 0 ||
+        pg__report_put(tmp.p, FLAT_MARKER, "", 0, err) != 0) {
+        remove_flat_dir(tmp.p);
+        goto out;
+    }
+    fsync_dir(tmp.p);
+    if (exists && rename(dir, old.p) != 0) {
+        pg_error_set(err, dir, 0, 0, "cannot move the earlier report '%s' "
+                     "aside: %s", dir, strerror(errno));
+        remove_flat_dir(tmp.p);
+        goto out;
+    }
+    if (rename(tmp.p, dir) != 0) {
+        pg_error_set(err, dir, 0, 0, "cannot rename '%s' into place: %s",
+                     tmp.p, strerror(errno));
+        if (exists)
+            rename(old.p, dir);
+        remove_flat_dir(tmp.p);
+        goto out;
+    }
+    if (exists)
+        remove_flat_dir(old.p);
+    fsync_dir(parent);
+    if (out_dir)
+        *out_dir = pg_xstrdup(dir);
+    r = 0;
+out:
+    free(parent);
+    pg_buf_release(&tmp);
+    pg_buf_release(&old);
+    return r;
+}
+
+int pg__report_dir_commit(const pg_report_place *where, const char *slug,
+                          time_t started,
                           int (*fill)(const char *tmp, void *ctx,
                                       pg_error *err),
                           void *ctx, char **out_dir, pg_error *err)
 {
+    const char *dir = where->dir;
     if (!dir || !*dir)
-        dir = "reports";
+        return pg_error_set(err, "report", 0, 0, "no report directory named");
+    if (where->flat)
+        return commit_flat(dir, fill, ctx, out_dir, err);
     if (mkdir_p(dir, err) != 0)
         return -1;
     clean_stale(dir);
@@ -161,6 +310,7 @@ int pg__report_dir_commit(const char *dir, const char *slug, time_t started,
         goto out;
     }
     fsync_dir(dir);
+    prune_history(dir, where->keep);
     if (out_dir)
         *out_dir = pg_buf_detach(&final);
     r = 0;
@@ -332,12 +482,13 @@ static char *run_slug(const pg_report_run *run)
     return pg_buf_detach(&b);
 }
 
-int pg_report_write_check(const char *dir, const pg_report_run *run,
-                          char **out_dir, pg_error *err)
+int pg_report_write_check(const pg_report_place *where,
+                          const pg_report_run *run, char **out_dir,
+                          pg_error *err)
 {
     struct check_fill ctx = { run };
     char *slug = run_slug(run);
-    int r = pg__report_dir_commit(dir, slug, run->started, fill_check, &ctx,
+    int r = pg__report_dir_commit(where, slug, run->started, fill_check, &ctx,
                                   out_dir, err);
     free(slug);
     return r;
