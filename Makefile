@@ -52,8 +52,7 @@ deps:
 
 PROVE ?= prove
 check: all $(TEST_PROGS)
-	PROMGATE_REPORT_DIR=$(CURDIR)/build/test-reports \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	env -u PROMGATE_REPORT_DIR UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ASAN_OPTIONS=detect_leaks=1 $(PROVE) -j2 tests/
 
 clean:
