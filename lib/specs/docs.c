@@ -388,7 +388,7 @@ int docs_add(docs_reader *R, const docs_metric *dm, const docs_line *ln,
                            docs_file(R, og->file), og->line);
         } else {
             /* documented again elsewhere: one entry, every place kept */
-            docs_line first = { NULL, 0, og->file, og->line, 0, NULL };
+            docs_line first = { NULL, 0, og->file, og->line, 0, 0 };
             char *a = place(R, &first), *b = place(R, ln);
             add_string(&o->documented_at, &o->ndocumented_at, a);
             add_string(&o->documented_at, &o->ndocumented_at, b);
@@ -628,7 +628,7 @@ static int read_page(docs_reader *R, const char *path, const char *root,
 static int nothing_found(docs_reader *R, const char *first)
 {
     for (size_t i = 0; i < R->nseen; i++) {
-        docs_line l = { NULL, 0, R->seen[i].file, R->seen[i].line, 0, NULL };
+        docs_line l = { NULL, 0, R->seen[i].file, R->seen[i].line, 0, 0 };
         docs_warn(R, "table-found", &l, 0, "table not read as metrics: %s",
                   R->seen[i].header);
     }
@@ -670,30 +670,25 @@ static int nothing_found(docs_reader *R, const char *first)
 static int report_unread(docs_reader *R)
 {
     int keep = R->opts && R->opts->keep_going;
-    for (size_t i = 0; i < R->nunread; i++) {
+    for (size_t i = keep ? 0 : 1; i < R->nunread; i++) {
         docs_table_note *u = &R->unread[i];
-        if (!keep && i == 0)
-            continue; /* the error below names the first */
-        docs_line l = { NULL, 0, u->file, u->line, 0, NULL };
-        docs_warn(R, "unread-table", &l, 0, "metrics table '%s' not read: %s",
+        docs_line l = { NULL, 0, u->file, u->row_line ? u->row_line : u->line,
+                        0, 0 };
+        docs_warn(R, "unread-table", &l, u->row_column,
+                  "metrics table at line %d not read (%s): %s", u->line,
                   u->header, u->why);
     }
     if (keep || !R->nunread)
         return 0;
     docs_table_note *u = &R->unread[0];
-    /* why is "LINE:COL: message" for a bad row */
-    int line = 0, col = 0, used = 0;
-    if (sscanf(u->why, "%d:%d: %n", &line, &col, &used) >= 2 && used)
-        return pg_error_set(R->err, docs_file(R, u->file), line, col,
-                            "%s (metrics table at line %d: %s)%s", u->why + used,
-                            u->line, u->header,
-                            R->nunread > 1 ? "; more tables not read, listed "
-                                             "above"
-                                           : "");
-    return pg_error_set(R->err, docs_file(R, u->file), u->line, 1,
-                        "%s (%s)%s", u->why, u->header,
-                        R->nunread > 1 ? "; more tables not read, listed above"
-                                       : "");
+    const char *more = R->nunread > 1 ? "; more tables not read, listed above"
+                                      : "";
+    if (u->row_line)
+        return pg_error_set(R->err, docs_file(R, u->file), u->row_line,
+                            u->row_column, "%s (metrics table at line %d: "
+                            "%s)%s", u->why, u->line, u->header, more);
+    return pg_error_set(R->err, docs_file(R, u->file), u->line, 1, "%s (%s)%s",
+                        u->why, u->header, more);
 }
 
 /* Series documented one by one (x_sum and x_count, maybe x_bucket) are

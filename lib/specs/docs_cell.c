@@ -211,9 +211,15 @@ static const struct {
     { "various", PG_TYPE_NONE },
 };
 
-/* One word (lowercase, no markup): "int64counter" -> counter. */
-static int one_type(const char *w, enum pg_type *out)
+/* One word (no markup, any case): "Int64Counter" -> counter. */
+static int one_type(const char *word, enum pg_type *out)
 {
+    char low[64];
+    size_t k = 0;
+    for (; word[k] && k + 1 < sizeof low; k++)
+        low[k] = (char)tolower((unsigned char)word[k]);
+    low[k] = '\0';
+    const char *w = low;
     static const char *const number_prefixes[] = { "int64", "float64",
                                                    "double", "long", "int" };
     for (size_t p = 0; p < sizeof number_prefixes / sizeof *number_prefixes;
@@ -238,8 +244,6 @@ int docs_type_word(const char *s, enum pg_type *out, char **labels)
     char *t = pg_xstrdup(s);
     docs_clean(t);
     drop_ticks(t);
-    for (char *q = t; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
     int rc = 0, have = 0;
     enum pg_type acc = PG_TYPE_NONE;
     pg_buf lab = PG_BUF_INIT;

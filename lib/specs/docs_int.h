@@ -15,7 +15,7 @@ typedef struct docs_line {
     int file;         /* index into docs_reader.files */
     int lineno;       /* 1-based line in that file */
     int indent;       /* leading columns removed by a tab container */
-    const char *tab;  /* name of the MkDocs content tab it is in, or NULL */
+    int tab;          /* MkDocs content tab: 0 none, 1 Prometheus, 2 other */
 } docs_line;
 
 /* One cell of a table row, cleaned of markup. */
@@ -65,6 +65,7 @@ struct pg_docs_profile {
  * (for the "nothing matched" listing). */
 typedef struct docs_table_note {
     int file, line;
+    int row_line, row_column;     /* the row that failed, 0 if none */
     char *header;                 /* header cells, " | " joined */
     char *why;                    /* NULL for a plain listing */
 } docs_table_note;
@@ -207,8 +208,10 @@ int docs_is_space(char c);
 
 /* docs_table.c: the table shape. */
 int docs_read_table(docs_reader *R, const docs_table *t);
-/* Records a metrics table that could not be read and why. */
-void docs_add_unread(docs_reader *R, const docs_table *t, const char *why);
+/* Records a metrics table that could not be read and why (row_line 0:
+ * the table as a whole). */
+void docs_add_unread(docs_reader *R, const docs_table *t, int row_line,
+                     int row_column, const char *why);
 /* 1 if a header row maps a name and a type column (a metrics table). */
 int docs_header_is_metrics(docs_reader *R, const docs_row *head);
 /* docs_shapes.c: pages without tables. */

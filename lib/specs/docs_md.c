@@ -113,9 +113,11 @@ static int expand_include(docs_reader *R, const docs_line *ln, const char *name,
                           int depth)
 {
     const char *from = docs_file(R, ln->file);
-    char *dir = dir_of(R->stack[R->nstack - 1]);
+    /* named relative to the including file as the user gave it, so that
+     * messages show the paths the user knows */
+    char *dir = dir_of(from);
     pg_buf path = PG_BUF_INIT;
-    if (name[0] == '/')
+    if (name[0] == '/' || !strcmp(dir, "."))
         pg_buf_adds(&path, name);
     else
         pg_buf_addf(&path, "%s/%s", dir, name);
@@ -131,7 +133,8 @@ static int expand_include(docs_reader *R, const docs_line *ln, const char *name,
                      "include '%s' not found", name);
     } else if (!under(real, R->root)) {
         pg_error_set(R->err, from, ln->lineno, 1,
-                     "include '%s' leaves the docs folder %s", name, R->root);
+                     "include '%s' leaves the docs folder (see --docs-root)",
+                     name);
     } else {
         size_t i = 0;
         while (i < R->nstack && strcmp(R->stack[i], real))
@@ -240,13 +243,13 @@ int docs_load_buffer(docs_reader *R, const char *path, char *data, size_t len,
     R->stack = pg_xrealloc(R->stack, (R->nstack + 1) * sizeof *R->stack);
     R->stack[R->nstack++] = pg_xstrdup(realpath(path, real) ? real : path);
 
-    const char *tab = NULL;
+    int tab = 0;
     size_t tab_indent = 0;
     int rc = 0, lineno = 0;
     for (size_t i = 0; i < len && !rc;) {
         const char *nl = memchr(data + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - data) : len;
-        docs_line l = { data + i, end - i, fi, ++lineno, 0, NULL };
+        docs_line l = { data + i, end - i, fi, ++lineno, 0, 0 };
         if (l.len && l.p[l.len - 1] == '\r')
             l.len--;
         i = nl ? end + 1 : len;
@@ -254,12 +257,11 @@ int docs_load_buffer(docs_reader *R, const char *path, char *data, size_t len,
         size_t tn;
         const char *tname = tab_header(l.p + ind, l.len - ind, &tn);
         if (tname) {
-            tab = tname;
-            tab_indent = ind + 4;
             char *low = pg_xstrndup(tname, tn);
-            if (strcasestr(low, "prometheus"))
-                R->prom_tab = 1;
+            tab = strcasestr(low, "prometheus") ? 1 : 2;
+            R->prom_tab |= tab == 1;
             free(low);
+            tab_indent = ind + 4;
             continue;
         }
         if (tab && !blank(l.p, l.len)) {
@@ -272,7 +274,7 @@ int docs_load_buffer(docs_reader *R, const char *path, char *data, size_t len,
                 l.indent = (int)cut;
                 l.tab = tab;
             } else {
-                tab = NULL;
+                tab = 0;
             }
         } else if (tab) {
             l.tab = tab;
@@ -382,6 +384,7 @@ static void free_table(docs_table *t)
         free_row(&t->rows[i]);
     free(t->rows);
     free(t->headings);
+    memset(t, 0, sizeof *t);
 }
 
 static void set_heading(docs_reader *R, int level, const char *p, size_t n)
@@ -462,6 +465,28 @@ static int marker(const docs_line *ln, const char *what)
     return r;
 }
 
+/* An HTML cell as a Markdown cell: <code> becomes a code span, other
+ * tags and entities are cleaned, lines are joined. */
+static char *html_cell(const char *p, size_t n)
+{
+    pg_buf b = PG_BUF_INIT;
+    for (size_t i = 0; i < n;) {
+        if (p[i] == '<' && (n - i >= 6 && !strncasecmp(p + i, "<code>", 6))) {
+            pg_buf_addc(&b, '`');
+            i += 6;
+        } else if (p[i] == '<' && n - i >= 7 && !strncasecmp(p + i, "</code>", 7)) {
+            pg_buf_addc(&b, '`');
+            i += 7;
+        } else {
+            pg_buf_addc(&b, p[i] == '\n' ? ' ' : p[i]);
+            i++;
+        }
+    }
+    char *s = b.p ? pg_buf_detach(&b) : pg_xstrdup("");
+    docs_clean(s);
+    return s;
+}
+
 /* HTML tables: <table> ... </table>, rows <tr>, cells <th>/<td>. */
 static size_t read_html_table(docs_reader *R, const docs_line *v, size_t n,
                               size_t at, docs_table *t)
@@ -517,10 +542,7 @@ static size_t read_html_table(docs_reader *R, const docs_line *v, size_t n,
             if (row.n == cap)
                 row.cells = pg_xrealloc(row.cells, (cap = cap ? cap * 2 : 8) *
                                                        sizeof *row.cells);
-            char *raw = pg_xstrndup(gt + 1, (size_t)(ce - gt - 1));
-            for (char *q = raw; *q; q++)
-                if (*q == '\n')
-                    *q = ' ';
+            char *raw = html_cell(gt + 1, (size_t)(ce - gt - 1));
             size_t a = 0, z = strlen(raw);
             while (a < z && docs_is_space(raw[a]))
                 a++;
@@ -572,8 +594,7 @@ static int handle_table(docs_reader *R, docs_table *t)
     int rc = 0;
     /* MkDocs tabs: a page that has a Prometheus tab documents other
      * backends (Datadog, StatsD, OpenTelemetry) in sibling tabs. */
-    int other_tab = t->at->tab && R->prom_tab &&
-                    !strcasestr(t->at->tab, "prometheus");
+    int other_tab = t->at->tab == 2 && R->prom_tab;
     if (!other_tab && heading_ok(R))
         rc = docs_read_table(R, t);
     free_table(t);
@@ -638,10 +659,10 @@ int docs_scan(docs_reader *R)
             docs_table t;
             memset(&t, 0, sizeof t);
             i = read_html_table(R, v, n, i, &t);
-            if (t.head.n && handle_table(R, &t))
-                return -1;
             if (!t.head.n)
                 free_table(&t);
+            else if (handle_table(R, &t))
+                return -1;
             continue;
         }
         if (i + 1 < n && has_pipe(ln) && delim_row(&v[i + 1]) &&
@@ -670,8 +691,8 @@ int docs_scan(docs_reader *R)
             t.at = ln;
             if (i + 1 < n && has_pipe(&v[i + 1]) &&
                 docs_header_is_metrics(R, &t.head))
-                docs_add_unread(R, &t, "table header not followed by a "
-                                       "delimiter row ('| --- |')");
+                docs_add_unread(R, &t, 0, 0, "table header not followed "
+                                             "by a delimiter row ('| --- |')");
             free_table(&t);
         }
         if (!R->coder_marker && heading_ok(R) && docs_read_bullet(R, ln))

@@ -81,9 +81,12 @@ static int names_look_like_metrics(const docs_table *t, int col)
     return total && good * 2 > total;
 }
 
-void docs_add_unread(docs_reader *R, const docs_table *t, const char *why)
+void docs_add_unread(docs_reader *R, const docs_table *t, int row_line,
+                     int row_column, const char *why)
 {
     docs_note_table(&R->unread, &R->nunread, t, why);
+    R->unread[R->nunread - 1].row_line = row_line;
+    R->unread[R->nunread - 1].row_column = row_column;
 }
 
 static void meta_push(docs_metric *dm, const char *k, const char *v)
@@ -272,11 +275,7 @@ int docs_read_table(docs_reader *R, const docs_table *t)
     }
     int serial = R->ntables++;
     if (!t->nrows) {
-        char why[64];
-        snprintf(why, sizeof why, "metrics table has no rows");
-        docs_add_unread(R, t, why);
-        pg_error e;
-        pg_error_init(&e);
+        docs_add_unread(R, t, 0, 0, "metrics table has no rows");
         colmap_release(&m);
         return 0;
     }
@@ -290,10 +289,7 @@ int docs_read_table(docs_reader *R, const docs_table *t)
             return -1;
         }
         if (rc == -1 && !bad) {
-            char where[300];
-            snprintf(where, sizeof where, "%d:%d: %s", t->rows[r].line->lineno,
-                     col, why);
-            docs_add_unread(R, t, where);
+            docs_add_unread(R, t, t->rows[r].line->lineno, col, why);
             bad = 1;
         }
     }
