@@ -51,7 +51,7 @@ typedef struct check_args {
     double wait, interval;
     const char *save_dir;
     int undocumented;          /* enum pg_undocumented_mode */
-    int exposition;            /* enum pg_format: forced; AUTO decides */
+    int input_format;          /* enum pg_format: forced; AUTO decides */
     const char *only, *skip;
     unsigned select;
     const char *baseline_path;
@@ -200,11 +200,14 @@ static int parse_args(int argc, char **argv, check_args *a)
                       "check only matching metric names"),
         PG_OPT_STRING(0, "skip", &a->skip, "REGEX",
                       "skip matching metric names"),
-        PG_OPT_CHOICE(0, "exposition", &a->exposition, pg_input_formats,
+        PG_OPT_CHOICE(0, "input-format", &a->input_format, pg_input_formats,
                       "format to judge the scrape against\n"
                       "(default auto: the Content-Type, else the\n"
                       "body; a final '# EOF' means OpenMetrics);\n"
                       "also sets --accept unless given"),
+        { PG_OPT_T_CHOICE, 0, "exposition", &a->input_format, NULL,
+          "--input-format, its earlier name", PG_OPT_HIDDEN, 0, 0, NULL,
+          pg_input_formats, NULL, 0 },
         PG_OPT_CALLBACK(0, "select", &a->select, "LIST",
                         "concerns: format,documented,histograms,\n"
                         "undocumented (default all)", 0, parse_select),
@@ -253,14 +256,21 @@ static int check_arg_rules(check_args *a)
     if (a->today && (strlen(a->today) != 10 || a->today[4] != '-'))
         return pg_opts_error(&check_cmd, "invalid --today '%s': want "
                              "YYYY-MM-DD", a->today);
+    pg_error err;
+    pg_error_init(&err);
     size_t stdin_count = 0;
-    for (size_t i = 0; i < a->targets.n; i++)
-        stdin_count += !strcmp(a->targets.v[i], "-");
+    for (size_t i = 0; i < a->targets.n; i++) {
+        int kind = pg_input_kind(a->targets.v[i], &err);
+        if (kind < 0) {
+            fputs(ME ": ", stderr);
+            pg_error_print(&err, stderr);
+            return PG_EXIT_ERROR;
+        }
+        stdin_count += kind == PG_INPUT_STDIN;
+    }
     if (stdin_count > 1)
         return pg_opts_error(&check_cmd, "'-' (stdin) given as --target "
                              "twice");
-    pg_error err;
-    pg_error_init(&err);
     if (pg_scrape_flags_finish(&a->scrape, &err))
         return pg_opts_error(&check_cmd, "%s", err.text);
     return -1;
@@ -299,7 +309,7 @@ typedef struct target_run {
     char *name;              /* for output: credentials removed */
     const pg_check_opts *copts;
     enum pg_format format;   /* without a Content-Type (files, stdin) */
-    enum pg_format forced;   /* --exposition: wins over Content-Type */
+    enum pg_format forced;   /* --input-format: wins over Content-Type */
     pg_checker *checker;
     pg_parser *parser;
     int keep_raw;
@@ -370,16 +380,33 @@ static int feed_window(void *ctx, const char *buf, size_t len)
     return run_feed(ctx, buf, len);
 }
 
+/* A target that could not be read: its result carries the reason. */
+static int run_error(target_run *t, pg_target_result *out, const pg_error *e)
+{
+    memset(out, 0, sizeof *out);
+    out->target = pg_xstrdup(t->name);
+    pg_buf b = PG_BUF_INIT;
+    if (e->source[0])
+        pg_buf_addf(&b, "%s: ", e->source);
+    pg_buf_adds(&b, e->text);
+    out->error = pg_buf_detach(&b);
+    return -1;
+}
+
 static int run_file(target_run *t, pg_target_result *out)
 {
-    FILE *f = strcmp(t->spec, "-") == 0 ? stdin : fopen(t->spec, "rb");
+    pg_error err;
+    pg_error_init(&err);
+    int stdin_target = strcmp(t->spec, "-") == 0;
+    int fd = stdin_target ? STDIN_FILENO : pg_input_open(t->spec, &err);
+    FILE *f = fd < 0 ? NULL : stdin_target ? stdin : fdopen(fd, "rb");
     if (!f) {
-        memset(out, 0, sizeof *out);
-        out->target = pg_xstrdup(t->name);
-        pg_buf b = PG_BUF_INIT;
-        pg_buf_addf(&b, "cannot open '%s': %s", t->spec, strerror(errno));
-        out->error = pg_buf_detach(&b);
-        return -1;
+        if (fd >= 0) {
+            pg_error_set(&err, t->spec, 0, 0, "cannot open: %s",
+                         strerror(errno));
+            close(fd);
+        }
+        return run_error(t, out, &err);
     }
     /* stdin is decided at its end, as before: it is read once, as it
      * comes. The file's format is looked up on every run (--wait). */
@@ -399,12 +426,9 @@ static int run_file(target_run *t, pg_target_result *out)
     if (f != stdin)
         fclose(f);
     if (bad) {
-        memset(out, 0, sizeof *out);
-        out->target = pg_xstrdup(t->name);
-        pg_buf b = PG_BUF_INIT;
-        pg_buf_addf(&b, "cannot read '%s': %s", t->spec, strerror(saved));
-        out->error = pg_buf_detach(&b);
-        return -1;
+        pg_error_set(&err, stdin_target ? "-" : t->spec, 0, 0,
+                     "cannot read: %s", strerror(saved));
+        return run_error(t, out, &err);
     }
     run_finish(t, out);
     return 0;
@@ -609,8 +633,8 @@ static int prepare(check_run *r)
     check_args *a = &r->a;
     pg_scrape_opts *so = &a->scrape.opts;
     /* ask for the format the scrape will be judged against */
-    if (a->exposition != PG_FORMAT_AUTO && so->accept == PG_FORMAT_AUTO)
-        so->accept = (enum pg_format)a->exposition;
+    if (a->input_format != PG_FORMAT_AUTO && so->accept == PG_FORMAT_AUTO)
+        so->accept = (enum pg_format)a->input_format;
     if (isatty(STDERR_FILENO))
         so->progress = 1;
     r->golden = pg_golden_load(a->golden_path, &r->err);
@@ -645,7 +669,7 @@ static int prepare(check_run *r)
         r->runs[i].name = target_name(a->targets.v[i]);
         r->runs[i].copts = c;
         r->runs[i].format = so->accept;
-        r->runs[i].forced = (enum pg_format)a->exposition;
+        r->runs[i].forced = (enum pg_format)a->input_format;
     }
     return 0;
 }

@@ -78,6 +78,11 @@ int pg_cmd_diff(int argc, char **argv)
     }
     const char *sides[2] = { argv[0], argv[1] };
     pg_error_init(&err);
+    for (int i = 0; i < 2; i++)
+        if (pg_input_kind(sides[i], &err) < 0) {
+            print_error(&err);
+            goto done;
+        }
     if (pg_scrape_flags_finish(&scrape, &err) ||
         pg_report_flags_finish(&report, getenv("PROMGATE_REPORT_DIR"),
                                &err)) {

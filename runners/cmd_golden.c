@@ -1,5 +1,5 @@
 /* cmd_golden.c: promgate golden: derives a golden spec from metrics docs
- * or from exposition files, optionally with an overlay. */
+ * or from expositions, optionally with an overlay. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +10,18 @@
 #include "specs/overlay.h"
 #include "core/opts.h"
 #include "core/util.h"
+#include "source/input.h"
 #include "cmd.h"
 
 static const pg_opts_cmd golden_cmd = {
     "promgate golden",
     "promgate golden --from-docs DOCS... [options]\n"
-    "promgate golden --from-exposition FILE... [options]\n"
+    "promgate golden --from-exposition FILE|-|URL... [options]\n"
     "promgate golden --conditions GOLDEN.json",
     "Derives a golden spec (golden/SCHEMA.md) from metrics docs (files,\n"
     "directories, globs; tables, metric headings, bullets, exposition\n"
-    "blocks), or from exposition files merged by name (first file wins).\n"
+    "blocks), or from expositions (files, stdin or URLs) merged by name\n"
+    "(the first that has a family wins).\n"
     "--conditions lists the conditions of a golden's conditional metrics,\n"
     "one a line: the values 'promgate check --enable' takes.\n",
     "exit codes: 0 written, 1 lint findings with --lint, 2 could not run\n",
@@ -107,99 +109,154 @@ static pg_golden *from_docs(const pg_opt_list *docs, const char *profile,
     return g;
 }
 
-int pg_cmd_golden(int argc, char **argv)
-{
-    const char *out = NULL, *overlay = NULL, *version = NULL;
-    const char *conditions = NULL, *profile = NULL, *root = NULL;
-    pg_opt_list expo = { NULL, 0 }, docs = { NULL, 0 };
-    int lint_fail = 0, lint_show = 1, keep_going = 0, rc = PG_EXIT_ERROR;
-    struct lint_ctx L = { 1, 0 };
+/* The command line of a golden run. */
+typedef struct golden_args {
+    const char *out, *overlay, *version, *conditions, *profile, *root;
+    pg_opt_list docs;        /* files, directories, globs */
+    pg_opt_list expo;        /* FILE|-|URL, in order */
+    int keep_going;
+    int input_format;        /* enum pg_format of the expositions */
+    int lint_fail, lint_show;
+    pg_scrape_flags scrape;
+} golden_args;
 
+/* Parses argv into a. Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, golden_args *a)
+{
     pg_option opts[] = {
         PG_OPT_GROUP("options"),
-        PG_OPT_LIST(0, "from-docs", &docs, "DOCS",
+        PG_OPT_LIST(0, "from-docs", &a->docs, "DOCS",
                     "derive from metrics docs: this file, directory\n"
                     "or glob and every DOCS operand (repeatable)"),
-        PG_OPT_STRING(0, "profile", &profile, "FILE",
+        PG_OPT_STRING(0, "profile", &a->profile, "FILE",
                       "docs profile: name prefix, headings to include\n"
                       "or exclude, header synonyms, conditions"),
-        PG_OPT_BOOL(0, "keep-going", &keep_going,
+        PG_OPT_BOOL(0, "keep-going", &a->keep_going,
                     "write the golden even if some metrics tables\n"
                     "could not be read (each is listed)"),
-        PG_OPT_STRING(0, "docs-root", &root, "DIR",
+        PG_OPT_STRING(0, "docs-root", &a->root, "DIR",
                       "includes may not leave DIR (default: the\n"
                       "directory of each input)"),
-        PG_OPT_LIST(0, "from-exposition", &expo, "FILE",
-                    "derive from exposition files: this one and\n"
-                    "every FILE operand (repeatable)"),
-        PG_OPT_STRING('o', "output", &out, "FILE",
+        PG_OPT_LIST(0, "from-exposition", &a->expo, "FILE|-|URL",
+                    "derive from expositions: this one and every\n"
+                    "operand (files, stdin or URLs; repeatable)"),
+        PG_OPT_CHOICE(0, "input-format", &a->input_format, pg_input_formats,
+                      "format of the expositions (default auto: the\n"
+                      "Content-Type of a URL, else the content)"),
+        PG_OPT_STRING('o', "output", &a->out, "FILE",
                       "write the golden to FILE (default: stdout)"),
-        PG_OPT_STRING(0, "overlay", &overlay, "FILE",
+        PG_OPT_STRING(0, "overlay", &a->overlay, "FILE",
                       "apply a hand-kept overlay (buckets, conditions,\n"
                       "label value patterns, HELP exceptions)"),
-        PG_OPT_STRING(0, "spec-version", &version, "STR",
+        PG_OPT_STRING(0, "spec-version", &a->version, "STR",
                       "version recorded in the golden (default: from\n"
                       "a file name like NAME.YYYY-MM-DD.SHA.md)"),
-        PG_OPT_BOOL(0, "lint", &lint_fail,
+        PG_OPT_BOOL(0, "lint", &a->lint_fail,
                     "docs lint findings fail the command (exit 1)"),
-        PG_OPT_SET_INT(0, "no-lint", &lint_show, 0,
+        PG_OPT_SET_INT(0, "no-lint", &a->lint_show, 0,
                        "do not print docs lint findings"),
-        PG_OPT_STRING(0, "conditions", &conditions, "GOLDEN.json",
+        PG_OPT_STRING(0, "conditions", &a->conditions, "GOLDEN.json",
                       "list the conditions of a golden, alone"),
+        PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
         PG_OPT_END(),
     };
     int n = pg_opts_parse(&golden_cmd, opts, argc, argv);
-    if (n < 0) {
-        pg_opt_list_release(&expo);
-        pg_opt_list_release(&docs);
+    if (n < 0)
         return pg_opts_exit(n);
-    }
-    if (conditions) {
-        pg_opt_list_release(&expo);
-        pg_opt_list_release(&docs);
-        if (argc != 3 && argc != 2)
-            return pg_opts_error(&golden_cmd, "--conditions takes no other "
-                                 "option or argument");
-        return list_conditions(conditions);
-    }
-    if (n && !docs.n && !expo.n) {
-        pg_opts_error(&golden_cmd, "unexpected argument '%s'", argv[0]);
-        return PG_EXIT_ERROR;
-    }
-    if ((docs.n != 0) == (expo.n != 0)) {
-        pg_opts_error(&golden_cmd, "give exactly one of --from-docs or "
-                                   "--from-exposition");
-        pg_opt_list_release(&expo);
-        pg_opt_list_release(&docs);
-        return PG_EXIT_ERROR;
-    }
+    if (a->conditions)
+        return argc == 3 || argc == 2
+                   ? -1
+                   : pg_opts_error(&golden_cmd, "--conditions takes no "
+                                   "other option or argument");
+    if (n && !a->docs.n && !a->expo.n)
+        return pg_opts_error(&golden_cmd, "unexpected argument '%s'",
+                             argv[0]);
+    if ((a->docs.n != 0) == (a->expo.n != 0))
+        return pg_opts_error(&golden_cmd, "give exactly one of --from-docs "
+                             "or --from-exposition");
     /* operands are more inputs: --from-exposition a.prom b.prom,
      * --from-docs a.md b.md docs/ */
-    pg_opt_list *inputs = docs.n ? &docs : &expo;
+    pg_opt_list *inputs = a->docs.n ? &a->docs : &a->expo;
     for (int i = 0; i < n; i++) {
         inputs->v = pg_xrealloc(inputs->v, (inputs->n + 1) * sizeof *inputs->v);
         inputs->v[inputs->n++] = argv[i];
     }
-    L.show = lint_show || lint_fail;
+    pg_error err;
+    pg_error_init(&err);
+    if (pg_scrape_flags_finish(&a->scrape, &err))
+        return pg_opts_error(&golden_cmd, "%s", err.text);
+    return -1;
+}
 
+/* The Content-Type that makes the exposition parser take the format
+ * --input-format names. */
+static const char *forced_content_type(int format)
+{
+    switch (format) {
+    case PG_FORMAT_PROM: return "text/plain; version=0.0.4";
+    case PG_FORMAT_OPENMETRICS:
+        return "application/openmetrics-text; version=1.0.0";
+    default: return NULL;
+    }
+}
+
+/* Reads one exposition (file, stdin or URL) into x. */
+static int add_exposition(pg_gexpo *x, const char *arg, const golden_args *a,
+                          pg_error *err)
+{
+    char *data, *ctype;
+    size_t len;
+    if (pg_input_read(arg, &a->scrape.opts, &data, &len, &ctype, err))
+        return -1;
+    char *shown = pg_is_url(arg) ? pg_url_redact(arg) : NULL;
+    const char *forced = forced_content_type(a->input_format);
+    int rc = pg_gexpo_add(x, data, len, shown ? shown : arg,
+                          forced ? forced : ctype, err);
+    free(shown);
+    free(ctype);
+    free(data);
+    return rc;
+}
+
+/* Merges the expositions in order (the first that has a family wins). */
+static pg_golden *from_expositions(const golden_args *a, pg_error *err)
+{
+    pg_gexpo *x = pg_gexpo_new();
+    for (size_t i = 0; i < a->expo.n; i++)
+        if (add_exposition(x, a->expo.v[i], a, err)) {
+            pg_gexpo_free(x);
+            return NULL;
+        }
+    const char *first = a->expo.v[0];
+    char *v = a->version || pg_is_url(first) || !strcmp(first, "-")
+                  ? NULL : pg_docs_version_from_name(first);
+    pg_golden *g = pg_gexpo_finish(x, a->version ? a->version : v);
+    free(v);
+    return g;
+}
+
+/* The golden, its overlay applied, written to -o or stdout. Returns the
+ * exit code. */
+static int make_golden(const golden_args *a)
+{
+    struct lint_ctx L = { a->lint_show || a->lint_fail, 0 };
     pg_error err;
     pg_error_init(&err);
     pg_golden *g;
-    if (docs.n) {
-        pg_docs_opts o = { NULL, version, on_warn, &L, NULL, keep_going, root };
-        g = from_docs(&docs, profile, &o, &err);
+    if (a->docs.n) {
+        pg_docs_opts o = { NULL, a->version, on_warn, &L, NULL, a->keep_going,
+                           a->root };
+        g = from_docs(&a->docs, a->profile, &o, &err);
     } else {
-        g = pg_golden_from_expositions(expo.v, expo.n,
-                                       version, &err);
+        g = from_expositions(a, &err);
     }
     if (!g) {
         print_error(&err);
-        pg_opt_list_release(&expo);
-        pg_opt_list_release(&docs);
         return PG_EXIT_ERROR;
     }
-    if (overlay) {
-        pg_overlay *ov = pg_overlay_load(overlay, &err);
+    int rc = PG_EXIT_ERROR;
+    if (a->overlay) {
+        pg_overlay *ov = pg_overlay_load(a->overlay, &err);
         if (!ov) {
             print_error(&err);
             goto done;
@@ -210,8 +267,8 @@ int pg_cmd_golden(int argc, char **argv)
         pg_overlay_apply(ov, g, on_warn, &O);
         pg_overlay_free(ov);
     }
-    if (out) {
-        if (pg_golden_save(g, out, &err)) {
+    if (a->out) {
+        if (pg_golden_save(g, a->out, &err)) {
             print_error(&err);
             goto done;
         }
@@ -220,13 +277,27 @@ int pg_cmd_golden(int argc, char **argv)
         fputs(s, stdout);
         free(s);
     }
-    rc = lint_fail && L.count ? PG_EXIT_FAIL : PG_EXIT_OK;
+    rc = a->lint_fail && L.count ? PG_EXIT_FAIL : PG_EXIT_OK;
     if (rc == PG_EXIT_FAIL)
         fprintf(stderr, "promgate golden: %zu lint finding%s\n", L.count,
                 L.count == 1 ? "" : "s");
 done:
     pg_golden_free(g);
-    pg_opt_list_release(&expo);
-    pg_opt_list_release(&docs);
+    return rc;
+}
+
+int pg_cmd_golden(int argc, char **argv)
+{
+    golden_args a;
+    memset(&a, 0, sizeof a);
+    a.lint_show = 1;
+    a.input_format = PG_FORMAT_AUTO;
+    pg_scrape_flags_init(&a.scrape);
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0)
+        rc = a.conditions ? list_conditions(a.conditions) : make_golden(&a);
+    pg_opt_list_release(&a.expo);
+    pg_opt_list_release(&a.docs);
+    pg_scrape_flags_release(&a.scrape);
     return rc;
 }

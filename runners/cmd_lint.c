@@ -113,8 +113,8 @@ static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            fprintf(stderr, "promgate lint: cannot read '%s': %s\n", l->source,
-                    strerror(errno));
+            fprintf(stderr, "promgate lint: %s: cannot read: %s\n",
+                    l->source, strerror(errno));
             rc = -1;
             break;
         }
@@ -222,93 +222,122 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
     return ex;
 }
 
-int pg_cmd_lint(int argc, char **argv)
+/* The command line of a lint run. */
+typedef struct lint_args {
+    const char *input;       /* FILE, "-" or URL */
+    int strict;
+    int format;              /* --input-format: enum pg_format */
+    unsigned long max_line, max_labels;
+    pg_scrape_flags scrape;
+} lint_args;
+
+/* --format is the output's format, as in check and diff: text is the
+ * one lint writes. The exposition's format is --input-format. */
+static int set_output_format(const pg_option *opt, void *value,
+                             const char *arg, pg_error *err)
 {
-    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL, 0 };
-    pg_parser_opts o;
-    memset(&o, 0, sizeof o);
-    o.flags = PG_PARSE_CANONICAL;  /* lint checks exposers: all rules */
-    int strict = 0;
-    const char *input = NULL;
-    pg_scrape_flags sf;
-    pg_scrape_flags_init(&sf);
-#define LINT_RETURN(x) do { pg_scrape_flags_release(&sf); return (x); } while (0)
-    int format = PG_FORMAT_AUTO;
-    unsigned long max_line = 0, max_labels = 0;
+    (void)opt;
+    (void)value;
+    if (strcmp(arg, "text") != 0)
+        return pg_error_set(err, "", 0, 0, "invalid --format '%s': want "
+                            "text (the input's format is --input-format)",
+                            arg);
+    return 0;
+}
+
+/* Parses argv into a and l. Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, lint_args *a, struct lint *l)
+{
     pg_option opts[] = {
         PG_OPT_GROUP("options"),
-        PG_OPT_CHOICE(0, "format", &format, pg_input_formats,
+        PG_OPT_CHOICE(0, "input-format", &a->format, pg_input_formats,
                       "format to check against (default auto: the\n"
                       "Content-Type of a URL; for a file, OpenMetrics\n"
                       "if it ends with '# EOF'; for stdin, decided at\n"
                       "the end of input)"),
-        PG_OPT_BOOL(0, "strict", &strict, "warnings (SHOULD rules) fail too"),
-        PG_OPT_ULONG(0, "max-errors", &l.max_errors, "N", 0, (double)ULONG_MAX,
+        PG_OPT_CALLBACK(0, "format", NULL, "text",
+                        "output format (default text)", 0,
+                        set_output_format),
+        PG_OPT_BOOL(0, "strict", &a->strict,
+                    "warnings (SHOULD rules) fail too"),
+        PG_OPT_ULONG(0, "max-errors", &l->max_errors, "N", 0,
+                     (double)ULONG_MAX,
                      "print at most N diagnostics (default 100;\n"
                      "0 = no limit); all are counted"),
-        { PG_OPT_T_ULONG, 0, "max-line", &max_line, "N", "longest accepted "
-          "line in bytes (default 1 MiB;\nat least 1)", 0, 1,
+        { PG_OPT_T_ULONG, 0, "max-line", &a->max_line, "N", "longest "
+          "accepted line in bytes (default 1 MiB;\nat least 1)", 0, 1,
           (double)ULONG_MAX, "a number of bytes, at least 1", NULL, NULL, 0 },
-        { PG_OPT_T_ULONG, 0, "max-labels", &max_labels, "N", "most labels per "
-          "sample (default 1024; at least 1)", 0, 1, (double)ULONG_MAX,
+        { PG_OPT_T_ULONG, 0, "max-labels", &a->max_labels, "N", "most labels "
+          "per sample (default 1024; at least 1)", 0, 1, (double)ULONG_MAX,
           "a number of labels, at least 1", NULL, NULL, 0 },
-        PG_OPT_BOOL(0, "explain", &l.explain,
+        PG_OPT_BOOL(0, "explain", &l->explain,
                     "append the rule each diagnostic cites"),
-        PG_OPT_INCLUDE(pg_scrape_options, &sf),
+        PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
         PG_OPT_END(),
     };
     int n = pg_opts_parse(&lint_cmd, opts, argc, argv);
     if (n < 0)
-        LINT_RETURN(pg_opts_exit(n));
-    if (n > 1) {
-        pg_opts_error(&lint_cmd, "more than one input");
-        LINT_RETURN(PG_EXIT_ERROR);
-    }
-    if (n == 0) {
-        pg_opts_error(&lint_cmd, "no input: name a FILE, - (stdin) or URL");
-        LINT_RETURN(PG_EXIT_ERROR);
-    }
-    input = argv[0];
-    o.format = (enum pg_format)format;
-    o.max_line = max_line;
-    o.max_labels = max_labels;
+        return pg_opts_exit(n);
+    if (n > 1)
+        return pg_opts_error(&lint_cmd, "more than one input");
+    /* as promtool check metrics: piped input needs no '-' */
+    if (n == 0 && isatty(STDIN_FILENO))
+        return pg_opts_error(&lint_cmd, "no input: name a FILE, - (stdin) "
+                             "or URL, or pipe one in");
+    a->input = n ? argv[0] : "-";
     pg_error err;
     pg_error_init(&err);
-    if (pg_scrape_flags_finish(&sf, &err)) {
-        pg_opts_error(&lint_cmd, "%s", err.text);
-        LINT_RETURN(PG_EXIT_ERROR);
-    }
-    pg_parser_callbacks cb = { NULL, NULL, on_diag };
+    if (pg_scrape_flags_finish(&a->scrape, &err))
+        return pg_opts_error(&lint_cmd, "%s", err.text);
+    return -1;
+}
 
-    if (pg_is_url(input)) {
-        char *red = pg_url_redact(input);
-        l.source = red;
-        o.source = red;
-        int ex = lint_url(&l, input, &o, &cb, strict, &sf.opts);
+/* Lints the input a names; returns the exit code. */
+static int lint_input(lint_args *a, struct lint *l)
+{
+    pg_parser_opts o;
+    memset(&o, 0, sizeof o);
+    o.flags = PG_PARSE_CANONICAL;  /* lint checks exposers: all rules */
+    o.format = (enum pg_format)a->format;
+    o.max_line = a->max_line;
+    o.max_labels = a->max_labels;
+    pg_parser_callbacks cb = { NULL, NULL, on_diag };
+    pg_error err;
+    pg_error_init(&err);
+    int kind = pg_input_kind(a->input, &err), fd = -1, ex;
+    if (kind == PG_INPUT_URL) {
+        char *red = pg_url_redact(a->input);
+        l->source = o.source = red;
+        ex = lint_url(l, a->input, &o, &cb, a->strict, &a->scrape.opts);
         free(red);
-        LINT_RETURN(ex);
+        return ex;
     }
-    pg_scrape_flags_release(&sf);
-    if (!strcmp(input, "-")) {
-        l.source = "-";
-        o.source = "-";
-        return lint_fd(&l, 0, &o, &cb, strict);
-    }
-    int fd = open(input, O_RDONLY);
+    if (kind == PG_INPUT_STDIN)
+        fd = STDIN_FILENO;
+    else if (kind == PG_INPUT_FILE)
+        fd = pg_input_open(a->input, &err);
     if (fd < 0) {
-        fprintf(stderr, "promgate lint: cannot open '%s': %s\n", input,
-                strerror(errno));
+        fputs("promgate lint: ", stderr);
+        pg_error_print(&err, stderr);
         return PG_EXIT_ERROR;
     }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "promgate lint: '%s' is a directory\n", input);
+    l->source = o.source = a->input;
+    ex = lint_fd(l, fd, &o, &cb, a->strict);
+    if (fd != STDIN_FILENO)
         close(fd);
-        return PG_EXIT_ERROR;
-    }
-    l.source = input;
-    o.source = input;
-    int ex = lint_fd(&l, fd, &o, &cb, strict);
-    close(fd);
     return ex;
+}
+
+int pg_cmd_lint(int argc, char **argv)
+{
+    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL, 0 };
+    lint_args a;
+    memset(&a, 0, sizeof a);
+    a.format = PG_FORMAT_AUTO;
+    pg_scrape_flags_init(&a.scrape);
+    int rc = parse_args(argc, argv, &a, &l);
+    if (rc < 0)
+        rc = lint_input(&a, &l);
+    pg_scrape_flags_release(&a.scrape);
+    return rc;
 }

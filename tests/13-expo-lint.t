@@ -16,9 +16,9 @@ run() { "$@" > "$T/out" 2> "$T/err"; rc=$?; }
 run $P lint --help
 [ "$rc" = 0 ] && grep -q '2  input could not be read' "$T/out" && grep -q -- '--max-errors' "$T/out"
 ok $? "--help documents options and exit codes"
-run $P lint; [ "$rc" = 2 ]; ok $? "no input: exit 2"
+run $P lint </dev/null; [ "$rc" = 0 ] && grep -qx -- '-: 0 errors, 0 warnings, 0 samples in 0 families (prom)' "$T/out"; ok $? "no input named, stdin not a terminal: stdin is read"
 run $P lint --frob x; [ "$rc" = 2 ] && grep -q "unknown option '--frob'" "$T/err"; ok $? "unknown option: exit 2"
-run $P lint --format xml x; [ "$rc" = 2 ] && grep -q "invalid --format 'xml': want prom, openmetrics or auto" "$T/err"; ok $? "bad --format: exit 2"
+run $P lint --input-format xml x; [ "$rc" = 2 ] && grep -q "invalid --input-format 'xml': want prom, openmetrics or auto" "$T/err"; ok $? "bad --input-format: exit 2"
 run $P lint --max-errors many x; [ "$rc" = 2 ]; ok $? "bad --max-errors: exit 2"
 run $P lint --max-line 0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-line 0: usage error, exit 2"
 run $P lint --max-labels=0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-labels 0: usage error, exit 2"
@@ -51,11 +51,11 @@ run $P lint $F; [ "$rc" = 0 ] && grep -q ': warning: ' "$T/out"; ok $? "warnings
 run $P lint --strict $F; [ "$rc" = 1 ]; ok $? "warnings with --strict: exit 1"
 
 printf 'a 1\n' > "$T/p"
-run $P lint --format openmetrics "$T/p"
-[ "$rc" = 1 ] && grep -q "missing '# EOF'" "$T/out"; ok $? "--format openmetrics overrides"
+run $P lint --input-format openmetrics "$T/p"
+[ "$rc" = 1 ] && grep -q "missing '# EOF'" "$T/out"; ok $? "--input-format openmetrics overrides"
 printf 'a 1\n# EOF\n' > "$T/om"
 run $P lint "$T/om"; [ "$rc" = 0 ] && grep -q '(openmetrics)$' "$T/out"; ok $? "file ending in # EOF: OpenMetrics"
-run $P lint --format prom "$T/om"; [ "$rc" = 0 ] && grep -q '(prom)$' "$T/out"; ok $? "--format prom: # EOF is a comment"
+run $P lint --input-format prom "$T/om"; [ "$rc" = 0 ] && grep -q '(prom)$' "$T/out"; ok $? "--input-format prom: # EOF is a comment"
 printf 'a 1\n\n# EOF\n' | { $P lint - > "$T/out"; echo $? > "$T/rc"; }
 [ "$(cat "$T/rc")" = 1 ] && grep -qx -- "-:2:1: error: empty line" "$T/out" && grep -q '(openmetrics)$' "$T/out"
 ok $? "stdin: format decided at the end, held-back diagnostics reported"

@@ -44,9 +44,9 @@ run $P lint "$U/untyped.prom?ctype=application%2Fopenmetrics-text%3B%20version%3
 [ "$rc" = 1 ] && grep -q "unknown metric type 'untyped'" "$T/out"
 ok $? "Content-Type wins over the content"
 
-run $P lint --format prom "$U/noeof.om"
+run $P lint --input-format prom "$U/noeof.om"
 [ "$rc" = 0 ] && grep -q '(prom)$' "$T/out"
-ok $? "--format overrides the Content-Type"
+ok $? "--input-format overrides the Content-Type"
 
 run $P lint "$U/missing.prom"
 [ "$rc" = 2 ] && grep -q '404' "$T/err"

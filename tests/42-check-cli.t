@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 P=bin/promgate
 G=fixtures/check/golden.json
 IN=fixtures/check/pass-text/input.prom
-plan 38
+plan 41
 pg_tmpdir
 T=$PG_TMP
 
@@ -46,7 +46,12 @@ printf '{"kind": "docs",\n  "metrics": [\n    {"name": }\n' >"$T/bad-golden.json
 run --golden "$T/bad-golden.json" --target "$IN"
 like "$rc $err" "^2 .*bad-golden.json:3:[0-9]+: " "invalid golden JSON: exit 2 with file:line:col"
 run --golden "$G" --target "$T/absent.prom"
-like "$rc $err" "^2 .*cannot open '$T/absent.prom'" "unreadable target file: exit 2"
+like "$rc $err" "^2 promgate check: $T/absent.prom: cannot open: No such file or directory" "unreadable target file: exit 2, the same message as lint's"
+$P lint "$T/absent.prom" 2>&1 | grep -qxF "promgate lint: $T/absent.prom: cannot open: No such file or directory"
+ok $? "lint words the unreadable file the same way"
+run --golden "$G" --target "127.0.0.1:1/metrics"
+like "$rc $err" "^2 promgate check: 127.0.0.1:1/metrics: no such file, and not a URL without a scheme: write http://127.0.0.1:1/metrics \\(or https://\\)$" \
+    "host:port/metrics without a scheme: exit 2, suggests http://"
 
 # Baselines: syntax and schema errors name file:line:col.
 printf '{"accepted": [\n  {"metric": "app_up", "reason": "x"},\n  {"metric": "app_up" "reason": "y"}\n]}\n' >"$T/b1.json"
@@ -107,17 +112,19 @@ is "$rc" 0 "basic auth from file: authorized"
 cat "$T/out" "$T/err" | grep -q 'pa55w0rd-xyz'
 is "$?" 1 "basic auth password never printed"
 
-# --exposition forces the format over the Content-Type and the '# EOF'
+# --input-format forces the format over the Content-Type and the '# EOF'
 # guess: a text-format body ending in '# EOF', served as OpenMetrics.
 cp fixtures/check/exposition-prom/input.prom "$T/www/eof.prom"
 E="$FIXTURE_URL/eof.prom?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0"
 run --golden "$G" --target "$E"
 like "$rc $(grep -c "must have the suffix '_total' (OpenMetrics" "$T/out")" "^1 [1-9]" \
     "OpenMetrics Content-Type: judged as OpenMetrics by default"
+run --golden "$G" --target "$E" --input-format prom
+is "$rc" 0 "--input-format prom: judged as text format over the Content-Type"
 run --golden "$G" --target "$E" --exposition prom
-is "$rc" 0 "--exposition prom: judged as text format over the Content-Type"
-run --golden "$G" --target "$IN" --exposition=openmetrics
-like "$rc $(grep -c "(OpenMetrics 1.0" "$T/out")" "^1 [1-9]" "--exposition=openmetrics: a text file judged as OpenMetrics"
-run --golden "$G" --target "$IN" --exposition xml
-like "$rc $err" "^2 .*invalid --exposition 'xml': want prom, openmetrics or auto" \
-    "bad --exposition value: exit 2, named"
+is "$rc" 0 "--exposition, the earlier name of --input-format, still works"
+run --golden "$G" --target "$IN" --input-format=openmetrics
+like "$rc $(grep -c "(OpenMetrics 1.0" "$T/out")" "^1 [1-9]" "--input-format=openmetrics: a text file judged as OpenMetrics"
+run --golden "$G" --target "$IN" --input-format xml
+like "$rc $err" "^2 .*invalid --input-format 'xml': want prom, openmetrics or auto" \
+    "bad --input-format value: exit 2, named"

@@ -1,11 +1,192 @@
-/* input.c: the command-line side of reading expositions: the scrape
- * options every command shares. */
+/* input.c: the command-line side of reading expositions: what an input
+ * argument names, opening and reading it, and the scrape options every
+ * command shares. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "source/input.h"
+
+/* "host:port" or "user@host:port" (an IPv6 host in brackets) up to the
+ * first '/': what a URL without its scheme looks like. */
+static int looks_like_host_port(const char *arg)
+{
+    size_t end = strcspn(arg, "/");
+    const char *at = memchr(arg, '@', end);
+    const char *host = at ? at + 1 : arg, *stop = arg + end;
+    const char *colon = NULL;
+    if (*host == '[') {
+        const char *close = memchr(host, ']', (size_t)(stop - host));
+        if (!close || close + 1 >= stop || close[1] != ':')
+            return 0;
+        colon = close + 1;
+    } else {
+        colon = memchr(host, ':', (size_t)(stop - host));
+        if (!colon || colon == host)
+            return 0;
+        for (const char *c = host; c < colon; c++)
+            if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-')
+                return 0;
+    }
+    size_t digits = strspn(colon + 1, "0123456789");
+    return digits >= 1 && digits <= 5 && colon + 1 + digits == stop;
+}
+
+/* The scheme of "scheme://...", or 0 if arg has none. */
+static size_t scheme_length(const char *arg)
+{
+    size_t n = 0;
+    while (isalnum((unsigned char)arg[n]) || arg[n] == '+' || arg[n] == '-' ||
+           arg[n] == '.')
+        n++;
+    return n && isalpha((unsigned char)arg[0]) && !strncmp(arg + n, "://", 3)
+               ? n : 0;
+}
+
+int pg_input_kind(const char *arg, pg_error *err)
+{
+    if (!strcmp(arg, "-"))
+        return PG_INPUT_STDIN;
+    if (pg_is_url(arg))
+        return PG_INPUT_URL;
+    struct stat st;
+    if (stat(arg, &st) == 0)
+        return PG_INPUT_FILE;
+    size_t scheme = scheme_length(arg);
+    if (scheme) {
+        char *shown = pg_url_redact(arg);
+        pg_error_set(err, shown, 0, 0, "unsupported URL scheme '%.*s': want "
+                     "http:// or https://", (int)scheme, arg);
+        free(shown);
+        return -1;
+    }
+    if (looks_like_host_port(arg)) {
+        pg_buf url = PG_BUF_INIT;
+        pg_buf_addf(&url, "http://%s", arg);
+        char *shown = pg_url_redact(url.p);
+        pg_error_set(err, shown + 7, 0, 0, "no such file, and not a URL "
+                     "without a scheme: write %s (or https://)", shown);
+        free(shown);
+        pg_buf_release(&url);
+        return -1;
+    }
+    return PG_INPUT_FILE;
+}
+
+int pg_input_open(const char *path, pg_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return pg_error_set(err, path, 0, 0, "cannot open: %s",
+                            strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return pg_error_set(err, path, 0, 0, "is a directory");
+    }
+    return fd;
+}
+
+/* Reads fd to its end into a NUL-terminated buffer. */
+static int read_fd(int fd, const char *source, char **data, size_t *len,
+                   pg_error *err)
+{
+    pg_buf b = PG_BUF_INIT;
+    for (;;) {
+        pg_buf_grow(&b, 65536);
+        ssize_t n = read(fd, b.p + b.len, 65536);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int saved = errno;
+            pg_buf_release(&b);
+            return pg_error_set(err, source, 0, 0, "cannot read: %s",
+                                strerror(saved));
+        }
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+        b.p[b.len] = '\0';
+    }
+    *len = b.len;
+    *data = pg_buf_detach(&b);
+    return 0;
+}
+
+/* Collects a scrape's body; a retried attempt starts it over. */
+struct body_sink {
+    pg_buf body;
+    char *content_type;
+};
+
+static int body_begin(void *ctx, long status, const char *content_type)
+{
+    struct body_sink *b = ctx;
+    (void)status;
+    b->body.len = 0;
+    free(b->content_type);
+    b->content_type = content_type ? pg_xstrdup(content_type) : NULL;
+    return 0;
+}
+
+static int body_data(void *ctx, const char *buf, size_t len)
+{
+    pg_buf_add(&((struct body_sink *)ctx)->body, buf, len);
+    return 0;
+}
+
+static int read_url(const char *url, const pg_scrape_opts *so, char **data,
+                    size_t *len, char **content_type, pg_error *err)
+{
+    struct body_sink b = { PG_BUF_INIT, NULL };
+    pg_scrape_sink sink = { body_begin, body_data, &b };
+    pg_scrape_result res;
+    memset(&res, 0, sizeof res);
+    pg_scrape_opts defaults;
+    if (!so) {
+        pg_scrape_opts_init(&defaults);
+        so = &defaults;
+    }
+    pg_scrape_all(&url, 1, so, &sink, &res);
+    free(res.headers);
+    if (!res.ok) {
+        pg_buf_release(&b.body);
+        free(b.content_type);
+        return pg_error_set(err, "", 0, 0, "%s",
+                            res.error[0] ? res.error : "scrape failed");
+    }
+    *len = b.body.len;
+    *data = pg_buf_detach(&b.body);
+    *content_type = b.content_type;
+    return 0;
+}
+
+int pg_input_read(const char *arg, const pg_scrape_opts *so, char **data,
+                  size_t *len, char **content_type, pg_error *err)
+{
+    *content_type = NULL;
+    switch (pg_input_kind(arg, err)) {
+    case PG_INPUT_URL:
+        return read_url(arg, so, data, len, content_type, err);
+    case PG_INPUT_STDIN:
+        return read_fd(STDIN_FILENO, "-", data, len, err);
+    case PG_INPUT_FILE: {
+        int fd = pg_input_open(arg, err);
+        if (fd < 0)
+            return -1;
+        int rc = read_fd(fd, arg, data, len, err);
+        close(fd);
+        return rc;
+    }
+    default:
+        return -1;
+    }
+}
 
 void pg_scrape_flags_init(pg_scrape_flags *f)
 {

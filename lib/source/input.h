@@ -1,11 +1,37 @@
 /* input.h: what every command that reads an exposition shares on its
- * command line: the scrape options (timeouts, retries, headers, auth,
- * TLS), spelled and validated one way through one option table. */
+ * command line: what a FILE|-|URL argument names, how a file is opened
+ * (one message for one fault), and the scrape options (timeouts, retries,
+ * headers, auth, TLS), spelled and validated one way through one table. */
 #ifndef PG_INPUT_H
 #define PG_INPUT_H
 
 #include "core/opts.h"
 #include "source/scrape.h"
+
+/* What an input argument names. */
+enum pg_input_kind {
+    PG_INPUT_FILE,           /* a path */
+    PG_INPUT_STDIN,          /* "-" */
+    PG_INPUT_URL,            /* http:// or https://, in any letter case */
+};
+
+/* Decides what arg names, the same way in every command. A scheme-less
+ * "host:port/path" that is no existing file is refused with a message
+ * suggesting http:// (no scheme is guessed: a metrics port may speak
+ * http or https), as is a URL of another scheme. Returns the kind, or -1
+ * with err set (the source is arg, credentials removed). */
+int pg_input_kind(const char *arg, pg_error *err);
+
+/* Opens a file input for reading: the descriptor, or -1 with err set to
+ * "PATH: cannot open: REASON" (or "PATH: is a directory"). */
+int pg_input_open(const char *path, pg_error *err);
+
+/* Reads a whole input (a file, "-" or a URL scraped with so) into *data
+ * (NUL-terminated, caller frees); *content_type gets the response's
+ * Content-Type for a URL (caller frees; NULL if none or not a URL).
+ * Returns 0, or -1 with err set. */
+int pg_input_read(const char *arg, const pg_scrape_opts *so, char **data,
+                  size_t *len, char **content_type, pg_error *err);
 
 /* The scrape options of lint, check, diff and golden. The strings the
  * options name point into argv; tokens, passwords and the header array
