@@ -65,13 +65,13 @@ is "$rc" 0 "diff of the golden and the exposition finds no difference"
 
 # 1e400 is beyond a double, in both formats.
 printf '# TYPE a gauge\na 1e400\n' >"$tmp/range.prom"
-$P lint --format prom "$tmp/range.prom" >"$tmp/out" 2>&1
+$P lint --input-format prom "$tmp/range.prom" >"$tmp/out" 2>&1
 like "$? $(cat "$tmp/out")" "^1 .*:2:3: error: .*1e400" "text format: a value of 1e400 is an error at 2:3"
 printf '# TYPE a gauge\na 1e400\n# EOF\n' >"$tmp/range.om"
-$P lint --format openmetrics "$tmp/range.om" >"$tmp/out" 2>&1
+$P lint --input-format openmetrics "$tmp/range.om" >"$tmp/out" 2>&1
 like "$? $(cat "$tmp/out")" "^1 .*:2:3: error: .*1e400" "OpenMetrics: a value of 1e400 is an error at 2:3"
 printf '# TYPE h histogram\nh_bucket{le="1e400"} 1\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n' >"$tmp/le.prom"
-$P lint --format prom "$tmp/le.prom" >"$tmp/out" 2>&1
+$P lint --input-format prom "$tmp/le.prom" >"$tmp/out" 2>&1
 like "$? $(cat "$tmp/out")" "^1 .*:2:.*1e400" "an le of 1e400 is an error"
 
 # A NaN bound: check says so and keeps going; the golden never holds it.
