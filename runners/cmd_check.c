@@ -57,6 +57,7 @@ typedef struct check_args {
     const char *baseline_path;
     int json;                  /* enum out_format */
     int diag_stderr;
+    int quiet;
     pg_report_flags report;    /* report.place.dir NULL: no report */
     const char *prometheus, *match;
     double lookback;
@@ -219,6 +220,8 @@ static int parse_args(int argc, char **argv, check_args *a)
         PG_OPT_CHOICE(0, "format", &a->json, output_formats,
                       "stdout format (default tap; summary: the\n"
                       "one summary line, for humans)"),
+        PG_OPT_BOOL('q', "quiet", &a->quiet,
+                    "no summary line on stderr (errors only)"),
         PG_OPT_BOOL(0, "diag-stderr", &a->diag_stderr,
                     "also print each failure as a short '#'\n"
                     "line on stderr (seen by prove without -v)"),
@@ -849,7 +852,7 @@ static int report(check_run *r)
         return -1;
     }
     /* One closing line on stderr, as lint ends: verdict, counts, report. */
-    if (stdout_ok)
+    if (stdout_ok && !a->quiet)
         fprintf(stderr, ME ": %s%s%s%s\n", summary,
                 dir ? "; report in " : "", dir ? dir : "", dir ? "/" : "");
     free(dir);

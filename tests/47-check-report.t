@@ -59,7 +59,7 @@ mkdir "$T/cwd" "$T/env"
 (cd "$T/cwd" && unset PROMGATE_REPORT_DIR &&
     "$R/$P" check --golden "$R/$G" --target "$IN" >/dev/null 2>"$T/err")
 is "$?-$(ls -A "$T/cwd")" "0-" "default: no report, nothing written in the current directory"
-like "$(tail -1 "$T/err")" '^promgate check: PASS: 0 failing; [0-9]+ conformant.*coverage 100\.0%' \
+like "$(tail -1 "$T/err")" '^promgate check: PASS: 0 of [0-9]+ results failing; [0-9]+ conformant.*coverage 100\.0%' \
     "default: stderr ends with the summary line"
 (cd "$T/cwd" && PROMGATE_REPORT_DIR="$T/env" \
     "$R/$P" check --golden "$R/$G" --target "$IN" >/dev/null 2>"$T/err")

@@ -614,9 +614,9 @@ char *pg_report_summary_line(const pg_report_run *run)
     pg__report_count_run(run, &c);
     pg_buf b = PG_BUF_INIT;
     int first = 1;
-    pg_buf_addf(&b, "%s: %zu failing", pg__report_run_failed(&c) ? "FAIL"
-                                                                 : "PASS",
-                c.failures);
+    pg_buf_addf(&b, "%s: %zu of %zu result%s failing",
+                pg__report_run_failed(&c) ? "FAIL" : "PASS", c.failures,
+                c.rows + c.unreadable, c.rows + c.unreadable == 1 ? "" : "s");
     if (c.failures) {
         pg_buf_adds(&b, " (");
         add_count(&b, &first, c.missing, "missing", "missing");
@@ -637,7 +637,7 @@ char *pg_report_summary_line(const pg_report_run *run)
               "accepted by baseline");
     add_count(&b, &first, c.warnings, "warning", "warnings");
     if (first)
-        pg_buf_adds(&b, "no passing result");
+        pg_buf_adds(&b, "no documented metric judged");
     double cov = pg__report_coverage(&c);
     if (cov >= 0)
         pg_buf_addf(&b, "; coverage %.1f%% (%zu of %zu documented)",

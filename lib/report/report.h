@@ -29,7 +29,7 @@ typedef struct pg_report_run {
 } pg_report_run;
 
 /* One line for humans, without a newline: the verdict, the counts and
- * the coverage, e.g. "FAIL: 6 failing (1 missing, 3 changed, ...);
+ * the coverage, e.g. "FAIL: 6 of 11 results failing (1 missing, ...);
  * 2 conformant, ...; coverage 71.4% (5 of 7 documented)". New string. */
 char *pg_report_summary_line(const pg_report_run *run);
 

@@ -3,9 +3,15 @@
 # separated by spaces) against PROMGATE_GOLDEN (default
 # golden/coder-latest.json), with PROMGATE_CHECK_FLAGS added (e.g.
 # "--enable flag:--prometheus-collect-db-metrics --exempt ^go_").
-# PROMGATE names the promgate binary (default bin/promgate).
+# PROMGATE names the promgate binary (default bin/promgate in a source
+# tree, else promgate on PATH: the installed suite under
+# share/promgate/suite). PROMGATE_GOLDEN may also be a golden reference
+# (coder@v2.24.2), resolved by promgate.
 PG_SUITE_ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PROMGATE=${PROMGATE:-$PG_SUITE_ROOT/bin/promgate}
+if [ -z "${PROMGATE:-}" ]; then
+    PROMGATE=$PG_SUITE_ROOT/bin/promgate
+    [ -x "$PROMGATE" ] || PROMGATE=$(command -v promgate || echo promgate)
+fi
 PROMGATE_GOLDEN=${PROMGATE_GOLDEN:-$PG_SUITE_ROOT/golden/coder-latest.json}
 
 # suite_check ARGS...: runs promgate check on the targets with ARGS and
@@ -17,12 +23,16 @@ suite_check() {
         echo "Bail out! PROMGATE_TARGET is not set: name the URL(s) or file(s) to check"
         exit 2
     fi
-    if [ ! -f "$PROMGATE_GOLDEN" ] || [ ! -r "$PROMGATE_GOLDEN" ]; then
+    case $PROMGATE_GOLDEN in
+        *@*) _ref=1 ;; # a reference: promgate resolves it or exits 2
+        *) _ref= ;;
+    esac
+    if [ -z "$_ref" ] && { [ ! -f "$PROMGATE_GOLDEN" ] || [ ! -r "$PROMGATE_GOLDEN" ]; }; then
         echo "Bail out! golden '$PROMGATE_GOLDEN' is not a readable file (PROMGATE_GOLDEN)"
         exit 2
     fi
-    if [ ! -x "$PROMGATE" ]; then
-        echo "Bail out! $PROMGATE is not built (run make)"
+    if ! command -v "$PROMGATE" >/dev/null 2>&1; then
+        echo "Bail out! $PROMGATE is not built (run make) or not installed"
         exit 2
     fi
     set -f # targets and flags are words, never globs
@@ -30,10 +40,37 @@ suite_check() {
     for _t in $PROMGATE_TARGET; do
         _targets="$_targets --target $_t"
     done
-    # One report per suite run, not one per concern: the files write none
-    # (demo.sh writes the run's report; --report-dir in
-    # PROMGATE_CHECK_FLAGS turns them back on).
+    # One report per suite run, not one per concern: these write none
+    # (05-report.t writes the run's report when PROMGATE_REPORT_DIR is
+    # set). Failures also go to stderr as '#' lines, which prove shows
+    # without -v; the summary line is left to the report script.
     # shellcheck disable=SC2086 # word splitting intended
     exec "$PROMGATE" check --golden "$PROMGATE_GOLDEN" $_targets --no-report \
-        ${PROMGATE_CHECK_FLAGS:-} "$@"
+        --diag-stderr --quiet ${PROMGATE_CHECK_FLAGS:-} "$@"
+}
+
+# suite_report: one TAP point, the report of the whole run written under
+# PROMGATE_REPORT_DIR (with PROMGATE_CHECK_FLAGS, e.g. --report-flat for
+# a fixed path); skipped when it is not set. The verdict is the other
+# scripts': this point fails only when no report could be written.
+suite_report() {
+    if [ -z "${PROMGATE_REPORT_DIR:-}" ]; then
+        echo "1..0 # skip PROMGATE_REPORT_DIR is not set: no report"
+        exit 0
+    fi
+    set -f
+    _targets=""
+    for _t in ${PROMGATE_TARGET:-}; do
+        _targets="$_targets --target $_t"
+    done
+    echo "1..1"
+    # shellcheck disable=SC2086 # word splitting intended
+    _dir=$("$PROMGATE" check --golden "$PROMGATE_GOLDEN" $_targets \
+        ${PROMGATE_CHECK_FLAGS:-} --report-dir "$PROMGATE_REPORT_DIR" \
+        --format summary 2>&1 >/dev/null | sed -n 's|^promgate check: .*; report in ||p')
+    if [ -n "$_dir" ]; then
+        echo "ok 1 - report in $_dir"
+    else
+        echo "not ok 1 - no report written under $PROMGATE_REPORT_DIR"
+    fi
 }
