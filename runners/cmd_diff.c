@@ -40,106 +40,145 @@ static void print_error(const pg_error *err)
     pg_error_print(err, stderr);
 }
 
-int pg_cmd_diff(int argc, char **argv)
-{
-    const char *out = NULL;
+/* The command line of a diff run. */
+typedef struct diff_args {
+    const char *sides[2];    /* OLD and NEW: FILE|-|URL */
+    const char *out;
+    int format;              /* enum pg_diff_format */
+    int input_format;        /* enum pg_format of exposition sides */
+    pg_diff_opts opts;
     pg_report_flags report;
-    int fmt = PG_DIFF_TEXT;
-    pg_diff_opts opts = { 0, 0 };
     pg_scrape_flags scrape;
-    pg_error err;
-    int rc = PG_EXIT_ERROR;
+} diff_args;
 
-    pg_scrape_flags_init(&scrape);
-    pg_report_flags_init(&report);
+/* Parses argv into a. Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, diff_args *a)
+{
     pg_option table[] = {
         PG_OPT_GROUP("options"),
-        PG_OPT_CHOICE(0, "format", &fmt, output_formats,
+        PG_OPT_CHOICE(0, "format", &a->format, output_formats,
                       "output format (default: text)"),
-        PG_OPT_STRING('o', "output", &out, "FILE",
+        PG_OPT_STRING('o', "output", &a->out, "FILE",
                       "write the report to FILE"),
-        PG_OPT_BOOL(0, "ignore-help", &opts.ignore_help,
+        PG_OPT_CHOICE(0, "input-format", &a->input_format, pg_input_formats,
+                      "format of a side that is an exposition\n"
+                      "(default auto: a URL's Content-Type, else\n"
+                      "the content), as in lint, check and golden"),
+        PG_OPT_BOOL(0, "ignore-help", &a->opts.ignore_help,
                     "do not report HELP changes"),
-        PG_OPT_BOOL(0, "no-renames", &opts.no_renames,
+        PG_OPT_BOOL(0, "no-renames", &a->opts.no_renames,
                     "report renames as removed + added"),
-        PG_OPT_INCLUDE(pg_report_options, &report),
-        PG_OPT_INCLUDE(pg_scrape_options, &scrape),
+        PG_OPT_INCLUDE(pg_report_options, &a->report),
+        PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
         PG_OPT_END(),
     };
     int n = pg_opts_parse(&diff_cmd, table, argc, argv);
-    if (n < 0) {
-        rc = pg_opts_exit(n);
-        goto done;
-    }
-    if (n != 2) {
-        pg_opts_error(&diff_cmd, "%s", n < 2 ? "want two inputs, OLD and NEW"
-                                        : "too many arguments");
-        goto done;
-    }
-    const char *sides[2] = { argv[0], argv[1] };
+    if (n < 0)
+        return pg_opts_exit(n);
+    if (n != 2)
+        return pg_opts_error(&diff_cmd, "%s", n < 2
+                             ? "want two inputs, OLD and NEW"
+                             : "too many arguments");
+    a->sides[0] = argv[0];
+    a->sides[1] = argv[1];
+    pg_error err;
     pg_error_init(&err);
     for (int i = 0; i < 2; i++)
-        if (pg_input_kind(sides[i], &err) < 0) {
+        if (pg_input_kind(a->sides[i], &err) < 0) {
             print_error(&err);
-            goto done;
+            return PG_EXIT_ERROR;
         }
-    if (pg_scrape_flags_finish(&scrape, &err) ||
-        pg_report_flags_finish(&report, getenv("PROMGATE_REPORT_DIR"),
-                               &err)) {
-        pg_opts_error(&diff_cmd, "%s", err.text);
-        goto done;
-    }
+    if (pg_scrape_flags_finish(&a->scrape, &err) ||
+        pg_report_flags_finish(&a->report, getenv("PROMGATE_REPORT_DIR"),
+                               &err))
+        return pg_opts_error(&diff_cmd, "%s", err.text);
+    return -1;
+}
 
+/* One side as a golden: read (file, stdin or URL), then parsed as a
+ * golden, docs or an exposition. A URL's body is an exposition. */
+static pg_golden *load_side(const diff_args *a, const char *side,
+                            pg_error *err)
+{
+    char *data, *ctype;
+    size_t len;
+    if (pg_input_read(side, &a->scrape.opts, &data, &len, &ctype, err))
+        return NULL;
+    int url = pg_is_url(side);
+    char *shown = url ? pg_url_redact(side) : NULL;
+    const char *forced = pg_input_format_content_type(a->input_format);
+    pg_golden *g = pg_diff_side_parse(data, len, shown ? shown : side,
+                                      forced ? forced : ctype, !url, err);
+    free(shown);
+    free(ctype);
+    free(data);
+    return g;
+}
+
+/* The report directory of --report-dir (lib/report). */
+static int write_report(const diff_args *a, const pg_diff *d, time_t started,
+                        double seconds, pg_error *err)
+{
+    pg_report_diff rd = { d, started, seconds, NULL, 0 };
+    char *dir = NULL;
+    if (pg_report_write_diff(&a->report.place, &rd, &dir, err) != 0)
+        return -1;
+    fprintf(stderr, "promgate diff: report written to %s\n", dir);
+    free(dir);
+    return 0;
+}
+
+/* Loads both sides, compares, reports. Returns the exit code. */
+static int run_diff(const diff_args *a)
+{
+    pg_error err;
     pg_error_init(&err);
     time_t started = time(NULL);
-    struct timespec t0;
+    struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    pg_golden *old_g = pg_diff_load_side_opts(sides[0], &scrape.opts, &err);
-    if (!old_g) {
-        print_error(&err);
-        goto done;
-    }
-    pg_golden *new_g = pg_diff_load_side_opts(sides[1], &scrape.opts, &err);
+    pg_golden *old_g = load_side(a, a->sides[0], &err);
+    pg_golden *new_g = old_g ? load_side(a, a->sides[1], &err) : NULL;
     if (!new_g) {
         print_error(&err);
         pg_golden_free(old_g);
-        goto done;
+        return PG_EXIT_ERROR;
     }
-    pg_diff *d = pg_diff_compute(old_g, new_g, sides[0], sides[1], &opts);
-    rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
-
-    /* ---- REPORT-DIR: the reports module renders a diff into a report
-     * directory here (--report-dir DIR), from `d` (lib/diff/diff.h). ---- */
-    if (report.place.dir) {
-        struct timespec t1;
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        pg_report_diff rd = { d, started,
-                              (double)(t1.tv_sec - t0.tv_sec) +
-                                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-                              NULL, 0 };
-        char *dir = NULL;
-        if (pg_report_write_diff(&report.place, &rd, &dir, &err) != 0) {
-            print_error(&err);
-            pg_diff_free(d);
-            rc = PG_EXIT_ERROR;
-            goto done;
-        }
-        fprintf(stderr, "promgate diff: report written to %s\n", dir);
-        free(dir);
-    }
-
-    char *s = pg_diff_render(d, (enum pg_diff_format)fmt);
-    if (out) {
-        if (pg_write_file_atomic(out, s, strlen(s), &err)) {
-            print_error(&err);
-            rc = PG_EXIT_ERROR;
-        }
-    } else {
+    pg_diff *d = pg_diff_compute(old_g, new_g, a->sides[0], a->sides[1],
+                                 &a->opts);
+    int rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    char *s = NULL;
+    if (a->report.place.dir &&
+        write_report(a, d, started, seconds, &err) != 0)
+        goto fail;
+    s = pg_diff_render(d, (enum pg_diff_format)a->format);
+    if (a->out && pg_write_file_atomic(a->out, s, strlen(s), &err))
+        goto fail;
+    if (!a->out)
         fputs(s, stdout);
-    }
     free(s);
     pg_diff_free(d);
-done:
-    pg_scrape_flags_release(&scrape);
+    return rc;
+fail:
+    print_error(&err);
+    free(s);
+    pg_diff_free(d);
+    return PG_EXIT_ERROR;
+}
+
+int pg_cmd_diff(int argc, char **argv)
+{
+    diff_args a;
+    memset(&a, 0, sizeof a);
+    a.format = PG_DIFF_TEXT;
+    a.input_format = PG_FORMAT_AUTO;
+    pg_scrape_flags_init(&a.scrape);
+    pg_report_flags_init(&a.report);
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0)
+        rc = run_diff(&a);
+    pg_scrape_flags_release(&a.scrape);
     return rc;
 }

@@ -188,18 +188,6 @@ static int parse_args(int argc, char **argv, golden_args *a)
     return -1;
 }
 
-/* The Content-Type that makes the exposition parser take the format
- * --input-format names. */
-static const char *forced_content_type(int format)
-{
-    switch (format) {
-    case PG_FORMAT_PROM: return "text/plain; version=0.0.4";
-    case PG_FORMAT_OPENMETRICS:
-        return "application/openmetrics-text; version=1.0.0";
-    default: return NULL;
-    }
-}
-
 /* Reads one exposition (file, stdin or URL) into x. */
 static int add_exposition(pg_gexpo *x, const char *arg, const golden_args *a,
                           pg_error *err)
@@ -209,7 +197,7 @@ static int add_exposition(pg_gexpo *x, const char *arg, const golden_args *a,
     if (pg_input_read(arg, &a->scrape.opts, &data, &len, &ctype, err))
         return -1;
     char *shown = pg_is_url(arg) ? pg_url_redact(arg) : NULL;
-    const char *forced = forced_content_type(a->input_format);
+    const char *forced = pg_input_format_content_type(a->input_format);
     int rc = pg_gexpo_add(x, data, len, shown ? shown : arg,
                           forced ? forced : ctype, err);
     free(shown);

@@ -21,7 +21,7 @@ start_fixture_server "$T/www" --token-file "$T/token" --basic-file "$T/basic" \
 HOSTPORT=${FIXTURE_URL#http://}
 U=$FIXTURE_URL/metrics
 A="$U?fault=auth"
-plan 27
+plan 30
 
 # run ARGS...: sets rc, out, err.
 # Everything printed is also kept in $T/all, to look for secrets at the end.
@@ -74,6 +74,13 @@ run $P golden --from-exposition "$FIXTURE_URL/om?ctype=application%2Fopenmetrics
 like "$rc $(grep '"name"' "$T/out" | tr -d ' ')" '^0 "name":"foo_total",$' "golden URL: OpenMetrics by Content-Type"
 run $P golden --input-format prom --from-exposition "$FIXTURE_URL/om?ctype=application%2Fopenmetrics-text"
 like "$rc $(grep '"name"' "$T/out" | tr -d ' ')" '^0 "name":"foo",$' "golden --input-format prom wins over the Content-Type"
+cp "$T/out" "$T/g-om-prom.json"
+run $P diff --input-format prom "$T/g-om-prom.json" "$T/www/om"
+is "$rc" 0 "diff --input-format prom: the exposition side read as the text format"
+run $P diff "$T/g-om-prom.json" "$T/www/om"
+is "$rc" 1 "diff without it: the side is OpenMetrics (its '# EOF'), so it differs"
+run sh -c "$P diff --input-format=prom '$T/g-om-prom.json' - <'$T/www/om'"
+is "$rc" 0 "diff: '-' reads a side from stdin"
 
 # The same credentials options in every command; secrets never shown.
 PROMGATE_BEARER_TOKEN=$TOKEN run $P lint "$A"

@@ -1,10 +1,10 @@
 /* opts.c: the table-driven option parser (see opts.h for the language). */
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "core/opts.h"
 
 /* Where --help starts an option's description. */
@@ -119,8 +119,8 @@ static int in_range(const pg_option *opt, double v)
     return v <= opt->max;
 }
 
-/* Only plain decimal notation: strtod() alone would also take "nan",
- * "inf", hexadecimal and leading blanks. */
+/* Options take plain decimal numbers: no sign where it means nothing,
+ * no blanks; NaN and infinities are refused below. */
 static int decimal_chars(const char *s, const char *allowed)
 {
     return *s && strspn(s, allowed) == strlen(s);
@@ -129,12 +129,10 @@ static int decimal_chars(const char *s, const char *allowed)
 int pg_opt_double(const pg_option *opt, const char *arg, double *out,
                   pg_error *err)
 {
-    if (!decimal_chars(arg, "0123456789.eE+-"))
-        return bad_number(opt, arg, 0, err);
-    char *end;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (end == arg || *end || errno || !isfinite(v) || !in_range(opt, v))
+    double v;
+    if (!decimal_chars(arg, "0123456789.eE+-") ||
+        pg_num_parse(arg, strlen(arg), &v) != PG_NUM_OK || !isfinite(v) ||
+        !in_range(opt, v))
         return bad_number(opt, arg, 0, err);
     *out = v;
     return 0;
@@ -143,14 +141,12 @@ int pg_opt_double(const pg_option *opt, const char *arg, double *out,
 int pg_opt_ulong(const pg_option *opt, const char *arg, unsigned long *out,
                  pg_error *err)
 {
-    if (!decimal_chars(arg, "0123456789"))
+    int64_t v;
+    if (!decimal_chars(arg, "0123456789") ||
+        pg_num_parse_int64(arg, strlen(arg), &v) != 0 ||
+        !in_range(opt, (double)v))
         return bad_number(opt, arg, 1, err);
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(arg, &end, 10);
-    if (*end || errno || !in_range(opt, (double)v))
-        return bad_number(opt, arg, 1, err);
-    *out = v;
+    *out = (unsigned long)v;
     return 0;
 }
 

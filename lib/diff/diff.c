@@ -19,7 +19,6 @@
 
 #include "specs/docs.h"
 #include "specs/golden_expo.h"
-#include "source/scrape.h"
 #include "core/num.h"
 
 /* ---- unit canonicalization ---------------------------------------------- */
@@ -846,96 +845,36 @@ static const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
-struct body {
-    pg_buf buf;
-    char content_type[128];
-};
-
-static int body_begin(void *ctx, long status, const char *content_type)
+pg_golden *pg_diff_side_parse(const char *data, size_t len,
+                              const char *source, const char *content_type,
+                              int sniff, pg_error *err)
 {
-    struct body *b = ctx;
-    (void)status;
-    b->buf.len = 0;
-    if (b->buf.p)
-        b->buf.p[0] = '\0';
-    snprintf(b->content_type, sizeof b->content_type, "%s",
-             content_type ? content_type : "");
-    return 0;
-}
-
-static int body_data(void *ctx, const char *buf, size_t len)
-{
-    pg_buf_add(&((struct body *)ctx)->buf, buf, len);
-    return 0;
-}
-
-static pg_golden *load_url(const char *url, const pg_scrape_opts *opts,
-                           pg_error *err)
-{
-    char *shown = pg_url_redact(url);
-    struct body b;
-    memset(&b, 0, sizeof b);
-    pg_scrape_opts so;
-    if (opts)
-        so = *opts;
-    else
-        pg_scrape_opts_init(&so);
-    pg_scrape_sink sink = { body_begin, body_data, &b };
-    pg_scrape_result res;
-    memset(&res, 0, sizeof res);
-    const char *urls[1] = { url };
-    pg_golden *g = NULL;
-    if (pg_scrape_all(urls, 1, &so, &sink, &res) || !res.ok) {
-        /* The scraper's message already names the (redacted) URL. */
-        if (res.error[0])
-            pg_error_set(err, NULL, 0, 0, "%s", res.error);
-        else
-            pg_error_set(err, shown, 0, 0, "scrape failed");
-    } else {
-        pg_gexpo *x = pg_gexpo_new();
-        if (pg_gexpo_add(x, b.buf.p ? b.buf.p : "", b.buf.len, shown,
-                         res.content_type[0] ? res.content_type : NULL, err))
-            pg_gexpo_free(x);
-        else
-            g = pg_gexpo_finish(x, NULL);
+    const char *first = skip_ws(data, data + len);
+    if (sniff && (has_suffix(source, ".json") ||
+                  (first < data + len && *first == '{')))
+        return pg_golden_loadb(data, len, source, err);
+    if (sniff && (has_suffix(source, ".md") || pg_docs_sniff(data, len))) {
+        pg_docs_opts o = { source, NULL, NULL, NULL, NULL, 0, NULL };
+        return pg_docs_parse(data, len, &o, err);
     }
-    free(res.headers);
-    pg_buf_release(&b.buf);
-    free(shown);
+    pg_gexpo *x = pg_gexpo_new();
+    if (pg_gexpo_add(x, data, len, source, content_type, err)) {
+        pg_gexpo_free(x);
+        return NULL;
+    }
+    char *v = sniff ? pg_docs_version_from_name(source) : NULL;
+    pg_golden *g = pg_gexpo_finish(x, v);
+    free(v);
     return g;
 }
 
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
 {
-    return pg_diff_load_side_opts(spec, NULL, err);
-}
-
-pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
-                                  pg_error *err)
-{
-    if (pg_is_url(spec))
-        return load_url(spec, so, err);
     char *data;
     size_t len;
     if (pg_read_file(spec, &data, &len, err))
         return NULL;
-    pg_golden *g = NULL;
-    const char *first = skip_ws(data, data + len);
-    if (has_suffix(spec, ".json") || (first < data + len && *first == '{')) {
-        g = pg_golden_loadb(data, len, spec, err);
-    } else if (has_suffix(spec, ".md") || pg_docs_sniff(data, len)) {
-        pg_docs_opts o = { spec, NULL, NULL, NULL, NULL, 0, NULL };
-        g = pg_docs_parse(data, len, &o, err);
-    } else {
-        pg_gexpo *x = pg_gexpo_new();
-        if (pg_gexpo_add(x, data, len, spec, NULL, err))
-            pg_gexpo_free(x);
-        else {
-            char *v = pg_docs_version_from_name(spec);
-            g = pg_gexpo_finish(x, v);
-            free(v);
-        }
-    }
+    pg_golden *g = pg_diff_side_parse(data, len, spec, NULL, 1, err);
     free(data);
     return g;
 }

@@ -7,7 +7,6 @@
 #include <stddef.h>
 
 #include "specs/golden.h"
-#include "source/scrape.h"
 #include "core/util.h"
 
 /* What changed between the old and the new entry of one metric. */
@@ -79,14 +78,16 @@ int pg_diff_format_parse(const char *s, enum pg_diff_format *out);
 const char *pg_diff_what_str(unsigned what, char *buf, size_t n);
 void pg_diff_free(pg_diff *d);
 
-/* Reads one side of a diff into a golden: a golden JSON file, a docs
- * Markdown file, an exposition file, or an http(s) URL (scraped), decided
- * by extension and content. Returns a new golden or NULL with err set. */
+/* Reads one side of a diff, already in memory, into a golden. With
+ * sniff, a golden JSON, a docs Markdown page or an exposition, decided by
+ * source's extension and the content; without (a scraped URL), an
+ * exposition. An exposition's format comes from content_type (NULL: the
+ * content). Reading files and URLs is the caller's (source/input.h).
+ * Returns a new golden or NULL with err set. */
+pg_golden *pg_diff_side_parse(const char *data, size_t len,
+                              const char *source, const char *content_type,
+                              int sniff, pg_error *err);
+/* pg_diff_side_parse() of a file's content. */
 pg_golden *pg_diff_load_side(const char *spec, pg_error *err);
-/* The same, scraping URLs with so (timeout, retries, headers, auth, TLS,
- * ...; see lib/scrape.h). so may be NULL: pg_scrape_opts_init defaults.
- * so is only read. */
-pg_golden *pg_diff_load_side_opts(const char *spec, const pg_scrape_opts *so,
-                                  pg_error *err);
 
 #endif

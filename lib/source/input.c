@@ -354,6 +354,18 @@ const pg_opt_choice pg_input_formats[] = {
     { NULL, 0, 0 },
 };
 
+const char *pg_input_format_content_type(int format)
+{
+    switch (format) {
+    case PG_FORMAT_PROM:
+        return "text/plain; version=0.0.4";
+    case PG_FORMAT_OPENMETRICS:
+        return "application/openmetrics-text; version=1.0.0";
+    default:
+        return NULL;
+    }
+}
+
 static int set_accept(const pg_option *opt, void *v, const char *arg,
                       pg_error *err)
 {

@@ -65,6 +65,9 @@ void pg_scrape_flags_release(pg_scrape_flags *f);
  * format of lint and check): prom, openmetrics, auto ("text" is an alias
  * of prom). */
 extern const pg_opt_choice pg_input_formats[];
+/* The Content-Type that makes the exposition parser take format (an
+ * --input-format value), or NULL for auto. */
+const char *pg_input_format_content_type(int format);
 
 /* The scrape options' table: PG_OPT_INCLUDE(pg_scrape_options, &flags)
  * in a command's table. Bad values are refused with messages that never
