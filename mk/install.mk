@@ -38,3 +38,10 @@ uninstall:
 	rm -rf $(SHAREDIR)
 
 .PHONY: install uninstall
+
+# make deb-smoke: build the Debian package, install it, smoke-test the
+# installed files, remove it (scripts/deb-smoke.sh; CI runs it).
+deb-smoke:
+	./scripts/deb-smoke.sh
+
+.PHONY: deb-smoke
