@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/fixture.sh
 P=bin/promgate
 G=fixtures/check/golden.json
-plan 20
+plan 21
 pg_tmpdir
 T=$PG_TMP
 mkdir "$T/www"
@@ -100,3 +100,6 @@ mkdir "$T/cwd2" && : >"$T/cwd2/reports"
 PROMGATE_REPORT_DIR="$T/cwd2/reports" $P check --golden "$G" --target "$IN" \
     >/dev/null 2>&1
 is "$?" 2 "a report asked for that cannot be written: exit 2"
+cov=$($P check --golden "$G" --target "$IN" --target http://127.0.0.1:1/metrics \
+    --format json 2>/dev/null | sed -n 's/^    "coverage": \(.*\),$/\1/p')
+is "$cov" "0.5" "a target that could not be scraped lowers the coverage (half the targets read)"
