@@ -3,10 +3,9 @@
  *   pg-bench-memchr [-b CHUNK] [--read] [FILE]
  *
  * Counts the newlines of FILE (or stdin) with memchr over the same I/O
- * path as promgate lint: a regular file is mapped and scanned in 8 MiB
- * windows by pg_file_feed() (lib/source/filefeed.c), the function lint uses; anything else, or any file with --read, is
- * read with read(2) in CHUNK-byte pieces (default 1 MiB, lint's
- * READ_CHUNK). A parser cannot be faster than finding its line ends over
+ * path as promgate lint: pg_file_feed() (lib/source/filefeed.c), the
+ * function lint uses, which reads in 256 KiB windows; with --read, the
+ * input is read with read(2) in CHUNK-byte pieces (default 1 MiB). A parser cannot be faster than finding its line ends over
  * the same input, so this is the ceiling the parser's MB/s is compared
  * to. Prints "LINES BYTES". */
 #include <errno.h>
@@ -33,7 +32,7 @@ struct tally {
     unsigned long long lines, bytes;
 };
 
-/* pg_file_feed() callback: counts one mapped window. */
+/* pg_file_feed() callback: counts one window. */
 static int count_window(void *ctx, const char *buf, size_t len)
 {
     struct tally *t = ctx;
@@ -42,14 +41,18 @@ static int count_window(void *ctx, const char *buf, size_t len)
     return 0;
 }
 
-/* Returns 0, or -1 if fd is not a mappable regular file. Uses the very
- * function promgate lint feeds its parser with (lib/source/filefeed.c). */
-static int scan_mapped(int fd, unsigned long long *lines,
-                       unsigned long long *bytes)
+/* Returns 0, or -1 on a read error. Uses the very function promgate lint
+ * feeds its parser with (lib/source/filefeed.c). */
+static int scan_feed(int fd, unsigned long long *lines,
+                     unsigned long long *bytes)
 {
     struct tally t = { 0, 0 };
-    if (pg_file_feed(fd, count_window, &t) < 0)
+    pg_error err;
+    pg_error_init(&err);
+    if (pg_file_feed(fd, "input", count_window, &t, &err) < 0) {
+        fprintf(stderr, "pg-bench-memchr: %s\n", err.text);
         return -1;
+    }
     *lines += t.lines;
     *bytes = t.bytes;
     return 0;
@@ -107,8 +110,8 @@ int main(int argc, char **argv)
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     unsigned long long lines = 0, bytes = 0;
-    if ((use_read || scan_mapped(fd, &lines, &bytes)) &&
-        scan_read(fd, chunk, &lines, &bytes))
+    if (use_read ? scan_read(fd, chunk, &lines, &bytes)
+                 : scan_feed(fd, &lines, &bytes))
         return 2;
     printf("%llu %llu\n", lines, bytes);
     return 0;

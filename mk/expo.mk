@@ -64,3 +64,11 @@ bin/test-expo-api: build/tests/expo_api.o build/libpromgate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
 -include build/tests/expo_api.d
+
+# pg_file_feed() (lib/source/filefeed.c): windows, stop, a file that
+# shrinks while it is read.
+TEST_PROGS += bin/test-filefeed
+bin/test-filefeed: build/tests/progs/filefeed_cases.o build/libpromgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
+-include build/tests/progs/filefeed_cases.d

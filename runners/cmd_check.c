@@ -377,7 +377,7 @@ static void run_release(target_run *t)
     memset(t, 0, sizeof *t);
 }
 
-/* pg_file_feed() callback: one mapped window into the target's parser. */
+/* pg_file_feed() callback: one window of the file into the target's parser. */
 static int feed_window(void *ctx, const char *buf, size_t len)
 {
     return run_feed(ctx, buf, len);
@@ -418,19 +418,11 @@ static int run_file(target_run *t, pg_target_result *out)
         t->format = pg_file_format(fileno(f));
     run_reset(t, NULL);
     t->format = given;
-    char chunk[65536];
-    size_t n;
-    if (f == stdin || pg_file_feed(fileno(f), feed_window, t) < 0)
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            if (run_feed(t, chunk, n))
-                break;
-    int bad = ferror(f);
-    int saved = errno;
+    int bad = pg_file_feed(fileno(f), stdin_target ? "-" : t->spec, feed_window,
+                           t, &err) < 0;
     if (f != stdin)
         fclose(f);
     if (bad) {
-        pg_error_set(&err, stdin_target ? "-" : t->spec, 0, 0,
-                     "cannot read: %s", strerror(saved));
         return run_error(t, out, &err);
     }
     run_finish(t, out);

@@ -17,15 +17,15 @@
 #include "source/scrape.h"
 #include "cmd.h"
 
-#define READ_CHUNK (1u << 20)
-
 struct lint {
     const char *source;      /* as printed (URL redacted) */
     unsigned long max_errors;
     unsigned long shown, hidden;
     int explain;
     FILE *out;
-    pg_buf *held;            /* URL: diagnostics of the current attempt */
+    FILE *held;              /* URL: diagnostics of the current attempt,
+                                in a temporary file: with --max-errors 0
+                                they are not bounded */
     unsigned long warnings;  /* warnings found outside the parser */
 };
 
@@ -51,16 +51,26 @@ static void on_diag(void *ctx, const pg_diag *d)
         return;
     }
     l->shown++;
-    pg_buf line = PG_BUF_INIT;
-    pg_buf *b = l->held ? l->held : &line;
-    pg_buf_addf(b, "%s:%d:%d: %s: %s", l->source, d->line, d->column,
-                d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
+    FILE *f = l->held ? l->held : l->out;
+    fprintf(f, "%s:%lld:%lld: %s: %s", l->source, (long long)d->line,
+            (long long)d->column,
+            d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
     if (l->explain)
-        pg_buf_addf(b, " [%s]", d->rule);
-    pg_buf_addc(b, '\n');
-    if (!l->held)
-        fputs(line.p, l->out);
-    pg_buf_release(&line);
+        fprintf(f, " [%s]", d->rule);
+    fputc('\n', f);
+}
+
+/* Copies the held diagnostics of the successful attempt to the output.
+ * Returns 0, or -1 if they cannot be read back. */
+static int held_copy(struct lint *l)
+{
+    char buf[65536];
+    size_t n;
+    if (fflush(l->held) || fseek(l->held, 0, SEEK_SET))
+        return -1;
+    while ((n = fread(buf, 1, sizeof buf, l->held)) > 0)
+        fwrite(buf, 1, n, l->out);
+    return ferror(l->held) ? -1 : 0;
 }
 
 static int summary(struct lint *l, pg_parser *p, int strict)
@@ -83,8 +93,8 @@ static int summary(struct lint *l, pg_parser *p, int strict)
     return PG_EXIT_OK;
 }
 
-/* pg_file_feed() callback: one mapped window into the parser. A stop
- * from a callback is the parser's to report, so the feed goes on. */
+/* pg_file_feed() callback: one window of the input into the parser. A
+ * stop from a callback is the parser's to report, so the feed goes on. */
 static int feed_window(void *ctx, const char *buf, size_t len)
 {
     pg_parser_feed(ctx, buf, len);
@@ -100,30 +110,11 @@ static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     pg_parser *p = pg_parser_new(o, cb, l);
-    if (pg_file_feed(fd, feed_window, p) == 0) {
-        pg_parser_finish(p);
-        int ex = summary(l, p, strict);
-        pg_parser_free(p);
-        return ex;
-    }
-    char *buf = pg_xmalloc(READ_CHUNK);
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf, READ_CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            fprintf(stderr, "promgate lint: %s: cannot read: %s\n",
-                    l->source, strerror(errno));
-            rc = -1;
-            break;
-        }
-        if (n == 0)
-            break;
-        pg_parser_feed(p, buf, (size_t)n);
-    }
-    free(buf);
-    if (rc) {
+    pg_error err;
+    pg_error_init(&err);
+    if (pg_file_feed(fd, l->source, feed_window, p, &err) < 0) {
+        fputs("promgate lint: ", stderr);
+        pg_error_print(&err, stderr);
         pg_parser_free(p);
         return PG_EXIT_ERROR;
     }
@@ -150,7 +141,9 @@ static int sink_begin(void *ctx, long status, const char *content_type)
     pg_parser_free(u->p);
     u->p = NULL;
     u->l->shown = u->l->hidden = 0;
-    u->l->held->len = 0;
+    if (fflush(u->l->held) || ftruncate(fileno(u->l->held), 0) ||
+        fseek(u->l->held, 0, SEEK_SET))
+        return -1;
     if (status < 200 || status > 299)
         return 0;
     snprintf(u->ctype, sizeof u->ctype, "%s", content_type ? content_type : "");
@@ -179,16 +172,19 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
     pg_scrape_sink sink = { sink_begin, sink_data, &u };
     pg_scrape_result res;
     memset(&res, 0, sizeof res);
-    pg_buf held = PG_BUF_INIT;
-    pg_buf_grow(&held, 256);
-    l->held = &held;
+    l->held = tmpfile();
+    if (!l->held) {
+        fprintf(stderr, "promgate lint: cannot create a temporary file: %s\n",
+                strerror(errno));
+        return PG_EXIT_ERROR;
+    }
     pg_scrape_all(&url, 1, &so, &sink, &res);
     free(res.headers);
     if (!res.ok || !u.p) {
         fprintf(stderr, "promgate lint: %s\n",
                 res.error[0] ? res.error : "scrape failed");
         pg_parser_free(u.p);
-        pg_buf_release(&held);
+        fclose(l->held);
         l->held = NULL;
         return PG_EXIT_ERROR;
     }
@@ -214,9 +210,15 @@ static int lint_url(struct lint *l, const char *url, pg_parser_opts *o,
                     "refuses such a scrape\n", l->source);
         l->warnings++;
     }
-    fwrite(held.p, 1, held.len, l->out);
-    pg_buf_release(&held);
+    int lost = held_copy(l);
+    fclose(l->held);
     l->held = NULL;
+    if (lost) {
+        fprintf(stderr, "promgate lint: cannot read back the diagnostics: %s\n",
+                strerror(errno));
+        pg_parser_free(u.p);
+        return PG_EXIT_ERROR;
+    }
     int ex = summary(l, u.p, strict);
     pg_parser_free(u.p);
     return ex;

@@ -7,7 +7,7 @@ SHARED=${PG_SHARED:-../shared}
 T=${TMPDIR:-/tmp}/pg-expo-lint.$$
 mkdir -p "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-echo "1..24"
+echo "1..28"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n+1)); echo "ok $n # skip $1"; }
@@ -33,17 +33,36 @@ ok $? "conformant file: exit 0 and the summary line"
 F=fixtures/expo/rule-summary/input
 run $P lint $F
 [ "$rc" = 1 ] && grep -qx "$F:3:3: error: quantile 0.5 not above previous quantile 0.9" "$T/out" &&
-    tail -1 "$T/out" | grep -qx "$F: 5 errors, 0 warnings, 7 samples in 1 family (prom)"
+    tail -1 "$T/out" | grep -qx "$F: 4 errors, 1 warning, 7 samples in 1 family (prom)"
 ok $? "violations: SOURCE:LINE:COL: error: message, exit 1"
 
 run $P lint --explain $F
 grep -q 'quantile 0.9 \[Prometheus text format 0.0.4: Histograms and summaries\]$' "$T/out"
 ok $? "--explain cites the rule"
 
+# rules cite the sentence they enforce
+F=fixtures/expo/rule-quantile-range-om/input
+run $P lint --explain $F
+grep -qx "$F:2:3: error: quantile 99.9 outside \[0, 1\] \[OpenMetrics 1.0: Summary: \"Quantiles MUST be between 0 and 1 inclusive\"\]" "$T/out"
+ok $? "--explain quotes the spec sentence (quantile range)"
+F=fixtures/expo/rule-le-inf-spelling-om/input
+run $P lint --explain $F
+grep -qx "$F:3:16: error: bucket bound le=\"+INF\" must be written \"+Inf\" \[OpenMetrics 1.0: Canonical Numbers: \"Exposers MUST produce output for positive infinity as +Inf\"\]" "$T/out"
+ok $? "--explain quotes the spec sentence (+Inf)"
+F=fixtures/expo/rule-quantile-range-prom/input
+run $P lint $F
+[ "$rc" = 0 ] && tail -1 "$T/out" | grep -q "0 errors, 2 warnings"
+ok $? "text format: redis_exporter's quantile=\"99.9\" is a warning, exit 0"
+F=fixtures/expo/rule-cr-comment-prom/input
+run $P lint $F
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "$F: 0 errors, 0 warnings, 2 samples in 2 families (prom)" ]
+ok $? "text format: a carriage return in HELP and comments is text"
+
+F=fixtures/expo/rule-summary/input
 run $P lint --max-errors 2 $F
-[ "$rc" = 1 ] && [ "$(grep -c ': error: ' "$T/out")" = 2 ] &&
+[ "$rc" = 1 ] && [ "$(grep -c ': \(error\|warning\): ' "$T/out")" = 2 ] &&
     grep -qx "$F: 3 more diagnostics not shown (--max-errors)" "$T/out" &&
-    grep -q '5 errors' "$T/out"
+    grep -q "4 errors, 1 warning" "$T/out"
 ok $? "--max-errors caps the listing, not the count"
 
 F=fixtures/expo/rule-hist-no-sum-count/input

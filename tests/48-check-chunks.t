@@ -1,7 +1,8 @@
 #!/bin/sh
 # The checker's verdicts do not depend on how the body arrives: every
 # check fixture (and the demo scrape) judged in chunks of 1 to 4096 bytes
-# gives the TAP it gives when parsed at once (bin/test-check-chunks).
+# gives the TAP it gives when parsed at once (bin/test-check-chunks), and
+# the same from a file, a pipe and a URL (below).
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 T=bin/test-check-chunks
@@ -14,9 +15,11 @@ for d in fixtures/check/*; do
     inputs="$inputs
 $d/input.prom:$g"
 done
-plan "$(echo "$inputs" | wc -l)"
-tmp=$(mktemp) || exit 2
-trap 'rm -f "$tmp"' EXIT
+plan "$(($(echo "$inputs" | wc -l) * 2 + 1))"
+. tests/lib/fixture.sh
+. tests/lib/sources.sh
+pg_tmpdir
+tmp=$PG_TMP/chunks
 echo "$inputs" | while IFS=: read -r input golden; do
     $T "$golden" "$input" --enable license:premium >"$tmp" 2>&1
     rc=$?
@@ -26,4 +29,34 @@ echo "$inputs" | while IFS=: read -r input golden; do
         echo "not ok - $input: verdicts independent of chunking"
         sed 's/^/# /' "$tmp" | head -40 >&2
     fi
+done
+
+# Same bytes, same verdict, whatever the source: each input read from its
+# file, piped on stdin (--target -) and fetched from pg-fixture-server
+# with a Content-Type that decides nothing gives the same TAP, the target
+# names and the format test point (which judges the response's
+# Content-Type) left out.
+www=$PG_TMP/www
+mkdir -p "$www"
+start_fixture_server "$www" || exit 2
+verdict() {
+    sed -E -e 's/^# target [^ ]*: /# target: /' -e 's/, [0-9.]+ s$//' \
+           -e 's/^(  target: ).*/\1T/' |
+        awk '/^(not )?ok [0-9]+ - format/ { skip = 1; next }
+             skip && /^(not )?ok / { skip = 0 }
+             !skip'
+}
+# (plus a text-format input whose foo_created is a family of its own)
+i=0
+printf '%s\n%s\n' "$inputs" \
+    "fixtures/expo/rule-created-families-prom/input:fixtures/check/golden.json" |
+while IFS=: read -r input golden; do
+    i=$((i + 1))
+    cp "$input" "$www/$i"
+    P="bin/promgate check --no-report --golden $golden --enable license:premium"
+    $P --target "$input" 2>&1 | verdict >"$PG_TMP/file"
+    cat "$input" | $P --target - 2>&1 | verdict >"$PG_TMP/pipe"
+    $P --target "$FIXTURE_URL/$i?ctype=application%2Foctet-stream" 2>&1 |
+        verdict >"$PG_TMP/url"
+    sources_agree "$input"
 done

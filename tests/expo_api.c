@@ -45,9 +45,9 @@ static int on_sample(void *ctx, const pg_sample *s)
         put(&r->log, s->labels[i].value);
         pg_buf_adds(&r->log, ";");
     }
-    pg_buf_addf(&r->log, "|%g|%s%g|%d|L%d@%llu\n", s->value,
+    pg_buf_addf(&r->log, "|%g|%s%g|%d|L%lld@%llu\n", s->value,
                 s->has_timestamp ? "ts=" : "", s->has_timestamp ? s->timestamp : 0.0,
-                s->has_exemplar, s->line, (unsigned long long)s->offset);
+                s->has_exemplar, (long long)s->line, (unsigned long long)s->offset);
     return r->stop_after && r->nsamples >= r->stop_after;
 }
 
@@ -60,14 +60,15 @@ static int on_family(void *ctx, const pg_family_info *f)
     put(&r->log, f->help);
     pg_buf_adds(&r->log, "|unit=");
     put(&r->log, f->unit);
-    pg_buf_addf(&r->log, "|n=%zu|L%d\n", f->nsamples, f->line);
+    pg_buf_addf(&r->log, "|n=%zu|L%lld\n", f->nsamples, (long long)f->line);
     return 0;
 }
 
 static void on_diag(void *ctx, const pg_diag *d)
 {
     struct rec *r = ctx;
-    pg_buf_addf(&r->log, "D %d:%d@%llu %s {%s} %s (%s)\n", d->line, d->column,
+    pg_buf_addf(&r->log, "D %lld:%lld@%llu %s {%s} %s (%s)\n", (long long)d->line,
+                (long long)d->column,
                 (unsigned long long)d->offset,
                 d->level == PG_LEVEL_ERROR ? "error" : "warning", d->family,
                 d->text, d->rule[0] ? "cited" : "no rule");
@@ -133,7 +134,8 @@ int main(void)
        "family callback: decoded HELP, UNIT, sample count, first line");
     ok(strstr(whole, "S up|up|gauge|dotted.label=v;|1|0|0|L9@") != NULL,
        "quoted label name decoded");
-    ok(st.samples == 5 && st.families == 2 && st.errors == 0 && st.lines == 10 &&
+    /* the one error: a quoted label name is not OpenMetrics 1.0 syntax */
+    ok(st.samples == 5 && st.families == 2 && st.errors == 1 && st.lines == 10 &&
        st.bytes == strlen(om_text), "stats count samples, families, lines, bytes");
 
     char *chunked = parse(om_text, PG_FORMAT_OPENMETRICS, NULL, 3, 0, &frc, &crc, NULL, NULL);

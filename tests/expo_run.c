@@ -44,12 +44,13 @@ static void on_diag(void *ctx, const pg_diag *d)
 {
     struct run *r = ctx;
     if (r->full)
-        pg_buf_addf(&r->out, "%d:%d:%llu: %s: %s [%s] {%s}\n", d->line,
-                    d->column, (unsigned long long)d->offset,
+        pg_buf_addf(&r->out, "%lld:%lld:%llu: %s: %s [%s] {%s}\n",
+                    (long long)d->line, (long long)d->column, (unsigned long long)d->offset,
                     d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text,
                     d->rule, d->family);
     else
-        pg_buf_addf(&r->out, "%d:%d: %s: %s\n", d->line, d->column,
+        pg_buf_addf(&r->out, "%lld:%lld: %s: %s\n", (long long)d->line,
+                    (long long)d->column,
                     d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
 }
 
@@ -70,8 +71,8 @@ static int on_sample(void *ctx, const pg_sample *s)
     pg_buf_addf(&r->out, "} %.17g", s->value);
     if (s->has_timestamp)
         pg_buf_addf(&r->out, " @%.17g", s->timestamp);
-    pg_buf_addf(&r->out, "%s line %d off %llu\n", s->has_exemplar ? " ex" : "",
-                s->line, (unsigned long long)s->offset);
+    pg_buf_addf(&r->out, "%s line %lld off %llu\n", s->has_exemplar ? " ex" : "",
+                (long long)s->line, (unsigned long long)s->offset);
     return 0;
 }
 
@@ -84,7 +85,8 @@ static int on_family(void *ctx, const pg_family_info *f)
     put_str(&r->out, f->help);
     pg_buf_adds(&r->out, "' unit='");
     put_str(&r->out, f->unit);
-    pg_buf_addf(&r->out, "' n=%zu line %d\n", f->nsamples, f->line);
+    pg_buf_addf(&r->out, "' n=%zu line %lld\n", f->nsamples,
+                (long long)f->line);
     return 0;
 }
 

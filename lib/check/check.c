@@ -563,7 +563,7 @@ static int check_label_names(family *f, const pg_sample *s,
         if (!known) {
             if (!f->extra_got)
                 f->extra_got = sample_names(s, reserved);
-            nameset_add(&f->extra, n, s->line);
+            nameset_add(&f->extra, n, pg_pos_int(s->line));
         }
     }
     for (size_t j = 0; j < m->nlabels; j++) {
@@ -574,7 +574,7 @@ static int check_label_names(family *f, const pg_sample *s,
             pg_str n = { m->labels[j], strlen(m->labels[j]) };
             if (!f->missing_got)
                 f->missing_got = sample_names(s, reserved);
-            nameset_add(&f->missing, n, s->line);
+            nameset_add(&f->missing, n, pg_pos_int(s->line));
         }
     }
     return 0;
@@ -634,7 +634,7 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
             b = &f->bad[f->nbad++];
             memset(b, 0, sizeof *b);
             b->label = pg_xstrdup(label);
-            b->line = s->line;
+            b->line = pg_pos_int(s->line);
         }
         pg_buf q = PG_BUF_INIT;
         pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
@@ -750,7 +750,7 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     series *se = &f->series[f->nseries++];
     memset(se, 0, sizeof *se);
     se->labels = pg_xstrndup(k->p, k->len);
-    se->line = s->line;
+    se->line = pg_pos_int(s->line);
     strmap_put(&f->series_idx, k->p, k->len, (void *)(uintptr_t)f->nseries);
     f->last_series_at = f->nseries;
     return se;
@@ -787,7 +787,7 @@ static void record_structure(pg_checker *c, family *f, const pg_sample *s,
             if (!se->bad_bound) {
                 se->bad_bound = found ? pg_xstrndup(bound.p, bound.len)
                                       : pg_xstrdup("");
-                se->bad_bound_line = s->line;
+                se->bad_bound_line = pg_pos_int(s->line);
             }
             return;
         }
@@ -799,7 +799,7 @@ static void record_structure(pg_checker *c, family *f, const pg_sample *s,
             se->cap = se->cap ? se->cap * 2 : 16;
             se->points = pg_xrealloc(se->points, se->cap * sizeof *se->points);
         }
-        se->points[se->npoints++] = (point){ b, s->value, s->line };
+        se->points[se->npoints++] = (point){ b, s->value, pg_pos_int(s->line) };
     }
 }
 
@@ -830,7 +830,7 @@ static int on_sample(void *ctx, const pg_sample *s)
     if (!f || f->name_len != key.len || !pg_bytes_eq(f->name, key.p, key.len))
         c->last_fam = f = family_get2(c, key, fname, s->type);
     if (!f->line)
-        f->line = s->line;
+        f->line = pg_pos_int(s->line);
     f->nsamples++;
     if (s->type != PG_TYPE_NONE) {
         f->type = s->type;
@@ -876,7 +876,7 @@ static int on_family(void *ctx, const pg_family_info *fi)
     if (!f)
         f = family_get(c, fi->name, fi->type);
     if (!f->line)
-        f->line = fi->line;
+        f->line = pg_pos_int(fi->line);
     if (fi->type != PG_TYPE_NONE || !f->type_known) {
         f->type = fi->type;
         f->type_known = fi->type != PG_TYPE_NONE;
@@ -901,8 +901,8 @@ static void on_diag(void *ctx, const pg_diag *d)
     }
     stored_diag *s = &c->diags[c->ndiags++];
     s->level = d->level;
-    s->line = d->line;
-    s->column = d->column;
+    s->line = pg_pos_int(d->line);
+    s->column = pg_pos_int(d->column);
     s->family = pg_xstrdup(d->family);
     s->text = pg_xstrdup(d->text);
     s->rule = d->rule;
@@ -1341,9 +1341,13 @@ static int is_type_rule(const char *rule)
     const char *p = rule ? strstr(rule, ": ") : NULL;
     if (!p)
         return 0;
-    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
-        if (!strcmp(p + 2, sections[i]))
+    /* "Spec: Section", or "Spec: Section: the sentence it enforces" */
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+        size_t n = strlen(sections[i]);
+        if (!strncmp(p + 2, sections[i], n) &&
+            (p[2 + n] == '\0' || p[2 + n] == ':'))
             return 1;
+    }
     return 0;
 }
 

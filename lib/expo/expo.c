@@ -19,11 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define DEFAULT_MAX_LINE (1u << 20)
 #define DEFAULT_MAX_LABELS 1024u
 #define DEFAULT_MAX_NAME (64u << 10)
-#define MAX_PENDING 1024       /* held-back diags per format while AUTO */
+#define SPOOL_MEM (16u << 20)  /* AUTO input kept in memory, then a file */
+#define SPOOL_READ (256u << 10)
 #define MAX_SERIES (1u << 21)  /* duplicate detection per family */
 #define MAX_GROUPS (1u << 18)  /* histogram/summary series per family */
 #define MAX_FAMILIES (1u << 20)
@@ -66,6 +68,17 @@
 #define R_OM_UNKNOWN "OpenMetrics 1.0: Unknown"
 #define R_OM_STRING "OpenMetrics 1.0: Strings"
 #define R_LIMIT "promgate: parser limits (pg_parser_opts)"
+/* Rules added with the sentence they enforce. */
+#define R_P_QUANTILE "Prometheus metric types: Summary: \"phi-quantiles (0 <= phi <= 1)\" (the text format states no range: a warning)"
+#define R_OM_QUANTILE "OpenMetrics 1.0: Summary: \"Quantiles MUST be between 0 and 1 inclusive\""
+#define R_OM_QNAN "OpenMetrics 1.0: Summary: \"If there are no events in the relevant timeframe, the value for a quantile MUST be NaN\""
+#define R_OM_QUOTED "OpenMetrics 1.0: ABNF: metricname and label-name have no quoted form (quoting is Prometheus text-format syntax)"
+#define R_OM_CLASH "OpenMetrics 1.0: MetricFamily Name, Suffixes: \"The name of a MetricFamily MUST NOT result in a potential clash for sample metric names as per the ABNF with another MetricFamily in the Text Format within a MetricSet\""
+#define R_OM_TS_ALL "OpenMetrics 1.0: Metric: \"If more than one MetricPoint is exposed for a Metric, then its MetricPoints MUST have monotonically increasing timestamps\""
+#define R_OM_TS_POINT "OpenMetrics 1.0: MetricPoint: a MetricPoint has one timestamp, written on each of its samples (\"foo_created 1520430000.123 1520879607.789\")"
+#define R_OM_PLUS_INF "OpenMetrics 1.0: Canonical Numbers: \"Exposers MUST produce output for positive infinity as +Inf\""
+#define R_OM_GSUM "OpenMetrics 1.0: GaugeHistogram: \"If negative threshold buckets are present, then sum MAY be negative\" (and not otherwise, as a Histogram's Sum)"
+#define R_OM_HELP_ABNF "OpenMetrics 1.0: ABNF: escaped-string (normal-char excludes '\"'; BS normal-char is allowed) and Escaping: \"A single backslash SHOULD NOT be used for undefined escape sequences\""
 
 enum { E = PG_LEVEL_ERROR, W = PG_LEVEL_WARNING };
 enum { P = PG__F_PROM, O = PG__F_OM, B = PG__F_BOTH };
@@ -87,15 +100,13 @@ enum role {
 /* State of one histogram or summary series (labels minus le/quantile). */
 struct group {
     uint64_t off;     /* offset of its first sample, for end checks */
-    int line;
+    int64_t line;
     int nb, nq;       /* buckets and quantiles seen */
     int has_inf, has_count, has_sum, has_gcount, has_gsum, has_created, neg_le;
-    double last_le, last_val, inf_val, count, last_q;
-};
-
-struct pending {
-    pg_diag *d;
-    size_t n;
+    double last_le, last_val, inf_val, count, last_q, gsum;
+    int64_t qline;    /* first quantile with a value other than NaN */
+    uint64_t qoff;
+    int64_t qcol;
 };
 
 struct pg_parser {
@@ -103,6 +114,17 @@ struct pg_parser {
     void *ctx;
     char *source;
     int fmt;                 /* PG__F_PROM, PG__F_OM, or 0 while AUTO */
+    /* AUTO without a Content-Type: the input is kept until its last line
+     * decides the format (pg_format_from_tail()), then parsed as a file of
+     * that format would be. Samples are attributed to families by format
+     * (a text-format foo_created is a family of its own), so nothing can
+     * be parsed before the decision. Memory first, then a temporary
+     * file. */
+    int deferred;
+    pg_buf spool;
+    FILE *spool_file;
+    char tail[64];           /* the last bytes of the input */
+    size_t ntail;
     size_t max_line, max_labels, max_name;
     unsigned flags;          /* enum pg_parse_flags */
     int stopped;
@@ -115,9 +137,9 @@ struct pg_parser {
     const char *ls;          /* start of the current line */
     const char *dname;       /* metric name of the current line, if known */
     size_t dnlen;
-    int line_no;
+    int64_t line_no;         /* 64-bit: 2^31 empty lines are a few GiB */
     pg_parse_stats st;
-    int eof_line;            /* line of "# EOF", 0 if none yet */
+    int64_t eof_line;        /* line of "# EOF", 0 if none yet */
     int after_eof;           /* reported data after # EOF */
 
     /* per line */
@@ -136,7 +158,7 @@ struct pg_parser {
     int f_type, f_help, f_unit;   /* metadata lines seen */
     pg_buf fhelp, funit;
     size_t fsamples;
-    int fline;
+    int64_t fline;
     uint64_t foff;
     uint64_t fnames;         /* label-name signature of the first sample */
     uint64_t canonseen[64];  /* le/quantile strings checked in this family */
@@ -156,6 +178,10 @@ struct pg_parser {
      * current Metric (hash of its labels minus le/quantile), the
      * timestamp of its current MetricPoint, and the Metrics that ended. */
     int m_valid, m_has_ts, metrics_full;
+    int m_timed;             /* the Metric's first sample had a timestamp */
+    int m_ts_reported;       /* its timestamp mix was reported */
+    unsigned m_roles;        /* roles seen in its current MetricPoint */
+    enum role m_last_role;
     uint64_t m_key;
     double m_ts;
     pg__hset metrics;
@@ -163,14 +189,14 @@ struct pg_parser {
     /* Sample names of the whole exposition -> index of the family that
      * used them (name clashes). Grows with distinct names, not series. */
     pg__hset names;
+    pg__hset pnames;         /* OpenMetrics: names families may use */
+    pg_buf pname;
     pg_buf fam_names;        /* every family's name, back to back */
     struct { size_t off, len; } *fam_tab;
     size_t nfam_tab, fam_tab_cap;
     uint32_t fidx;           /* the current family's index, or UINT32_MAX */
     unsigned froles;         /* roles whose sample name is registered */
     int freopen;             /* the family came back (already reported) */
-
-    struct pending pend[2];  /* [0] prom-only, [1] OpenMetrics-only */
 
     /* Line template: the skeleton of the last clean sample line of the
      * family, `name{l1="` `",l2="` ... `"}`, with the values cut out.
@@ -196,13 +222,15 @@ struct pg_parser {
      * sample callback). Flushed before any diagnostic or family end, so
      * the order of diagnostics is unchanged. */
     struct {
-        int valid, line, col;
+        int valid;
+        int64_t line, col;
         uint64_t key, off;
         enum role role;      /* its name is the family's plus this suffix */
     } ps;
 };
 
 static void series_flush(pg_parser *p);
+static void potential_clash(pg_parser *p, const char *at);
 static enum role fam_role(const pg_parser *p, const char *name, size_t n);
 
 /* ---- diagnostics ---- */
@@ -259,31 +287,11 @@ static void deliver(pg_parser *p, const pg_diag *d)
         p->cb.diag(p->ctx, d);
 }
 
-static void emit(pg_parser *p, int mask, const pg_diag *d)
-{
-    if (p->fmt) {
-        if (mask & p->fmt)
-            deliver(p, d);
-        return;
-    }
-    if (mask == B) {
-        deliver(p, d);
-        return;
-    }
-    /* AUTO has not decided yet: hold it back until pg_parser_finish. */
-    struct pending *q = &p->pend[mask == P ? 0 : 1];
-    if (q->n >= MAX_PENDING)
-        return;
-    if (!q->d)
-        q->d = pg_xmalloc(MAX_PENDING * sizeof *q->d);
-    q->d[q->n++] = *d;
-}
-
 __attribute__((format(printf, 8, 0)))
-static void vdiag(pg_parser *p, int mask, int level, int line, int col,
+static void vdiag(pg_parser *p, int mask, int level, int64_t line, int64_t col,
                   uint64_t off, const char *rule, const char *fmt, va_list ap)
 {
-    if (p->fmt && !(mask & p->fmt))
+    if (!(mask & p->fmt))
         return;
     p->ndiag++;
     if (p->ps.valid)
@@ -302,7 +310,7 @@ static void vdiag(pg_parser *p, int mask, int level, int line, int col,
     else if (p->have_fam)
         quote_into(d.family, sizeof d.family, p->fam.p, p->fam.len);
     vsnprintf(d.text, sizeof d.text, fmt, ap);
-    emit(p, mask, &d);
+    deliver(p, &d);
 }
 
 /* Reports a fault at position `at` of the current line. */
@@ -310,21 +318,21 @@ __attribute__((format(printf, 6, 7)))
 static void diag(pg_parser *p, int mask, int level, const char *at,
                  const char *rule, const char *fmt, ...)
 {
-    if (p->fmt && !(mask & p->fmt))
+    if (!(mask & p->fmt))
         return;
     /* a position outside the line (a decoded string) would be nonsense */
     size_t col = at && p->ls && at >= p->ls && at <= p->ls + p->line_len
                      ? (size_t)(at - p->ls) : 0;
     va_list ap;
     va_start(ap, fmt);
-    vdiag(p, mask, level, p->line_no, (int)col + 1, p->line_off + col, rule,
+    vdiag(p, mask, level, p->line_no, (int64_t)col + 1, p->line_off + col, rule,
           fmt, ap);
     va_end(ap);
 }
 
 /* Reports a fault at a remembered position (end-of-family checks). */
 __attribute__((format(printf, 7, 8)))
-static void diag_at(pg_parser *p, int mask, int level, int line,
+static void diag_at(pg_parser *p, int mask, int level, int64_t line,
                     uint64_t off, const char *rule, const char *fmt, ...)
 {
     va_list ap;
@@ -335,7 +343,7 @@ static void diag_at(pg_parser *p, int mask, int level, int line,
 
 /* Reports a fault at a remembered line and column. */
 __attribute__((format(printf, 8, 9)))
-static void diag_at_col(pg_parser *p, int mask, int level, int line, int col,
+static void diag_at_col(pg_parser *p, int mask, int level, int64_t line, int64_t col,
                         uint64_t off, const char *rule, const char *fmt, ...)
 {
     va_list ap;
@@ -346,7 +354,7 @@ static void diag_at_col(pg_parser *p, int mask, int level, int line, int col,
 
 /* Reports a fault at the end of the input (line and column given). */
 __attribute__((format(printf, 6, 7)))
-static void diag_end(pg_parser *p, int mask, int level, int col,
+static void diag_end(pg_parser *p, int mask, int level, int64_t col,
                      const char *rule, const char *fmt, ...)
 {
     va_list ap;
@@ -610,6 +618,7 @@ static int metric_name(pg_parser *p, const char **qp, const char *e,
 {
     const char *q = *qp;
     if (q < e && *q == '"') {
+        diag(p, O, E, q, R_OM_QUOTED, "quoted metric name %s", what);
         if (qstring(p, qp, e, out, Q_NAME))
             return -1;
         if (!out->len) {
@@ -764,8 +773,16 @@ static void group_end_checks(pg_parser *p)
                 else if (!g->has_gsum)
                     diag_at(p, O, W, g->line, g->off, R_OM_GHIST,
                             "gaugehistogram '%s' should have a _gsum", fn);
+                if (g->has_gsum && g->gsum < 0 && !g->neg_le)
+                    diag_at(p, O, E, g->line, g->off, R_OM_GSUM,
+                            "gaugehistogram '%s' has a negative _gsum but no negative bucket bounds",
+                            fn);
             }
         } else if (p->ftype == PG_TYPE_SUMMARY) {
+            if (g->has_count && g->count == 0 && g->qline)
+                diag_at_col(p, O, E, g->qline, g->qcol, g->qoff, R_OM_QNAN,
+                            "summary '%s' has _count 0, so its quantiles must be NaN",
+                            fn);
             if (!g->has_count)
                 diag_at(p, P, W, g->line, g->off, R_P_HIST,
                         "summary '%s' has no _count sample", fn);
@@ -786,6 +803,8 @@ static int fam_end(pg_parser *p)
     /* what is reported here concerns the ending family */
     const char *dname = p->dname;
     p->dname = NULL;
+    if (!p->fsamples)
+        potential_clash(p, NULL);
     group_end_checks(p);
     if ((p->ftype == PG_TYPE_INFO || p->ftype == PG_TYPE_STATESET) &&
         p->funit.len)
@@ -925,7 +944,9 @@ static int type_known(enum pg_type t)
 }
 
 /* HELP text, text format: only \\ and \n are escapes (expfmt rejects the
- * rest). OpenMetrics: escaped-string, like label values. */
+ * rest). OpenMetrics: escaped-string, like label values, but a bare '"'
+ * and a backslash before another character are what the reference parsers
+ * accept in HELP: warnings there (errors in label values). */
 static void help_text(pg_parser *p, const char *q, const char *e)
 {
     size_t n = (size_t)(e - q);
@@ -936,7 +957,7 @@ static void help_text(pg_parser *p, const char *q, const char *e)
     pg_buf_grow(&p->fhelp, n);
     for (const char *r = q; r < e; r++) {
         if (*r == '"') {
-            diag(p, O, E, r, R_OM_ABNF, "unescaped '\"' in HELP text");
+            diag(p, O, W, r, R_OM_HELP_ABNF, "unescaped '\"' in HELP text");
             pg_buf_addc(&p->fhelp, '"');
             continue;
         }
@@ -962,7 +983,7 @@ static void help_text(pg_parser *p, const char *q, const char *e)
                 char c = (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x7f ? *r : '?';
                 diag(p, P, E, r - 1, R_P_COMMENT,
                      "invalid escape sequence '\\%c' in HELP text", c);
-                diag(p, O, W, r - 1, R_OM_ESC,
+                diag(p, O, W, r - 1, R_OM_HELP_ABNF,
                      "undefined escape sequence '\\%c' in HELP text", c);
                 pg_buf_addc(&p->fhelp, '\\');
             }
@@ -1206,6 +1227,7 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
                     diag(p, B, E, lat, R_P_UTF8, "empty metric name");
                     return -1;
                 }
+                diag(p, O, E, lat, R_OM_QUOTED, "quoted metric name");
                 *name = ln;
                 p->qname_at = lat;
                 q = t;
@@ -1216,6 +1238,7 @@ static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
                 diag(p, B, E, lat, R_P_UTF8, "empty label name");
                 return -1;
             }
+            diag(p, O, E, lat, R_OM_QUOTED, "quoted label name");
         } else {
             if (!IS(*q, C_LNAME0)) {
                 diag(p, B, E, q, R_P_SYNTAX, "expected label name, got '%s'",
@@ -1450,6 +1473,8 @@ static const pg_label *label_find(const pg_label *l, size_t n, const char *name,
  * fixed by its role, so each role's name is looked up once per family. */
 static void name_clash(pg_parser *p, const char *at, pg_str name, enum role role)
 {
+    if (p->fmt == PG__F_OM)
+        return;  /* potential_clash() covers every name the family may use */
     unsigned bit = 1u << (unsigned)role;
     if (p->froles & bit)
         return;
@@ -1466,9 +1491,61 @@ static void name_clash(pg_parser *p, const char *at, pg_str name, enum role role
     diag(p, P, E, at, R_P_GROUP,
          "sample name '%s' of family '%s' already used by family '%s'",
          b, p->famq, b2);
-    diag(p, O, E, at, R_OM_NAME,
-         "sample name '%s' of family '%s' clashes with family '%s'",
-         b, p->famq, b2);
+}
+
+/* OpenMetrics: the suffixes of the sample names a family of type t may
+ * use (MetricFamily Name, Suffixes), NULL-terminated. */
+static const char *const *type_suffixes(enum pg_type t)
+{
+    static const char *const counter[] = { "_total", "_created", NULL };
+    static const char *const hist[] = { "_bucket", "_count", "_sum", "_created", NULL };
+    static const char *const ghist[] = { "_bucket", "_gcount", "_gsum", NULL };
+    static const char *const summary[] = { "", "_count", "_sum", "_created", NULL };
+    static const char *const info[] = { "_info", NULL };
+    static const char *const plain[] = { "", NULL };
+    switch (t) {
+    case PG_TYPE_COUNTER: return counter;
+    case PG_TYPE_HISTOGRAM: return hist;
+    case PG_TYPE_GAUGEHISTOGRAM: return ghist;
+    case PG_TYPE_SUMMARY: return summary;
+    case PG_TYPE_INFO: return info;
+    default: return plain;
+    }
+}
+
+/* OpenMetrics, MetricFamily Name: a family's name must not allow a sample
+ * name another family may use ("a gauge called foo_created as a counter
+ * called foo could create a foo_created"), whether or not either has
+ * samples. Run once per family, when its type is final: at its first
+ * sample (at), or at its end if it has none (at is NULL). */
+static void potential_clash(pg_parser *p, const char *at)
+{
+    if (p->fmt != PG__F_OM || p->fidx == UINT32_MAX || p->freopen)
+        return;
+    char b[80], b2[80];
+    for (const char *const *suf = type_suffixes(p->ftype); *suf; suf++) {
+        size_t k = strlen(*suf);
+        p->pname.len = 0;
+        pg_buf_add(&p->pname, p->fam.p, p->fam.len);
+        pg_buf_add(&p->pname, *suf, k);
+        uint32_t old = p->fidx;
+        if (pg__hset_put(&p->pnames, name_hash(p->pname.p, p->pname.len),
+                         p->fidx, &old) != 0 || old == p->fidx ||
+            old >= p->nfam_tab)
+            continue;
+        subj(b, sizeof b, p->pname.p, p->pname.len);
+        subj(b2, sizeof b2, p->fam_names.p + p->fam_tab[old].off,
+             p->fam_tab[old].len);
+        if (at)
+            diag(p, O, E, at, R_OM_CLASH,
+                 "sample name '%s' of family '%s' clashes with family '%s'",
+                 b, p->famq, b2);
+        else
+            diag_at(p, O, E, p->fline, p->foff, R_OM_CLASH,
+                    "sample name '%s' of family '%s' clashes with family '%s'",
+                    b, p->famq, b2);
+        return;
+    }
 }
 
 /* OpenMetrics, Metric: "Metrics MUST NOT be interleaved"; MetricPoint:
@@ -1478,10 +1555,58 @@ static void name_clash(pg_parser *p, const char *at, pg_str name, enum role role
  * of one timestamp) must not go back to an earlier timestamp. The text
  * format states neither (its rule is one group per metric name and a
  * unique name and label set per line), so this is OpenMetrics only. */
+/* Does a sample of the current Metric start a MetricPoint of its own?
+ * Yes when the point already has a sample of its role, except for runs
+ * of buckets and of a summary's quantiles or a StateSet's states, which
+ * one point holds many of; or when its timestamp differs. */
+static int point_starts(const pg_parser *p, enum role role, const pg_sample *sm)
+{
+    if (sm->has_timestamp && p->m_has_ts && sm->timestamp != p->m_ts)
+        return 1;
+    if (!(p->m_roles & (1u << (unsigned)role)))
+        return 0;
+    int many = role == ROLE_BUCKET ||
+               (role == ROLE_VALUE && (p->ftype == PG_TYPE_SUMMARY ||
+                                       p->ftype == PG_TYPE_STATESET));
+    return !(many && role == p->m_last_role);
+}
+
+/* OpenMetrics: the MetricPoints of a Metric all have timestamps or none,
+ * and the samples of one MetricPoint share its timestamp. Reported once
+ * per Metric. */
+static void point_timestamps(pg_parser *p, const char *at, const char *s,
+                             const char *lend, int new_point,
+                             const pg_sample *sm)
+{
+    char b[80];
+    if (p->m_ts_reported || sm->has_timestamp == p->m_timed)
+        return;
+    p->m_ts_reported = 1;
+    subj(b, sizeof b, s, (size_t)(lend - s));
+    if (new_point)
+        diag(p, O, E, at, R_OM_TS_ALL,
+             "MetricPoints of metric '%s' must all have timestamps or none",
+             b);
+    else
+        diag(p, O, E, at, R_OM_TS_POINT,
+             "sample '%s' %s a timestamp, unlike the other samples of its MetricPoint",
+             b, sm->has_timestamp ? "has" : "lacks");
+}
+
+/* OpenMetrics, Metric: "Metrics MUST NOT be interleaved"; MetricPoint:
+ * "MetricPoints MUST NOT be interleaved" and "MUST have monotonically
+ * increasing timestamps". A Metric is the label set minus le/quantile;
+ * its samples must be one run, and within it a MetricPoint (the samples
+ * of one timestamp) must not go back to an earlier timestamp; an equal
+ * one is allowed. The text format states neither (its rule is one group
+ * per metric name and a unique name and label set per line), so this is
+ * OpenMetrics only. */
 static void metric_order(pg_parser *p, const char *s, const char *lend,
-                         uint64_t key, const pg_sample *sm, const char *ts_at)
+                         uint64_t key, enum role role, const pg_sample *sm,
+                         const char *ts_at)
 {
     char b[80], b2[40], b3[40];
+    int new_point = 0;
     if (!p->m_valid || key != p->m_key) {
         if (p->m_valid && !p->metrics_full &&
             pg__hset_put(&p->metrics, p->m_key, 0, NULL) < 0)
@@ -1493,7 +1618,17 @@ static void metric_order(pg_parser *p, const char *s, const char *lend,
         p->m_valid = 1;
         p->m_key = key;
         p->m_has_ts = 0;
+        p->m_timed = sm->has_timestamp;
+        p->m_ts_reported = 0;
+        p->m_roles = 0;
+    } else {
+        new_point = point_starts(p, role, sm);
+        point_timestamps(p, ts_at ? ts_at : s, s, lend, new_point, sm);
     }
+    if (new_point)
+        p->m_roles = 0;
+    p->m_roles |= 1u << (unsigned)role;
+    p->m_last_role = role;
     if (!sm->has_timestamp)
         return;
     if (p->m_has_ts && sm->timestamp < p->m_ts) {
@@ -1604,7 +1739,12 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                      subj(b2, sizeof b2, le->p, le->len));
                 break;
             }
-            check_canonical(p, le_at, "le", le, lv);
+            if (isinf(lv) && lv > 0 && !(le->len == 4 && !memcmp(le->p, "+Inf", 4)))
+                diag(p, O, E, le_at, R_OM_PLUS_INF,
+                     "bucket bound le=\"%s\" must be written \"+Inf\"",
+                     subj(b2, sizeof b2, le->p, le->len));
+            else
+                check_canonical(p, le_at, "le", le, lv);
             if (g->nb && lv == g->last_le && sc->dups) {
                 dup_series(p, at, sm->name);
             } else if (g->nb && lv <= g->last_le) {
@@ -1678,6 +1818,7 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             if (isnan(v))
                 diag(p, O, E, sc->value_at, rule, "gsum of '%s' is NaN", fn);
             g->has_gsum = 1;
+            g->gsum = v;
         }
         break;
     }
@@ -1711,10 +1852,12 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                          "count of summary '%s' is not an integer", fn);
                 }
                 if (g) {
-                    if (role == ROLE_COUNT)
+                    if (role == ROLE_COUNT) {
                         g->has_count = 1;
-                    else
+                        g->count = v;
+                    } else {
                         g->has_sum = 1;
+                    }
                 }
             }
             break;
@@ -1731,9 +1874,14 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
             break;
         }
         check_canonical(p, q_at, "quantile", qs, qv);
-        if (qv < 0 || qv > 1)
-            diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
-                 "quantile %s outside [0, 1]", subj(b2, sizeof b2, qs->p, qs->len));
+        if (qv < 0 || qv > 1) {
+            /* the text format states no range: redis_exporter's
+             * quantile="99.9" is accepted by Prometheus */
+            diag(p, P, W, q_at, R_P_QUANTILE, "quantile %s outside [0, 1]",
+                 subj(b2, sizeof b2, qs->p, qs->len));
+            diag(p, O, E, q_at, R_OM_QUANTILE, "quantile %s outside [0, 1]",
+                 subj(b2, sizeof b2, qs->p, qs->len));
+        }
         if (v < 0)
             diag(p, O, E, sc->value_at, R_OM_SUMMARY,
                  "quantile value of '%s' is negative", fn);
@@ -1747,6 +1895,11 @@ static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                      subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
             g->last_q = qv;
             g->nq++;
+            if (!isnan(v) && !g->qline) {
+                g->qline = p->line_no;
+                g->qcol = (int64_t)(sc->value_at - p->ls) + 1;
+                g->qoff = p->line_off + (uint64_t)(sc->value_at - p->ls);
+            }
         }
         break;
     }
@@ -2111,14 +2264,10 @@ keyed:;
      * set while the rest of the line is checked. */
     uint64_t skey = (fast ? p->tp.nhash : name_hash(name.p, name.len)) ^
                     (lsum * 0x9e3779b97f4a7c15ULL);
-    /* OpenMetrics: a Metric may repeat with other timestamps (one
-     * MetricPoint each), so the timestamp is part of the key there. */
-    int om_ts = sm.has_timestamp && p->fmt == PG__F_OM;
-    if (om_ts) {
-        uint64_t tb;
-        memcpy(&tb, &sm.timestamp, sizeof tb);
-        skey ^= (tb + 0x7473ULL) * 0xff51afd7ed558ccdULL;
-    }
+    /* OpenMetrics: a Metric may repeat as MetricPoints with timestamps,
+     * equal ones included: such a sample is no duplicate, its order is
+     * metric_order()'s to check. */
+    int om_point = sm.has_timestamp && p->fmt == PG__F_OM;
     PG__HSET_PREFETCH(&p->series, skey);
 
     /* family */
@@ -2131,6 +2280,8 @@ keyed:;
         p->freopen = re;
         role = ROLE_VALUE;
     }
+    if (!p->fsamples)
+        potential_clash(p, s);
     p->fsamples++;
     p->st.samples++;
 
@@ -2160,18 +2311,18 @@ keyed:;
             if (st)
                 mkey -= label_hash(st);
         }
-        metric_order(p, s, sc.lend, mkey, &sm, ts_at);
+        metric_order(p, s, sc.lend, mkey, role, &sm, ts_at);
     }
     /* The insert is deferred to the next line (or the next diagnostic,
      * family end or stop), so the prefetch above has a line's work to
      * hide the slot's cache miss behind. Diagnostics keep their order:
      * every diagnostic flushes the pending insert first. */
-    if (!p->fam_full && !sc.dups) {
+    if (!p->fam_full && !sc.dups && !om_point) {
         series_flush(p);
         p->ps.valid = 1;
         p->ps.key = skey;
         p->ps.line = p->line_no;
-        p->ps.col = (int)(s - p->ls) + 1;
+        p->ps.col = (int64_t)(s - p->ls) + 1;
         p->ps.off = p->line_off + (uint64_t)(s - p->ls);
         p->ps.role = role;
     }
@@ -2272,14 +2423,21 @@ static void process_line(pg_parser *p, const char *s, size_t n)
         s += 3;
         n -= 3;
     }
-    if (n && e[-1] == '\r') {
-        diag(p, P, E, e - 1, R_P_BASIC, "carriage return at end of line");
-        diag(p, O, E, e - 1, R_OM_STRUCT, "carriage return at end of line");
-        e--;
-    }
     const char *q = s;
     while (q < e && IS(*q, C_WS))
         q++;
+    if (n && e[-1] == '\r') {
+        /* Text format: only backslash and line feed must be escaped in
+         * HELP text, and a comment is free text: there the carriage return
+         * is part of the text. */
+        if (p->fmt == PG__F_OM || q == e || *q != '#') {
+            diag(p, P, E, e - 1, R_P_BASIC, "carriage return at end of line");
+            diag(p, O, E, e - 1, R_OM_STRUCT, "carriage return at end of line");
+            e--;
+            if (q > e)
+                q = e;
+        }
+    }
     if (q == e) {
         diag(p, O, E, s, R_OM_ABNF, "empty line");
         return;
@@ -2312,13 +2470,129 @@ static void overlong(pg_parser *p)
     p->carry.len = 0;
 }
 
+/* Keeps the last bytes of the input, which decide the format. */
+static void tail_keep(pg_parser *p, const char *buf, size_t len)
+{
+    size_t cap = sizeof p->tail;
+    if (len >= cap) {
+        memcpy(p->tail, buf + len - cap, cap);
+        p->ntail = cap;
+        return;
+    }
+    size_t keep = p->ntail + len > cap ? cap - len : p->ntail;
+    memmove(p->tail, p->tail + p->ntail - keep, keep);
+    memcpy(p->tail + keep, buf, len);
+    p->ntail = keep + len;
+}
+
+/* A temporary file that cannot be written or read back: the input is
+ * lost, and a verdict on part of it would be wrong. As out of memory. */
+__attribute__((noreturn)) static void spool_fail(pg_parser *p)
+{
+    fprintf(stderr, "promgate: %s: cannot keep the input in a temporary file\n",
+            p->source);
+    abort();
+}
+
+/* Moves the memory spool to a temporary file, so a long undecided input
+ * does not stay resident. Returns 0, or -1 (the spool stays in memory). */
+static int spool_to_file(pg_parser *p)
+{
+    FILE *f = tmpfile();
+    if (!f)
+        return -1;
+    if (fwrite(p->spool.p, 1, p->spool.len, f) != p->spool.len) {
+        fclose(f);
+        return -1;
+    }
+    p->spool_file = f;
+    pg_buf_release(&p->spool);
+    return 0;
+}
+
+/* Brings a spool file back into memory after a failed write. */
+static void spool_to_mem(pg_parser *p)
+{
+    char buf[SPOOL_READ];
+    size_t n;
+    rewind(p->spool_file);
+    while ((n = fread(buf, 1, sizeof buf, p->spool_file)) > 0)
+        pg_buf_add(&p->spool, buf, n);
+    fclose(p->spool_file);
+    p->spool_file = NULL;
+}
+
+static void spool_add(pg_parser *p, const char *buf, size_t len)
+{
+    tail_keep(p, buf, len);
+    if (p->spool_file) {
+        long at = ftell(p->spool_file);
+        if (fwrite(buf, 1, len, p->spool_file) == len)
+            return;
+        /* a full disk: keep it in memory instead */
+        clearerr(p->spool_file);
+        if (at >= 0 && fseek(p->spool_file, at, SEEK_SET) == 0 &&
+            ftruncate(fileno(p->spool_file), at) == 0) {
+            spool_to_mem(p);
+        } else {
+            spool_fail(p);
+        }
+    }
+    pg_buf_add(&p->spool, buf, len);
+    if (p->spool.len > SPOOL_MEM)
+        spool_to_file(p);
+}
+
+/* Decides the format of a deferred input and parses it. Returns -1 if a
+ * callback stopped the parse. */
+static int spool_replay(pg_parser *p)
+{
+    p->fmt = pg_format_from_tail(p->tail, p->ntail) == PG_FORMAT_OPENMETRICS
+                 ? PG__F_OM : PG__F_PROM;
+    p->deferred = 0;
+    int rc = 0;
+    if (p->spool_file) {
+        char *buf = pg_xmalloc(SPOOL_READ);
+        size_t n;
+        rewind(p->spool_file);
+        while (!rc && (n = fread(buf, 1, SPOOL_READ, p->spool_file)) > 0)
+            rc = pg_parser_feed(p, buf, n);
+        if (!rc && ferror(p->spool_file))
+            spool_fail(p);
+        free(buf);
+        fclose(p->spool_file);
+        p->spool_file = NULL;
+    } else if (p->spool.len) {
+        rc = pg_parser_feed(p, p->spool.p, p->spool.len);
+    }
+    pg_buf_release(&p->spool);
+    return rc;
+}
+
 int pg_parser_feed(pg_parser *p, const char *buf, size_t len)
 {
     if (p->stopped)
         return -1;
+    if (p->deferred) {
+        spool_add(p, buf, len);
+        return 0;
+    }
     const char *s = buf, *e = buf + len;
     p->st.bytes += len;
     while (s < e && !p->stopped) {
+        if (*s == '\n' && p->fmt == PG__F_PROM && !p->carry.len &&
+            !p->skipping) {
+            /* a run of empty lines: the text format ignores them */
+            const char *t = s;
+            while (t < e && *t == '\n')
+                t++;
+            uint64_t k = (uint64_t)(t - s);
+            p->line_no += (int64_t)k;
+            p->st.lines += k;
+            p->off += k;
+            s = t;
+            continue;
+        }
         const char *nl = memchr(s, '\n', (size_t)(e - s));
         size_t take = (size_t)((nl ? nl : e) - s);
         if (p->carry.len || p->skipping || !nl) {
@@ -2350,21 +2624,11 @@ int pg_parser_feed(pg_parser *p, const char *buf, size_t len)
     return p->stopped ? -1 : 0;
 }
 
-static void flush_pending(pg_parser *p)
-{
-    int k = p->fmt == PG__F_PROM ? 0 : 1;
-    for (size_t i = 0; i < p->pend[k].n; i++)
-        deliver(p, &p->pend[k].d[i]);
-    for (int j = 0; j < 2; j++) {
-        free(p->pend[j].d);
-        p->pend[j].d = NULL;
-        p->pend[j].n = 0;
-    }
-}
-
 int pg_parser_finish(pg_parser *p)
 {
     if (p->stopped)
+        return -1;
+    if (p->deferred && spool_replay(p))
         return -1;
     int partial = p->carry.len > 0 || p->skipping;
     size_t plen = p->carry.len;
@@ -2379,13 +2643,7 @@ int pg_parser_finish(pg_parser *p)
     p->dname = NULL;
     if (fam_end(p))
         return -1;
-    if (!p->fmt) {
-        /* AUTO without a content type: OpenMetrics if a "# EOF" line was
-         * seen, else the text format. */
-        p->fmt = p->eof_line ? PG__F_OM : PG__F_PROM;
-        flush_pending(p);
-    }
-    int col = (int)(plen > INT32_MAX - 1 ? INT32_MAX - 1 : plen) + 1;
+    int64_t col = (int64_t)plen + 1;
     if (partial) {
         if (p->fmt == PG__F_PROM)
             diag_end(p, P, E, col, R_P_BASIC,
@@ -2423,6 +2681,7 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
         f = pg_format_from_content_type(o.content_type);
     p->fmt = f == PG_FORMAT_PROM ? PG__F_PROM
            : f == PG_FORMAT_OPENMETRICS ? PG__F_OM : 0;
+    p->deferred = !p->fmt;
     p->max_line = o.max_line ? o.max_line : DEFAULT_MAX_LINE;
     p->max_labels = o.max_labels ? o.max_labels : DEFAULT_MAX_LABELS;
     p->max_name = o.max_name ? o.max_name : DEFAULT_MAX_NAME;
@@ -2433,6 +2692,7 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     p->metrics.limit = MAX_SERIES;
     p->metrics.novals = 1;
     p->names.limit = MAX_FAMILIES;
+    p->pnames.limit = MAX_FAMILIES;
     p->fidx = UINT32_MAX;
     return p;
 }
@@ -2462,12 +2722,15 @@ void pg_parser_free(pg_parser *p)
     pg__hset_release(&p->seen);
     pg__hset_release(&p->metrics);
     pg__hset_release(&p->names);
+    pg__hset_release(&p->pnames);
+    pg_buf_release(&p->pname);
     pg_buf_release(&p->fam_names);
     free(p->fam_tab);
     free(p->groups);
     free(p->labels);
-    for (int j = 0; j < 2; j++)
-        free(p->pend[j].d);
+    pg_buf_release(&p->spool);
+    if (p->spool_file)
+        fclose(p->spool_file);
     free(p->source);
     free(p);
 }
@@ -2518,4 +2781,14 @@ enum pg_format pg_format_from_content_type(const char *ct)
     if (!strncasecmp(ct, "text/plain", 10))
         return PG_FORMAT_PROM;
     return PG_FORMAT_AUTO;
+}
+
+enum pg_format pg_format_from_tail(const char *tail, size_t n)
+{
+    if (n && tail[n - 1] == '\n')
+        n--;
+    if (n >= 5 && !memcmp(tail + n - 5, "# EOF", 5) &&
+        (n == 5 || tail[n - 6] == '\n'))
+        return PG_FORMAT_OPENMETRICS;
+    return PG_FORMAT_PROM;
 }

@@ -33,6 +33,13 @@ enum pg_type {
     PG_TYPE_STATESET
 };
 
+/* A parser line or column for code that keeps int positions: the parser
+ * counts in 64 bits, and a position past INT_MAX saturates there. */
+static inline int pg_pos_int(int64_t v)
+{
+    return v > INT32_MAX ? INT32_MAX : v < 0 ? 0 : (int)v;
+}
+
 /* Lowercase name as written in a TYPE line ("none" for PG_TYPE_NONE). */
 const char *pg_type_name(enum pg_type t);
 /* Parses a lowercase type name; returns 0, or -1 if unknown. */
@@ -47,7 +54,7 @@ enum pg_level {
 /* One rule violation. Passed to the diag callback; copy what you keep. */
 typedef struct pg_diag {
     enum pg_level level;
-    int line, column;     /* 1-based; column counts bytes in the line */
+    int64_t line, column; /* 1-based; column counts bytes in the line */
     uint64_t offset;      /* byte offset of the fault in the whole input */
     const char *rule;     /* static citation of the rule, e.g.
                              "OpenMetrics 1.0: Histogram" */
@@ -72,7 +79,7 @@ typedef struct pg_sample {
     int has_timestamp;
     double timestamp;     /* as written: ms (text format) or s (OpenMetrics) */
     int has_exemplar;
-    int line;             /* 1-based line of the sample */
+    int64_t line;         /* 1-based line of the sample */
     uint64_t offset;      /* byte offset of the line */
 } pg_sample;
 
@@ -84,7 +91,7 @@ typedef struct pg_family_info {
     pg_str help;          /* unescaped HELP text */
     pg_str unit;          /* OpenMetrics UNIT, empty if none */
     size_t nsamples;
-    int line;             /* first line of the family */
+    int64_t line;         /* first line of the family */
 } pg_family_info;
 
 /* Callbacks; any may be NULL. A nonzero return from sample or family stops
@@ -135,5 +142,12 @@ void pg_parser_free(pg_parser *p);
 /* Format from an HTTP Content-Type: OPENMETRICS for
  * application/openmetrics-text, PROM for text/plain, AUTO otherwise. */
 enum pg_format pg_format_from_content_type(const char *content_type);
+
+/* Format from the last bytes of a whole input (the last 64 are enough;
+ * all of it if shorter): OPENMETRICS if its last line is "# EOF" (with or
+ * without a final line feed; OpenMetrics 1.0: "Expositions MUST end with
+ * EOF"), else PROM. A file, a pipe and a URL without a Content-Type are
+ * decided by this one rule, so the same bytes get the same verdict. */
+enum pg_format pg_format_from_tail(const char *tail, size_t n);
 
 #endif

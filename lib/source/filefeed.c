@@ -1,12 +1,18 @@
 /* filefeed.c: see filefeed.h. */
 #include "source/filefeed.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAP_WINDOW (8u << 20)
+/* Small enough to stay in a 512 KiB L2 cache between read(2) filling it
+ * and the parser scanning it; large enough that the system calls are a
+ * small share of the time (doc/bench.md). */
+#ifndef PG_FEED_WINDOW
+#define PG_FEED_WINDOW (256u << 10)
+#endif
 
 enum pg_format pg_file_format(int fd)
 {
@@ -19,31 +25,54 @@ enum pg_format pg_file_format(int fd)
         return PG_FORMAT_PROM;
     if (pread(fd, buf, (size_t)n, st.st_size - n) != n)
         return PG_FORMAT_AUTO;
-    size_t len = (size_t)n;
-    if (buf[len - 1] == '\n')
-        len--;
-    if (len >= 5 && !memcmp(buf + len - 5, "# EOF", 5) &&
-        (len == 5 || buf[len - 6] == '\n'))
-        return PG_FORMAT_OPENMETRICS;
-    return PG_FORMAT_PROM;
+    return pg_format_from_tail(buf, (size_t)n);
 }
 
-int pg_file_feed(int fd, pg_file_chunk_fn fn, void *ctx)
+/* read(2) that retries after a signal. */
+static ssize_t read_some(int fd, char *buf, size_t len)
+{
+    ssize_t n;
+    do
+        n = read(fd, buf, len);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
+int pg_file_feed(int fd, const char *source, pg_file_chunk_fn fn, void *ctx,
+                 pg_error *err)
 {
     struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
-        return -1;
-    size_t size = (size_t)st.st_size;
-    char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED)
-        return -1;
-    madvise(map, size, MADV_SEQUENTIAL);
-    int stopped = 0;
-    for (size_t pos = 0; pos < size && !stopped; pos += MAP_WINDOW) {
-        size_t n = size - pos < MAP_WINDOW ? size - pos : MAP_WINDOW;
-        stopped = fn(ctx, map + pos, n) != 0;
-        madvise(map + pos, n, MADV_DONTNEED);
+    if (fstat(fd, &st))
+        return pg_error_set(err, source, 0, 0, "cannot read: %s",
+                            strerror(errno));
+    /* A regular file must deliver the size it had at the start: one that
+     * comes up short was truncated while being read, and a verdict on
+     * part of it would be wrong. (A mapping would die of SIGBUS here.) */
+    off_t want = S_ISREG(st.st_mode) ? st.st_size - lseek(fd, 0, SEEK_CUR) : -1;
+    char *buf = pg_xmalloc(PG_FEED_WINDOW);
+    uint64_t got = 0;
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read_some(fd, buf, PG_FEED_WINDOW);
+        if (n < 0) {
+            rc = pg_error_set(err, source, 0, 0, "cannot read: %s",
+                              strerror(errno));
+            break;
+        }
+        if (n == 0) {
+            if (want > 0 && got < (uint64_t)want)
+                rc = pg_error_set(err, source, 0, 0,
+                                  "cannot read: file shrank while being read "
+                                  "(%llu of %llu bytes)", (unsigned long long)got,
+                                  (unsigned long long)want);
+            break;
+        }
+        got += (uint64_t)n;
+        if (fn(ctx, buf, (size_t)n)) {
+            rc = 1;
+            break;
+        }
     }
-    munmap(map, size);
-    return stopped;
+    free(buf);
+    return rc;
 }

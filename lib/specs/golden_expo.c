@@ -371,7 +371,8 @@ int pg_gexpo_add(pg_gexpo *x, const char *buf, size_t len, const char *source,
     int rc = 0;
     if (!x->nfams) {
         if (R.has_first)
-            rc = pg_error_set(err, source, R.first.line, R.first.column,
+            rc = pg_error_set(err, source, pg_pos_int(R.first.line),
+                              pg_pos_int(R.first.column),
                               "no metric families: %s", R.first.text);
         else
             rc = pg_error_set(err, source, 0, 0,
