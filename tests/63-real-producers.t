@@ -46,6 +46,15 @@ my @GO_ALLOC_CLASH = (
     "second TYPE line for 'go_memstats_alloc_bytes'",
 );
 
+# The Go collector's go_gc_duration_seconds summary reports quantiles of 0,
+# not NaN, while its _count is 0, i.e. until the first garbage collection
+# (OpenMetrics 1.0, Summary: "If there are no events in the relevant
+# timeframe, the value for a quantile MUST be NaN"). Whether a collection
+# ran before the scrape is up to the Go runtime: expected, not required.
+my @GO_GC_QUANTILES = (
+    "summary 'go_gc_duration_seconds' has _count 0, so its quantiles must be NaN",
+);
+
 # ---------------------------------------------------------------------
 # Starting producers
 
@@ -247,6 +256,7 @@ my @producers = (
         },
         paths => ['/metrics'], om => 1, must => { '/metrics' => qr/^pg_go_request_duration_seconds_bucket\{/m },
         errors => { om => \@GO_ALLOC_CLASH },
+        maybe => { om => \@GO_GC_QUANTILES },
     },
 );
 
@@ -299,10 +309,12 @@ for my $p (@producers) {
             my ($rc, $served, $errors, $warnings, $out) = lint($target, $fmt);
             my $want_served = $fmt eq 'om' && $p->{om} ? 'openmetrics' : 'prom';
             my @want = sort @{ $p->{errors}{"$fmt $path"} // $p->{errors}{$fmt} // [] };
+            my %maybe = map { $_ => 1 } @{ $p->{maybe}{$fmt} // [] };
+            my @got = grep { !$maybe{$_} } @$errors;
             my $asked = $fmt eq 'om' ? 'OpenMetrics asked for' : 'text asked for';
             ok($served eq $want_served, "$name $path ($asked): served as $want_served",
                "served as '$served'\n$out");
-            ok($rc == (@want ? 1 : 0) && "@$errors" eq "@want",
+            ok($rc == (@$errors ? 1 : 0) && "@got" eq "@want",
                "$name $path ($want_served): "
                . (@want ? scalar(@want) . " known producer violations, nothing else" : 'no error'),
                "exit $rc\nerrors:\n" . join("\n", @$errors) . "\nexpected:\n"
