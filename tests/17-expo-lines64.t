@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 plan 2
 out=$(/usr/bin/perl -e 'my $b = "\n" x (1 << 20);
     print $b for 1 .. 2048; print "a{\n"' |
-    bin/promgate lint --format prom - 2>&1)
+    bin/promgate lint --input-format prom - 2>&1)
 rc=$?
 is "$rc" 1 "lint exits 1 on the fault"
 is "$out" "-:2147483649:3: error: unexpected end of line in labels
