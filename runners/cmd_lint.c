@@ -26,15 +26,17 @@ struct lint {
     FILE *held;              /* URL: diagnostics of the current attempt,
                                 in a temporary file: with --max-errors 0
                                 they are not bounded */
+    int protobuf;            /* positions are message indexes and fields */
     unsigned long warnings;  /* warnings found outside the parser */
 };
 
 static const pg_opts_cmd lint_cmd = {
     "promgate lint",
     "promgate lint [options] FILE|-|URL",
-    "Checks a Prometheus text format 0.0.4 or OpenMetrics 1.0.0\n"
-    "exposition against every rule of its format.\n",
-    "output: SOURCE:LINE:COL: error|warning: message, then\n"
+    "Checks a Prometheus text format 0.0.4, OpenMetrics 1.0.0 or\n"
+    "delimited protobuf exposition against every rule of its format.\n",
+    "output: SOURCE:LINE:COL: error|warning: message (protobuf:\n"
+    "  SOURCE:message N: error|warning: FIELD: message), then\n"
     "  SOURCE: N errors, N warnings, N samples in N families (FORMAT)\n\n"
     "exit codes:\n"
     "  0  conformant (warnings allowed unless --strict)\n"
@@ -52,9 +54,13 @@ static void on_diag(void *ctx, const pg_diag *d)
     }
     l->shown++;
     FILE *f = l->held ? l->held : l->out;
-    fprintf(f, "%s:%lld:%lld: %s: %s", l->source, (long long)d->line,
-            (long long)d->column,
-            d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
+    if (l->protobuf) /* the text starts with the field path */
+        fprintf(f, "%s:message %lld: %s: %s", l->source, (long long)d->line,
+                d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
+    else
+        fprintf(f, "%s:%lld:%lld: %s: %s", l->source, (long long)d->line,
+                (long long)d->column,
+                d->level == PG_LEVEL_ERROR ? "error" : "warning", d->text);
     if (l->explain)
         fprintf(f, " [%s]", d->rule);
     fputc('\n', f);
@@ -106,6 +112,7 @@ static int lint_fd(struct lint *l, int fd, pg_parser_opts *o,
 {
     if (o->format == PG_FORMAT_AUTO)
         o->format = pg_file_format(fd);
+    l->protobuf = o->format == PG_FORMAT_PROTOBUF;
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -150,6 +157,7 @@ static int sink_begin(void *ctx, long status, const char *content_type)
     pg_parser_opts o = u->o;
     o.content_type = content_type;
     u->p = pg_parser_new(&o, u->cb, u->l);
+    u->l->protobuf = pg_parser_format(u->p) == PG_FORMAT_PROTOBUF;
     return 0;
 }
 
@@ -256,7 +264,8 @@ static int parse_args(int argc, char **argv, lint_args *a, struct lint *l)
                       "format to check against (default auto: the\n"
                       "Content-Type of a URL; for a file, OpenMetrics\n"
                       "if it ends with '# EOF'; for stdin, decided at\n"
-                      "the end of input)"),
+                      "the end of input). A protobuf file or pipe\n"
+                      "needs --input-format protobuf"),
         PG_OPT_CALLBACK(0, "format", NULL, "text",
                         "output format (default text)", 0,
                         set_output_format),
@@ -332,7 +341,7 @@ static int lint_input(lint_args *a, struct lint *l)
 
 int pg_cmd_lint(int argc, char **argv)
 {
-    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL, 0 };
+    struct lint l = { NULL, 100, 0, 0, 0, stdout, NULL, 0, 0 };
     lint_args a;
     memset(&a, 0, sizeof a);
     a.format = PG_FORMAT_AUTO;

@@ -18,7 +18,7 @@ run $P lint --help
 ok $? "--help documents options and exit codes"
 run $P lint </dev/null; [ "$rc" = 0 ] && grep -qx -- '-: 0 errors, 0 warnings, 0 samples in 0 families (prom)' "$T/out"; ok $? "no input named, stdin not a terminal: stdin is read"
 run $P lint --frob x; [ "$rc" = 2 ] && grep -q "unknown option '--frob'" "$T/err"; ok $? "unknown option: exit 2"
-run $P lint --input-format xml x; [ "$rc" = 2 ] && grep -q "invalid --input-format 'xml': want prom, openmetrics or auto" "$T/err"; ok $? "bad --input-format: exit 2"
+run $P lint --input-format xml x; [ "$rc" = 2 ] && grep -q "invalid --input-format 'xml': want prom, openmetrics, protobuf or auto" "$T/err"; ok $? "bad --input-format: exit 2"
 run $P lint --max-errors many x; [ "$rc" = 2 ]; ok $? "bad --max-errors: exit 2"
 run $P lint --max-line 0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-line 0: usage error, exit 2"
 run $P lint --max-labels=0 fixtures/expo/rule-prom-ok/input; [ "$rc" = 2 ] && grep -q "at least 1" "$T/err"; ok $? "--max-labels 0: usage error, exit 2"

@@ -75,13 +75,19 @@ unlike "$out" 'pg-cookie-secret' "cookie value never shown"
 $C --header 'X-Pg-Test: hello' --accept prom "$U/metrics?n=1" >/dev/null
 $C --accept openmetrics "$U/metrics?n=2" >/dev/null
 $C "$U/metrics?n=3" >/dev/null
+$C --accept protobuf --escaping underscores "$U/metrics?n=5" >/dev/null
 req() { awk -v q="$1" '$0 ~ "^GET " {on = index($0, q) > 0} on' "$PG_TMP/log"; }
 like "$(req 'n=1')" '^X-Pg-Test: hello' "custom header arrives"
-like "$(req 'n=1')" '^Accept: text/plain;version=0\.0\.4$' "--accept prom"
-like "$(req 'n=2')" '^Accept: application/openmetrics-text;version=1\.0\.0$' \
-    "--accept openmetrics"
-like "$(req 'n=3')" '^Accept: application/openmetrics-text;version=1\.0\.0,text/plain;version=0\.0\.4;q=0\.5' \
-    "auto prefers OpenMetrics, falls back to text with q-values"
+# the asked format first, the other text formats as fallbacks, q-values
+# descending as Prometheus 3 weighs its scrape_protocols, then any type
+like "$(req 'n=1')" '^Accept: text/plain;version=1\.0\.0;escaping=allow-utf-8;q=0\.6,text/plain;version=0\.0\.4;q=0\.5,application/openmetrics-text;version=1\.0\.0;escaping=allow-utf-8;q=0\.4,application/openmetrics-text;version=0\.0\.1;q=0\.3,\*/\*;q=0\.2$' \
+    "--accept prom: text first, OpenMetrics as fallback"
+like "$(req 'n=2')" '^Accept: application/openmetrics-text;version=1\.0\.0;escaping=allow-utf-8;q=0\.6,application/openmetrics-text;version=0\.0\.1;q=0\.5,text/plain;version=1\.0\.0;escaping=allow-utf-8;q=0\.4,text/plain;version=0\.0\.4;q=0\.3,\*/\*;q=0\.2$' \
+    "--accept openmetrics: OpenMetrics first, text as fallback"
+like "$(req 'n=3')" '^Accept: application/openmetrics-text;version=1\.0\.0;escaping=allow-utf-8;q=0\.6,application/openmetrics-text;version=0\.0\.1;q=0\.5,text/plain;version=1\.0\.0;escaping=allow-utf-8;q=0\.4,text/plain;version=0\.0\.4;q=0\.3,\*/\*;q=0\.2$' \
+    "auto: Prometheus 3's default Accept header"
+like "$(req 'n=5')" '^Accept: application/vnd\.google\.protobuf;proto=io\.prometheus\.client\.MetricFamily;encoding=delimited;q=0\.6,application/openmetrics-text;version=1\.0\.0;escaping=underscores;q=0\.5,.*text/plain;version=0\.0\.4;q=0\.2,\*/\*;q=0\.1$' \
+    "--accept protobuf --escaping underscores: protobuf first, the escaping asked of 1.0.0 texts"
 like "$(req 'n=3')" '^Accept-Encoding: .*gzip' "gzip accepted"
 like "$(req 'n=3')" '^User-Agent: promgate/' "user agent names promgate"
 

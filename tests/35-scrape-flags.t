@@ -34,7 +34,8 @@ cat >"$PG_TMP/bad" <<CASES
 --max-bytes 12q|invalid --max-bytes '12q': want bytes, e.g. 64m
 --backoff -1|invalid --backoff '-1': want seconds
 --header NoColon|invalid --header: want 'Name: value'
---accept xml|invalid --accept 'xml': want prom, openmetrics or auto
+--accept xml|invalid --accept 'xml': want prom, openmetrics, protobuf or auto
+--escaping utf8|invalid --escaping 'utf8': want allow-utf-8, underscores, dots or values
 --bearer-token-file $PG_TMP/none|cannot read --bearer-token-file '$PG_TMP/none': cannot open: No such file or directory
 --bearer-token-file $PG_TMP/empty|empty --bearer-token-file '$PG_TMP/empty'
 --bearer-token-env PG_NO_SUCH_VAR_$$|environment variable 'PG_NO_SUCH_VAR_$$' (--bearer-token-env) is not set

@@ -126,5 +126,5 @@ is "$rc" 0 "--exposition, the earlier name of --input-format, still works"
 run --golden "$G" --target "$IN" --input-format=openmetrics
 like "$rc $(grep -c "(OpenMetrics 1.0" "$T/out")" "^1 [1-9]" "--input-format=openmetrics: a text file judged as OpenMetrics"
 run --golden "$G" --target "$IN" --input-format xml
-like "$rc $err" "^2 .*invalid --input-format 'xml': want prom, openmetrics or auto" \
+like "$rc $err" "^2 .*invalid --input-format 'xml': want prom, openmetrics, protobuf or auto" \
     "bad --input-format value: exit 2, named"

@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/check.sh
+. tests/lib/servers.sh
 P=bin/promgate
 G=golden/coder-latest.json
 NE=/usr/bin/prometheus-node-exporter
@@ -29,52 +30,12 @@ plan 9
 pg_tmpdir
 T=$PG_TMP
 
-free_port() {
-    perl -MIO::Socket::INET -e '
-        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-            LocalPort => 0, Listen => 1) or die "no port: $!";
-        print $s->sockport;'
-}
-# wait_port PORT PID: until something accepts on PORT (30 s bound against
-# hangs), or the process died.
-wait_port() {
-    perl -MIO::Socket::INET -e '
-        my ($port, $pid) = @ARGV;
-        for (1 .. 300) {
-            exit 0 if IO::Socket::INET->new(PeerAddr => "127.0.0.1",
-                PeerPort => $port, Timeout => 1);
-            exit 1 unless kill 0, $pid;
-            select(undef, undef, undef, 0.1);
-        }
-        exit 1;' "$1" "$2"
-}
-# start NAME CMD...: starts a server on a free port (CMD has PORT in it,
-# replaced), retrying if the port was taken meanwhile; sets PORT.
-pids=""
-pg_on_exit 'for p in $pids; do kill $p 2>/dev/null; done; for p in $pids; do wait $p 2>/dev/null; done'
-start() {
-    name=$1
-    shift
-    for try in 1 2 3; do
-        PORT=$(free_port) || return 1
-        cmd=$(printf '%s\n' "$*" | sed "s/PORT/$PORT/g")
-        # shellcheck disable=SC2086
-        $cmd >"$T/$name.log" 2>&1 &
-        pid=$!
-        pids="$pids $pid"
-        wait_port "$PORT" "$pid" && return 0
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    return 1
-}
-
 documented=$(grep -Ec '"name": "(go|process|promhttp)_' "$G")
 diag "golden documents $documented go_/process_/promhttp_ metrics"
 
 # node_exporter with one cheap collector (its own go/process/promhttp
 # metrics do not depend on collectors).
-if start node-exporter "$NE --web.listen-address=127.0.0.1:PORT --collector.disable-defaults --collector.loadavg"; then
+if start_server node-exporter "$NE --web.listen-address=127.0.0.1:PORT --collector.disable-defaults --collector.loadavg"; then
     $P check --golden "$G" --target "http://127.0.0.1:$PORT/metrics" \
         --only '^(go|process|promhttp)_' >"$T/ne.tap" 2>"$T/ne.err"
     rc=$?
@@ -95,7 +56,7 @@ fi
 
 mkdir "$T/tsdb"
 printf 'global:\n  scrape_interval: 1h\n' >"$T/prometheus.yml"
-if start prometheus "$PROM --config.file=$T/prometheus.yml --storage.tsdb.path=$T/tsdb --web.listen-address=127.0.0.1:PORT"; then
+if start_server prometheus "$PROM --config.file=$T/prometheus.yml --storage.tsdb.path=$T/tsdb --web.listen-address=127.0.0.1:PORT"; then
     for accept in prom openmetrics; do
         $P check --golden "$G" --target "http://127.0.0.1:$PORT/metrics" \
             --only '^(go|process|promhttp)_' --accept $accept \

@@ -1,7 +1,7 @@
 /* expo_run.c: test driver for the exposition parser (bin/pg-expo-run).
  *
  *   pg-expo-run [options] FILE
- *     --format prom|openmetrics|auto   format (default auto)
+ *     --format prom|openmetrics|protobuf|auto  format (default auto)
  *     --ctype TYPE                     Content-Type handed to the parser
  *     --max-line N, --max-labels N, --max-name N
  *     --canonical                      also check canonical le/quantile
@@ -244,6 +244,7 @@ int main(int argc, char **argv)
         } else if (v && !strcmp(a, "--format")) {
             c.o.format = !strcmp(v, "prom") ? PG_FORMAT_PROM
                        : !strcmp(v, "openmetrics") ? PG_FORMAT_OPENMETRICS
+                       : !strcmp(v, "protobuf") ? PG_FORMAT_PROTOBUF
                        : PG_FORMAT_AUTO;
             i++;
         } else if (v && !strcmp(a, "--ctype")) {

@@ -110,6 +110,7 @@ struct group {
 };
 
 struct pg_parser {
+    pg__proto *proto;        /* PG_FORMAT_PROTOBUF: all work is done there */
     pg_parser_callbacks cb;
     void *ctx;
     char *source;
@@ -2571,6 +2572,8 @@ static int spool_replay(pg_parser *p)
 
 int pg_parser_feed(pg_parser *p, const char *buf, size_t len)
 {
+    if (p->proto)
+        return pg__proto_feed(p->proto, buf, len);
     if (p->stopped)
         return -1;
     if (p->deferred) {
@@ -2626,6 +2629,8 @@ int pg_parser_feed(pg_parser *p, const char *buf, size_t len)
 
 int pg_parser_finish(pg_parser *p)
 {
+    if (p->proto)
+        return pg__proto_finish(p->proto);
     if (p->stopped)
         return -1;
     if (p->deferred && spool_replay(p))
@@ -2679,6 +2684,10 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     enum pg_format f = o.format;
     if (f == PG_FORMAT_AUTO)
         f = pg_format_from_content_type(o.content_type);
+    if (f == PG_FORMAT_PROTOBUF) {
+        p->proto = pg__proto_new(&o, cb, ctx);
+        return p;
+    }
     p->fmt = f == PG_FORMAT_PROM ? PG__F_PROM
            : f == PG_FORMAT_OPENMETRICS ? PG__F_OM : 0;
     p->deferred = !p->fmt;
@@ -2699,11 +2708,17 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
 
 void pg_parser_stats(const pg_parser *p, pg_parse_stats *out)
 {
+    if (p->proto) {
+        pg__proto_stats(p->proto, out);
+        return;
+    }
     *out = p->st;
 }
 
 enum pg_format pg_parser_format(const pg_parser *p)
 {
+    if (p->proto)
+        return PG_FORMAT_PROTOBUF;
     return p->fmt == PG__F_PROM ? PG_FORMAT_PROM
          : p->fmt == PG__F_OM ? PG_FORMAT_OPENMETRICS : PG_FORMAT_AUTO;
 }
@@ -2712,6 +2727,7 @@ void pg_parser_free(pg_parser *p)
 {
     if (!p)
         return;
+    pg__proto_free(p->proto);
     pg_buf_release(&p->carry);
     pg_buf_release(&p->scratch);
     pg_buf_release(&p->fam);
@@ -2766,6 +2782,7 @@ const char *pg_format_name(enum pg_format f)
     switch (f) {
     case PG_FORMAT_PROM: return "prom";
     case PG_FORMAT_OPENMETRICS: return "openmetrics";
+    case PG_FORMAT_PROTOBUF: return "protobuf";
     default: return "auto";
     }
 }
@@ -2780,6 +2797,8 @@ enum pg_format pg_format_from_content_type(const char *ct)
         return PG_FORMAT_OPENMETRICS;
     if (!strncasecmp(ct, "text/plain", 10))
         return PG_FORMAT_PROM;
+    if (!strncasecmp(ct, "application/vnd.google.protobuf", 31))
+        return PG_FORMAT_PROTOBUF;
     return PG_FORMAT_AUTO;
 }
 

@@ -16,7 +16,10 @@
 enum pg_format {
     PG_FORMAT_AUTO = 0,    /* decide from content type or content */
     PG_FORMAT_PROM,        /* text format 0.0.4 (with Prometheus 3 quoting) */
-    PG_FORMAT_OPENMETRICS  /* OpenMetrics 1.0.0 text */
+    PG_FORMAT_OPENMETRICS, /* OpenMetrics 1.0.0 text */
+    PG_FORMAT_PROTOBUF     /* delimited io.prometheus.client.MetricFamily
+                              messages; a diag's line is the message index,
+                              its text starts with the field path */
 };
 
 /* Metric family types of both formats. */
@@ -92,6 +95,7 @@ typedef struct pg_family_info {
     pg_str unit;          /* OpenMetrics UNIT, empty if none */
     size_t nsamples;
     int64_t line;         /* first line of the family */
+    size_t native;        /* protobuf: metrics exposed as native histograms */
 } pg_family_info;
 
 /* Callbacks; any may be NULL. A nonzero return from sample or family stops
@@ -140,8 +144,12 @@ enum pg_format pg_parser_format(const pg_parser *p);
 void pg_parser_free(pg_parser *p);
 
 /* Format from an HTTP Content-Type: OPENMETRICS for
- * application/openmetrics-text, PROM for text/plain, AUTO otherwise. */
+ * application/openmetrics-text, PROM for text/plain, PROTOBUF for
+ * application/vnd.google.protobuf, AUTO otherwise. */
 enum pg_format pg_format_from_content_type(const char *content_type);
+/* 1 if the bytes start like a delimited protobuf stream (a length varint,
+ * then the tag of MetricFamily.name), not like a text exposition. */
+int pg_format_looks_protobuf(const char *buf, size_t len);
 
 /* Format from the last bytes of a whole input (the last 64 are enough;
  * all of it if shorter): OPENMETRICS if its last line is "# EOF" (with or

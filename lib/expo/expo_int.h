@@ -47,4 +47,14 @@ size_t pg__utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t pg__utf8_runes(const char *s, size_t n);
 
+/* The delimited protobuf parser (proto.c), behind pg_parser when the
+ * format is PG_FORMAT_PROTOBUF: same callbacks, same stats. */
+typedef struct pg__proto pg__proto;
+pg__proto *pg__proto_new(const pg_parser_opts *o, const pg_parser_callbacks *cb,
+                         void *ctx);
+int pg__proto_feed(pg__proto *p, const char *buf, size_t len);
+int pg__proto_finish(pg__proto *p);
+void pg__proto_stats(const pg__proto *p, pg_parse_stats *out);
+void pg__proto_free(pg__proto *p);
+
 #endif

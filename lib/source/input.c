@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "source/input.h"
+#include "source/negotiate.h"
 
 /* "host:port" or "user@host:port" (an IPv6 host in brackets) up to the
  * first '/': what a URL without its scheme looks like. */
@@ -350,6 +351,7 @@ const pg_opt_choice pg_input_formats[] = {
     { "prom", PG_FORMAT_PROM, 0 },
     { "text", PG_FORMAT_PROM, 1 },
     { "openmetrics", PG_FORMAT_OPENMETRICS, 0 },
+    { "protobuf", PG_FORMAT_PROTOBUF, 0 },
     { "auto", PG_FORMAT_AUTO, 0 },
     { NULL, 0, 0 },
 };
@@ -361,9 +363,30 @@ const char *pg_input_format_content_type(int format)
         return "text/plain; version=0.0.4";
     case PG_FORMAT_OPENMETRICS:
         return "application/openmetrics-text; version=1.0.0";
+    case PG_FORMAT_PROTOBUF:
+        return "application/vnd.google.protobuf; "
+               "proto=io.prometheus.client.MetricFamily; encoding=delimited";
     default:
         return NULL;
     }
+}
+
+static const pg_opt_choice escapings[] = {
+    { "allow-utf-8", PG_ESCAPING_ALLOW_UTF8, 0 },
+    { "underscores", PG_ESCAPING_UNDERSCORES, 0 },
+    { "dots", PG_ESCAPING_DOTS, 0 },
+    { "values", PG_ESCAPING_VALUES, 0 },
+    { NULL, 0, 0 },
+};
+
+static int set_escaping(const pg_option *opt, void *v, const char *arg,
+                        pg_error *err)
+{
+    int e;
+    if (pg_opt_choose(opt, escapings, arg, &e, err))
+        return -1;
+    ((pg_scrape_flags *)v)->opts.escaping = e;
+    return 0;
 }
 
 static int set_accept(const pg_option *opt, void *v, const char *arg,
@@ -508,9 +531,13 @@ const pg_option pg_scrape_options[] = {
                   "0 follows none (default 5)", set_max_redirects),
     PG_OPT_CALLBACK(0, "header", NULL, "'NAME: VALUE'",
                     "extra request header (repeatable)", 0, add_header),
-    PG_OPT_CALLBACK(0, "accept", NULL, "prom|openmetrics|auto",
-                    "format asked for in the Accept header\n(default auto)",
-                    0, set_accept),
+    PG_OPT_CALLBACK(0, "accept", NULL, "prom|openmetrics|protobuf|auto",
+                    "format asked for first in the Accept header,\n"
+                    "the others as fallbacks (default auto:\n"
+                    "Prometheus 3's header)", 0, set_accept),
+    PG_OPT_CALLBACK(0, "escaping", NULL, "allow-utf-8|underscores|dots|values",
+                    "name escaping asked of the 1.0.0 text\n"
+                    "formats (default allow-utf-8)", 0, set_escaping),
     PG_OPT_CALLBACK(0, "bearer-token-file", NULL, "FILE",
                     "send 'Authorization: Bearer' with the file's\n"
                     "token (or with env PROMGATE_BEARER_TOKEN\n"

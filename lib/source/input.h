@@ -62,8 +62,8 @@ size_t pg_scrape_flags_secrets(const pg_scrape_flags *f, const char **out,
 void pg_scrape_flags_release(pg_scrape_flags *f);
 
 /* The exposition formats an option names (--accept, and the input
- * format of lint and check): prom, openmetrics, auto ("text" is an alias
- * of prom). */
+ * format of lint and check): prom, openmetrics, protobuf, auto ("text"
+ * is an alias of prom). */
 extern const pg_opt_choice pg_input_formats[];
 /* The Content-Type that makes the exposition parser take format (an
  * --input-format value), or NULL for auto. */

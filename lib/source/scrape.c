@@ -16,20 +16,12 @@
 #include <time.h>
 
 #include "core/util.h"
+#include "source/negotiate.h"
 
 #define DEFAULT_TIMEOUT 10.0
 #define DEFAULT_MAX_BYTES (256ULL << 20)
 #define DEFAULT_MAX_REDIRECTS 5L
 #define MAX_BACKOFF 30.0
-
-/* Accept headers. auto prefers OpenMetrics and falls back to the text
- * format, with the q-values Prometheus 2.x sends (scrape/scrape.go,
- * scrapeAcceptHeader), so servers negotiate as they would with it. */
-#define ACCEPT_PROM "Accept: text/plain;version=0.0.4"
-#define ACCEPT_OPENMETRICS "Accept: application/openmetrics-text;version=1.0.0"
-#define ACCEPT_AUTO                                                           \
-    "Accept: application/openmetrics-text;version=1.0.0,"                    \
-    "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
 
 enum target_state {
     T_RUNNING,  /* in the multi handle */
@@ -280,19 +272,6 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
-static const char *accept_header(enum pg_format f)
-{
-    switch (f) {
-    case PG_FORMAT_PROM:
-        return ACCEPT_PROM;
-    case PG_FORMAT_OPENMETRICS:
-        return ACCEPT_OPENMETRICS;
-    case PG_FORMAT_AUTO:
-    default:
-        return ACCEPT_AUTO;
-    }
-}
-
 static struct curl_slist *build_headers(const pg_scrape_opts *o)
 {
     struct curl_slist *list = NULL;
@@ -302,8 +281,15 @@ static struct curl_slist *build_headers(const pg_scrape_opts *o)
             have_accept = 1;
         list = curl_slist_append(list, o->headers[i]);
     }
-    if (!have_accept)
-        list = curl_slist_append(list, accept_header(o->accept));
+    if (!have_accept) {
+        /* the asked format first, with fallbacks, as Prometheus asks */
+        char *v = pg_accept_header(o->accept, (enum pg_escaping)o->escaping);
+        pg_buf h = PG_BUF_INIT;
+        pg_buf_addf(&h, "Accept: %s", v);
+        list = curl_slist_append(list, h.p);
+        pg_buf_release(&h);
+        free(v);
+    }
     return list;
 }
 

@@ -23,7 +23,8 @@ typedef struct pg_scrape_opts {
     int retries;                 /* extra attempts after a failure */
     double backoff;              /* first retry delay (s), doubled each time */
     long max_redirects;          /* 0 = no redirects followed; default 5 */
-    enum pg_format accept;       /* content negotiation (Accept header) */
+    enum pg_format accept;       /* format asked for first (Accept header) */
+    int escaping;                /* enum pg_escaping asked for; 0 = default */
     int progress;                /* progress lines on stderr */
 } pg_scrape_opts;
 

@@ -2,7 +2,8 @@
  *
  * Byte 0 picks the format (prom, openmetrics, auto, auto with an
  * OpenMetrics content type), whether callbacks are set, whether small
- * caps are used and whether the canonical-number check is on; byte 1 seeds the chunk sizes, so the streaming paths
+ * caps are used and whether the canonical-number check is on; bit 5 makes
+ * it the delimited protobuf parser instead (make fuzz-proto); byte 1 seeds the chunk sizes, so the streaming paths
  * (lines split across feeds) are covered as well as whole-input parses,
  * and a chunked parse must agree with the whole-input one.
  * Build and run: make fuzz (FUZZ_SECONDS=60), make fuzz-smoke. */
@@ -61,6 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.format = PG_FORMAT_AUTO;
         o.content_type = "application/openmetrics-text; version=1.0.0";
     }
+    if (ctl & 32)
+        o.format = PG_FORMAT_PROTOBUF;
     if (ctl & 16)
         o.flags |= PG_PARSE_CANONICAL;
     if (ctl & 8) {

@@ -1,0 +1,912 @@
+/* proto.c: the delimited protobuf exposition
+ * (application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;
+ * encoding=delimited): a stream of MetricFamily messages, each preceded by
+ * its length as a varint.
+ *
+ * Framing is streamed: a message that lies whole in a chunk is decoded in
+ * place, only one split across chunks is copied. Each message is decoded
+ * by libprotobuf-c (code generated from proto_metrics.proto) into an arena
+ * reset per message, so memory stays flat. What the library refuses is
+ * walked again by a small wire scanner that names the faulty field.
+ *
+ * Samples and families go to the same callbacks as the text parser's,
+ * shaped as the text format 0.0.4 renders them (foo_bucket{le="..."},
+ * foo_sum, foo_count; a +Inf bucket added when the message has none, as
+ * Prometheus adds it), so the checker judges a protobuf scrape against the
+ * same goldens. A diagnostic's line is the 1-based message index, its
+ * column 0, and its text starts with the field path
+ * ("metric[2].label[0].name: ..."). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "expo/expo_int.h"
+#include "expo/nhist.h"
+#include "expo/proto_metrics.pb-c.h"
+
+#define DEFAULT_MAX_MESSAGE (64u << 20)
+#define DEFAULT_MAX_LABELS 1024
+#define MAX_SERIES (1u << 24)
+#define MAX_FAMILIES (1u << 22)
+#define ARENA_BLOCK (64u << 10)
+
+static const char R_PROTO[] = "Prometheus exposition formats: Protobuf format";
+static const char R_MODEL[] = "client_model metrics.proto: MetricFamily";
+static const char R_LIMIT[] = "promgate limit";
+
+typedef ProtobufCMessage pb_msg;
+typedef Io__Prometheus__Client__MetricFamily pb_family;
+typedef Io__Prometheus__Client__Metric pb_metric;
+typedef Io__Prometheus__Client__Histogram pb_histogram;
+typedef Io__Prometheus__Client__LabelPair pb_label;
+
+/* Bump allocator for one message's decoded tree: freed at once. */
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t cap, used;
+    max_align_t data[];
+} arena_block;
+
+typedef struct arena {
+    arena_block *head;
+} arena;
+
+struct pg__proto {
+    pg_parser_callbacks cb;
+    void *ctx;
+    size_t max_msg, max_labels;
+    pg_parse_stats st;
+    int stopped;
+    /* framing */
+    uint64_t off;             /* bytes consumed */
+    uint64_t msg_off;         /* offset of the current length prefix */
+    uint64_t msg_no;          /* 1-based index of the current message */
+    uint64_t need;            /* body length, once the prefix is read */
+    int lenbytes;             /* bytes of the length prefix read so far */
+    int have_len;
+    uint64_t skip;            /* body bytes left to skip (oversized) */
+    int lost;                 /* framing lost: the rest is not parsed */
+    pg_buf body;              /* a body split across chunks */
+    /* decoding */
+    arena ar;
+    ProtobufCAllocator alloc;
+    pg__hset names;           /* family names seen -> message index */
+    pg__hset series;          /* series of the current family */
+    pg_label *labels;
+    size_t labels_cap;
+    char (*bounds)[32];       /* le values of the last histogram */
+    double *bound_vals;
+    size_t nbounds, nfilled;
+    pg_buf path;              /* field path of the current diagnostic */
+    const char *family;       /* name of the family being emitted */
+};
+
+/* ---- arena ---- */
+
+static void *arena_alloc(void *data, size_t size)
+{
+    arena *a = data;
+    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    arena_block *b = a->head;
+    if (!b || b->cap - b->used < size) {
+        size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+        if (b && cap < b->cap * 2)
+            cap = b->cap * 2;
+        arena_block *nb = pg_xmalloc(sizeof *nb + cap);
+        nb->cap = cap;
+        nb->used = 0;
+        nb->next = b;
+        a->head = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+static void arena_free(void *data, void *p)
+{
+    (void)data;
+    (void)p;
+}
+
+/* Keeps the newest (largest) block for the next message. */
+static void arena_reset(arena *a)
+{
+    if (!a->head)
+        return;
+    arena_block *b = a->head->next;
+    while (b) {
+        arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head->next = NULL;
+    a->head->used = 0;
+}
+
+static void arena_release(arena *a)
+{
+    arena_reset(a);
+    free(a->head);
+    a->head = NULL;
+}
+
+/* ---- diagnostics ---- */
+
+__attribute__((format(printf, 5, 6)))
+static void diag(pg__proto *p, enum pg_level level, const char *rule,
+                 const char *field, const char *fmt, ...)
+{
+    if (level == PG_LEVEL_ERROR)
+        p->st.errors++;
+    else
+        p->st.warnings++;
+    if (!p->cb.diag)
+        return;
+    pg_diag d;
+    d.level = level;
+    d.line = (int64_t)p->msg_no;
+    d.column = 0;
+    d.offset = p->msg_off;
+    d.rule = rule;
+    snprintf(d.family, sizeof d.family, "%s", p->family ? p->family : "");
+    int n = field && *field ? snprintf(d.text, sizeof d.text, "%s: ", field)
+                            : 0;
+    if (n < 0 || (size_t)n >= sizeof d.text)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d.text + n, sizeof d.text - (size_t)n, fmt, ap);
+    va_end(ap);
+    p->cb.diag(p->ctx, &d);
+}
+
+/* The field path "metric[i]" + suffix, in p->path. */
+__attribute__((format(printf, 3, 4)))
+static const char *path(pg__proto *p, size_t metric, const char *fmt, ...)
+{
+    p->path.len = 0;
+    if (metric != (size_t)-1)
+        pg_buf_addf(&p->path, "metric[%zu]", metric);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        pg_buf_vaddf(&p->path, fmt, ap);
+        va_end(ap);
+    }
+    return p->path.p ? p->path.p : "";
+}
+
+/* ---- wire scanner: names the field libprotobuf-c refused ---- */
+
+static const char *const wire_names[8] = {
+    "varint", "64-bit", "length-delimited", "start-group", "end-group",
+    "32-bit", "wire type 6", "wire type 7"
+};
+
+static int want_wire(const ProtobufCFieldDescriptor *f, int *packable)
+{
+    *packable = f->label == PROTOBUF_C_LABEL_REPEATED;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_DOUBLE: case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+        return 1;
+    case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+        return 5;
+    case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_BYTES:
+    case PROTOBUF_C_TYPE_MESSAGE:
+        *packable = 0;
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* Reads a varint at *pos; returns 0, or -1 if truncated or too long. */
+static int read_varint(const uint8_t *b, size_t n, size_t *pos, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 10; i++) {
+        if (*pos >= n)
+            return -1;
+        uint8_t c = b[(*pos)++];
+        if (i == 9 && c > 1)
+            return -1;
+        v |= (uint64_t)(c & 0x7f) << (7 * i);
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Walks one message; on the first fault sets *why and the path and
+ * returns -1. */
+static int scan(const uint8_t *b, size_t n, const ProtobufCMessageDescriptor *md,
+                pg_buf *at, char *why, size_t whycap, int depth)
+{
+    unsigned seen[32] = { 0 };
+    size_t pos = 0, base = at->len;
+    while (pos < n) {
+        uint64_t tag;
+        at->len = base;
+        at->p[base] = '\0';
+        if (read_varint(b, n, &pos, &tag)) {
+            snprintf(why, whycap, "truncated or overlong field tag");
+            return -1;
+        }
+        uint32_t id = (uint32_t)(tag >> 3);
+        int wt = (int)(tag & 7);
+        const ProtobufCFieldDescriptor *f =
+            tag >> 3 > UINT32_MAX ? NULL
+                                  : protobuf_c_message_descriptor_get_field(md, id);
+        if (f) {
+            pg_buf_addf(at, "%s%s", base ? "." : "", f->name);
+            if (f->label == PROTOBUF_C_LABEL_REPEATED)
+                pg_buf_addf(at, "[%u]", seen[id & 31]);
+            seen[id & 31]++;
+        } else {
+            pg_buf_addf(at, "%sfield %llu", base ? "." : "",
+                        (unsigned long long)(tag >> 3));
+        }
+        if (id == 0) {
+            snprintf(why, whycap, "invalid field number 0");
+            return -1;
+        }
+        int packable = 0;
+        int want = f ? want_wire(f, &packable) : wt;
+        if (f && wt != want && !(packable && wt == 2)) {
+            snprintf(why, whycap, "wrong wire type: %s, want %s",
+                     wire_names[wt], wire_names[want]);
+            return -1;
+        }
+        uint64_t len = 0;
+        switch (wt) {
+        case 0:
+            if (read_varint(b, n, &pos, &len)) {
+                snprintf(why, whycap, "truncated or overlong varint");
+                return -1;
+            }
+            continue;
+        case 1: len = 8; break;
+        case 5: len = 4; break;
+        case 2:
+            if (read_varint(b, n, &pos, &len)) {
+                snprintf(why, whycap, "truncated length");
+                return -1;
+            }
+            break;
+        default:
+            snprintf(why, whycap, "unsupported %s", wire_names[wt]);
+            return -1;
+        }
+        if (len > n - pos) {
+            snprintf(why, whycap, "%llu bytes announced, %zu left in the "
+                     "message", (unsigned long long)len, n - pos);
+            return -1;
+        }
+        if (f && wt == 2 && packable) {
+            int elem = want_wire(f, &packable);
+            size_t esize = elem == 1 ? 8 : elem == 5 ? 4 : 0;
+            if (esize && len % esize) {
+                snprintf(why, whycap, "packed array of %llu bytes is not a "
+                         "multiple of %zu", (unsigned long long)len, esize);
+                return -1;
+            }
+            size_t q = pos;
+            uint64_t v;
+            while (!esize && q < pos + len)
+                if (read_varint(b, pos + len, &q, &v)) {
+                    snprintf(why, whycap, "truncated varint in packed array");
+                    return -1;
+                }
+        }
+        if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < 8 &&
+            scan(b + pos, (size_t)len, f->descriptor, at, why, whycap,
+                 depth + 1))
+            return -1;
+        pos += (size_t)len;
+    }
+    at->len = base;
+    if (at->p)
+        at->p[base] = '\0';
+    return 0;
+}
+
+static void refused(pg__proto *p, const uint8_t *b, size_t n)
+{
+    pg_buf at = PG_BUF_INIT;
+    pg_buf_grow(&at, 64);
+    at.p[0] = '\0';
+    char why[160] = "";
+    if (scan(b, n, &io__prometheus__client__metric_family__descriptor, &at,
+             why, sizeof why, 0) == 0)
+        snprintf(why, sizeof why, "message cannot be decoded");
+    diag(p, PG_LEVEL_ERROR, R_PROTO, at.p, "%s", why);
+    pg_buf_release(&at);
+}
+
+/* ---- MetricFamily -> samples ---- */
+
+static pg_str view(const char *s)
+{
+    return (pg_str){ s ? s : "", s ? strlen(s) : 0 };
+}
+
+static int utf8_ok(pg_str s)
+{
+    return pg__utf8_valid(s.p, s.len) == s.len;
+}
+
+static void unknown_fields(pg__proto *p, const pb_msg *m, const char *at)
+{
+    for (unsigned i = 0; m && i < m->n_unknown_fields; i++)
+        diag(p, PG_LEVEL_WARNING, R_MODEL, at,
+             "unknown field %u (ignored by Prometheus)",
+             m->unknown_fields[i].tag);
+}
+
+static enum pg_type map_type(int t)
+{
+    switch (t) {
+    case IO__PROMETHEUS__CLIENT__METRIC_TYPE__COUNTER: return PG_TYPE_COUNTER;
+    case IO__PROMETHEUS__CLIENT__METRIC_TYPE__GAUGE: return PG_TYPE_GAUGE;
+    case IO__PROMETHEUS__CLIENT__METRIC_TYPE__SUMMARY: return PG_TYPE_SUMMARY;
+    case IO__PROMETHEUS__CLIENT__METRIC_TYPE__UNTYPED: return PG_TYPE_UNTYPED;
+    case IO__PROMETHEUS__CLIENT__METRIC_TYPE__HISTOGRAM:
+        return PG_TYPE_HISTOGRAM;
+    case IO__PROMETHEUS__CLIENT__METRIC_TYPE__GAUGE_HISTOGRAM:
+        return PG_TYPE_GAUGEHISTOGRAM;
+    default: return PG_TYPE_NONE;
+    }
+}
+
+/* Checks a metric's labels and copies them into p->labels, leaving one
+ * slot free for le or quantile. Returns the count, or -1 if unusable. */
+static long metric_labels(pg__proto *p, const pb_metric *m, size_t mi,
+                          const char *reserved)
+{
+    if (m->n_label > p->max_labels) {
+        diag(p, PG_LEVEL_ERROR, R_LIMIT, path(p, mi, ".label"),
+             "more than %zu labels", p->max_labels);
+        return -1;
+    }
+    if (p->labels_cap < m->n_label + 1) {
+        p->labels_cap = (m->n_label + 1) * 2;
+        p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
+    }
+    int bad = 0;
+    for (size_t i = 0; i < m->n_label; i++) {
+        const pb_label *l = m->label[i];
+        pg_str name = view(l->name), value = view(l->value);
+        unknown_fields(p, &l->base, path(p, mi, ".label[%zu]", i));
+        if (!name.len || !utf8_ok(name)) {
+            diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
+                 "%s", name.len ? "label name is not valid UTF-8"
+                                : "empty label name");
+            bad = 1;
+        } else if (reserved && pg_str_eq(name, reserved)) {
+            diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
+                 "label '%s' is reserved in this family", reserved);
+            bad = 1;
+        }
+        if (!utf8_ok(value)) {
+            diag(p, PG_LEVEL_ERROR, R_PROTO,
+                 path(p, mi, ".label[%zu].value", i),
+                 "label value is not valid UTF-8");
+            bad = 1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (p->labels[j].name.len == name.len &&
+                !memcmp(p->labels[j].name.p, name.p, name.len)) {
+                diag(p, PG_LEVEL_ERROR, R_PROTO,
+                     path(p, mi, ".label[%zu].name", i),
+                     "duplicate label name '%.64s'", name.p);
+                bad = 1;
+            }
+        p->labels[i] = (pg_label){ name, value };
+    }
+    return bad ? -1 : (long)m->n_label;
+}
+
+/* An order-independent hash of the label set. */
+static uint64_t series_hash(const pg_label *l, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = pg__hash(l[i].name.p, l[i].name.len, 17);
+        h += pg__hash(l[i].value.p, l[i].value.len, x) * 0xff51afd7ed558ccdu;
+    }
+    return h;
+}
+
+static int sample(pg__proto *p, pg_str family, enum pg_type t, const char *name,
+                  size_t nlabels, double v, const pb_metric *m, int exemplar)
+{
+    p->st.samples++;
+    if (!p->cb.sample)
+        return 0;
+    pg_sample s;
+    s.name = view(name);
+    s.family = family;
+    s.type = t;
+    s.labels = p->labels;
+    s.nlabels = nlabels;
+    s.value = v;
+    s.has_timestamp = m->has_timestamp_ms;
+    s.timestamp = (double)m->timestamp_ms;
+    s.has_exemplar = exemplar;
+    s.line = (int64_t)p->msg_no;
+    s.offset = p->msg_off;
+    if (p->cb.sample(p->ctx, &s)) {
+        p->stopped = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* The le (or quantile) value as client_golang's text format writes it
+ * (strconv.FormatFloat 'g', -1, as Python's client copies); the last
+ * histogram's bounds are kept, since a family's metrics share them. */
+static const char *bound_text(pg__proto *p, size_t i, double v)
+{
+    if (i >= p->nbounds) {
+        size_t n = i + 8;
+        p->bounds = pg_xrealloc(p->bounds, n * sizeof *p->bounds);
+        p->bound_vals = pg_xrealloc(p->bound_vals, n * sizeof *p->bound_vals);
+        p->nbounds = n;
+    }
+    /* i counts up from 0 in each metric: slots below nfilled hold text */
+    if (i >= p->nfilled || memcmp(&p->bound_vals[i], &v, sizeof v) != 0) {
+        /* Go's strconv 'g', shortest: OpenMetrics' canonical form
+         * without the ".0" it adds to integers */
+        char *b = p->bounds[i];
+        pg_num_format_canonical(v, b, sizeof p->bounds[i]);
+        size_t n = strlen(b);
+        if (n > 2 && !strcmp(b + n - 2, ".0"))
+            b[n - 2] = '\0';
+        p->bound_vals[i] = v;
+        if (i >= p->nfilled)
+            p->nfilled = i + 1;
+    }
+    return p->bounds[i];
+}
+
+static int with_label(pg__proto *p, size_t n, const char *name, const char *v)
+{
+    p->labels[n] = (pg_label){ view(name), view(v) };
+    return (int)n + 1;
+}
+
+typedef struct names {
+    char bucket[512], sum[512], count[512];
+} names;
+
+static void suffixed(names *nm, pg_str f, int gauge)
+{
+    snprintf(nm->bucket, sizeof nm->bucket, "%.*s_bucket", (int)f.len, f.p);
+    snprintf(nm->sum, sizeof nm->sum, "%.*s%s", (int)f.len, f.p,
+             gauge ? "_gsum" : "_sum");
+    snprintf(nm->count, sizeof nm->count, "%.*s%s", (int)f.len, f.p,
+             gauge ? "_gcount" : "_count");
+}
+
+static void nhist_fault(void *ctx, enum pg_level level, const char *field,
+                        const char *text)
+{
+    pg__proto *p = ctx;
+    size_t base = p->path.len;
+    pg_buf_addf(&p->path, ".%s", field);
+    diag(p, level, pg_nhist_rule, p->path.p, "%s", text);
+    p->path.len = base;
+    p->path.p[base] = '\0';
+}
+
+/* "A Histogram message that is meant to be parsed as a native histogram
+ * MUST contain a no-op span": Prometheus takes spans, a zero threshold or
+ * a zero count as the mark of a native histogram. */
+static int is_native(const pb_histogram *h)
+{
+    return h->n_positive_span || h->n_negative_span || h->zero_threshold > 0 ||
+           h->zero_count > 0 || h->zero_count_float > 0;
+}
+
+static void spans_of(const Io__Prometheus__Client__BucketSpan *const *s,
+                     size_t n, pg_nhist_span *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (pg_nhist_span){ s[i]->offset, s[i]->length };
+}
+
+static void check_native(pg__proto *p, const pb_histogram *h, size_t mi)
+{
+    size_t nspans = h->n_positive_span + h->n_negative_span;
+    pg_nhist_span *spans = pg_xmalloc((nspans ? nspans : 1) * sizeof *spans);
+    spans_of((const Io__Prometheus__Client__BucketSpan *const *)h->positive_span,
+             h->n_positive_span, spans);
+    spans_of((const Io__Prometheus__Client__BucketSpan *const *)h->negative_span,
+             h->n_negative_span, spans + h->n_positive_span);
+    size_t nex = h->n_exemplars;
+    double *exv = pg_xmalloc((nex ? nex : 1) * sizeof *exv);
+    int *exts = pg_xmalloc((nex ? nex : 1) * sizeof *exts);
+    for (size_t i = 0; i < nex; i++) {
+        exv[i] = h->exemplars[i]->value;
+        exts[i] = h->exemplars[i]->timestamp != NULL;
+    }
+    pg_nhist nh = {
+        h->schema, h->zero_threshold, h->zero_count, h->zero_count_float,
+        h->sample_count, h->sample_count_float, h->sample_sum,
+        { spans, h->n_positive_span, h->positive_delta, h->n_positive_delta,
+          h->positive_count, h->n_positive_count },
+        { spans + h->n_positive_span, h->n_negative_span, h->negative_delta,
+          h->n_negative_delta, h->negative_count, h->n_negative_count },
+        exv, exts, nex
+    };
+    if (!h->has_schema)
+        diag(p, PG_LEVEL_ERROR, pg_nhist_rule, path(p, mi, ".histogram.schema"),
+             "native histogram without a schema");
+    path(p, mi, ".histogram");
+    pg_nhist_validate(&nh, nhist_fault, p);
+    free(spans);
+    free(exv);
+    free(exts);
+}
+
+static int emit_histogram(pg__proto *p, pg_str fam, enum pg_type t,
+                          const pb_metric *m, size_t mi, size_t nl,
+                          const names *nm, size_t *native)
+{
+    const pb_histogram *h = m->histogram;
+    double count = h->sample_count_float > 0 ? h->sample_count_float
+                                             : (double)h->sample_count;
+    double prev_bound = -INFINITY, prev_count = 0;
+    int has_inf = 0;
+    for (size_t i = 0; i < h->n_bucket; i++) {
+        const Io__Prometheus__Client__Bucket *b = h->bucket[i];
+        double c = b->cumulative_count_float > 0 ? b->cumulative_count_float
+                                                 : (double)b->cumulative_count;
+        if (isnan(b->upper_bound))
+            diag(p, PG_LEVEL_ERROR, R_PROTO,
+                 path(p, mi, ".histogram.bucket[%zu].upper_bound", i),
+                 "bucket bound is NaN");
+        else if (b->upper_bound <= prev_bound)
+            diag(p, PG_LEVEL_ERROR, R_PROTO,
+                 path(p, mi, ".histogram.bucket[%zu].upper_bound", i),
+                 "bucket bounds must increase: %g after %g", b->upper_bound,
+                 prev_bound);
+        if (c < prev_count)
+            diag(p, PG_LEVEL_ERROR, R_PROTO,
+                 path(p, mi, ".histogram.bucket[%zu].cumulative_count", i),
+                 "cumulative count %.17g is below the previous bucket's %.17g",
+                 c, prev_count);
+        if (c > count)
+            diag(p, PG_LEVEL_ERROR, R_PROTO,
+                 path(p, mi, ".histogram.bucket[%zu].cumulative_count", i),
+                 "cumulative count %.17g exceeds the sample count %.17g", c,
+                 count);
+        if (!isnan(b->upper_bound))
+            prev_bound = b->upper_bound;
+        prev_count = c;
+        has_inf |= isinf(b->upper_bound) && b->upper_bound > 0;
+        int n = with_label(p, nl, "le", bound_text(p, i, b->upper_bound));
+        if (sample(p, fam, t, nm->bucket, (size_t)n, c, m, b->exemplar != NULL))
+            return -1;
+    }
+    if (has_inf && prev_count != count)
+        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".histogram.sample_count"),
+             "sample count %.17g differs from the +Inf bucket's %.17g", count,
+             prev_count);
+    if (!has_inf) {
+        int n = with_label(p, nl, "le", "+Inf");
+        if (sample(p, fam, t, nm->bucket, (size_t)n, count, m, 0))
+            return -1;
+    }
+    if (sample(p, fam, t, nm->sum, nl, h->sample_sum, m, 0) ||
+        sample(p, fam, t, nm->count, nl, count, m, 0))
+        return -1;
+    if (is_native(h)) {
+        (*native)++;
+        check_native(p, h, mi);
+    }
+    return 0;
+}
+
+static int emit_summary(pg__proto *p, pg_str fam, const pb_metric *m, size_t mi,
+                        size_t nl, const names *nm)
+{
+    const Io__Prometheus__Client__Summary *s = m->summary;
+    for (size_t i = 0; i < s->n_quantile; i++) {
+        double q = s->quantile[i]->quantile;
+        if (isnan(q) || q < 0 || q > 1)
+            diag(p, PG_LEVEL_ERROR, R_PROTO,
+                 path(p, mi, ".summary.quantile[%zu].quantile", i),
+                 "quantile %s outside [0, 1]", bound_text(p, i, q));
+        int n = with_label(p, nl, "quantile", bound_text(p, i, q));
+        if (sample(p, fam, PG_TYPE_SUMMARY, fam.p, (size_t)n,
+                   s->quantile[i]->value, m, 0))
+            return -1;
+    }
+    if (sample(p, fam, PG_TYPE_SUMMARY, nm->sum, nl, s->sample_sum, m, 0) ||
+        sample(p, fam, PG_TYPE_SUMMARY, nm->count, nl, (double)s->sample_count,
+               m, 0))
+        return -1;
+    return 0;
+}
+
+/* "COUNTER must use the Metric field counter" (and so on): the field of
+ * the family's type is present, no other value field is. */
+static int value_fields(pg__proto *p, const pb_metric *m, size_t mi,
+                        enum pg_type t)
+{
+    const void *have[] = { m->counter, m->gauge, m->summary, m->untyped,
+                           m->histogram };
+    static const char *const field[] = { "counter", "gauge", "summary",
+                                         "untyped", "histogram" };
+    int want = t == PG_TYPE_COUNTER ? 0 : t == PG_TYPE_GAUGE ? 1
+             : t == PG_TYPE_SUMMARY ? 2 : t == PG_TYPE_UNTYPED ? 3 : 4;
+    int ok = 1;
+    for (int i = 0; i < 5; i++)
+        if (i != want && have[i]) {
+            diag(p, PG_LEVEL_ERROR, R_MODEL, path(p, mi, ".%s", field[i]),
+                 "%s field in a %s family", field[i], pg_type_name(t));
+            ok = 0;
+        }
+    if (!have[want]) {
+        diag(p, PG_LEVEL_ERROR, R_MODEL, path(p, mi, NULL),
+             "%s family without its '%s' field", pg_type_name(t), field[want]);
+        ok = 0;
+    }
+    return ok;
+}
+
+static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
+                       const pb_metric *m, size_t mi, const names *nm,
+                       size_t *native)
+{
+    unknown_fields(p, &m->base, path(p, mi, NULL));
+    const char *reserved = t == PG_TYPE_SUMMARY ? "quantile"
+                         : (t == PG_TYPE_HISTOGRAM || t == PG_TYPE_GAUGEHISTOGRAM)
+                             ? "le" : NULL;
+    long nl = metric_labels(p, m, mi, reserved);
+    if (nl < 0 || !value_fields(p, m, mi, t))
+        return 0;
+    uint32_t first;
+    uint64_t h = series_hash(p->labels, (size_t)nl);
+    int put = pg__hset_put(&p->series, h, (uint32_t)mi, &first);
+    if (put == 0)
+        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label"),
+             "duplicate series: same labels as metric[%u]", first);
+    if (put == 0)
+        return 0;
+    switch (t) {
+    case PG_TYPE_COUNTER:
+        return sample(p, fam, t, fam.p, (size_t)nl, m->counter->value, m,
+                      m->counter->exemplar != NULL);
+    case PG_TYPE_GAUGE:
+        return sample(p, fam, t, fam.p, (size_t)nl, m->gauge->value, m, 0);
+    case PG_TYPE_UNTYPED:
+        return sample(p, fam, t, fam.p, (size_t)nl, m->untyped->value, m, 0);
+    case PG_TYPE_SUMMARY:
+        return emit_summary(p, fam, m, mi, (size_t)nl, nm);
+    default:
+        return emit_histogram(p, fam, t, m, mi, (size_t)nl, nm, native);
+    }
+}
+
+static int emit_family(pg__proto *p, const pb_family *f)
+{
+    pg_str name = view(f->name);
+    p->family = f->name;
+    unknown_fields(p, &f->base, NULL);
+    if (!name.len) {
+        diag(p, PG_LEVEL_ERROR, R_MODEL, "name", "family without a name");
+        return 0;
+    }
+    if (!utf8_ok(name) || name.len > 400) {
+        diag(p, PG_LEVEL_ERROR, R_PROTO, "name", "%s",
+             name.len > 400 ? "family name longer than 400 bytes"
+                            : "family name is not valid UTF-8");
+        return 0;
+    }
+    uint32_t first;
+    if (pg__hset_put(&p->names, pg__hash(name.p, name.len, 1),
+                     (uint32_t)(p->msg_no > UINT32_MAX ? UINT32_MAX : p->msg_no),
+                     &first) == 0)
+        diag(p, PG_LEVEL_ERROR, R_PROTO, "name",
+             "family '%s' repeats (first in message %u)", name.p, first);
+    pg_str help = view(f->help);
+    if (!utf8_ok(help))
+        diag(p, PG_LEVEL_ERROR, R_PROTO, "help", "help is not valid UTF-8");
+    enum pg_type t = map_type(f->type);
+    if (t == PG_TYPE_NONE) {
+        diag(p, PG_LEVEL_ERROR, R_MODEL, "type", "unknown metric type %d",
+             (int)f->type);
+        return 0;
+    }
+    names nm;
+    suffixed(&nm, name, t == PG_TYPE_GAUGEHISTOGRAM);
+    pg__hset_clear(&p->series);
+    size_t native = 0;
+    uint64_t before = p->st.samples;
+    for (size_t i = 0; i < f->n_metric && !p->stopped; i++)
+        if (emit_metric(p, name, t, f->metric[i], i, &nm, &native))
+            return -1;
+    p->st.families++;
+    if (p->cb.family) {
+        pg_family_info fi;
+        memset(&fi, 0, sizeof fi);
+        fi.name = name;
+        fi.type = t;
+        fi.has_help = f->help != NULL;
+        fi.help = help;
+        fi.unit = view(f->unit);
+        fi.nsamples = (size_t)(p->st.samples - before);
+        fi.line = (int64_t)p->msg_no;
+        fi.native = native;
+        if (p->cb.family(p->ctx, &fi)) {
+            p->stopped = 1;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void message(pg__proto *p, const char *buf, size_t len)
+{
+    pb_family *f = io__prometheus__client__metric_family__unpack(
+        &p->alloc, len, (const uint8_t *)buf);
+    if (!f)
+        refused(p, (const uint8_t *)buf, len);
+    else
+        emit_family(p, f);
+    p->family = NULL;
+    arena_reset(&p->ar);
+}
+
+/* ---- framing ---- */
+
+static void next_message(pg__proto *p)
+{
+    p->have_len = 0;
+    p->lenbytes = 0;
+    p->need = 0;
+    p->body.len = 0;
+}
+
+/* One byte of a length prefix. */
+static void length_byte(pg__proto *p, uint8_t c)
+{
+    if (!p->lenbytes) {
+        p->msg_no++;
+        p->msg_off = p->off - 1;
+    }
+    if (p->lenbytes == 9 && c > 1) {
+        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+             "length prefix is not a valid varint; the rest of the input "
+             "cannot be framed");
+        p->lost = 1;
+        return;
+    }
+    p->need |= (uint64_t)(c & 0x7f) << (7 * p->lenbytes++);
+    if (c & 0x80)
+        return;
+    p->have_len = 1;
+    if (p->need > p->max_msg) {
+        diag(p, PG_LEVEL_ERROR, R_LIMIT, NULL,
+             "message of %llu bytes exceeds the limit of %zu bytes",
+             (unsigned long long)p->need, p->max_msg);
+        p->skip = p->need;
+        next_message(p);
+    } else if (p->need == 0) {
+        message(p, "", 0);
+        next_message(p);
+    }
+}
+
+int pg__proto_feed(pg__proto *p, const char *buf, size_t len)
+{
+    const char *s = buf, *e = buf + len;
+    p->st.bytes += len;
+    while (s < e && !p->stopped && !p->lost) {
+        size_t avail = (size_t)(e - s);
+        if (p->skip) {
+            size_t take = p->skip < avail ? (size_t)p->skip : avail;
+            p->skip -= take;
+            s += take;
+            p->off += take;
+        } else if (!p->have_len) {
+            p->off++;
+            length_byte(p, (uint8_t)*s++);
+        } else if (!p->body.len && avail >= p->need) {
+            message(p, s, (size_t)p->need);
+            s += p->need;
+            p->off += p->need;
+            next_message(p);
+        } else {
+            size_t take = p->need - p->body.len < avail
+                              ? (size_t)(p->need - p->body.len) : avail;
+            pg_buf_add(&p->body, s, take);
+            s += take;
+            p->off += take;
+            if (p->body.len == p->need) {
+                message(p, p->body.p, p->body.len);
+                next_message(p);
+            }
+        }
+    }
+    return p->stopped ? -1 : 0;
+}
+
+int pg__proto_finish(pg__proto *p)
+{
+    if (p->stopped)
+        return -1;
+    if (p->lost)
+        return 0;
+    if (p->lenbytes && !p->have_len)
+        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+             "input ends inside a length prefix");
+    else if (p->have_len)
+        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+             "message truncated: %zu of %llu bytes", p->body.len,
+             (unsigned long long)p->need);
+    else if (p->skip)
+        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+             "oversized message truncated: %llu bytes missing",
+             (unsigned long long)p->skip);
+    return p->stopped ? -1 : 0;
+}
+
+pg__proto *pg__proto_new(const pg_parser_opts *o, const pg_parser_callbacks *cb,
+                         void *ctx)
+{
+    pg__proto *p = pg_xcalloc(1, sizeof *p);
+    if (cb)
+        p->cb = *cb;
+    p->ctx = ctx;
+    p->max_msg = o && o->max_line ? o->max_line : DEFAULT_MAX_MESSAGE;
+    p->max_labels = o && o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS;
+    p->alloc = (ProtobufCAllocator){ arena_alloc, arena_free, &p->ar };
+    p->names.limit = MAX_FAMILIES;
+    p->series.limit = MAX_SERIES;
+    return p;
+}
+
+void pg__proto_stats(const pg__proto *p, pg_parse_stats *out)
+{
+    *out = p->st;
+}
+
+void pg__proto_free(pg__proto *p)
+{
+    if (!p)
+        return;
+    arena_release(&p->ar);
+    pg_buf_release(&p->body);
+    pg_buf_release(&p->path);
+    pg__hset_release(&p->names);
+    pg__hset_release(&p->series);
+    free(p->labels);
+    free(p->bounds);
+    free(p->bound_vals);
+    free(p);
+}
+
+/* A delimited MetricFamily stream starts with a length varint and then
+ * field 1 (name) as a length-delimited field, tag 0x0a; a text exposition
+ * starts with '#', a name or white space. */
+int pg_format_looks_protobuf(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 10 && ((unsigned char)buf[i] & 0x80))
+        i++;
+    if (i >= len || i >= 10)
+        return 0;
+    i++;
+    return i < len && buf[i] == 0x0a && (unsigned char)buf[0] != '#';
+}
