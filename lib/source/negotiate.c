@@ -115,9 +115,13 @@ char *pg_accept_header(enum pg_format first, enum pg_escaping esc)
     for (size_t i = 0; i < pg_nprotocols; i++)
         if (first != PG_FORMAT_AUTO && pg_protocols[i].format == first)
             order[n++] = &pg_protocols[i];
+    /* Asking for the text format leaves OpenMetrics out: servers that
+     * ignore q-values (Python's prometheus_client) would serve it. */
     for (size_t i = 0; i < pg_nprotocols; i++)
         if (pg_protocols[i].format != first &&
-            pg_protocols[i].format != PG_FORMAT_PROTOBUF)
+            pg_protocols[i].format != PG_FORMAT_PROTOBUF &&
+            !(first == PG_FORMAT_PROM &&
+              pg_protocols[i].format == PG_FORMAT_OPENMETRICS))
             order[n++] = &pg_protocols[i];
     pg_buf b = PG_BUF_INIT;
     int weight = (int)pg_nprotocols + 1;

@@ -53,8 +53,9 @@ extern const size_t pg_nscrapers;
 char *pg_accept_one(const pg_protocol *p, enum pg_escaping esc);
 /* Accept header value asking for `first` (AUTO: Prometheus 3's default)
  * and falling back, as Prometheus builds it from scrape_protocols (q
- * weights descending, then any type), on the other text protocols. The
- * default escaping is allow-utf-8, as Prometheus 3's. Caller frees. */
+ * weights descending, then any type), on the other text protocols (for
+ * PROM, on no OpenMetrics one). The default escaping is allow-utf-8, as
+ * Prometheus 3's. Caller frees. */
 char *pg_accept_header(enum pg_format first, enum pg_escaping esc);
 
 /* A response Content-Type as Prometheus 3 reads it. */
