@@ -200,6 +200,40 @@ if [ "$CHECK_OK" = 1 ] && [ -n "$last" ]; then
     SERVER_PID=""
 fi
 
+# golden --from-docs on the largest docs examples: GitLab's page (one
+# 84 KiB file, 9 tables) and the 40 kube-state-metrics files together.
+DOCS_RESULTS=$OUT/docs.tsv
+printf 'input\tfiles\tbytes\tmetrics\twall_s\tcpu_s\trss_kib\texit\n' \
+    >"$DOCS_RESULTS"
+bench_docs() {
+    _name=$1 _in=$2
+    _best="" _bcpu="" _rss=0 _code=0 _i=0
+    while [ "$_i" -lt "$RUNS" ]; do
+        "$RSS" -r "$TMP/rep" -- "$PROMGATE" golden --no-lint --from-docs \
+            "$_in" -o "$TMP/docs.json" 2>"$TMP/err"
+        read -r _w _r _code _u <"$TMP/rep" || die "no report for $_name"
+        _best=$(awk -v a="$_best" -v b="$_w" \
+            'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        _bcpu=$(awk -v a="$_bcpu" -v b="$_u" \
+            'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        [ "$_r" -gt "$_rss" ] && _rss=$_r
+        _i=$((_i + 1))
+    done
+    _files=$(find "$_in" -type f -name '*.md' | wc -l)
+    _bytes=$(find "$_in" -type f -name '*.md' -exec cat {} + | wc -c)
+    _metrics=$(grep -c '^      "name": ' "$TMP/docs.json")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$_name" "$_files" "$_bytes" \
+        "$_metrics" "$_best" "$_bcpu" "$_rss" "$_code" >>"$DOCS_RESULTS"
+    note "$(printf '%-20s %9.4f s wall %9.4f s cpu %8d KiB exit %d' \
+        "docs $_name" "$_best" "$_bcpu" "$_rss" "$_code")"
+}
+if [ -d "$PG_SHARED/otherdocs" ]; then
+    bench_docs gitlab "$PG_SHARED/otherdocs/gitlab/gitlab_metrics.md"
+    bench_docs kube-state-metrics "$PG_SHARED/otherdocs/kube-state-metrics"
+else
+    note "no $PG_SHARED/otherdocs: docs readers not measured"
+fi
+
 # The report.
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -254,5 +288,17 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo
     echo "Targets: lint >= 1000 MB/s on the 100000-workspace file, lint peak"
     echo "RSS <= 64 MiB and flat across sizes, check within 1.5x of lint."
+    if [ "$(wc -l <"$DOCS_RESULTS")" -gt 1 ]; then
+        echo
+        echo "## Docs readers"
+        echo
+        echo "\`promgate golden --from-docs\` (best of $RUNS). Target: well under"
+        echo "a second on the largest example."
+        echo
+        echo "| input | files | KiB | metrics | wall s | CPU s | peak RSS MiB | exit |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+        awk -F'\t' 'NR > 1 { printf "| %s | %d | %.0f | %d | %.4f | %.4f | %.1f | %s |\n",
+            $1, $2, $3 / 1024, $4, $5, $6, $7 / 1024, $8 }' "$DOCS_RESULTS"
+    fi
 } >"$OUT/results.md"
 cat "$OUT/results.md"

@@ -1,5 +1,6 @@
 # golden.mk: `make golden` regenerates every committed golden spec under
 # golden/ from the Coder docs versions in $(PG_SHARED)/coder/docs and the
+# other projects' docs (golden/others/, mk/golden-others.mk) and the
 # seeds; tests/22-golden-regen.t checks that the result equals what is
 # committed. GOLDEN_OUT redirects the output (the test uses a temp dir).
 
@@ -18,7 +19,7 @@ GOLDEN_OVERLAID := 2026-01-30.036ed5672f 2026-02-06.6035e45cb8 \
   2026-02-13.df84cea924 2026-07-06.b21e0717d5
 GOLDEN_LATEST := 2026-07-06.b21e0717d5
 
-golden: bin/promgate
+golden: bin/promgate golden-others
 	@mkdir -p $(GOLDEN_OUT)
 	@set -e; for v in $(GOLDEN_PLAIN); do \
 	  $(GOLDEN_CMD) --from-docs $(GOLDEN_DOCS)/prometheus.$$v.md \

@@ -338,12 +338,12 @@ int docs_add(docs_reader *R, const docs_metric *dm, const docs_line *ln,
              int column)
 {
     const pg_docs_profile *prof = R->opts ? R->opts->profile : NULL;
+    const char *prefix = prof && prof->prefix ? prof->prefix : R->prose_prefix;
     pg_buf name = PG_BUF_INIT, pat = PG_BUF_INIT;
-    if (prof && prof->prefix && strncmp(dm->name, prof->prefix,
-                                        strlen(prof->prefix))) {
-        pg_buf_adds(&name, prof->prefix);
+    if (prefix && strncmp(dm->name, prefix, strlen(prefix))) {
+        pg_buf_adds(&name, prefix);
         if (dm->name_pattern)
-            pg_buf_adds(&pat, prof->prefix); /* a name prefix needs no escape */
+            pg_buf_adds(&pat, prefix); /* a name prefix needs no escape */
     }
     pg_buf_adds(&name, dm->name);
     if (dm->name_pattern)
@@ -566,6 +566,8 @@ static void reset_page(docs_reader *R)
     }
     free(R->headings);
     R->headings = NULL;
+    free(R->prose_prefix);
+    R->prose_prefix = NULL;
     R->prom_tab = 0;
     R->coder_marker = 0;
     R->nfences = 0;

@@ -101,6 +101,8 @@ typedef struct docs_reader {
     char *headings;               /* heads joined with " > " */
     int prom_tab;                 /* the current file has a Prometheus tab */
     int coder_marker_seen;        /* line of a marker with no table after */
+    char *prose_prefix;           /* "prefixed with `x_`" in the section */
+    int prose_level;              /* heading level of that section */
     size_t *fence_at, *fence_len; /* fenced blocks of the current page */
     size_t nfences;
 } docs_reader;

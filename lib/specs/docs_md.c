@@ -387,8 +387,48 @@ static void free_table(docs_table *t)
     memset(t, 0, sizeof *t);
 }
 
+/* "All these metrics are prefixed with `etcd_server_`": a name prefix
+ * stated in prose applies to the tables of its section (etcd's docs). */
+static void prose_prefix(docs_reader *R, const docs_line *ln)
+{
+    char *s = pg_xstrndup(ln->p, ln->len);
+    const char *k = strcasestr(s, "prefixed with `");
+    if (!k)
+        k = strcasestr(s, "prefixed by `");
+    if (!k) {
+        /* "the metrics under the `etcd_debugging` prefix" */
+        const char *p = strcasestr(s, "` prefix");
+        if (p && p > s) {
+            k = p - 1;
+            while (k > s && *k != '`')
+                k--;
+        }
+    }
+    if (k) {
+        const char *a = strchr(k, '`') + 1, *e = strchr(a, '`');
+        if (e && e > a && pg_metric_name_valid(a, (size_t)(e - a))) {
+            free(R->prose_prefix);
+            pg_buf b = PG_BUF_INIT;
+            pg_buf_add(&b, a, (size_t)(e - a));
+            if (e[-1] != '_')
+                pg_buf_addc(&b, '_');
+            R->prose_prefix = pg_buf_detach(&b);
+            int level = 7;
+            for (int l = 1; l <= 6; l++)
+                if (R->heads[l])
+                    level = l;
+            R->prose_level = level;
+        }
+    }
+    free(s);
+}
+
 static void set_heading(docs_reader *R, int level, const char *p, size_t n)
 {
+    if (R->prose_prefix && level <= R->prose_level) {
+        free(R->prose_prefix);
+        R->prose_prefix = NULL;
+    }
     for (int l = level; l <= 6; l++) {
         free(R->heads[l]);
         R->heads[l] = NULL;
@@ -697,6 +737,8 @@ int docs_scan(docs_reader *R)
         }
         if (!R->coder_marker && heading_ok(R) && docs_read_bullet(R, ln))
             return -1;
+        if (!R->coder_marker && memchr(ln->p, '`', ln->len))
+            prose_prefix(R, ln);
     }
     return 0;
 }
