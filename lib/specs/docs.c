@@ -215,9 +215,13 @@ static void scan_notes(docs_reader *R, size_t first, size_t end)
                         name[tlen - sl] = sfx[s][0];
                     }
                 }
+                /* a namespace ("the `etcd_debugging` prefix") or a
+                 * templated docs set is not a misspelt name */
                 int templated = 0;
                 for (size_t t = 0; t < R->g->nmetrics && !templated; t++)
-                    templated = R->g->metrics[t].name_pattern != NULL;
+                    templated = R->g->metrics[t].name_pattern != NULL ||
+                                (!strncmp(R->g->metrics[t].name, name, tlen) &&
+                                 R->g->metrics[t].name[tlen] == '_');
                 if (k == (size_t)-1 && !templated)
                     docs_warn(R, "note-name", ln, col,
                               "metric '%s' named in the text is not in the "
