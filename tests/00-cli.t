@@ -14,8 +14,9 @@ pg_tmpdir
 T=$PG_TMP
 CMDS="lint check diff golden"
 
-# Bad command lines: ARGS | the one line expected on stderr. Every one
-# exits 2. ARGS go through eval, so quotes group words.
+# Bad command lines and unreadable files: ARGS | the one line expected on
+# stderr, worded the same in every command. Every one exits 2. ARGS go
+# through eval, so quotes group words.
 cat >"$T/bad" <<EOF
 lint --frobnicate $IN|promgate lint: unknown option '--frobnicate' (see 'promgate lint --help')
 check --frobnicate|promgate check: unknown option '--frobnicate' (see 'promgate check --help')
@@ -47,12 +48,21 @@ check --golden $G --target $IN stray|promgate check: unexpected argument 'stray'
 diff --format yaml $D $D|promgate diff: invalid --format 'yaml': want text, markdown or json (see 'promgate diff --help')
 diff $D|promgate diff: want two inputs, OLD and NEW (see 'promgate diff --help')
 golden stray|promgate golden: unexpected argument 'stray' (see 'promgate golden --help')
+lint $T/absent|promgate lint: $T/absent: cannot open: No such file or directory
+check --golden $T/absent --target $IN|promgate check: $T/absent: cannot open: No such file or directory
+check --golden $G --target $IN --baseline $T/absent|promgate check: $T/absent: cannot open: No such file or directory
+diff $T/absent $IN|promgate diff: $T/absent: cannot open: No such file or directory
+golden --from-docs $T/absent|promgate golden: $T/absent: cannot open: No such file or directory
+golden --from-exposition $T/absent|promgate golden: $T/absent: cannot open: No such file or directory
+lint $T|promgate lint: $T: is a directory
+diff $IN $T|promgate diff: $T: is a directory
+golden --from-exposition $T|promgate golden: $T: is a directory
 help frobnicate|promgate: unknown command 'frobnicate' (see 'promgate --help')
 frobnicate|promgate: unknown command 'frobnicate' (see 'promgate --help')
 EOF
 
 ncmds=$(echo $CMDS | wc -w)
-plan $(( 5 + $(wc -l <"$T/bad") * 2 + ncmds * 7 + 8 ))
+plan $(( 6 + $(wc -l <"$T/bad") * 2 + ncmds * 7 + 8 ))
 
 $P >/dev/null 2>&1; is "$?" 2 "no command exits 2"
 $P --help | grep -q '2  could not run'; ok $? "--help documents exit codes"
@@ -63,6 +73,10 @@ like "$(echo "$out" | sed -n 2,5p | tr '\n' ' ')" \
     "version names the build revision, libcurl, PCRE2 and jansson"
 [ "$($P --version)" = "$out" ] && [ "$($P -V)" = "$out" ]
 ok $? "-V, --version and version print the same"
+$P help >"$T/h" 2>&1 && grep -q '^  help ' "$T/h" && cmp -s "$T/h" - <<EOF_HELP
+$($P --help)
+EOF_HELP
+ok $? "promgate help is promgate --help"
 
 while IFS='|' read -r args want; do
     eval "set -- $args"
