@@ -19,6 +19,7 @@
 #include "specs/golden.h"
 #include "check/tap.h"
 #include "core/opts.h"
+#include "core/redact.h"
 #include "core/util.h"
 #include "cmd.h"
 
@@ -442,9 +443,51 @@ static int sink_data(void *ctx, const char *buf, size_t len)
     return run_feed(ctx, buf, len);
 }
 
+/* Writes the raw body to path with the command's secrets cut out (a
+ * server may echo a token); streamed as it is when there is none. */
+static int save_body(const char *path, FILE *raw, const pg_secrets *sec,
+                     pg_error *err)
+{
+    if (!sec->n)
+        return pg_copy_stream_atomic(path, raw, err);
+    pg_buf b = PG_BUF_INIT;
+    char chunk[65536];
+    size_t got;
+    rewind(raw);
+    while ((got = fread(chunk, 1, sizeof chunk, raw)) > 0)
+        pg_buf_add(&b, chunk, got);
+    int rc = ferror(raw)
+                 ? pg_error_set(err, path, 0, 0, "cannot read the raw scrape")
+                 : 0;
+    if (rc == 0) {
+        pg_redact_literals(&b, (const char *const *)sec->v, sec->n);
+        rc = pg_write_file_atomic(path, b.p ? b.p : "", b.len, err);
+    }
+    pg_buf_release(&b);
+    return rc;
+}
+
+/* Writes response headers to path: credentials' values, URLs and the
+ * command's secrets redacted. */
+static int save_headers(const char *path, const char *headers,
+                        const pg_secrets *sec, pg_error *err)
+{
+    pg_buf values = PG_BUF_INIT, out = PG_BUF_INIT;
+    pg_buf_adds(&values, "");
+    pg_redact_header_values(&values, headers, strlen(headers));
+    pg_redact_literals(&values, (const char *const *)sec->v, sec->n);
+    pg_buf_adds(&out, "");
+    pg_redact_text(&out, values.p, values.len);
+    int rc = pg_write_file_atomic(path, out.p, out.len, err);
+    pg_buf_release(&values);
+    pg_buf_release(&out);
+    return rc;
+}
+
 /* Keeps the raw body and response headers of a target under dir. */
 static int save_scrape(const char *dir, size_t idx, target_run *t,
-                       pg_target_result *out, pg_error *err)
+                       const pg_secrets *sec, pg_target_result *out,
+                       pg_error *err)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return pg_error_set(err, dir, 0, 0, "cannot create directory: %s",
@@ -467,15 +510,14 @@ static int save_scrape(const char *dir, size_t idx, target_run *t,
                  ? pg_error_set(err, path.p, 0, 0,
                                 "cannot keep the raw scrape in a temporary "
                                 "file: %s", strerror(t->raw_errno))
-                 : pg_copy_stream_atomic(path.p, t->raw, err);
+                 : save_body(path.p, t->raw, sec, err);
     if (rc == 0) {
         free(out->raw_path);
         out->raw_path = pg_xstrdup(path.p);
         if (t->headers) {
             path.len = 0;
             pg_buf_addf(&path, "%s/%s.headers", dir, slug.p);
-            rc = pg_write_file_atomic(path.p, t->headers, strlen(t->headers),
-                                      err);
+            rc = save_headers(path.p, t->headers, sec, err);
         }
     }
     pg_buf_release(&path);
@@ -510,7 +552,7 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
     for (size_t i = 0; i < n; i++) {
         runs[i].t0 = now_mono();
         runs[i].keep_raw = a->save_dir != NULL || a->report.place.dir != NULL;
-        if (pg_is_url(runs[i].spec))
+        if (pg_url_is_http(runs[i].spec))
             nurl++;
         else
             run_file(&runs[i], &out[i]);
@@ -523,7 +565,7 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
     size_t *which = pg_xcalloc(nurl, sizeof *which);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (pg_is_url(runs[i].spec)) {
+        if (pg_url_is_http(runs[i].spec)) {
             urls[k] = runs[i].spec;
             sinks[k].begin = sink_begin;
             sinks[k].data = sink_data;
@@ -581,7 +623,7 @@ static int on_instance(void *ctx, const char *instance, const char *text,
 
 static char *target_name(const char *spec)
 {
-    if (pg_is_url(spec))
+    if (pg_url_is_http(spec))
         return pg_url_redact(spec);
     return pg_xstrdup(strcmp(spec, "-") == 0 ? "stdin" : spec);
 }
@@ -603,6 +645,8 @@ typedef struct check_run {
     pg_target_result *results;
     size_t nresults;
     pg_buf scratch;          /* raw scrapes kept for the report only */
+    pg_secrets secrets;      /* never written: tokens, passwords, URLs'
+                                userinfo and query values */
     pg_error err;
     time_t started;
     double t_start;
@@ -722,8 +766,8 @@ static int keep_raw_scrapes(check_run *r)
     if (raw_dir)
         for (size_t i = 0; i < n; i++)
             if (!r->results[i].error &&
-                save_scrape(raw_dir, i, &r->runs[i], &r->results[i],
-                            &r->err) != 0)
+                save_scrape(raw_dir, i, &r->runs[i], &r->secrets,
+                            &r->results[i], &r->err) != 0)
                 return -1;
     return 0;
 }
@@ -816,9 +860,8 @@ static int report(check_run *r)
     run.started = r->started;
     run.seconds = now_mono() - r->t_start;
     /* tokens and passwords a server may echo into a saved scrape */
-    const char *sec[16];
-    run.secrets = sec;
-    run.nsecrets = pg_scrape_flags_secrets(&a->scrape, sec, 16);
+    run.secrets = (const char *const *)r->secrets.v;
+    run.nsecrets = r->secrets.n;
     char *summary = pg_report_summary_line(&run);
     if (a->json == OUT_JSON) {
         char *json = pg_report_json(&run);
@@ -884,6 +927,21 @@ static void check_run_release(check_run *r)
     pg_baseline_free(r->baseline);
     pg_golden_free(r->golden);
     check_args_release(&r->a);
+    pg_secrets_release(&r->secrets);
+}
+
+/* What the command knows to be secret, cut from saved scrapes and
+ * reports: the scrape options' credentials and each URL's. */
+static void collect_secrets(check_run *r)
+{
+    const char *sec[16];
+    size_t n = pg_scrape_flags_secrets(&r->a.scrape, sec, 16);
+    for (size_t i = 0; i < n; i++)
+        pg_secrets_add(&r->secrets, sec[i], strlen(sec[i]));
+    for (size_t i = 0; i < r->a.targets.n; i++)
+        pg_secrets_add_url(&r->secrets, r->a.targets.v[i]);
+    if (r->a.prometheus)
+        pg_secrets_add_url(&r->secrets, r->a.prometheus);
 }
 
 /* The steps, each of which can stop the run with r->err set. */
@@ -892,6 +950,7 @@ static int run_check(check_run *r)
     int rc = prepare(r);
     if (rc != 0)
         return rc;
+    collect_secrets(r);
     check_until_ready(r);
     if (keep_raw_scrapes(r) != 0)
         return -1;

@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "report/report_opts.h"
 #include "source/input.h"
+#include "core/url.h"
 #include "core/util.h"
 #include "cmd.h"
 
@@ -104,7 +105,7 @@ static pg_golden *load_side(const diff_args *a, const char *side,
     size_t len;
     if (pg_input_read(side, &a->scrape.opts, &data, &len, &ctype, err))
         return NULL;
-    int url = pg_is_url(side);
+    int url = pg_url_is_http(side);
     char *shown = url ? pg_url_redact(side) : NULL;
     const char *forced = pg_input_format_content_type(a->input_format);
     pg_golden *g = pg_diff_side_parse(data, len, shown ? shown : side,
@@ -143,8 +144,14 @@ static int run_diff(const diff_args *a)
         pg_golden_free(old_g);
         return PG_EXIT_ERROR;
     }
-    pg_diff *d = pg_diff_compute(old_g, new_g, a->sides[0], a->sides[1],
-                                 &a->opts);
+    /* the sides as printed and written: URLs redacted */
+    char *shown[2];
+    for (int i = 0; i < 2; i++)
+        shown[i] = pg_url_is_http(a->sides[i]) ? pg_url_redact(a->sides[i])
+                                               : pg_xstrdup(a->sides[i]);
+    pg_diff *d = pg_diff_compute(old_g, new_g, shown[0], shown[1], &a->opts);
+    free(shown[0]);
+    free(shown[1]);
     int rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double seconds = (double)(t1.tv_sec - t0.tv_sec) +

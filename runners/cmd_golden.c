@@ -196,7 +196,7 @@ static int add_exposition(pg_gexpo *x, const char *arg, const golden_args *a,
     size_t len;
     if (pg_input_read(arg, &a->scrape.opts, &data, &len, &ctype, err))
         return -1;
-    char *shown = pg_is_url(arg) ? pg_url_redact(arg) : NULL;
+    char *shown = pg_url_is_http(arg) ? pg_url_redact(arg) : NULL;
     const char *forced = pg_input_format_content_type(a->input_format);
     int rc = pg_gexpo_add(x, data, len, shown ? shown : arg,
                           forced ? forced : ctype, err);
@@ -216,7 +216,7 @@ static pg_golden *from_expositions(const golden_args *a, pg_error *err)
             return NULL;
         }
     const char *first = a->expo.v[0];
-    char *v = a->version || pg_is_url(first) || !strcmp(first, "-")
+    char *v = a->version || pg_url_is_http(first) || !strcmp(first, "-")
                   ? NULL : pg_docs_version_from_name(first);
     pg_golden *g = pg_gexpo_finish(x, a->version ? a->version : v);
     free(v);

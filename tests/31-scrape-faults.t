@@ -44,6 +44,8 @@ CASES
 plan $(( $(cases | wc -l) * 4 + 5 ))
 
 escape() { printf '%s' "$1" | sed 's/[][\.*^$?+(){}|/]/\\&/g'; }
+# URLs are shown with every query value hidden.
+shown() { printf '%s' "$1" | sed -E 's/=[^&#]+/=REDACTED/g'; }
 cases >"$PG_TMP/cases"
 while IFS='|' read -r target opts want; do
     url=$U$target
@@ -52,8 +54,8 @@ while IFS='|' read -r target opts want; do
     is "$rc" 2 "$target $opts: exit 2 (124 would be a hang)"
     is "$(get "$out" ok)" 0 "$target $opts: not ok"
     err=$(get "$out" error)
-    like "$err" "^$(escape "$url"): " "$target $opts: error names the URL"
-    like "${err#"$url": }" "$want" "$target $opts: reason"
+    like "$err" "^$(escape "$(shown "$url")"): " "$target $opts: error names the URL"
+    like "${err#"$(shown "$url")": }" "$want" "$target $opts: reason"
 done <"$PG_TMP/cases"
 
 url="http://127.0.0.1:$dead_port/metrics"

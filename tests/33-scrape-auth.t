@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/scrape.sh
-plan 26
+plan 28
 
 pg_tmpdir
 W=$PG_TMP/www
@@ -44,14 +44,14 @@ url="http://scraper:$PASS@127.0.0.1:$FIXTURE_PORT/metrics?fault=auth&access_toke
 out=$(run "$url")
 is "$(get "$out" ok)" 1 "URL userinfo used as basic auth"
 is "$(get "$out" url)" \
-    "http://REDACTED@127.0.0.1:$FIXTURE_PORT/metrics?fault=auth&access_token=REDACTED&x=1" \
-    "URL printed with userinfo and secret query value redacted"
+    "http://REDACTED@127.0.0.1:$FIXTURE_PORT/metrics?fault=REDACTED&access_token=REDACTED&x=REDACTED" \
+    "URL printed with userinfo and every query value redacted"
 out=$(run "http://scraper:$PASS@127.0.0.1:$FIXTURE_PORT/missing?token=$TOKEN")
 like "$(get "$out" error)" "^http://REDACTED@127\.0\.0\.1:$FIXTURE_PORT/missing\?token=REDACTED: HTTP 404" \
     "error names the redacted URL"
 out=$(run --bearer-token-file "$PG_TMP/token" --retries 1 \
     "http://127.0.0.1:$FIXTURE_PORT/metrics?fault=503&secret=$PASS")
-like "$out" 'attempt 1 of 2 failed: http://127\.0\.0\.1:[0-9]+/metrics\?fault=503&secret=REDACTED' \
+like "$out" 'attempt 1 of 2 failed: http://127\.0\.0\.1:[0-9]+/metrics\?fault=REDACTED&secret=REDACTED' \
     "progress lines show the redacted URL"
 
 # A redirect to another host name (localhost, same server) must not
@@ -85,10 +85,12 @@ while IFS='|' read -r in isurl want; do
     is "$(bin/test-scrape-client --redact "$in")" "$isurl $want" "redact $in"
 done <<'CASES'
 http://h/metrics|1|http://h/metrics
-https://u:p@h:9/m?a=1|1|https://REDACTED@h:9/m?a=1
+https://u:p@h:9/m?a=1|1|https://REDACTED@h:9/m?a=REDACTED
 http://tok@h/m|1|http://REDACTED@h/m
-http://h/m?Token=abc&api_key=k&x=y&Password=pw#frag|1|http://h/m?Token=REDACTED&api_key=REDACTED&x=y&Password=REDACTED#frag
-http://h/p@q?v=a@b|1|http://h/p@q?v=a@b
+http://h/m?Token=abc&api_key=k&x=y&Password=pw#frag|1|http://h/m?Token=REDACTED&api_key=REDACTED&x=REDACTED&Password=REDACTED#REDACTED
+http://h/m?tenant=acme&empty=&bare#a=1|1|http://h/m?tenant=REDACTED&empty=&REDACTED#a=REDACTED
+HTTP://h/m?q=1|1|HTTP://h/m?q=REDACTED
+http://h/p@q?v=a@b|1|http://h/p@q?v=REDACTED
 ftp://u:p@h/x|0|ftp://REDACTED@h/x
 metrics.txt|0|metrics.txt
 CASES

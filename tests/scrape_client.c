@@ -16,7 +16,7 @@
  *
  * test-scrape-client --flags-help prints the help of pg_scrape_options.
  * test-scrape-client --redact ARG... scrapes nothing: it prints
- * "IS_URL REDACTED" (pg_is_url, pg_url_redact) for each ARG.
+ * "IS_URL REDACTED" (pg_url_is_http, pg_url_redact) for each ARG.
  *
  * usage: test-scrape-client [scrape options] [--body] [--headers]
  *          [--abort-begin] [--abort-after N] URL...
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--redact") == 0) {
         for (int i = 2; i < argc; i++) {
             char *r = pg_url_redact(argv[i]);
-            printf("%d %s\n", pg_is_url(argv[i]), r);
+            printf("%d %s\n", pg_url_is_http(argv[i]), r);
             free(r);
         }
         return 0;

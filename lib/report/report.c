@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "report/report_int.h"
+#include "core/redact.h"
 
 enum pg__report_status pg__report_status_of(const pg_metric_result *m)
 {
@@ -237,44 +238,6 @@ static void add_valid_utf8(pg_buf *b, const char *s, size_t len)
     }
 }
 
-/* memmem is a GNU extension; this is the portable, simple version. */
-static const char *find(const char *hay, size_t hlen, const char *needle,
-                        size_t nlen)
-{
-    if (nlen > hlen)
-        return NULL;
-    for (size_t i = 0; i + nlen <= hlen; i++)
-        if (hay[i] == needle[0] && !memcmp(hay + i, needle, nlen))
-            return hay + i;
-    return NULL;
-}
-
-static void replace_all(pg_buf *b, const char *needle, size_t nlen,
-                        const char *with)
-{
-    if (nlen == 0 || b->len < nlen)
-        return;
-    pg_buf out = PG_BUF_INIT;
-    size_t i = 0, last = 0, hits = 0;
-    while (i + nlen <= b->len) {
-        const char *hit = find(b->p + i, b->len - i, needle, nlen);
-        if (!hit)
-            break;
-        size_t at = (size_t)(hit - b->p);
-        pg_buf_add(&out, b->p + last, at - last);
-        pg_buf_adds(&out, with);
-        i = last = at + nlen;
-        hits++;
-    }
-    if (!hits) {
-        pg_buf_release(&out);
-        return;
-    }
-    pg_buf_add(&out, b->p + last, b->len - last);
-    pg_buf_release(b);
-    *b = out;
-}
-
 /* The literal secrets cut from raw bytes, one per call, NULL after the
  * last (*i starts at 0): run->secrets of 3 bytes or more. */
 static const char *next_secret(const pg_report_run *run, size_t *i)
@@ -296,154 +259,8 @@ int pg__report_has_secrets(const pg_report_run *run)
 
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *b)
 {
-    if (!b->p)
-        return;
-    size_t i = 0;
-    const char *s;
-    while ((s = next_secret(run, &i)) != NULL)
-        replace_all(b, s, strlen(s), "REDACTED");
-}
-
-static int ci_prefix(const char *p, size_t n, const char *word)
-{
-    size_t wl = strlen(word);
-    if (n < wl)
-        return 0;
-    for (size_t i = 0; i < wl; i++)
-        if (tolower((unsigned char)p[i]) != word[i])
-            return 0;
-    return 1;
-}
-
-static int ci_contains(const char *p, size_t n, const char *word)
-{
-    size_t wl = strlen(word);
-    for (size_t i = 0; i + wl <= n; i++)
-        if (ci_prefix(p + i, n - i, word))
-            return 1;
-    return 0;
-}
-
-/* Names whose value is a credential, in URLs (query) and headers. */
-static int secret_name(const char *p, size_t n)
-{
-    static const char *const words[] = {
-        "authorization", "token", "password", "passwd", "secret", "apikey",
-        "api-key", "api_key", "cookie", "session", "signature"
-    };
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (ci_contains(p, n, words[i]))
-            return 1;
-    return 0;
-}
-
-static int is_space_or_end(char c)
-{
-    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int ends_value(char c)
-{
-    return is_space_or_end(c) || c == '\'' || c == '"' || c == '<' ||
-           c == '>' || c == '`';
-}
-
-static int is_header_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '-';
-}
-
-/* One pass over s applying the heuristic rules; out gets the result. */
-static void scrub_heuristics(const char *s, size_t len, pg_buf *out)
-{
-    size_t i = 0;
-    while (i < len) {
-        /* scheme://userinfo@host: drop the userinfo (RFC 3986 3.2.1:
-         * "user:password" is deprecated but still sent by clients). */
-        if (i + 3 <= len && !memcmp(s + i, "://", 3)) {
-            size_t j = i + 3, at = 0;
-            while (j < len && !ends_value(s[j]) && s[j] != '/' &&
-                   s[j] != '?' && s[j] != '#') {
-                if (s[j] == '@')
-                    at = j;
-                j++;
-            }
-            pg_buf_add(out, "://", 3);
-            if (at) {
-                pg_buf_adds(out, "REDACTED");
-                i = at;
-            } else {
-                i += 3;
-            }
-            continue;
-        }
-        /* ?name=value or &name=value with a credential name. */
-        if ((s[i] == '?' || s[i] == '&') && i + 1 < len) {
-            size_t j = i + 1;
-            while (j < len && s[j] != '=' && s[j] != '&' && !ends_value(s[j]))
-                j++;
-            if (j < len && s[j] == '=' && secret_name(s + i + 1, j - i - 1)) {
-                pg_buf_add(out, s + i, j + 1 - i);
-                pg_buf_adds(out, "REDACTED");
-                j++;
-                while (j < len && s[j] != '&' && s[j] != '#' &&
-                       !ends_value(s[j]))
-                    j++;
-                i = j;
-                continue;
-            }
-        }
-        /* "Bearer xyz", "Basic xyz" (RFC 6750 2.1, RFC 7617 2). */
-        if ((i == 0 || !isalnum((unsigned char)s[i - 1])) &&
-            (ci_prefix(s + i, len - i, "bearer ") ||
-             ci_prefix(s + i, len - i, "basic "))) {
-            size_t w = s[i + 1] == 'e' || s[i + 1] == 'E' ? 7 : 6;
-            size_t j = i + w;
-            while (j < len && s[j] == ' ')
-                j++;
-            if (j < len && !ends_value(s[j])) {
-                pg_buf_add(out, s + i, w);
-                pg_buf_adds(out, "REDACTED");
-                while (j < len && !ends_value(s[j]))
-                    j++;
-                i = j;
-                continue;
-            }
-        }
-        /* Header-like "Name: value" / "Name=value" whose name is a
-         * credential (Authorization, Coder-Session-Token, X-Api-Key):
-         * header names have dashes, metric names underscores, so metric
-         * names followed by ':' are left alone. */
-        if (is_header_char(s[i]) && (i == 0 || !is_header_char(s[i - 1]))) {
-            size_t j = i;
-            while (j < len && is_header_char(s[j]))
-                j++;
-            if (j < len && (s[j] == ':' || s[j] == '=') && (j >= len - 1 ||
-                s[j + 1] != '/') && secret_name(s + i, j - i)) {
-                size_t k = j + 1;
-                while (k < len && s[k] == ' ')
-                    k++;
-                char quote = 0;
-                if (k < len && (s[k] == '"' || s[k] == '\''))
-                    quote = s[k++];
-                if (k < len && s[k] != '\n' && s[k] != '\r') {
-                    pg_buf_add(out, s + i, k - i);
-                    pg_buf_adds(out, "REDACTED");
-                    while (k < len && s[k] != '\n' && s[k] != '\r' &&
-                           s[k] != ')' && (quote ? s[k] != quote
-                                  : s[k] != '\'' && s[k] != '"'))
-                        k++;
-                    i = k;
-                    continue;
-                }
-            }
-            pg_buf_add(out, s + i, j - i);
-            i = j;
-            continue;
-        }
-        pg_buf_addc(out, s[i]);
-        i++;
-    }
+    if (run && b->p)
+        pg_redact_literals(b, run->secrets, run->nsecrets);
 }
 
 static char *clean_n(const pg_report_run *run, const char *s, size_t len)
@@ -453,8 +270,9 @@ static char *clean_n(const pg_report_run *run, const char *s, size_t len)
     pg_buf v = PG_BUF_INIT, out = PG_BUF_INIT;
     add_valid_utf8(&v, s, len);
     pg__report_scrub_secrets(run, &v);
+    pg_buf_adds(&out, "");
     if (v.p)
-        scrub_heuristics(v.p, v.len, &out);
+        pg_redact_text(&out, v.p, v.len);
     pg_buf_release(&v);
     return pg_buf_detach(&out);
 }
@@ -468,22 +286,7 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
                                size_t len)
 {
     pg_buf b = PG_BUF_INIT;
-    size_t i = 0;
-    while (i < len) {
-        const char *nl = memchr(s + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - s) + 1 : len;
-        const char *colon = memchr(s + i, ':', end - i);
-        if (colon && secret_name(s + i, (size_t)(colon - (s + i)))) {
-            pg_buf_add(&b, s + i, (size_t)(colon - (s + i)) + 1);
-            pg_buf_adds(&b, " REDACTED");
-            pg_buf_adds(&b, end > i && s[end - 1] == '\n' ?
-                        (end - i >= 2 && s[end - 2] == '\r' ? "\r\n" : "\n")
-                        : "");
-        } else {
-            pg_buf_add(&b, s + i, end - i);
-        }
-        i = end;
-    }
+    pg_redact_header_values(&b, s, len);
     char *r = clean_n(run, b.p ? b.p : "", b.len);
     pg_buf_release(&b);
     return r;

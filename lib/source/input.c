@@ -53,7 +53,7 @@ int pg_input_kind(const char *arg, pg_error *err)
 {
     if (!strcmp(arg, "-"))
         return PG_INPUT_STDIN;
-    if (pg_is_url(arg))
+    if (pg_url_is_http(arg))
         return PG_INPUT_URL;
     struct stat st;
     if (stat(arg, &st) == 0)

@@ -12,6 +12,7 @@
  * hands it to the caller, which parses and checks it as a direct scrape. */
 #include "source/promapi.h"
 #include "core/num.h"
+#include "core/url.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -124,30 +125,12 @@ typedef struct api {
     const pg_promapi_opts *o;
     CURL *curl;
     struct curl_slist *hdrs;
-    char *base;       /* url without trailing slashes */
-    char *shown;      /* base with credentials removed, for messages */
+    CURLU *base;      /* the server's URL, as given */
+    char *shown;      /* the URL redacted, for messages */
     pg_buf body;
     char errbuf[CURL_ERROR_SIZE];
     pg_error *err;
 } api;
-
-/* Copy of url without userinfo (user:password@), for messages. */
-static char *redact_url(const char *url)
-{
-    const char *s = strstr(url, "://");
-    const char *host = s ? s + 3 : url;
-    const char *end = host + strcspn(host, "/?#");
-    const char *at = NULL;
-    for (const char *p = host; p < end; p++)
-        if (*p == '@')
-            at = p;
-    if (!at)
-        return pg_xstrdup(url);
-    pg_buf b = PG_BUF_INIT;
-    pg_buf_add(&b, url, (size_t)(host - url));
-    pg_buf_adds(&b, at + 1);
-    return pg_buf_detach(&b);
-}
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
@@ -164,14 +147,25 @@ static int api_init(api *a, const pg_promapi_opts *o, pg_error *err)
     memset(a, 0, sizeof *a);
     a->o = o;
     a->err = err;
-    size_t n = strlen(o->url);
-    while (n && o->url[n - 1] == '/')
-        n--;
-    a->base = pg_xstrndup(o->url, n);
-    a->shown = redact_url(a->base);
+    a->shown = pg_url_redact(o->url);
+    /* Only http and https: libcurl would read file:// (and a dozen other
+     * schemes) as readily, and print what it found in an error. */
+    if (!pg_url_is_http(o->url))
+        return pg_error_set(err, a->shown, 0, 0,
+                            "not an http:// or https:// URL");
+    a->base = curl_url();
+    if (!a->base ||
+        curl_url_set(a->base, CURLUPART_URL, o->url, 0) != CURLUE_OK)
+        return pg_error_set(err, a->shown, 0, 0, "not a valid URL");
     a->curl = curl_easy_init();
     if (!a->curl)
         return pg_error_set(err, a->shown, 0, 0, "cannot start libcurl");
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS,
+                     (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     a->hdrs = curl_slist_append(NULL, "Accept: application/json");
     for (size_t i = 0; i < o->nheaders; i++)
         a->hdrs = curl_slist_append(a->hdrs, o->headers[i]);
@@ -211,7 +205,7 @@ static void api_release(api *a)
     if (a->curl)
         curl_easy_cleanup(a->curl);
     curl_slist_free_all(a->hdrs);
-    free(a->base);
+    curl_url_cleanup(a->base);
     free(a->shown);
     pg_buf_release(&a->body);
 }
@@ -220,6 +214,50 @@ static void err_copy(pg_error *dst, const pg_error *src)
 {
     if (dst && !dst->set)
         *dst = *src;
+}
+
+/* The URL of an API endpoint: the server URL's path with path appended,
+ * its query (a proxy's tenant, say) followed by query, no fragment. Built
+ * part by part, so the path never lands after a query or fragment of the
+ * server URL. Caller frees with curl_free(); NULL if libcurl refuses. */
+static char *endpoint_url(api *a, const char *path, const char *query)
+{
+    CURLU *u = curl_url_dup(a->base);
+    char *base_path = NULL, *url = NULL;
+    if (!u || curl_url_get(u, CURLUPART_PATH, &base_path, 0) != CURLUE_OK) {
+        curl_url_cleanup(u);
+        return NULL;
+    }
+    pg_buf p = PG_BUF_INIT;
+    pg_buf_adds(&p, base_path);
+    while (p.len && p.p[p.len - 1] == '/')
+        p.p[--p.len] = '\0';
+    pg_buf_adds(&p, path);
+    int ok = curl_url_set(u, CURLUPART_PATH, p.p, 0) == CURLUE_OK &&
+             curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+             (!query || !*query ||
+              curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY) ==
+                  CURLUE_OK) &&
+             curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK;
+    pg_buf_release(&p);
+    curl_free(base_path);
+    curl_url_cleanup(u);
+    if (!ok) {
+        curl_free(url);
+        return NULL;
+    }
+    return url;
+}
+
+/* The endpoint's URL redacted, for messages (the server URL's when the
+ * endpoint cannot be built). */
+static void shown_endpoint(api *a, const char *path, char *buf, size_t size)
+{
+    char *url = endpoint_url(a, path, NULL);
+    char *shown = url ? pg_url_redact(url) : NULL;
+    snprintf(buf, size, "%s", shown ? shown : a->shown);
+    free(shown);
+    curl_free(url);
 }
 
 /* Sets a->err with the endpoint's URL (credentials removed) as source. */
@@ -232,7 +270,7 @@ static int api_fail(api *a, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    snprintf(src, sizeof src, "%s%s", a->shown, path);
+    shown_endpoint(a, path, src, sizeof src);
     return pg_error_set(a->err, src, 0, 0, "%s", text);
 }
 
@@ -274,16 +312,15 @@ static void api_reason(const char *body, size_t len, json_t *root,
 static int api_call(api *a, const char *path, const char *query,
                     const char *form, json_t **data)
 {
-    pg_buf url = PG_BUF_INIT;
-    pg_buf_addf(&url, "%s%s", a->base, path);
-    if (query && *query)
-        pg_buf_addf(&url, "?%s", query);
+    char *url = endpoint_url(a, path, query);
+    if (!url)
+        return api_fail(a, path, "cannot build the request URL");
     char src[256];
-    snprintf(src, sizeof src, "%s%s", a->shown, path);
+    shown_endpoint(a, path, src, sizeof src);
 
     a->body.len = 0;
     a->errbuf[0] = '\0';
-    curl_easy_setopt(a->curl, CURLOPT_URL, url.p);
+    curl_easy_setopt(a->curl, CURLOPT_URL, url);
     if (form) {
         curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, form);
         curl_easy_setopt(a->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(form));
@@ -291,7 +328,7 @@ static int api_call(api *a, const char *path, const char *query,
         curl_easy_setopt(a->curl, CURLOPT_HTTPGET, 1L);
     }
     CURLcode rc = curl_easy_perform(a->curl);
-    pg_buf_release(&url);
+    curl_free(url);
     if (rc != CURLE_OK) {
         const char *why = a->errbuf[0] ? a->errbuf : curl_easy_strerror(rc);
         if (rc == CURLE_WRITE_ERROR)

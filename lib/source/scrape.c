@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/url.h"
 #include "core/util.h"
 #include "source/negotiate.h"
 
@@ -58,87 +59,6 @@ static double now_mono(void)
 static int has_prefix_ci(const char *s, const char *prefix)
 {
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-int pg_is_url(const char *s)
-{
-    if (!s)
-        return 0;
-    if (has_prefix_ci(s, "http://"))
-        return s[7] != '\0';
-    if (has_prefix_ci(s, "https://"))
-        return s[8] != '\0';
-    return 0;
-}
-
-/* 1 if a query parameter name looks like it carries a credential. */
-static int secret_param(const char *name, size_t len)
-{
-    static const char *const words[] = {
-        "token", "password", "passwd", "pwd", "secret", "key", "auth",
-        "signature", "sig", "credential", "session", "access", "bearer",
-    };
-    char low[64];
-    if (len >= sizeof(low))
-        len = sizeof(low) - 1;
-    for (size_t i = 0; i < len; i++)
-        low[i] = (char)tolower((unsigned char)name[i]);
-    low[len] = '\0';
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (strstr(low, words[i]))
-            return 1;
-    return 0;
-}
-
-/* Userinfo (RFC 3986 3.2.1) is replaced whole: a user name alone can be
- * a token. Query values whose names look secret are replaced too. */
-char *pg_url_redact(const char *url)
-{
-    pg_buf b = PG_BUF_INIT;
-    const char *p = url;
-    const char *scheme_end = strstr(url, "://");
-    pg_buf_grow(&b, strlen(url) + 16);
-    if (scheme_end) {
-        const char *auth = scheme_end + 3;
-        size_t auth_len = strcspn(auth, "/?#");
-        const char *at = NULL;
-        for (size_t i = 0; i < auth_len; i++)
-            if (auth[i] == '@')
-                at = auth + i;
-        pg_buf_add(&b, url, (size_t)(auth - url));
-        if (at) {
-            pg_buf_adds(&b, "REDACTED");
-            p = at;
-        } else {
-            p = auth;
-        }
-    }
-    size_t pre = strcspn(p, "?#");
-    pg_buf_add(&b, p, pre);
-    p += pre;
-    if (*p != '?') {
-        pg_buf_adds(&b, p);
-        return pg_buf_detach(&b);
-    }
-    pg_buf_addc(&b, '?');
-    p++;
-    while (*p && *p != '#') {
-        size_t len = strcspn(p, "&#");
-        const char *eq = memchr(p, '=', len);
-        if (eq && secret_param(p, (size_t)(eq - p))) {
-            pg_buf_add(&b, p, (size_t)(eq - p) + 1);
-            pg_buf_adds(&b, "REDACTED");
-        } else {
-            pg_buf_add(&b, p, len);
-        }
-        p += len;
-        if (*p == '&') {
-            pg_buf_addc(&b, '&');
-            p++;
-        }
-    }
-    pg_buf_adds(&b, p);
-    return pg_buf_detach(&b);
 }
 
 static void fail(target *t, const char *fmt, ...)
@@ -545,7 +465,7 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
         bcs[i].t = t;
         bcs[i].run = &run;
         t->state = T_DONE;
-        if (!pg_is_url(urls[i])) {
+        if (!pg_url_is_http(urls[i])) {
             fail(t, "not an http:// or https:// URL");
             finish_target(t, opts->progress);
             continue;

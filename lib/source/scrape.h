@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "expo/expo.h"
+#include "core/url.h"
 #include "core/util.h"
 
 typedef struct pg_scrape_opts {
@@ -54,12 +55,6 @@ typedef struct pg_scrape_result {
 size_t pg_scrape_all(const char *const *urls, size_t n,
                      const pg_scrape_opts *opts, const pg_scrape_sink *sinks,
                      pg_scrape_result *results);
-
-/* 1 if s looks like an http:// or https:// URL. */
-int pg_is_url(const char *s);
-/* Copy of url with userinfo and secret-looking query values replaced by
- * "REDACTED"; caller frees. Use it wherever a URL is printed or saved. */
-char *pg_url_redact(const char *url);
 
 /* The values of o a report or saved scrape must never show: the bearer
  * token, the basic-auth password, the value of every extra request header
