@@ -80,7 +80,7 @@ ok $? "the server received an Authorization: Basic header"
 ok $? "the fixture server's log keeps no Authorization value"
 
 
-# pg_url_redact and pg_is_url, case by case: input | is_url | redacted.
+# pg_url_redact and pg_url_is_http, case by case: input | is_url | redacted.
 while IFS='|' read -r in isurl want; do
     is "$(bin/test-scrape-client --redact "$in")" "$isurl $want" "redact $in"
 done <<'CASES'
