@@ -272,6 +272,9 @@ sub lint {
     my ($rc, $out, $err) = Fleet::run($pg, 'lint', '--max-errors', '0', @ask, $url);
     my (%errors, %warnings);
     my $served = '';
+    # lint names the URL with every query value hidden
+    (my $shown = $url) =~ s{([?#].*)$}{ (my $q = $1) =~ s/=[^&#]+/=REDACTED/g; $q }e;
+    $url = $shown;
     for my $l (split /\n/, $out) {
         if ($l =~ /^\Q$url\E:\d+:\d+: error: (.*)$/) { $errors{$1}++ }
         elsif ($l =~ /^\Q$url\E(?::\d+:\d+)?: warning: (.*)$/) { $warnings{$1}++ }
