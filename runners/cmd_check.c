@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomic.h"
 #include "check/check.h"
 #include "expo/expo.h"
 #include "source/filefeed.h"

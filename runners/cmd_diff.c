@@ -7,6 +7,7 @@
 
 #include <time.h>
 
+#include "core/atomic.h"
 #include "diff/diff.h"
 #include "report/report.h"
 #include "report/report_opts.h"

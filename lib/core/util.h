@@ -113,14 +113,6 @@ void pg_error_print(const pg_error *e, FILE *out);
  * buffer is NUL-terminated; caller frees. */
 int pg_read_file(const char *path, char **data, size_t *len, pg_error *err);
 
-/* Writes data to path atomically: a temporary file in the same directory,
- * fsync, then rename, so a reader never sees a half-written file. */
-int pg_write_file_atomic(const char *path, const char *data, size_t len,
-                         pg_error *err);
-/* The same for the whole content of src (rewound first), so data that was
- * spooled to a temporary file need not be held in memory. */
-int pg_copy_stream_atomic(const char *path, FILE *src, pg_error *err);
-
 /* Levenshtein distance between a and b, counted in bytes: inserting,
  * deleting or substituting one byte costs 1. O(strlen(a) * strlen(b))
  * time, O(strlen(b)) memory. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "report/report_int.h"
+#include "core/atomic.h"
 
 static int mkdir_p(const char *path, pg_error *err)
 {
@@ -38,15 +39,6 @@ static int mkdir_p(const char *path, pg_error *err)
                          p, strerror(errno));
     free(p);
     return r;
-}
-
-static void fsync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd); /* best effort: some file systems refuse */
-        close(fd);
-    }
 }
 
 /* Removes a flat directory (report directories have no subdirectories). */
@@ -216,7 +208,7 @@ static int commit_flat(const char *dir,
         remove_flat_dir(tmp.p);
         goto out;
     }
-    fsync_dir(tmp.p);
+    pg_fsync_dir(tmp.p);
     if (exists && rename(dir, old.p) != 0) {
         pg_error_set(err, dir, 0, 0, "cannot move the earlier report '%s' "
                      "aside: %s", dir, strerror(errno));
@@ -233,7 +225,7 @@ static int commit_flat(const char *dir,
     }
     if (exists)
         remove_flat_dir(old.p);
-    fsync_dir(parent);
+    pg_fsync_dir(parent);
     if (out_dir)
         *out_dir = pg_xstrdup(dir);
     r = 0;
@@ -285,14 +277,14 @@ int pg__report_dir_commit(const pg_report_place *where, const char *slug,
         remove_flat_dir(tmp.p);
         goto out;
     }
-    fsync_dir(tmp.p);
+    pg_fsync_dir(tmp.p);
     if (rename(tmp.p, final.p) != 0) {
         pg_error_set(err, dir, 0, 0, "cannot rename '%s' into place: %s",
                      tmp.p, strerror(errno));
         remove_flat_dir(tmp.p);
         goto out;
     }
-    fsync_dir(dir);
+    pg_fsync_dir(dir);
     /* rename(2) replaces the old link atomically: a reader of latest sees
      * the old report or the new one, never none. */
     pg_buf_addf(&link, "%s/.latest.tmp.%ld", dir, (long)getpid());
@@ -309,7 +301,7 @@ int pg__report_dir_commit(const pg_report_place *where, const char *slug,
         unlink(link.p);
         goto out;
     }
-    fsync_dir(dir);
+    pg_fsync_dir(dir);
     prune_history(dir, where->keep);
     if (out_dir)
         *out_dir = pg_buf_detach(&final);

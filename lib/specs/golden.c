@@ -1,6 +1,7 @@
 /* golden.c: see golden.h. The JSON schema is documented in
  * golden/SCHEMA.md; this file is its only reader and writer. */
 #include "specs/golden.h"
+#include "core/atomic.h"
 
 #include <errno.h>
 #include <jansson.h>
