@@ -11,7 +11,7 @@ bin/pg-bench-gen: build/bench/gen.o
 
 bin/pg-bench-memchr: build/bench/memchr_lines.o build/libpromgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a -lm
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
 
 bin/pg-bench-rss: build/bench/rss.o
 	@mkdir -p $(dir $@)
