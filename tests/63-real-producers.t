@@ -138,11 +138,27 @@ my @BLACKBOX_PATHS = ('/metrics', '/probe?module=http_2xx&target=SELF/metrics',
 
 # prometheus's /federate: the series of its own scrape job, as text.
 my $PROM_FEDERATE = '/federate?match[]=%7Bjob%3D%22self%22%7D';
+my $prometheus;    # its URL once started
 
 # Each producer: its binary (a missing one is a skip), how to start it,
 # the URL paths to lint, whether it serves OpenMetrics, and the errors
 # expected in each format ('om' only where it serves OpenMetrics).
 my @producers = (
+    {
+        name => 'prometheus', bin => '/usr/bin/prometheus',
+        start => sub {
+            mkdir "$tmp/tsdb";
+            $prometheus = start('prometheus', '/metrics', sub {
+                write_file("$tmp/prometheus.yml", "global:\n  scrape_interval: 1s\n"
+                    . "scrape_configs:\n  - job_name: self\n    static_configs:\n"
+                    . "      - targets: ['127.0.0.1:$_[0]']\n");
+                ('/usr/bin/prometheus', "--config.file=$tmp/prometheus.yml",
+                 "--storage.tsdb.path=$tmp/tsdb", '--log.level=warn',
+                 "--web.listen-address=127.0.0.1:$_[0]");
+            });
+        },
+        paths => ['/metrics'], om => 0,
+    },
     {
         name => 'prometheus-node-exporter', bin => '/usr/bin/prometheus-node-exporter',
         start => sub {
@@ -217,26 +233,6 @@ my @producers = (
         paths => ['/metrics'], om => 0, must => { '/metrics' => qr/^nginx_up 1$/m },
     },
     {
-        name => 'prometheus', bin => '/usr/bin/prometheus',
-        start => sub {
-            mkdir "$tmp/tsdb";
-            start('prometheus', '/metrics', sub {
-                write_file("$tmp/prometheus.yml", "global:\n  scrape_interval: 1s\n"
-                    . "scrape_configs:\n  - job_name: self\n    static_configs:\n"
-                    . "      - targets: ['127.0.0.1:$_[0]']\n");
-                ('/usr/bin/prometheus', "--config.file=$tmp/prometheus.yml",
-                 "--storage.tsdb.path=$tmp/tsdb", '--log.level=warn',
-                 "--web.listen-address=127.0.0.1:$_[0]");
-            });
-        },
-        # /federate: the text Prometheus writes from what it scraped
-        paths => ['/metrics', $PROM_FEDERATE],
-        om => 0, must => { $PROM_FEDERATE => qr/^up\{/m }, ready => sub {
-            my ($url) = @_;
-            $http->get("$url/federate?match[]=up")->{content} =~ /^up\{/m;
-        },
-    },
-    {
         name => 'python prometheus_client', bin => '/usr/bin/python3',
         need => sub {
             system('/usr/bin/python3', '-c', 'import prometheus_client') == 0
@@ -257,6 +253,14 @@ my @producers = (
         paths => ['/metrics'], om => 1, must => { '/metrics' => qr/^pg_go_request_duration_seconds_bucket\{/m },
         errors => { om => \@GO_ALLOC_CLASH },
         maybe => { om => \@GO_GC_QUANTILES },
+    },
+    {
+        # the text prometheus writes from what it scraped; last, so that it
+        # has scraped itself meanwhile
+        name => 'prometheus /federate', bin => '/usr/bin/prometheus',
+        start => sub { $prometheus // die "prometheus did not start\n" },
+        ready => sub { $http->get("$_[0]/federate?match[]=up")->{content} =~ /^up\{/m },
+        paths => [$PROM_FEDERATE], om => 0, must => { $PROM_FEDERATE => qr/^up\{/m },
     },
 );
 
