@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/atomic.h"
+#include "core/date.h"
 #include "check/check.h"
 #include "expo/expo.h"
 #include "source/filefeed.h"
@@ -258,7 +259,7 @@ static int check_arg_rules(check_args *a)
         return pg_opts_error(&check_cmd, "missing --target (or --prometheus)");
     if (a->prometheus && !a->match)
         return pg_opts_error(&check_cmd, "--prometheus needs --match");
-    if (a->today && (strlen(a->today) != 10 || a->today[4] != '-'))
+    if (a->today && !pg_date_valid(a->today))
         return pg_opts_error(&check_cmd, "invalid --today '%s': want "
                              "YYYY-MM-DD", a->today);
     pg_error err;

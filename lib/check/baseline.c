@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check/baseline.h"
+#include "core/date.h"
 
 typedef struct pos {
     int line, column;
@@ -88,17 +89,6 @@ static size_t locate_entries(const char *t, size_t len, pos *out, size_t max)
         col++;
     }
     return n;
-}
-
-static int valid_date(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return 0;
-    int month = atoi(s + 5), day = atoi(s + 8);
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 static int entry_string(json_t *e, const char *key, int required, char **out,
@@ -198,7 +188,7 @@ pg_baseline *pg_baseline_load(const char *path, pg_error *err)
             if (bad)
                 break;
         }
-        if (ent->expires && !valid_date(ent->expires)) {
+        if (ent->expires && !pg_date_valid(ent->expires)) {
             pg_error_set(err, path, p.line, p.column,
                          "accepted[%zu]: invalid expires '%s' (want "
                          "YYYY-MM-DD)", i, ent->expires);
