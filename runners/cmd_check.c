@@ -18,10 +18,12 @@
 #include "check/check.h"
 #include "expo/expo.h"
 #include "source/filefeed.h"
+#include "specs/errata.h"
 #include "specs/golden.h"
 #include "check/tap.h"
 #include "core/opts.h"
 #include "core/redact.h"
+#include "golden_arg.h"
 #include "core/util.h"
 #include "cmd.h"
 
@@ -35,13 +37,17 @@
 
 static const pg_opts_cmd check_cmd = {
     ME,
-    "promgate check --golden GOLDEN.json --target URL|FILE|- "
+    "promgate check --golden GOLDEN --target URL|FILE|- "
     "[--target ...] [options]\n"
-    "promgate check --golden GOLDEN.json --prometheus URL "
+    "promgate check --golden GOLDEN --prometheus URL "
     "--match SELECTOR [options]",
     "Checks every documented metric (presence, type, label names, label\n"
     "values, histogram and summary structure, bucket bounds) and every\n"
-    "undocumented one; prints TAP version 13 for prove.\n",
+    "undocumented one; prints TAP version 13 for prove. GOLDEN is a golden\n"
+    "file or an installed release golden: coder@v2.24.2, or coder@auto (the\n"
+    "release the first target reports in coderd_build_info). Docs errata\n"
+    "(where the docs are wrong about what the code serves) are applied and\n"
+    "named as diagnostics.\n",
     "exit codes: 0 conformant, 1 violations found, 2 could not run\n",
     pg_print_version,
 };
@@ -67,6 +73,7 @@ typedef struct check_args {
     unsigned long limit;
     int empty_labels;
     const char *today;
+    int docs_as_written;       /* judge the docs as published */
 } check_args;
 
 static const pg_opt_choice undocumented_modes[] = {
@@ -161,8 +168,9 @@ static int parse_args(int argc, char **argv, check_args *a)
 {
     pg_option opts[] = {
         PG_OPT_GROUP("targets"),
-        PG_OPT_STRING(0, "golden", &a->golden_path, "GOLDEN.json",
-                      "the golden spec to check against"),
+        PG_OPT_STRING(0, "golden", &a->golden_path, "GOLDEN",
+                      "the golden spec to check against: a file, or "
+                      "coder@vX.Y.Z / coder@auto"),
         PG_OPT_LIST(0, "target", &a->targets, "URL|FILE|-",
                     "target to check (repeatable; URLs are\n"
                     "scraped concurrently)"),
@@ -215,6 +223,9 @@ static int parse_args(int argc, char **argv, check_args *a)
         PG_OPT_CALLBACK(0, "select", &a->select, "LIST",
                         "concerns: format,documented,histograms,\n"
                         "undocumented (default all)", 0, parse_select),
+        PG_OPT_BOOL(0, "docs-as-written", &a->docs_as_written,
+                    "judge the docs exactly as published: every docs "
+                    "erratum fails, saying what the docs should say"),
         PG_OPT_STRING(0, "baseline", &a->baseline_path, "FILE",
                       "accepted deviations (TODO until expiry)"),
         PG_OPT_STRING(0, "today", &a->today, "YYYY-MM-DD",
@@ -641,6 +652,7 @@ static void free_results(pg_target_result *r, size_t n)
 typedef struct check_run {
     check_args a;
     pg_golden *golden;
+    pg_golden *corrected;    /* with --docs-as-written: the golden as saved */
     pg_baseline *baseline;
     pg_check_opts copts;
     target_run *runs;        /* one per --target */
@@ -678,13 +690,22 @@ static int prepare(check_run *r)
         so->accept = (enum pg_format)a->input_format;
     if (isatty(STDERR_FILENO))
         so->progress = 1;
-    r->golden = pg_golden_load(a->golden_path, &r->err);
+    r->golden = pg_golden_arg_load(a->golden_path,
+                                   a->targets.n ? a->targets.v[0] : NULL, so,
+                                   ME, &r->err);
     if (!r->golden)
         return -1;
+    pg_check_opts *c = &r->copts;
+    if (a->docs_as_written) {
+        /* The docs as published; the saved golden names the errata. */
+        r->corrected = r->golden;
+        r->golden = pg_golden_as_documented(r->corrected);
+        c->docs_as_written = 1;
+        c->corrected = r->corrected;
+    }
     if (a->baseline_path &&
         !(r->baseline = pg_baseline_load(a->baseline_path, &r->err)))
         return -1;
-    pg_check_opts *c = &r->copts;
     c->golden = r->golden;
     c->undocumented = (enum pg_undocumented_mode)a->undocumented;
     c->exempt = a->exempt.v;
@@ -928,6 +949,7 @@ static void check_run_release(check_run *r)
     free_results(r->results, r->nresults);
     pg_baseline_free(r->baseline);
     pg_golden_free(r->golden);
+    pg_golden_free(r->corrected);
     check_args_release(&r->a);
     pg_secrets_release(&r->secrets);
 }

@@ -7,6 +7,8 @@
 #include "specs/docs.h"
 #include "specs/golden.h"
 #include "specs/golden_expo.h"
+#include "specs/errata.h"
+#include "specs/goldenset.h"
 #include "specs/overlay.h"
 #include "core/opts.h"
 #include "core/util.h"
@@ -17,13 +19,19 @@ static const pg_opts_cmd golden_cmd = {
     "promgate golden",
     "promgate golden --from-docs DOCS... [options]\n"
     "promgate golden --from-exposition FILE|-|URL... [options]\n"
-    "promgate golden --conditions GOLDEN.json",
+    "promgate golden --conditions GOLDEN.json\n"
+    "promgate golden --resolve PRODUCT@RELEASE\n"
+    "promgate golden --as-documented GOLDEN",
     "Derives a golden spec (golden/SCHEMA.md) from metrics docs (files,\n"
     "directories, globs; tables, metric headings, bullets, exposition\n"
     "blocks), or from expositions (files, stdin or URLs) merged by name\n"
     "(the first that has a family wins).\n"
     "--conditions lists the conditions of a golden's conditional metrics,\n"
-    "one a line: the values 'promgate check --enable' takes.\n",
+    "one a line: the values 'promgate check --enable' takes.\n"
+    "--resolve prints the file a golden reference such as coder@v2.24.2\n"
+    "resolves to (release goldens under $PROMGATE_SHARE_DIR, default the\n"
+    "golden/ beside bin/); --as-documented prints a golden (file or\n"
+    "reference) as the docs publish it, its docs errata undone.\n",
     "exit codes: 0 written, 1 lint findings with --lint, 2 could not run\n",
     pg_print_version,
 };
@@ -80,6 +88,51 @@ static int list_conditions(const char *path)
     return PG_EXIT_OK;
 }
 
+/* The file a golden argument names: itself, or what a reference such as
+ * coder@v2.24.2 resolves to. Caller frees; NULL with err set. */
+static char *golden_file(const char *arg, pg_error *err)
+{
+    if (!pg_golden_ref_is(arg))
+        return pg_xstrdup(arg);
+    return pg_golden_resolve(arg, NULL, NULL, err);
+}
+
+/* promgate golden --resolve REF: the file, for scripts. */
+static int resolve_only(const char *ref)
+{
+    pg_error err;
+    pg_error_init(&err);
+    char *path = golden_file(ref, &err);
+    if (!path) {
+        print_error(&err);
+        return PG_EXIT_ERROR;
+    }
+    puts(path);
+    free(path);
+    return PG_EXIT_OK;
+}
+
+/* promgate golden --as-documented GOLDEN: the docs' reading. */
+static int as_documented(const char *arg)
+{
+    pg_error err;
+    pg_error_init(&err);
+    char *path = golden_file(arg, &err);
+    pg_golden *g = path ? pg_golden_load(path, &err) : NULL;
+    free(path);
+    if (!g) {
+        print_error(&err);
+        return PG_EXIT_ERROR;
+    }
+    pg_golden *d = pg_golden_as_documented(g);
+    char *s = pg_golden_dumps(d);
+    fputs(s, stdout);
+    free(s);
+    pg_golden_free(d);
+    pg_golden_free(g);
+    return PG_EXIT_OK;
+}
+
 /* Docs without a type column give metrics whose type is unknown; the
  * golden checks them for presence and labels only, which the user should
  * know before trusting a green check. */
@@ -112,6 +165,8 @@ static pg_golden *from_docs(const pg_opt_list *docs, const char *profile,
 /* The command line of a golden run. */
 typedef struct golden_args {
     const char *out, *overlay, *version, *conditions, *profile, *root;
+    const char *release;     /* overlay entries with a range hold for it */
+    const char *resolve, *documented; /* --resolve, --as-documented */
     pg_opt_list docs;        /* files, directories, globs */
     pg_opt_list expo;        /* FILE|-|URL, in order */
     int keep_going;
@@ -155,19 +210,29 @@ static int parse_args(int argc, char **argv, golden_args *a)
                     "docs lint findings fail the command (exit 1)"),
         PG_OPT_SET_INT(0, "no-lint", &a->lint_show, 0,
                        "do not print docs lint findings"),
+        PG_OPT_STRING(0, "release", &a->release, "TAG",
+                      "build for this release: overlay entries with a\n"
+                      "release range apply when it holds the tag"),
         PG_OPT_STRING(0, "conditions", &a->conditions, "GOLDEN.json",
                       "list the conditions of a golden, alone"),
+        PG_OPT_STRING(0, "resolve", &a->resolve, "REF",
+                      "print the file a reference such as coder@v2.24.2\n"
+                      "resolves to, alone"),
+        PG_OPT_STRING(0, "as-documented", &a->documented, "GOLDEN",
+                      "print a golden (file or reference) as the docs\n"
+                      "publish it, alone"),
         PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
         PG_OPT_END(),
     };
     int n = pg_opts_parse(&golden_cmd, opts, argc, argv);
     if (n < 0)
         return pg_opts_exit(n);
-    if (a->conditions)
+    if (a->conditions || a->resolve || a->documented)
         return argc == 3 || argc == 2
                    ? -1
-                   : pg_opts_error(&golden_cmd, "--conditions takes no "
-                                   "other option or argument");
+                   : pg_opts_error(&golden_cmd, "--%s takes no other option "
+                                   "or argument", a->conditions ? "conditions"
+                                   : a->resolve ? "resolve" : "as-documented");
     if (n && !a->docs.n && !a->expo.n)
         return pg_opts_error(&golden_cmd, "unexpected argument '%s'",
                              argv[0]);
@@ -252,6 +317,7 @@ static int make_golden(const golden_args *a)
         /* Overlay findings are always shown and never fail the command:
          * they concern the overlay, not the docs being linted. */
         struct lint_ctx O = { 1, 0 };
+        pg_overlay_set_release(ov, a->release);
         pg_overlay_apply(ov, g, on_warn, &O);
         pg_overlay_free(ov);
     }
@@ -283,7 +349,10 @@ int pg_cmd_golden(int argc, char **argv)
     pg_scrape_flags_init(&a.scrape);
     int rc = parse_args(argc, argv, &a);
     if (rc < 0)
-        rc = a.conditions ? list_conditions(a.conditions) : make_golden(&a);
+        rc = a.conditions ? list_conditions(a.conditions)
+             : a.resolve  ? resolve_only(a.resolve)
+             : a.documented ? as_documented(a.documented)
+                            : make_golden(&a);
     pg_opt_list_release(&a.expo);
     pg_opt_list_release(&a.docs);
     pg_scrape_flags_release(&a.scrape);

@@ -1,15 +1,16 @@
 #!/bin/sh
 # make demo: runs the conformance suite (prove suite/) against a local
-# fixture endpoint serving a realistic Coder scrape
-# (fixtures/coder-demo/metrics, with the flags in fixtures/coder-demo/flags),
-# or against PROMGATE_TARGET when it is set; the suite writes one report of
-# the run (under PROMGATE_REPORT_DIR, else reports/). The fixture server is
-# stopped on exit.
+# fixture endpoint serving what a Coder v2.35.1 server serves
+# (fixtures/coder-demo/metrics, rebuilt from the code inventory and the
+# release golden), judged against that release's golden (coder@v2.35.1)
+# with no extra flags, or against PROMGATE_TARGET when it is set; the
+# suite writes one report of the run (under PROMGATE_REPORT_DIR, else
+# reports/). The fixture server is stopped on exit.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 PG_ROOT=$(pwd)
 PROMGATE=${PROMGATE:-$PG_ROOT/bin/promgate}
-PROMGATE_GOLDEN=${PROMGATE_GOLDEN:-$PG_ROOT/golden/coder-latest.json}
+PROMGATE_GOLDEN=${PROMGATE_GOLDEN:-coder@v2.35.1}
 export PROMGATE PROMGATE_GOLDEN
 
 if [ -z "${PROMGATE_TARGET:-}" ]; then
@@ -18,9 +19,6 @@ if [ -z "${PROMGATE_TARGET:-}" ]; then
     mkdir "$PG_TMP/www" && cp fixtures/coder-demo/metrics "$PG_TMP/www/metrics"
     start_fixture_server "$PG_TMP/www" || exit 2
     PROMGATE_TARGET="$FIXTURE_URL/metrics"
-    if [ -z "${PROMGATE_CHECK_FLAGS+set}" ]; then
-        PROMGATE_CHECK_FLAGS=$(cat fixtures/coder-demo/flags)
-    fi
     echo "demo: serving fixtures/coder-demo/metrics at $PROMGATE_TARGET"
 fi
 # The suite's 05-report.t writes the run's report: under

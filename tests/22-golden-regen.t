@@ -4,12 +4,12 @@
 cd "$(dirname "$0")/.." || exit 1
 R=$PWD
 S=${PG_SHARED:-$R/../shared}
-if [ ! -d "$S/coder/docs" ]; then echo "1..0 # skip no shared data at $S"; exit 0; fi
+if [ ! -d "$S/coder/docs" ] || [ ! -d "$S/coder/releases" ]; then echo "1..0 # skip no shared data at $S"; exit 0; fi
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 ${MAKE:-make} -s -o bin/promgate golden GOLDEN_OUT="$T" PG_SHARED="$S" >"$T.log" 2>&1
 rc=$?
-files=$(cd golden && ls ./*.json)
+files=$(cd golden && ls ./*.json ./coder/*.json ./coder/releases.tsv)
 echo "1..$(( $(echo "$files" | wc -l) + 2 ))"
 if [ $rc = 0 ]; then echo "ok 1 - make golden runs"; else sed 's/^/# /' "$T.log"; echo "not ok 1 - make golden runs"; fi
 rm -f "$T.log"
@@ -25,5 +25,5 @@ for f in $files; do
     fi
 done
 n=$((n+1))
-extra=$(cd "$T" && ls ./*.json | while read -r f; do [ -f "$R/golden/${f#./}" ] || echo "$f"; done)
+extra=$(cd "$T" && ls ./*.json ./coder/* | while read -r f; do [ -f "$R/golden/${f#./}" ] || echo "$f"; done)
 if [ -z "$extra" ]; then echo "ok $n - no uncommitted goldens"; else echo "not ok $n - not committed: $extra"; fi

@@ -8,7 +8,7 @@ L=$PWD/bin/pg-golden-load
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 cases=$(ls -d fixtures/golden/load/*/)
-goldens=$(ls golden/*.json)
+goldens=$(ls golden/*.json golden/coder/*.json)
 echo "1..$(( $(echo "$cases" | wc -l) + $(echo "$goldens" | wc -l) + 3 ))"
 n=0
 for d in $cases; do

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/match.h"
+#include "specs/errata.h"
 
 /* Caps that keep memory bounded on hostile or huge scrapes. */
 #define MAX_DIAGS 2000        /* parser diagnostics kept per target */
@@ -1418,6 +1419,12 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
 {
     if (m->condition)
         r->condition = pg_xstrdup(m->condition);
+    /* The code does not serve what the docs list by mistake: its absence
+     * is what the corrected contract expects (note_erratum says so). */
+    int unserved = m->erratum && m->erratum->unserved &&
+                   !m->erratum->docs_side;
+    if (unserved && (!f || !f->nsamples))
+        return;
     if (!f) {
         if (m->condition && !condition_enabled(c, m->condition)) {
             r->verdict = PG_VERDICT_SKIP;
@@ -1505,6 +1512,38 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         strcmp(m->help, f->help) != 0)
         problem_add(r, PG_PROBLEM_HELP, 0, f->line, 0, m->help, f->help,
                     "HELP differs from the documentation");
+}
+
+/* A docs erratum of the metric: on the corrected contract a diagnostic
+ * naming it and its evidence; on the docs as written a failure saying
+ * what the docs should say, whatever else the metric's verdict is. */
+static void note_erratum(pg_metric_result *r, const pg_golden_metric *m)
+{
+    if (!m || !m->erratum)
+        return;
+    pg_buf b = PG_BUF_INIT;
+    pg_erratum_describe(m, &b);
+    int fail = m->erratum->docs_side;
+    if (fail && r->verdict == PG_VERDICT_SKIP)
+        r->verdict = PG_VERDICT_PASS;
+    problem_add(r, PG_PROBLEM_ERRATUM, fail, 0, 0, NULL, NULL, "%s", b.p);
+    pg_buf_release(&b);
+}
+
+/* On the docs as written, an undocumented metric the docs leave out or
+ * misname: the erratum of the corrected contract, as a failure. */
+static void note_undocumented_erratum(pg_checker *c, pg_metric_result *r,
+                                      const char *name)
+{
+    if (!c->opts->docs_as_written || !c->opts->corrected)
+        return;
+    const pg_golden_metric *m = pg_golden_find(c->opts->corrected, name);
+    if (!m || !m->erratum)
+        return;
+    pg_buf b = PG_BUF_INIT;
+    pg_erratum_describe(m, &b);
+    problem_add(r, PG_PROBLEM_ERRATUM, 1, 0, 0, NULL, NULL, "%s", b.p);
+    pg_buf_release(&b);
 }
 
 static int is_exempt(pg_checker *c, const char *name)
@@ -1794,6 +1833,7 @@ static void judge_documented(pg_checker *c, result_list *l, family **by_metric)
         pg_metric_result *r = result_add(l, c->target, m->name,
                                          PG_RESULT_DOCUMENTED);
         check_documented(c, r, m, by_metric[i]);
+        note_erratum(r, m);
         set_verdict(r, 0);
     }
 }
@@ -1811,6 +1851,7 @@ static void judge_undocumented_family(pg_checker *c, result_list *l,
                 : c->format == PG_FORMAT_OPENMETRICS ? "unknown"
                                                      : "untyped");
     attach_diags(c, r, f->parser_name, f->type, NULL);
+    note_undocumented_erratum(c, r, f->name);
     set_verdict(r, c->opts->undocumented == PG_UNDOCUMENTED_WARN);
 }
 

@@ -33,6 +33,11 @@ typedef struct pg_check_opts {
     const pg_baseline *baseline;
     const char *today;          /* YYYY-MM-DD for baseline expiry; NULL=now */
     unsigned select;            /* enum pg_check_select bits; 0 = all */
+    int docs_as_written;        /* golden is pg_golden_as_documented() of
+                                   corrected: every erratum fails */
+    const pg_golden *corrected; /* with docs_as_written: the golden as
+                                   saved, to name errata of metrics the
+                                   docs leave out or misname */
     int empty_labels_dropped;   /* the input comes from the Prometheus API,
                                    which stores no empty label value: a
                                    missing label may be an empty one */

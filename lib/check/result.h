@@ -33,7 +33,10 @@ enum pg_problem_code {
     PG_PROBLEM_HELP,           /* HELP differs (diagnostic only) */
     PG_PROBLEM_UNDOCUMENTED,   /* not in the golden */
     PG_PROBLEM_FORMAT,         /* exposition format violation */
-    PG_PROBLEM_BASELINE        /* note: a baseline entry has expired */
+    PG_PROBLEM_BASELINE,       /* note: a baseline entry has expired */
+    PG_PROBLEM_ERRATUM         /* a docs erratum: a diagnostic on the
+                                  corrected contract, a failure when the
+                                  docs are checked as written */
 };
 
 /* Stable lowercase names of problem codes ("missing", "labels_extra", ...),

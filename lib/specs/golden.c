@@ -27,6 +27,19 @@ void pg_golden_vwarn(pg_golden_warn_fn warn, void *ctx, const char *rule,
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
+void pg_erratum_free(pg_erratum *e)
+{
+    if (!e)
+        return;
+    free(e->evidence);
+    free(e->releases);
+    free(e->docs_name);
+    for (size_t i = 0; i < e->ndocs_labels; i++)
+        free(e->docs_labels[i]);
+    free(e->docs_labels);
+    free(e);
+}
+
 void pg_golden_metric_release(pg_golden_metric *m)
 {
     free(m->name);
@@ -60,6 +73,7 @@ void pg_golden_metric_release(pg_golden_metric *m)
     }
     free(m->meta_keys);
     free(m->meta_values);
+    pg_erratum_free(m->erratum);
     memset(m, 0, sizeof *m);
 }
 
@@ -311,6 +325,27 @@ static json_t *strings_json(char *const *v, size_t n)
     return a;
 }
 
+static json_t *erratum_json(const pg_erratum *e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "evidence", json_string(e->evidence));
+    if (e->releases)
+        json_object_set_new(o, "releases", json_string(e->releases));
+    if (e->docs_name)
+        json_object_set_new(o, "docs_name", json_string(e->docs_name));
+    if (e->has_docs_labels)
+        json_object_set_new(o, "docs_labels",
+                            strings_json(e->docs_labels, e->ndocs_labels));
+    if (e->has_docs_type)
+        json_object_set_new(o, "docs_type",
+                            json_string(pg_type_name(e->docs_type)));
+    if (e->unlisted)
+        json_object_set_new(o, "listed", json_false());
+    if (e->unserved)
+        json_object_set_new(o, "served", json_false());
+    return o;
+}
+
 static json_t *metric_json(const pg_golden_metric *m)
 {
     json_t *o = json_object();
@@ -360,6 +395,8 @@ static json_t *metric_json(const pg_golden_metric *m)
                                 json_string(m->meta_values[i]));
         json_object_set_new(o, "meta", a);
     }
+    if (m->erratum)
+        json_object_set_new(o, "erratum", erratum_json(m->erratum));
     return o;
 }
 
@@ -562,13 +599,88 @@ static int load_meta(struct loader *L, json_t *o, pg_golden_metric *m,
     return 0;
 }
 
+/* "listed": false or "served": false; absent means true. */
+static int get_false(struct loader *L, json_t *o, const char *key, int *out,
+                     const char *where)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v)
+        return 0;
+    if (!json_is_false(v))
+        return fail(L, "%serratum: '%s' may only be false (omit it)", where,
+                    key);
+    *out = 1;
+    return 0;
+}
+
+static int load_erratum(struct loader *L, json_t *o, pg_golden_metric *m,
+                        const char *where)
+{
+    static const char *const keys[] = {
+        "evidence", "releases", "docs_name", "docs_labels", "docs_type",
+        "listed", "served", NULL
+    };
+    if (!json_is_object(o))
+        return fail(L, "%s'erratum' must be an object", where);
+    if (check_keys(L, o, keys, where))
+        return -1;
+    pg_erratum *e = m->erratum = pg_xcalloc(1, sizeof *e);
+    char *type = NULL;
+    if (get_string(L, o, "evidence", 1, &e->evidence, where) ||
+        get_string(L, o, "releases", 0, &e->releases, where) ||
+        get_string(L, o, "docs_name", 0, &e->docs_name, where) ||
+        get_string(L, o, "docs_type", 0, &type, where) ||
+        get_false(L, o, "listed", &e->unlisted, where) ||
+        get_false(L, o, "served", &e->unserved, where))
+        return -1;
+    if (type) {
+        int bad = pg_type_parse(type, strlen(type), &e->docs_type);
+        if (bad)
+            fail(L, "%serratum: unknown docs_type '%s'", where, type);
+        free(type);
+        if (bad)
+            return -1;
+        e->has_docs_type = 1;
+    }
+    if (e->docs_name && !pg_metric_name_valid(e->docs_name,
+                                              strlen(e->docs_name)))
+        return fail(L, "%serratum: invalid docs_name '%s'", where,
+                    e->docs_name);
+    json_t *labels = json_object_get(o, "docs_labels");
+    if (labels) {
+        if (!json_is_array(labels))
+            return fail(L, "%serratum: 'docs_labels' must be an array", where);
+        e->has_docs_labels = 1;
+        e->docs_labels = pg_xcalloc(json_array_size(labels) + 1,
+                                    sizeof *e->docs_labels);
+        size_t i;
+        json_t *v;
+        json_array_foreach(labels, i, v) {
+            if (!json_is_string(v) ||
+                !pg_label_name_valid(json_string_value(v),
+                                     strlen(json_string_value(v))))
+                return fail(L, "%serratum: docs_labels[%zu] must be a label "
+                               "name", where, i);
+            e->docs_labels[e->ndocs_labels++] = pg_xstrdup(json_string_value(v));
+        }
+        qsort(e->docs_labels, e->ndocs_labels, sizeof *e->docs_labels, cmp_str);
+    }
+    int says = e->docs_name || e->has_docs_labels || e->has_docs_type;
+    if (e->unlisted + e->unserved + (says != 0) != 1)
+        return fail(L, "%serratum: give exactly one of docs_name/docs_labels/"
+                       "docs_type, \"listed\": false or \"served\": false",
+                    where);
+    return 0;
+}
+
 static int load_metric(struct loader *L, json_t *o, size_t index,
                        pg_golden_metric *m)
 {
     static const char *const keys[] = {
         "name", "type", "help", "labels", "buckets", "native_histogram",
         "condition", "label_values", "help_exception", "sum_count_optional",
-        "name_pattern", "label_patterns", "documented_at", "meta", NULL
+        "name_pattern", "label_patterns", "documented_at", "meta", "erratum",
+        NULL
     };
     char where[320];
     if (!json_is_object(o))
@@ -699,6 +811,9 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
             r->pattern = pg_xstrdup(json_string_value(v));
         }
     }
+    json_t *er = json_object_get(o, "erratum");
+    if (er && load_erratum(L, er, m, where))
+        return -1;
     pg_golden_metric_normalize(m);
     return 0;
 }

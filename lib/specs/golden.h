@@ -15,6 +15,26 @@ typedef struct pg_label_rule {
     char *pattern;
 } pg_label_rule;
 
+/* A docs erratum (golden/SCHEMA.md): the docs table is wrong about what
+ * the code serves. The metric entry holds what the code serves; the
+ * erratum holds what the docs say and the code's evidence, so a check can
+ * judge the corrected contract or the docs as written. */
+typedef struct pg_erratum {
+    char *evidence;            /* e.g. "coderd/files/cache.go:55 at a6afcd046f" */
+    char *releases;            /* release range it holds for, or NULL */
+    char *docs_name;           /* name the docs give, or NULL if the same */
+    int has_docs_labels;       /* the docs give other labels: */
+    char **docs_labels;        /* sorted */
+    size_t ndocs_labels;
+    int has_docs_type;         /* the docs give another type: */
+    enum pg_type docs_type;
+    int unlisted;              /* the docs do not list the metric */
+    int unserved;              /* the docs list it, the code does not serve it */
+    int docs_side;             /* set by pg_golden_as_documented(): the entry
+                                  holds what the docs say and docs_* fields
+                                  what the code serves; never saved */
+} pg_erratum;
+
 typedef struct pg_golden_metric {
     char *name;
     enum pg_type type;
@@ -46,6 +66,7 @@ typedef struct pg_golden_metric {
     size_t nmeta;
     struct pg_matcher *_name_re;    /* compiled name_pattern (pg_golden_sort) */
     struct pg_matcher **_label_res; /* compiled label_patterns */
+    pg_erratum *erratum;       /* where the docs are wrong, or NULL */
 } pg_golden_metric;
 
 typedef struct pg_golden_source {
@@ -94,6 +115,7 @@ void pg_golden_print_conditions(const pg_golden *g, FILE *out,
  * building a golden by hand. */
 void pg_golden_sort(pg_golden *g);
 void pg_golden_free(pg_golden *g);
+void pg_erratum_free(pg_erratum *e);
 
 /* ---- additions (construction helpers for producers of goldens) ---- */
 

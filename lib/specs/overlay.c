@@ -8,6 +8,8 @@
 
 #include "core/match.h"
 #include "core/sha256.h"
+#include "core/names.h"
+#include "specs/goldenset.h"
 
 /* Field presence bits of an entry. */
 enum {
@@ -35,11 +37,16 @@ typedef struct entry {
     size_t nrules;
     char *help_exception;
     int sum_count;
+    char *releases;        /* release range, or NULL: every golden */
+    pg_erratum *erratum;   /* docs erratum: fields hold what the CODE
+                              serves (the entry's name is the docs row) */
+    char *add_help;        /* "listed": false: what to add */
     int index;             /* position in the file, for messages */
     size_t hits;           /* metrics matched during apply */
 } entry;
 
 struct pg_overlay {
+    char *release;         /* the release goldens are built for, or NULL */
     char *file;            /* base name */
     char *path;
     char sha256[65];
@@ -67,6 +74,9 @@ static void entry_release(entry *e)
     }
     free(e->rules);
     free(e->help_exception);
+    free(e->releases);
+    pg_erratum_free(e->erratum);
+    free(e->add_help);
 }
 
 void pg_overlay_free(pg_overlay *ov)
@@ -76,6 +86,7 @@ void pg_overlay_free(pg_overlay *ov)
     for (size_t i = 0; i < ov->nentries; i++)
         entry_release(&ov->entries[i]);
     free(ov->entries);
+    free(ov->release);
     free(ov->file);
     free(ov->path);
     free(ov);
@@ -137,15 +148,10 @@ static int check_pattern(struct ld *L, const char *label, const char *pat)
     return 0;
 }
 
-static int load_entry(struct ld *L, json_t *o, entry *e)
+/* Rejects keys outside `keys`, so a misspelt field is an error. */
+static int check_keys(struct ld *L, json_t *o, const char *const *keys,
+                      const char *what)
 {
-    static const char *const keys[] = {
-        "name", "prefix", "buckets", "native_histogram", "condition",
-        "vec_condition", "label_values", "help_exception",
-        "sum_count_optional", "note", NULL
-    };
-    if (!json_is_object(o))
-        return fail(L, "must be an object");
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
@@ -153,8 +159,120 @@ static int load_entry(struct ld *L, json_t *o, entry *e)
         while (keys[i] && strcmp(keys[i], key))
             i++;
         if (!keys[i])
-            return fail(L, "unknown key '%s'", key);
+            return fail(L, "%sunknown key '%s'", what, key);
     }
+    return 0;
+}
+
+/* Label names of an erratum ("labels", "code_labels"). */
+static int load_labels(struct ld *L, json_t *v, const char *key, char ***out,
+                       size_t *n)
+{
+    if (!json_is_array(v))
+        return fail(L, "erratum: '%s' must be an array of label names", key);
+    *out = pg_xcalloc(json_array_size(v) + 1, sizeof **out);
+    size_t i;
+    json_t *s;
+    json_array_foreach(v, i, s) {
+        if (!json_is_string(s) || !pg_label_name_valid(json_string_value(s),
+                                                       json_string_length(s)))
+            return fail(L, "erratum: %s[%zu] must be a label name", key, i);
+        (*out)[(*n)++] = pg_xstrdup(json_string_value(s));
+    }
+    return 0;
+}
+
+static int load_type(struct ld *L, json_t *v, const char *key,
+                     enum pg_type *t)
+{
+    if (!json_is_string(v) || pg_type_parse(json_string_value(v), json_string_length(v), t))
+        return fail(L, "erratum: '%s' must be a metric type", key);
+    return 0;
+}
+
+/* "erratum": {"evidence", and one of: "code_name"/"code_labels"/
+ * "code_type" (the docs row is wrong), "served": false (the docs list what
+ * the code does not serve), "listed": false with "type", "labels", "help"
+ * (the code serves what the docs do not list)}. */
+static int load_erratum(struct ld *L, json_t *o, entry *e)
+{
+    static const char *const keys[] = {
+        "evidence", "code_name", "code_labels", "code_type", "served",
+        "listed", "type", "labels", "help", NULL
+    };
+    if (!json_is_object(o))
+        return fail(L, "'erratum' must be an object");
+    if (check_keys(L, o, keys, "erratum: "))
+        return -1;
+    json_t *v;
+    pg_erratum *er = e->erratum = pg_xcalloc(1, sizeof *er);
+    v = json_object_get(o, "evidence");
+    if (!json_is_string(v) || !*json_string_value(v))
+        return fail(L, "erratum: 'evidence' (the code's file:line at a "
+                       "commit) is required");
+    er->evidence = pg_xstrdup(json_string_value(v));
+    if ((v = json_object_get(o, "code_name"))) {
+        if (!json_is_string(v) || !pg_metric_name_valid(json_string_value(v),
+                                                        json_string_length(v)))
+            return fail(L, "erratum: 'code_name' must be a metric name");
+        er->docs_name = pg_xstrdup(json_string_value(v));
+    }
+    if ((v = json_object_get(o, "code_labels"))) {
+        er->has_docs_labels = 1;
+        if (load_labels(L, v, "code_labels", &er->docs_labels,
+                        &er->ndocs_labels))
+            return -1;
+    }
+    if ((v = json_object_get(o, "code_type"))) {
+        er->has_docs_type = 1;
+        if (load_type(L, v, "code_type", &er->docs_type))
+            return -1;
+    }
+    if ((v = json_object_get(o, "served"))) {
+        if (!json_is_false(v))
+            return fail(L, "erratum: 'served' may only be false");
+        er->unserved = 1;
+    }
+    if ((v = json_object_get(o, "listed"))) {
+        if (!json_is_false(v))
+            return fail(L, "erratum: 'listed' may only be false");
+        er->unlisted = 1;
+        if (!e->nnames || e->nprefixes)
+            return fail(L, "erratum: 'listed': false needs exact names");
+        if (load_type(L, json_object_get(o, "type"), "type", &er->docs_type))
+            return -1;
+        json_t *labels = json_object_get(o, "labels");
+        if (labels && load_labels(L, labels, "labels", &er->docs_labels,
+                                  &er->ndocs_labels))
+            return -1;
+        v = json_object_get(o, "help");
+        e->add_help = pg_xstrdup(json_is_string(v) ? json_string_value(v) : "");
+    } else if (json_object_get(o, "type") || json_object_get(o, "labels") ||
+               json_object_get(o, "help")) {
+        return fail(L, "erratum: 'type', 'labels' and 'help' describe a "
+                       "metric the docs do not list ('listed': false)");
+    }
+    int says = er->docs_name || er->has_docs_labels || er->has_docs_type;
+    if (er->unlisted + er->unserved + (says && !er->unlisted) != 1)
+        return fail(L, "erratum: give exactly one of code_name/code_labels/"
+                       "code_type, 'served': false or 'listed': false");
+    if (er->docs_name && e->nnames != 1)
+        return fail(L, "erratum: 'code_name' needs exactly one name");
+    return 0;
+}
+
+static int load_entry(struct ld *L, json_t *o, entry *e)
+{
+    static const char *const keys[] = {
+        "name", "prefix", "buckets", "native_histogram", "condition",
+        "vec_condition", "label_values", "help_exception",
+        "sum_count_optional", "note", "releases", "erratum", NULL
+    };
+    if (!json_is_object(o))
+        return fail(L, "must be an object");
+    if (check_keys(L, o, keys, ""))
+        return -1;
+    json_t *v;
     if (load_strv(L, json_object_get(o, "name"), "name", &e->names,
                   &e->nnames) ||
         load_strv(L, json_object_get(o, "prefix"), "prefix", &e->prefixes,
@@ -235,6 +353,18 @@ static int load_entry(struct ld *L, json_t *o, entry *e)
     }
     if ((v = json_object_get(o, "note")) && !json_is_string(v))
         return fail(L, "'note' must be a string");
+    if ((v = json_object_get(o, "releases"))) {
+        if (!json_is_string(v) ||
+            pg_release_in_range("v0.0.0", json_string_value(v)) < 0)
+            return fail(L, "'releases' must be a range: A..B, A.., ..B or A "
+                           "(release tags like v2.31.1)");
+        e->releases = pg_xstrdup(json_string_value(v));
+    }
+    if ((v = json_object_get(o, "erratum")) && load_erratum(L, v, e))
+        return -1;
+    if (e->erratum && e->fields)
+        return fail(L, "an erratum entry sets nothing else: put buckets, "
+                       "conditions etc. in an entry for the code's name");
     return 0;
 }
 
@@ -300,6 +430,21 @@ struct match {
     const entry *e;
     size_t spec;   /* specificity: prefix length, or SIZE_MAX for a name */
 };
+
+void pg_overlay_set_release(pg_overlay *ov, const char *release)
+{
+    free(ov->release);
+    ov->release = release ? pg_xstrdup(release) : NULL;
+}
+
+/* An entry with a release range applies only to goldens built for a
+ * release inside it. */
+static int entry_in_release(const pg_overlay *ov, const entry *e)
+{
+    if (!e->releases)
+        return 1;
+    return ov->release && pg_release_in_range(ov->release, e->releases) == 1;
+}
 
 static int cmp_match(const void *a, const void *b)
 {
@@ -430,16 +575,125 @@ static void apply_entry(const pg_overlay *ov, const entry *e,
     }
 }
 
+static pg_golden_metric *find_mut(pg_golden *g, const char *name)
+{
+    for (size_t i = 0; i < g->nmetrics; i++)
+        if (!strcmp(g->metrics[i].name, name))
+            return &g->metrics[i];
+    return NULL;
+}
+
+static char **strv_dup(char *const *v, size_t n)
+{
+    char **out = pg_xcalloc(n + 1, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = pg_xstrdup(v[i]);
+    return out;
+}
+
+static int same_labels(const pg_golden_metric *m, char *const *v, size_t n)
+{
+    if (m->nlabels != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int found = 0;
+        for (size_t j = 0; j < n && !found; j++)
+            found = !strcmp(m->labels[i], v[j]);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+static pg_erratum *erratum_for(pg_golden_metric *m, const entry *e)
+{
+    if (!m->erratum) {
+        m->erratum = pg_xcalloc(1, sizeof *m->erratum);
+        m->erratum->evidence = pg_xstrdup(e->erratum->evidence);
+        if (e->releases)
+            m->erratum->releases = pg_xstrdup(e->releases);
+    }
+    return m->erratum;
+}
+
+static void add_unlisted(pg_golden *g, const entry *e, const char *name)
+{
+    const pg_erratum *src = e->erratum;
+    pg_golden_metric *m = pg_golden_add(g, name);
+    m->type = src->docs_type;
+    free(m->help);
+    m->help = pg_xstrdup(e->add_help);
+    m->labels = strv_dup(src->docs_labels, src->ndocs_labels);
+    m->nlabels = src->ndocs_labels;
+    erratum_for(m, e)->unlisted = 1;
+}
+
+/* A docs row corrected to what the code serves: the code's facts on the
+ * entry, the docs' in the erratum. Rows the docs already get right are
+ * left alone, so a range may be generous. */
+static void correct_row(pg_golden *g, const entry *e, pg_golden_metric *m)
+{
+    const pg_erratum *src = e->erratum;
+    if (src->unserved) {
+        erratum_for(m, e)->unserved = 1;
+        return;
+    }
+    if (src->docs_name && strcmp(m->name, src->docs_name) &&
+        !pg_golden_find(g, src->docs_name)) {
+        erratum_for(m, e)->docs_name = m->name;
+        m->name = pg_xstrdup(src->docs_name);
+    }
+    if (src->has_docs_labels &&
+        !same_labels(m, src->docs_labels, src->ndocs_labels)) {
+        pg_erratum *er = erratum_for(m, e);
+        er->has_docs_labels = 1;
+        er->docs_labels = m->labels;
+        er->ndocs_labels = m->nlabels;
+        m->labels = strv_dup(src->docs_labels, src->ndocs_labels);
+        m->nlabels = src->ndocs_labels;
+    }
+    if (src->has_docs_type && m->type != src->docs_type) {
+        pg_erratum *er = erratum_for(m, e);
+        er->has_docs_type = 1;
+        er->docs_type = m->type;
+        m->type = src->docs_type;
+    }
+}
+
+/* Errata first, so the other entries match the names the code serves. */
+static void apply_errata(const pg_overlay *ov, pg_golden *g)
+{
+    for (size_t k = 0; k < ov->nentries; k++) {
+        const entry *e = &ov->entries[k];
+        if (!e->erratum || !entry_in_release(ov, e))
+            continue;
+        for (size_t i = 0; i < e->nnames; i++) {
+            pg_golden_metric *m = find_mut(g, e->names[i]);
+            if (e->erratum->unlisted) {
+                if (!m)
+                    add_unlisted(g, e, e->names[i]);
+            } else if (m) {
+                correct_row(g, e, m);
+            }
+        }
+    }
+    pg_golden_sort(g);
+}
+
 size_t pg_overlay_apply(const pg_overlay *ov, pg_golden *g,
                         pg_overlay_warn_fn warn, void *ctx)
 {
     size_t count = 0;
+    apply_errata(ov, g);
     struct match *mv = pg_xcalloc(ov->nentries, sizeof *mv);
     size_t *hits = pg_xcalloc(ov->nentries, sizeof *hits);
     for (size_t i = 0; i < g->nmetrics; i++) {
         pg_golden_metric *m = &g->metrics[i];
         size_t n = 0;
         for (size_t k = 0; k < ov->nentries; k++) {
+            if (ov->entries[k].erratum ||
+                !entry_in_release(ov, &ov->entries[k]))
+                continue;
             size_t s = entry_spec(&ov->entries[k], m->name);
             if (s) {
                 mv[n].e = &ov->entries[k];
@@ -457,6 +711,8 @@ size_t pg_overlay_apply(const pg_overlay *ov, pg_golden *g,
      * say so, since it usually means a rename the overlay missed. */
     for (size_t k = 0; k < ov->nentries; k++) {
         const entry *e = &ov->entries[k];
+        if (e->erratum || !entry_in_release(ov, e))
+            continue;
         for (size_t i = 0; i < e->nnames; i++)
             if (!pg_golden_find(g, e->names[i]))
                 owarn(ov, warn, ctx, &count, "overlay-unknown",

@@ -1,6 +1,7 @@
 /* overlay.h: a hand-kept overlay adds to a golden what the docs table
  * lacks: bucket bounds, native-histogram flags, requirement levels
- * (conditions), label value patterns and HELP exceptions. Format:
+ * (conditions), label value patterns, HELP exceptions and docs errata
+ * (where the docs are wrong about what the code serves). Format:
  * golden/overlay/README.md. */
 #ifndef PG_OVERLAY_H
 #define PG_OVERLAY_H
@@ -27,6 +28,10 @@ pg_overlay *pg_overlay_load(const char *path, pg_error *err);
  * (base name and SHA-256) in g->overlay. Returns the number of warnings. */
 size_t pg_overlay_apply(const pg_overlay *ov, pg_golden *g,
                         pg_overlay_warn_fn warn, void *ctx);
+/* The release the next pg_overlay_apply() builds a golden for (a tag such
+ * as v2.24.2), or NULL: then entries with a "releases" range are not
+ * applied. */
+void pg_overlay_set_release(pg_overlay *ov, const char *release);
 void pg_overlay_free(pg_overlay *ov);
 
 #endif
