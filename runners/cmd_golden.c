@@ -29,8 +29,9 @@ static const pg_opts_cmd golden_cmd = {
     "--conditions lists the conditions of a golden's conditional metrics,\n"
     "one a line: the values 'promgate check --enable' takes.\n"
     "--resolve prints the file a golden reference such as coder@v2.24.2\n"
-    "resolves to (release goldens under $PROMGATE_SHARE_DIR, default the\n"
-    "golden/ beside bin/); --as-documented prints a golden (file or\n"
+    "resolves to (release goldens in golden/ of $PROMGATE_SHARE_DIR, by\n"
+    "default the installed share/promgate or the source tree);\n"
+    "--as-documented prints a golden (file or\n"
     "reference) as the docs publish it, its docs errata undone.\n",
     "exit codes: 0 written, 1 lint findings with --lint, 2 could not run\n",
     pg_print_version,

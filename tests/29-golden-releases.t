@@ -69,8 +69,8 @@ for my $pair (sort keys %pairs) {
 
 # References, against a copy of the share directory (PROMGATE_SHARE_DIR).
 my $share = "$T/share";
-mkdir $share; mkdir "$share/coder";
-copy($_, "$share/coder/") or die for glob "golden/coder/*";
+mkdir $share; mkdir "$share/golden"; mkdir "$share/golden/coder";
+copy($_, "$share/golden/coder/") or die for glob "golden/coder/*";
 $ENV{PROMGATE_SHARE_DIR} = $share;
 for my $c (@cases) {
     my ($ref, $want_rc, $want) = split /\t/, $c;
@@ -84,5 +84,5 @@ for my $c (@cases) {
 delete $ENV{PROMGATE_SHARE_DIR};
 my $out = `'$P' golden --resolve coder\@v2.24.2`;
 chomp $out;
-ok(abs_path($out) eq "$root/golden/coder/coder-v2.16.0-v2.25.3.json", "default share dir is the source tree's golden/")
+ok(abs_path($out) eq "$root/golden/coder/coder-v2.16.0-v2.25.3.json", "default share dir is the source tree")
     or print "# got $out\n";

@@ -114,6 +114,17 @@ int pg_release_in_range(const char *rel, const char *range)
 
 /* ---- share directory and references ------------------------------------- */
 
+/* dir/golden is a directory. */
+static int has_golden_dir(const char *dir)
+{
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_addf(&b, "%s/golden", dir);
+    struct stat st;
+    int yes = stat(b.p, &st) == 0 && S_ISDIR(st.st_mode);
+    pg_buf_release(&b);
+    return yes;
+}
+
 char *pg_share_dir(void)
 {
     const char *env = getenv("PROMGATE_SHARE_DIR");
@@ -122,13 +133,18 @@ char *pg_share_dir(void)
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
-        return pg_xstrdup("golden");
+        return pg_xstrdup(".");
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
+    /* Installed: PREFIX/bin/../share/promgate; a source tree: bin/.. */
     pg_buf b = PG_BUF_INIT;
-    pg_buf_addf(&b, "%s/../golden", exe);
+    pg_buf_addf(&b, "%s/../share/promgate", exe);
+    if (!has_golden_dir(b.p)) {
+        b.len = 0;
+        pg_buf_addf(&b, "%s/..", exe);
+    }
     return pg_buf_detach(&b);
 }
 
@@ -294,12 +310,12 @@ char *pg_golden_resolve(const char *ref, const char *version, char **note,
                      "--golden %s@vX.Y.Z", product);
         goto done;
     }
-    pg_buf_addf(&path, "%s/%s/releases.tsv", share, product);
+    pg_buf_addf(&path, "%s/golden/%s/releases.tsv", share, product);
     if (access(path.p, R_OK) != 0) {
         pg_error_set(err, ref, 0, 0, "no release goldens for '%s' in %s "
                      "(%s is not readable; set PROMGATE_SHARE_DIR to the "
-                     "directory holding %s/releases.tsv)", product, share,
-                     path.p, product);
+                     "directory holding golden/%s/releases.tsv)", product,
+                     share, path.p, product);
         goto done;
     }
     if (table_load(path.p, &t, err))
@@ -319,7 +335,7 @@ char *pg_golden_resolve(const char *ref, const char *version, char **note,
         goto done;
     }
     path.len = 0;
-    pg_buf_addf(&path, "%s/%s/%s", share, product, hit->golden);
+    pg_buf_addf(&path, "%s/golden/%s/%s", share, product, hit->golden);
     out = pg_buf_detach(&path);
     if (note) {
         pg_buf n = PG_BUF_INIT;

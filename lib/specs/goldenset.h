@@ -1,5 +1,6 @@
 /* goldenset.h: release goldens installed under a share directory
- * (<share>/<product>/releases.tsv maps every release tag to its golden),
+ * (<share>/golden/<product>/releases.tsv maps every release tag to its
+ * golden),
  * golden references such as coder@v2.24.2 and coder@auto, and release
  * numbers and ranges as overlays and reports use them. */
 #ifndef PG_GOLDENSET_H
@@ -19,9 +20,11 @@ int pg_release_cmp(const char *a, const char *b);
  * -1 if range is malformed. */
 int pg_release_in_range(const char *release, const char *range);
 
-/* The share directory goldens are installed in: $PROMGATE_SHARE_DIR, or
- * the golden/ directory next to the directory holding the running
- * program (the source tree's golden/ for bin/promgate). Caller frees. */
+/* The share directory, which holds golden/ (and the suite):
+ * $PROMGATE_SHARE_DIR, else PREFIX/share/promgate beside the running
+ * program's PREFIX/bin when it has a golden/ (an installed promgate), else
+ * the directory above the program's (a source tree's bin/promgate).
+ * Caller frees. */
 char *pg_share_dir(void);
 
 /* 1 if s is a golden reference (PRODUCT@RELEASE, PRODUCT@auto) rather than
