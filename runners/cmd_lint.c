@@ -32,7 +32,7 @@ struct lint {
 
 static const pg_opts_cmd lint_cmd = {
     "promgate lint",
-    "promgate lint [options] FILE|-|URL",
+    "promgate lint [options] [FILE|-|URL]",
     "Checks a Prometheus text format 0.0.4, OpenMetrics 1.0.0 or\n"
     "delimited protobuf exposition against every rule of its format.\n",
     "output: SOURCE:LINE:COL: error|warning: message (protobuf:\n"
