@@ -13,88 +13,13 @@
 
 #include "core/match.h"
 #include "specs/errata.h"
+#include "core/strmap.h"
 
 /* Caps that keep memory bounded on hostile or huge scrapes. */
 #define MAX_DIAGS 2000        /* parser diagnostics kept per target */
 #define MAX_FORMAT_PROBLEMS 50 /* listed in the format result */
 #define MAX_BAD_VALUES 5      /* distinct bad values listed per label */
 #define MAX_FAMILY_DIAGS 20   /* parser diagnostics listed per metric */
-
-/* ---- small string map (open addressing, FNV-1a) ---- */
-
-typedef struct strmap {
-    char **keys;
-    void **vals;
-    size_t cap, n;
-} strmap;
-
-static uint64_t hash_bytes(const char *p, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static size_t strmap_slot(const strmap *m, const char *p, size_t len)
-{
-    size_t i = (size_t)hash_bytes(p, len) & (m->cap - 1);
-    while (m->keys[i] &&
-           (strlen(m->keys[i]) != len || memcmp(m->keys[i], p, len) != 0))
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static void *strmap_get(const strmap *m, const char *p, size_t len)
-{
-    if (!m->cap)
-        return NULL;
-    size_t i = strmap_slot(m, p, len);
-    return m->keys[i] ? m->vals[i] : NULL;
-}
-
-static void strmap_put(strmap *m, const char *p, size_t len, void *val);
-
-static void strmap_grow(strmap *m)
-{
-    strmap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 64;
-    m->keys = pg_xcalloc(m->cap, sizeof *m->keys);
-    m->vals = pg_xcalloc(m->cap, sizeof *m->vals);
-    m->n = 0;
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.keys[i]) {
-            size_t j = strmap_slot(m, old.keys[i], strlen(old.keys[i]));
-            m->keys[j] = old.keys[i];
-            m->vals[j] = old.vals[i];
-            m->n++;
-        }
-    free(old.keys);
-    free(old.vals);
-}
-
-static void strmap_put(strmap *m, const char *p, size_t len, void *val)
-{
-    if ((m->n + 1) * 10 >= m->cap * 7)
-        strmap_grow(m);
-    size_t i = strmap_slot(m, p, len);
-    if (!m->keys[i]) {
-        m->keys[i] = pg_xstrndup(p, len);
-        m->n++;
-    }
-    m->vals[i] = val;
-}
-
-static void strmap_release(strmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
 
 /* ---- what the checker records ---- */
 
@@ -163,7 +88,7 @@ typedef struct family {
     nameset missing, extra;
     bad_value *bad;
     size_t nbad;
-    strmap series_idx;     /* key -> series index + 1 */
+    pg_strmap series_idx;  /* key -> series index + 1 */
     series *series;
     size_t nseries, series_cap;
     size_t name_len;
@@ -208,7 +133,7 @@ struct pg_checker {
     compiled_rules *rules; /* one per golden metric */
     pg_error match_err;    /* a pattern could not decide a subject: the
                               target gets no verdict, only this error */
-    strmap fam_idx;        /* family name -> index + 1 */
+    pg_strmap fam_idx;     /* family name -> index + 1 */
     family **fams;
     size_t nfams, fams_cap;
     stored_diag *diags;
@@ -314,7 +239,7 @@ static void family_free(family *f)
         free(f->series[i].bad_bound);
     }
     free(f->series);
-    strmap_release(&f->series_idx);
+    pg_strmap_release(&f->series_idx, NULL);
     strseq_release(&f->last_names);
     free(f->rule_pos);
     if (f->rule_ok && f->gm)
@@ -352,7 +277,7 @@ void pg_checker_free(pg_checker *c)
     for (size_t i = 0; i < c->nfams; i++)
         family_free(c->fams[i]);
     free(c->fams);
-    strmap_release(&c->fam_idx);
+    pg_strmap_release(&c->fam_idx, NULL);
     for (size_t i = 0; i < c->ndiags; i++) {
         free(c->diags[i].family);
         free(c->diags[i].text);
@@ -367,7 +292,7 @@ void pg_checker_free(pg_checker *c)
 
 static family *family_find(const pg_checker *c, const char *p, size_t len)
 {
-    size_t idx = (size_t)(uintptr_t)strmap_get(&c->fam_idx, p, len);
+    size_t idx = (size_t)(uintptr_t)pg_strmap_get(&c->fam_idx, p, len);
     return idx ? c->fams[idx - 1] : NULL;
 }
 
@@ -390,7 +315,8 @@ static family *family_get2(pg_checker *c, pg_str key, pg_str name,
         c->fams = pg_xrealloc(c->fams, c->fams_cap * sizeof *c->fams);
     }
     c->fams[c->nfams++] = f;
-    strmap_put(&c->fam_idx, name_.p, name_.len, (void *)(uintptr_t)c->nfams);
+    pg_strmap_put(&c->fam_idx, name_.p, name_.len,
+                  (void *)(uintptr_t)c->nfams);
     return f;
 }
 
@@ -740,7 +666,8 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     pg_buf_adds(k, "}");
     if (idx != small)
         free(idx);
-    size_t at = (size_t)(uintptr_t)strmap_get(&f->series_idx, k->p, k->len);
+    size_t at =
+        (size_t)(uintptr_t)pg_strmap_get(&f->series_idx, k->p, k->len);
     f->last_series_at = at;
     if (at)
         return &f->series[at - 1];
@@ -752,7 +679,8 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     memset(se, 0, sizeof *se);
     se->labels = pg_xstrndup(k->p, k->len);
     se->line = pg_pos_int(s->line);
-    strmap_put(&f->series_idx, k->p, k->len, (void *)(uintptr_t)f->nseries);
+    pg_strmap_put(&f->series_idx, k->p, k->len,
+                  (void *)(uintptr_t)f->nseries);
     f->last_series_at = f->nseries;
     return se;
 }

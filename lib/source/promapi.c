@@ -12,6 +12,7 @@
  * hands it to the caller, which parses and checks it as a direct scrape. */
 #include "source/promapi.h"
 #include "core/num.h"
+#include "core/strmap.h"
 #include "core/url.h"
 
 #include <curl/curl.h>
@@ -37,86 +38,22 @@
  * rules, federation without honor_labels, remote-written data). */
 #define NO_INSTANCE "(no instance)"
 
-/* ---- a small string-keyed hash map ---------------------------------- */
+/* ---- string-keyed maps ---------------------------------------------- */
 
-typedef struct map_ent {
-    char *key;
-    void *val;
-    struct map_ent *next;
-} map_ent;
-
-typedef struct map {
-    map_ent **b;
-    size_t nb, n;
-} map;
-
-static uint64_t hash_str(const char *s)
+static void *map_get(const pg_strmap *m, const char *key)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void map_grow(map *m)
-{
-    size_t nb = m->nb ? m->nb * 2 : 64;
-    map_ent **b = pg_xcalloc(nb, sizeof *b);
-    for (size_t i = 0; i < m->nb; i++) {
-        for (map_ent *e = m->b[i], *next; e; e = next) {
-            next = e->next;
-            size_t j = hash_str(e->key) & (nb - 1);
-            e->next = b[j];
-            b[j] = e;
-        }
-    }
-    free(m->b);
-    m->b = b;
-    m->nb = nb;
-}
-
-static void *map_get(const map *m, const char *key)
-{
-    if (!m->nb)
-        return NULL;
-    for (map_ent *e = m->b[hash_str(key) & (m->nb - 1)]; e; e = e->next)
-        if (!strcmp(e->key, key))
-            return e->val;
-    return NULL;
+    return pg_strmap_get(m, key, strlen(key));
 }
 
 /* Sets key to val (the map copies the key) unless present; returns the
  * value now stored. */
-static void *map_put(map *m, const char *key, void *val)
+static void *map_put(pg_strmap *m, const char *key, void *val)
 {
     void *old = map_get(m, key);
     if (old)
         return old;
-    if (m->n * 2 >= m->nb)
-        map_grow(m);
-    map_ent *e = pg_xmalloc(sizeof *e);
-    size_t j = hash_str(key) & (m->nb - 1);
-    e->key = pg_xstrdup(key);
-    e->val = val;
-    e->next = m->b[j];
-    m->b[j] = e;
-    m->n++;
+    pg_strmap_put(m, key, strlen(key), val);
     return val;
-}
-
-static void map_release(map *m, void (*free_val)(void *))
-{
-    for (size_t i = 0; i < m->nb; i++) {
-        for (map_ent *e = m->b[i], *next; e; e = next) {
-            next = e->next;
-            if (free_val)
-                free_val(e->val);
-            free(e->key);
-            free(e);
-        }
-    }
-    free(m->b);
-    memset(m, 0, sizeof *m);
 }
 
 /* ---- HTTP against the API ------------------------------------------- */
@@ -409,16 +346,16 @@ typedef struct family {
 
 typedef struct instance {
     char *name;
-    map fams;               /* name -> family* */
+    pg_strmap fams;         /* name -> family* */
     family **f;
     size_t nf, capf;
 } instance;
 
 typedef struct fleet {
-    map meta;               /* "instance\x1fmetric" -> meta*; instance ""
+    pg_strmap meta;         /* "instance\x1fmetric" -> meta*; instance ""
                                for server-wide metadata */
-    map md_names;           /* every metric name that has metadata */
-    map inst;               /* name -> instance* */
+    pg_strmap md_names;     /* every metric name that has metadata */
+    pg_strmap inst;         /* name -> instance* */
     instance **in;
     size_t nin, capin;
 } fleet;
@@ -456,19 +393,19 @@ static void instance_free(instance *in)
         free(f);
     }
     free(in->f);
-    map_release(&in->fams, NULL);
+    pg_strmap_release(&in->fams, NULL);
     free(in->name);
     free(in);
 }
 
 static void fleet_release(fleet *fl)
 {
-    map_release(&fl->meta, meta_free);
-    map_release(&fl->md_names, NULL);
+    pg_strmap_release(&fl->meta, meta_free);
+    pg_strmap_release(&fl->md_names, NULL);
     for (size_t i = 0; i < fl->nin; i++)
         instance_free(fl->in[i]);
     free(fl->in);
-    map_release(&fl->inst, NULL);
+    pg_strmap_release(&fl->inst, NULL);
 }
 
 static instance *fleet_instance(fleet *fl, const char *name)
@@ -773,7 +710,7 @@ static const char *match_or_all(const pg_promapi_opts *o)
 /* Lists the series names to query (sorted, unique) into *names, and
  * creates every instance seen, so that a replica whose series all went
  * stale is still judged (with nothing exposed). */
-static int read_series(api *a, fleet *fl, double now, map *names)
+static int read_series(api *a, fleet *fl, double now, pg_strmap *names)
 {
     const pg_promapi_opts *o = a->o;
     long limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT;
@@ -1018,7 +955,7 @@ static int stemmed_cmp(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-static int read_values(api *a, fleet *fl, double now, map *names)
+static int read_values(api *a, fleet *fl, double now, pg_strmap *names)
 {
     const char *m = a->o->match ? a->o->match : "";
     m += strspn(m, " \t");
@@ -1030,10 +967,10 @@ static int read_values(api *a, fleet *fl, double now, map *names)
     }
     stemmed *v = pg_xcalloc(names->n, sizeof *v);
     size_t n = 0;
-    for (size_t i = 0; i < names->nb; i++)
-        for (map_ent *e = names->b[i]; e; e = e->next) {
-            v[n].name = e->key;
-            v[n++].stem = batch_stem(e->key);
+    for (size_t i = 0; i < names->cap; i++)
+        if (names->keys[i]) {
+            v[n].name = names->keys[i];
+            v[n++].stem = batch_stem(names->keys[i]);
         }
     qsort(v, n, sizeof *v, stemmed_cmp);
 
@@ -1259,7 +1196,7 @@ int pg_promapi_collect(const pg_promapi_opts *opts, pg_promapi_instance_fn fn,
         return pg_error_set(err, "promapi", 0, 0, "no Prometheus URL given");
     api a;
     fleet fl;
-    map names;
+    pg_strmap names;
     memset(&fl, 0, sizeof fl);
     memset(&names, 0, sizeof names);
     int rc = api_init(&a, opts, err);
@@ -1289,7 +1226,7 @@ int pg_promapi_collect(const pg_promapi_opts *opts, pg_promapi_instance_fn fn,
         }
         pg_buf_release(&text);
     }
-    map_release(&names, NULL);
+    pg_strmap_release(&names, NULL);
     fleet_release(&fl);
     api_release(&a);
     return rc;

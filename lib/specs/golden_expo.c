@@ -3,12 +3,14 @@
 
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "specs/docs.h"
 #include "expo/expo.h"
 #include "core/num.h"
+#include "core/strmap.h"
 #include "core/sha256.h"
 
 /* One family as seen in one input. */
@@ -24,54 +26,20 @@ typedef struct fam {
     int saw_bucket;
 } fam;
 
-/* A small open-addressing index from family name to position. */
-typedef struct index {
-    size_t *slot;        /* position + 1; 0 = empty */
-    size_t cap;
-} index_t;
-
 struct pg_gexpo {
     pg_golden *g;        /* merged result so far */
     /* per input */
     fam *fams;
     size_t nfams, capfams;
-    index_t idx;
+    pg_strmap idx;       /* family name -> position + 1 */
     enum pg_format format;
 };
 
-static size_t hash_str(const char *p, size_t n)
-{
-    size_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211u;
-    return h;
-}
-
 static fam *fam_get(pg_gexpo *x, pg_str name)
 {
-    if (x->idx.cap && x->nfams * 2 < x->idx.cap) {
-        size_t i = hash_str(name.p, name.len) & (x->idx.cap - 1);
-        while (x->idx.slot[i]) {
-            fam *f = &x->fams[x->idx.slot[i] - 1];
-            if (strlen(f->name) == name.len && !memcmp(f->name, name.p, name.len))
-                return f;
-            i = (i + 1) & (x->idx.cap - 1);
-        }
-    } else {
-        /* grow and rehash */
-        size_t cap = x->idx.cap ? x->idx.cap * 2 : 64;
-        free(x->idx.slot);
-        x->idx.slot = pg_xcalloc(cap, sizeof *x->idx.slot);
-        x->idx.cap = cap;
-        for (size_t k = 0; k < x->nfams; k++) {
-            size_t i = hash_str(x->fams[k].name, strlen(x->fams[k].name)) &
-                       (cap - 1);
-            while (x->idx.slot[i])
-                i = (i + 1) & (cap - 1);
-            x->idx.slot[i] = k + 1;
-        }
-        return fam_get(x, name);
-    }
+    size_t at = (size_t)(uintptr_t)pg_strmap_get(&x->idx, name.p, name.len);
+    if (at)
+        return &x->fams[at - 1];
     if (x->nfams == x->capfams) {
         x->capfams = x->capfams ? x->capfams * 2 : 64;
         x->fams = pg_xrealloc(x->fams, x->capfams * sizeof *x->fams);
@@ -79,10 +47,7 @@ static fam *fam_get(pg_gexpo *x, pg_str name)
     fam *f = &x->fams[x->nfams++];
     memset(f, 0, sizeof *f);
     f->name = pg_xstrndup(name.p, name.len);
-    size_t i = hash_str(name.p, name.len) & (x->idx.cap - 1);
-    while (x->idx.slot[i])
-        i = (i + 1) & (x->idx.cap - 1);
-    x->idx.slot[i] = x->nfams;
+    pg_strmap_put(&x->idx, name.p, name.len, (void *)(uintptr_t)x->nfams);
     return f;
 }
 
@@ -122,8 +87,7 @@ static void fams_clear(pg_gexpo *x)
         free(f->buckets);
     }
     x->nfams = 0;
-    if (x->idx.slot)
-        memset(x->idx.slot, 0, x->idx.cap * sizeof *x->idx.slot);
+    pg_strmap_release(&x->idx, NULL);
 }
 
 pg_gexpo *pg_gexpo_new(void)
@@ -139,7 +103,6 @@ void pg_gexpo_free(pg_gexpo *x)
         return;
     fams_clear(x);
     free(x->fams);
-    free(x->idx.slot);
     pg_golden_free(x->g);
     free(x);
 }
