@@ -21,7 +21,7 @@ build="gcc make pkg-config libcurl4-openssl-dev libpcre2-dev libjansson-dev \
 libprotobuf-c-dev protobuf-c-compiler golang-github-prometheus-client-model-dev"
 test="clang libclang-rt-14-dev libssl-dev zlib1g-dev perl openssl \
 ca-certificates prometheus prometheus-node-exporter chromium libxml2-utils time \
-locales strace \
+locales strace zsh \
 python3-prometheus-client python3-protobuf golang-go \
 golang-github-prometheus-client-golang-dev prometheus-pushgateway \
 prometheus-blackbox-exporter prometheus-process-exporter \
