@@ -27,16 +27,16 @@ ok $? "number tables in the C locale"
 
 if localedef -i de_DE -f UTF-8 "$tmp/de_DE.UTF-8" >/dev/null 2>&1; then
     export LOCPATH="$tmp"
-    # glibc keeps what setlocale() loads from LOCPATH for the process's
-    # life; LeakSanitizer (make SANITIZE=address) would call it a leak.
-    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-    export ASAN_OPTIONS
+    # glibc keeps the list it parses LOCPATH into for the life of the
+    # process; under ASan that is not promgate's leak.
+    printf 'leak:argz_add_sep\n' >"$tmp/lsan.supp"
+    export LSAN_OPTIONS="suppressions=$tmp/lsan.supp"
     is "$(LC_ALL=de_DE.UTF-8 $N decimal-point)" "," "de_DE.UTF-8 writes a decimal comma"
     LC_ALL=de_DE.UTF-8 tables "$tmp/de"
     ok $? "number tables in de_DE.UTF-8"
     [ -f "$tmp/de.parse" ] && grep -q '^not ok' "$tmp/de.parse" "$tmp/de.format" &&
         diag "$(grep -h -A1 '^not ok' "$tmp/de.parse" "$tmp/de.format")"
-    unset LOCPATH
+    unset LOCPATH LSAN_OPTIONS
 else
     skip "localedef cannot build de_DE.UTF-8 (Debian package locales)" 2
 fi

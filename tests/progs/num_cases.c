@@ -1,6 +1,8 @@
 /* num_cases.c: lib/core/num.h against tables, one TAP line per case, in
- * the locale the environment names (setlocale(LC_ALL, "")), so a run
- * under a comma-decimal locale proves that numbers do not follow it.
+ * the locale the environment names (newlocale(LC_ALL_MASK, "") made this
+ * thread's locale, as setlocale(LC_ALL, "") would make the process's, and
+ * freed at the end), so a run under a comma-decimal locale proves that
+ * numbers do not follow it.
  *   pg-num-cases format TABLE: lines "INPUT EXPECTED DIGITS"; INPUT is
  *     read with pg_num_parse, EXPECTED is pg_num_format()'s text, DIGITS
  *     its return value; the text must read back as the same value.
@@ -71,13 +73,28 @@ static int parse_case(FILE *tap, int n, const char *line)
     return ok;
 }
 
+static int run_cases(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    locale_t env = newlocale(LC_ALL_MASK, "", (locale_t)0);
+    if (env)
+        uselocale(env);
+    int rc;
     if (argc == 2 && !strcmp(argv[1], "decimal-point")) {
         printf("%s\n", localeconv()->decimal_point);
-        return 0;
+        rc = 0;
+    } else {
+        rc = run_cases(argc, argv);
     }
+    uselocale(LC_GLOBAL_LOCALE);
+    if (env)
+        freelocale(env);
+    return rc;
+}
+
+static int run_cases(int argc, char **argv)
+{
     if (argc != 3 || (strcmp(argv[1], "format") && strcmp(argv[1], "parse"))) {
         fprintf(stderr, "usage: pg-num-cases format|parse TABLE | decimal-point\n");
         return 2;
