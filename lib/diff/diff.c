@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "specs/docs.h"
+#include "specs/errata.h"
 #include "specs/golden_expo.h"
 #include "core/num.h"
 
@@ -160,6 +161,40 @@ static void compare(const struct cmp_ctx *C, pg_diff_entry *e)
         e->what |= PG_DIFF_CONDITION;
     if (C->compare_native && a->native_histogram != b->native_histogram)
         e->what |= PG_DIFF_NATIVE;
+}
+
+/* ---- docs corrections ---------------------------------------------------- */
+
+static int same_strv(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (!strv_contains(b, nb, a[i]))
+            return 0;
+    return 1;
+}
+
+/* The same docs mistake on both sides (evidence and range aside). */
+static int same_erratum(const pg_erratum *a, const pg_erratum *b)
+{
+    if (!a || !b)
+        return a == b;
+    return a->unlisted == b->unlisted && a->unserved == b->unserved &&
+           streq_null(a->docs_name, b->docs_name) &&
+           a->has_docs_type == b->has_docs_type &&
+           (!a->has_docs_type || a->docs_type == b->docs_type) &&
+           a->has_docs_labels == b->has_docs_labels &&
+           (!a->has_docs_labels ||
+            same_strv(a->docs_labels, a->ndocs_labels, b->docs_labels,
+                      b->ndocs_labels));
+}
+
+/* A row the docs listed although the code never served it, and that the
+ * new docs no longer list: the docs were corrected, nothing was removed. */
+static int unserved_row(const pg_golden_metric *m)
+{
+    return m->erratum && m->erratum->unserved;
 }
 
 /* ---- rename pairing ----------------------------------------------------- */
@@ -334,6 +369,12 @@ static pg_diff_entry *push(pg_diff_entry **v, size_t *n)
     return e;
 }
 
+static int cmp_added(const void *x, const void *y)
+{
+    return strcmp(((const pg_diff_entry *)x)->new_m->name,
+                  ((const pg_diff_entry *)y)->new_m->name);
+}
+
 static int cmp_renamed(const void *x, const void *y)
 {
     return strcmp(((const pg_diff_entry *)x)->old_m->name,
@@ -386,9 +427,22 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
             memset(&tmp, 0, sizeof tmp);
             tmp.old_m = &old_g->metrics[i++];
             tmp.new_m = &new_g->metrics[j++];
+            int ou = unserved_row(tmp.old_m), nu = unserved_row(tmp.new_m);
+            if (ou != nu) {
+                /* listed on both sides, but the code stopped (or started
+                 * again) serving it: a release change */
+                pg_diff_entry *e = nu ? push(&d->removed, &d->nremoved)
+                                      : push(&d->added, &d->nadded);
+                e->old_m = nu ? tmp.old_m : NULL;
+                e->new_m = nu ? NULL : tmp.new_m;
+                e->what = PG_DIFF_SERVED;
+                continue;
+            }
             compare(&C, &tmp);
             if (tmp.what)
                 *push(&d->changed, &d->nchanged) = tmp;
+            else if (!same_erratum(tmp.old_m->erratum, tmp.new_m->erratum))
+                *push(&d->corrected, &d->ncorrected) = tmp;
         }
     }
 
@@ -407,6 +461,10 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
         pair_renames(rem, nrem, add, nadd, rem_to, add_from, score, reason);
 
     for (size_t k = 0; k < nrem; k++) {
+        if (rem_to[k] == (size_t)-1 && unserved_row(rem[k])) {
+            push(&d->corrected, &d->ncorrected)->old_m = rem[k];
+            continue;
+        }
         if (rem_to[k] == (size_t)-1) {
             push(&d->removed, &d->nremoved)->old_m = rem[k];
             continue;
@@ -423,6 +481,12 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
             push(&d->added, &d->nadded)->new_m = add[k];
     if (d->nrenamed)
         qsort(d->renamed, d->nrenamed, sizeof *d->renamed, cmp_renamed);
+    if (d->ncorrected)
+        qsort(d->corrected, d->ncorrected, sizeof *d->corrected, cmp_renamed);
+    if (d->nremoved)
+        qsort(d->removed, d->nremoved, sizeof *d->removed, cmp_renamed);
+    if (d->nadded)
+        qsort(d->added, d->nadded, sizeof *d->added, cmp_added);
     free(rem_to);
     free(add_from);
     free(score);
@@ -434,7 +498,8 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
 
 int pg_diff_is_empty(const pg_diff *d)
 {
-    return !d->nadded && !d->nremoved && !d->nrenamed && !d->nchanged;
+    return !d->nadded && !d->nremoved && !d->nrenamed && !d->nchanged &&
+           !d->ncorrected;
 }
 
 static void entries_free(pg_diff_entry *v, size_t n)
@@ -458,6 +523,7 @@ void pg_diff_free(pg_diff *d)
     entries_free(d->removed, d->nremoved);
     entries_free(d->renamed, d->nrenamed);
     entries_free(d->changed, d->nchanged);
+    entries_free(d->corrected, d->ncorrected);
     pg_golden_free(d->old_g);
     pg_golden_free(d->new_g);
     free(d->old_source);
@@ -483,7 +549,8 @@ int pg_diff_format_parse(const char *s, enum pg_diff_format *out)
 const char *pg_diff_what_str(unsigned what, char *buf, size_t n)
 {
     static const char *const names[] = { "type", "labels", "buckets", "help",
-                                         "condition", "native_histogram" };
+                                         "condition", "native_histogram",
+                                         "served" };
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -585,6 +652,31 @@ static const char *plural(size_t n)
     return n == 1 ? "" : "s";
 }
 
+/* What the docs changed about one metric, the code being the same. */
+static void add_correction(pg_buf *b, const pg_diff_entry *e)
+{
+    const pg_golden_metric *o = e->old_m, *n = e->new_m;
+    if (!n) {
+        pg_buf_adds(b, "the docs no longer list it, which the code never "
+                       "served (before: ");
+        pg_erratum_describe(o, b);
+        pg_buf_adds(b, ")");
+    } else if (o->erratum && !n->erratum) {
+        pg_buf_adds(b, "the docs now get it right (before: ");
+        pg_erratum_describe(o, b);
+        pg_buf_adds(b, ")");
+    } else if (!o->erratum) {
+        pg_buf_adds(b, "the docs now get it wrong: ");
+        pg_erratum_describe(n, b);
+    } else {
+        pg_buf_adds(b, "the docs are still wrong, differently: ");
+        pg_erratum_describe(n, b);
+        pg_buf_adds(b, " (before: ");
+        pg_erratum_describe(o, b);
+        pg_buf_adds(b, ")");
+    }
+}
+
 static char *render_text(const pg_diff *d, int md)
 {
     pg_buf b = PG_BUF_INIT;
@@ -612,6 +704,9 @@ static char *render_text(const pg_diff *d, int md)
         for (size_t i = 0; i < d->nadded; i++) {
             pg_buf_adds(&b, md ? "- " : "  + ");
             add_metric_brief(&b, d->added[i].new_m, md);
+            if (d->added[i].what & PG_DIFF_SERVED)
+                pg_buf_adds(&b, ": served again (the docs list it on both "
+                                "sides)");
             pg_buf_addc(&b, '\n');
         }
     }
@@ -620,6 +715,9 @@ static char *render_text(const pg_diff *d, int md)
         for (size_t i = 0; i < d->nremoved; i++) {
             pg_buf_adds(&b, md ? "- " : "  - ");
             add_metric_brief(&b, d->removed[i].old_m, md);
+            if (d->removed[i].what & PG_DIFF_SERVED)
+                pg_buf_adds(&b, ": no longer served, though the docs still "
+                                "list it");
             pg_buf_addc(&b, '\n');
         }
     }
@@ -648,11 +746,25 @@ static char *render_text(const pg_diff *d, int md)
             pg_buf_addc(&b, '\n');
         }
     }
+    if (d->ncorrected) {
+        pg_buf_addf(&b, "%sdocs corrections (%zu): the code is the same, the "
+                        "docs changed%s\n", h, d->ncorrected, md ? "\n" : ":");
+        for (size_t i = 0; i < d->ncorrected; i++) {
+            const pg_diff_entry *e = &d->corrected[i];
+            pg_buf_addf(&b, "%s%s%s%s: ", md ? "- " : "  = ", md ? "`" : "",
+                        e->old_m->name, md ? "`" : "");
+            add_correction(&b, e);
+            pg_buf_addc(&b, '\n');
+        }
+    }
     if (pg_diff_is_empty(d))
         pg_buf_adds(&b, md ? "\nNo differences.\n" : "no differences\n");
     else if (!md)
         pg_buf_addf(&b, "\n%zu added, %zu removed, %zu renamed, %zu changed\n",
                     d->nadded, d->nremoved, d->nrenamed, d->nchanged);
+    if (!md && d->ncorrected)
+        pg_buf_addf(&b, "%zu docs correction%s (not release changes)\n",
+                    d->ncorrected, plural(d->ncorrected));
     return pg_buf_detach(&b);
 }
 
@@ -803,6 +915,21 @@ static char *render_json(const pg_diff *d)
         json_array_append_new(a, o);
     }
     json_object_set_new(root, "changed", a);
+    if (d->ncorrected) {
+        a = json_array();
+        for (size_t i = 0; i < d->ncorrected; i++) {
+            const pg_diff_entry *e = &d->corrected[i];
+            json_t *o = json_object();
+            json_object_set_new(o, "name", json_string(e->old_m->name));
+            pg_buf t = PG_BUF_INIT;
+            add_correction(&t, e);
+            json_object_set_new(o, "correction", json_string(t.p));
+            pg_buf_release(&t);
+            json_object_set_new(o, "listed", json_boolean(e->new_m != NULL));
+            json_array_append_new(a, o);
+        }
+        json_object_set_new(root, "docs_corrections", a);
+    }
     json_object_set_new(root, "equal", json_boolean(pg_diff_is_empty(d)));
     int p = precision_for(d);
     if (p < 3)

@@ -1,6 +1,8 @@
 /* diff.h: compares two goldens (two releases of the docs, expositions or
  * live endpoints turned into goldens) and reports metrics added, removed,
- * renamed and changed. */
+ * renamed and changed, and apart from those the docs corrections: rows
+ * the docs fixed (or broke) while the code stayed the same, known from the
+ * goldens' errata (golden/SCHEMA.md). */
 #ifndef PG_DIFF_H
 #define PG_DIFF_H
 
@@ -16,7 +18,10 @@ enum pg_diff_what {
     PG_DIFF_BUCKETS = 1 << 2,   /* bucket bounds differ (both known) */
     PG_DIFF_HELP = 1 << 3,      /* HELP text differs */
     PG_DIFF_CONDITION = 1 << 4, /* requirement level differs */
-    PG_DIFF_NATIVE = 1 << 5     /* native-histogram flag differs */
+    PG_DIFF_NATIVE = 1 << 5,    /* native-histogram flag differs */
+    PG_DIFF_SERVED = 1 << 6     /* added/removed: the code (re)started or
+                                   stopped serving a metric the docs list
+                                   on both sides */
 };
 
 /* One metric of the report. For added, old_m is NULL; for removed, new_m
@@ -46,6 +51,12 @@ typedef struct pg_diff {
     size_t nrenamed;
     pg_diff_entry *changed;
     size_t nchanged;
+    pg_diff_entry *corrected;      /* docs corrections: the contract (what
+                                      the code serves) is the same on both
+                                      sides, only the docs' errata differ;
+                                      new_m is NULL when the docs dropped a
+                                      row the code never served */
+    size_t ncorrected;
 } pg_diff;
 
 enum pg_diff_format {
@@ -65,7 +76,8 @@ typedef struct pg_diff_opts {
 pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
                          const char *old_source, const char *new_source,
                          const pg_diff_opts *opts);
-/* 1 if nothing was added, removed, renamed or changed. */
+/* 1 if nothing was added, removed, renamed or changed, and the docs made
+ * no correction. */
 int pg_diff_is_empty(const pg_diff *d);
 /* Renders the report; caller frees. JSON contract: an object with arrays
  * "added", "removed", "changed" (objects with "name" and what changed) and
