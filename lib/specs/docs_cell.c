@@ -674,31 +674,112 @@ static int label_char(char c)
            c == '{' || c == '}' || c == '*' || c == '-' || c == '.';
 }
 
+/* 1 if the cleaned cell only says "no labels" ([], -, none, ...). */
+static int labels_none(const char *t, size_t n)
+{
+    size_t a = 0, z = n;
+    while (a < z && docs_is_space(t[a]))
+        a++;
+    while (z > a && (docs_is_space(t[z - 1]) || t[z - 1] == '.'))
+        z--;
+    char *ticks = pg_xstrndup(t + a, z - a);
+    drop_ticks(ticks);
+    int none = none_word(ticks, strlen(ticks));
+    free(ticks);
+    return none;
+}
+
+/* Index after the group that opens at t[i] ("(...)" or "[...]"). */
+static size_t skip_group(const char *t, size_t n, size_t i)
+{
+    char open = t[i], close = open == '(' ? ')' : ']';
+    int depth = 0;
+    for (; i < n; i++) {
+        if (t[i] == open)
+            depth++;
+        else if (t[i] == close && --depth == 0)
+            break;
+    }
+    return i + 1;
+}
+
+/* What may follow a label name at t[i]: =<a|b>, =value or (a, b). Sets
+ * *values to a pattern for a value list (NULL otherwise) and returns the
+ * index after what was read. */
+static size_t values_after(const char *t, size_t n, size_t i, char **values)
+{
+    *values = NULL;
+    size_t k = i;
+    while (k < n && docs_is_space(t[k]))
+        k++;
+    if (k < n && t[k] == '=') {
+        k++;
+        while (k < n && docs_is_space(t[k]))
+            k++;
+        if (k < n && t[k] == '<') {
+            const char *e = memchr(t + k, '>', n - k);
+            size_t end = e ? (size_t)(e - t) : n;
+            *values = value_list(t + k + 1, end - k - 1);
+            return e ? end + 1 : n;
+        }
+        while (k < n && !docs_is_space(t[k]) && t[k] != ',')
+            k++;
+        return k;
+    }
+    if (k < n && t[k] == '(') {
+        const char *e = memchr(t + k, ')', n - k);
+        size_t end = e ? (size_t)(e - t) : n;
+        *values = value_list(t + k + 1, end - k - 1);
+        if (*values)
+            return end + 1;
+    }
+    return i;
+}
+
+/* Adds label s[0..n) (values owned); an optional one (`*label`, tekton)
+ * is allowed without being required, as a literal label pattern. */
+static int take_label(docs_labels *out, const char *s, size_t n, int optional,
+                      char *values, char *why, size_t whylen)
+{
+    char *ln = pg_xstrndup(s, n);
+    /* OpenTelemetry attribute names (`http.request.method`) reach
+     * Prometheus with dots as underscores */
+    for (char *q = ln; *q; q++)
+        if (*q == '.' && q > ln && q[1] && q[1] != '.')
+            *q = '_';
+    pg_buf chk = PG_BUF_INIT;
+    int templ = template_pattern(ln, &chk, "[a-zA-Z0-9_]");
+    pg_buf_release(&chk);
+    if (!templ && !pg_label_name_valid(ln, strlen(ln))) {
+        snprintf(why, whylen, "'%.60s' is not a label name", ln);
+        free(ln);
+        free(values);
+        return -1;
+    }
+    if (optional && !templ) {
+        pg_buf pat = PG_BUF_INIT;
+        pat_literal(&pat, ln, strlen(ln));
+        out->patterns = pg_xrealloc(out->patterns,
+                                    (out->npatterns + 1) * sizeof *out->patterns);
+        out->patterns[out->npatterns++] = pg_buf_detach(&pat);
+        free(values);
+    } else {
+        labels_push(out, ln, strlen(ln), values);
+    }
+    free(ln);
+    return 0;
+}
+
 int docs_labels_parse(const char *cell, docs_labels *out, char *why,
                       size_t whylen)
 {
     memset(out, 0, sizeof *out);
     char *t = pg_xstrdup(cell);
     docs_clean(t);
-    size_t n = strlen(t);
-    {
-        size_t a = 0, z = n;
-        while (a < z && docs_is_space(t[a]))
-            a++;
-        while (z > a && (docs_is_space(t[z - 1]) || t[z - 1] == '.'))
-            z--;
-        char *ticks = pg_xstrndup(t + a, z - a);
-        drop_ticks(ticks);
-        int none = none_word(ticks, strlen(ticks));
-        free(ticks);
-        if (none) {
-            free(t);
-            return 0;
-        }
-    }
-    int coded = strchr(t, '`') != NULL;
-    size_t i = 0;
-    int rc = 0;
+    size_t n = strlen(t), i = 0;
+    int coded = strchr(t, '`') != NULL, rc = 0;
+    if (labels_none(t, n))
+        n = 0;
     while (i < n && !rc) {
         char c = t[i];
         if (docs_is_space(c) || c == ',' || c == ';' || c == '|') {
@@ -706,31 +787,18 @@ int docs_labels_parse(const char *cell, docs_labels *out, char *why,
             continue;
         }
         if (c == '(' || (c == '[' && coded)) {
-            /* prose or a value list not attached to a label: skip */
-            char close = c == '(' ? ')' : ']';
-            int depth = 0;
-            while (i < n) {
-                if (t[i] == c)
-                    depth++;
-                else if (t[i] == close && --depth == 0)
-                    break;
-                i++;
-            }
-            i++;
+            /* prose or a value list not attached to a label */
+            i = skip_group(t, n, i);
             continue;
         }
-        /* "and" between labels */
         if (!strncasecmp(t + i, "and ", 4) || !strncasecmp(t + i, "or ", 3)) {
-            i += t[i] == 'a' || t[i] == 'A' ? 4 : 3;
+            i += c == 'a' || c == 'A' ? 4 : 3;
             continue;
         }
-        size_t a, z;
-        int optional = 0;
-        if (c == '*') {  /* `*label`: optional (tekton) */
-            optional = 1;
-            i++;
-            c = t[i];
-        }
+        int optional = c == '*';  /* `*label` (tekton) */
+        if (optional)
+            c = t[++i];
+        size_t a = i, z;
         if (c == '`') {
             a = ++i;
             while (i < n && t[i] != '`')
@@ -744,7 +812,6 @@ int docs_labels_parse(const char *cell, docs_labels *out, char *why,
                 i++;
             continue;
         } else {
-            a = i;
             while (i < n && label_char(t[i]))
                 i++;
             z = i;
@@ -758,58 +825,15 @@ int docs_labels_parse(const char *cell, docs_labels *out, char *why,
             a++, optional = 1;
         while (z > a && docs_is_space(t[z - 1]))
             z--;
-        (void)optional;
         /* `l=value` written inside one code span */
         const char *eq = memchr(t + a, '=', z - a);
         size_t nz = eq ? (size_t)(eq - t) : z;
-        char *values = NULL;
-        /* what follows: =<values>, (values), =value */
-        size_t k = i;
-        while (k < n && docs_is_space(t[k]))
-            k++;
-        if (k < n && t[k] == '=') {
-            k++;
-            while (k < n && docs_is_space(t[k]))
-                k++;
-            if (k < n && t[k] == '<') {
-                const char *e = memchr(t + k, '>', n - k);
-                size_t end = e ? (size_t)(e - t) : n;
-                values = value_list(t + k + 1, end - k - 1);
-                i = e ? end + 1 : n;
-            } else {
-                while (k < n && !docs_is_space(t[k]) && t[k] != ',')
-                    k++;
-                i = k;
-            }
-        } else if (k < n && t[k] == '(') {
-            const char *e = memchr(t + k, ')', n - k);
-            size_t end = e ? (size_t)(e - t) : n;
-            values = value_list(t + k + 1, end - k - 1);
-            if (values)
-                i = end + 1;
-        }
-        if (nz == a) {
+        char *values;
+        i = values_after(t, n, i, &values);
+        if (nz == a)
             free(values);
-            continue;
-        }
-        pg_buf chk = PG_BUF_INIT;
-        char *ln = pg_xstrndup(t + a, nz - a);
-        /* OpenTelemetry attribute names (`http.request.method`) reach
-         * Prometheus with dots as underscores */
-        for (char *q = ln; *q; q++)
-            if (*q == '.' && q > ln && q[1] && q[1] != '.')
-                *q = '_';
-        int templ = template_pattern(ln, &chk, "[a-zA-Z0-9_]");
-        pg_buf_release(&chk);
-        if (!templ && !pg_label_name_valid(ln, strlen(ln))) {
-            snprintf(why, whylen, "'%.60s' is not a label name", ln);
-            free(ln);
-            free(values);
-            rc = -1;
-            break;
-        }
-        labels_push(out, ln, strlen(ln), values);
-        free(ln);
+        else
+            rc = take_label(out, t + a, nz - a, optional, values, why, whylen);
     }
     free(t);
     if (rc)

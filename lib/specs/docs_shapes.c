@@ -119,6 +119,107 @@ static int is_bullet(const docs_line *l, size_t *text)
     return 0;
 }
 
+/* What a metric's section says, read line by line. */
+typedef struct section {
+    docs_labels labels;
+    pg_buf help;           /* the first paragraph */
+    enum pg_type type;
+    int in_labels;         /* under a "Labels" sub-heading */
+    int para_done;
+    int table;             /* 0 none, 1 a label table, 2 a key/value table */
+} section;
+
+/* The kind of a small table by its header: `Label | Description` lists
+ * labels in its first column; `Type | Counter` rows give the type. */
+static int table_kind(const char *low)
+{
+    const char *s = low;
+    while (*s == ' ' || *s == '|')
+        s++;
+    if (!strncmp(s, "type", 4) || strstr(low, "| type"))
+        return 2;
+    return !strncmp(s, "label", 5) || !strncmp(s, "name", 4) ||
+           !strncmp(s, "attribute", 9) || !strncmp(s, "tag", 3);
+}
+
+/* "Type: counter", "**Type**: counter" or a "| Type | Counter |" row. */
+static enum pg_type type_row(const char *low)
+{
+    enum pg_type ty = docs_type_in_text(strstr(low, "type"));
+    const char *bar = strchr(low + 1, '|');
+    if (ty != PG_TYPE_NONE || !bar)
+        return ty;
+    char *cell = pg_xstrdup(bar + 1), *tl = NULL;
+    char *b2 = strchr(cell, '|');
+    if (b2)
+        *b2 = '\0';
+    if (docs_type_word(cell, &ty, &tl))
+        ty = PG_TYPE_NONE;
+    free(tl);
+    free(cell);
+    return ty;
+}
+
+static void help_line(section *S, const docs_line *l)
+{
+    const char *s = l->p;
+    size_t m = l->len;
+    while (m && docs_is_space(*s))
+        s++, m--;
+    while (m && docs_is_space(s[m - 1]))
+        m--;
+    if (S->help.len)
+        pg_buf_addc(&S->help, ' ');
+    pg_buf_add(&S->help, s, m);
+}
+
+/* Reads line k of a section ending before e; returns the lines used. */
+static size_t section_line(section *S, const docs_line *v, size_t k, size_t e)
+{
+    const docs_line *l = &v[k];
+    if (line_blank(l) || level_of(l)) {
+        if (S->help.len)
+            S->para_done = 1;
+        S->table = 0;
+        if (level_of(l)) {
+            char *h = pg_xstrndup(l->p, l->len);
+            S->in_labels = strcasestr(h, "label") || strcasestr(h, "attribute") ||
+                           strcasestr(h, "dimension");
+            free(h);
+        }
+        return 1;
+    }
+    char *low = pg_xstrndup(l->p, l->len);
+    for (char *q = low; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    size_t used = 1, bt, a, z;
+    if (memchr(l->p, '|', l->len) && k + 1 < e &&
+        memchr(v[k + 1].p, '-', v[k + 1].len) &&
+        memchr(v[k + 1].p, '|', v[k + 1].len)) {
+        S->table = table_kind(low);
+        used = 2; /* and the delimiter row */
+    } else if (S->table == 1) {
+        const char *s = l->p;
+        size_t m = l->len;
+        while (m && (*s == ' ' || *s == '|'))
+            s++, m--;
+        const char *bar = memchr(s, '|', m);
+        add_label(&S->labels, s, bar ? (size_t)(bar - s) : m);
+    } else if (S->table == 2 || !strncmp(low, "| type", 6) ||
+               !strncmp(low, "type:", 5) || !strncmp(low, "**type", 6)) {
+        enum pg_type ty = type_row(low);
+        if (ty != PG_TYPE_NONE)
+            S->type = ty;
+    } else if (S->in_labels && is_bullet(l, &bt)) {
+        if (first_span(l, &a, &z))
+            add_label(&S->labels, l->p + a, z - a);
+    } else if (!S->para_done && !S->in_labels) {
+        help_line(S, l);
+    }
+    free(low);
+    return used;
+}
+
 int docs_read_heading_metric(docs_reader *R, const docs_line *v, size_t n,
                              size_t at, size_t *end)
 {
@@ -134,117 +235,27 @@ int docs_read_heading_metric(docs_reader *R, const docs_line *v, size_t n,
         e++;
     *end = e - 1;
 
+    section S;
+    memset(&S, 0, sizeof S);
+    S.type = PG_TYPE_NONE;
+    for (size_t k = 0; k < nm.braces.n; k++)
+        add_label(&S.labels, nm.braces.names[k], strlen(nm.braces.names[k]));
+    for (size_t k = at + 1; k < e;)
+        k += section_line(&S, v, k, e);
     docs_metric dm;
     memset(&dm, 0, sizeof dm);
     dm.table = -1;
-    dm.type = PG_TYPE_NONE;
-    docs_labels labels;
-    memset(&labels, 0, sizeof labels);
-    for (size_t k = 0; k < nm.braces.n; k++)
-        add_label(&labels, nm.braces.names[k], strlen(nm.braces.names[k]));
-    pg_buf help = PG_BUF_INIT;
-    int in_labels = 0, para_done = 0;
-    int label_table = 0;
-    for (size_t k = at + 1; k < e; k++) {
-        const docs_line *l = &v[k];
-        if (line_blank(l)) {
-            if (help.len)
-                para_done = 1;
-            label_table = 0;
-            continue;
-        }
-        if (level_of(l)) {
-            char *h = pg_xstrndup(l->p, l->len);
-            in_labels = strcasestr(h, "label") || strcasestr(h, "attribute") ||
-                        strcasestr(h, "dimension");
-            free(h);
-            if (help.len)
-                para_done = 1;
-            continue;
-        }
-        size_t bt;
-        char *low = pg_xstrndup(l->p, l->len);
-        for (char *q = low; *q; q++)
-            *q = (char)tolower((unsigned char)*q);
-        int is_table_head = memchr(l->p, '|', l->len) && k + 1 < e &&
-                            memchr(v[k + 1].p, '-', v[k + 1].len) &&
-                            memchr(v[k + 1].p, '|', v[k + 1].len);
-        if (is_table_head) {
-            /* `Label | Description`: first column lists labels */
-            const char *s = low;
-            while (*s == ' ' || *s == '|')
-                s++;
-            label_table = !strncmp(s, "label", 5) || !strncmp(s, "name", 4) ||
-                          !strncmp(s, "attribute", 9) || !strncmp(s, "tag", 3);
-            if (!strncmp(s, "type", 4) || strstr(low, "| type"))
-                label_table = 2;
-            free(low);
-            k++; /* the delimiter row */
-            continue;
-        }
-        if (label_table == 1) {
-            const char *s = l->p;
-            size_t m = l->len;
-            while (m && (*s == ' ' || *s == '|'))
-                s++, m--;
-            const char *bar = memchr(s, '|', m);
-            size_t cl = bar ? (size_t)(bar - s) : m;
-            add_label(&labels, s, cl);
-            free(low);
-            continue;
-        }
-        if (label_table == 2 || !strncmp(low, "| type", 6) ||
-            !strncmp(low, "type:", 5) || !strncmp(low, "**type", 6)) {
-            enum pg_type ty = docs_type_in_text(strstr(low, "type"));
-            if (ty == PG_TYPE_NONE) {
-                /* "| Type | Counter |" */
-                const char *bar = strchr(low + 1, '|');
-                char *tl = NULL;
-                if (bar) {
-                    char *cell = pg_xstrdup(bar + 1);
-                    char *b2 = strchr(cell, '|');
-                    if (b2)
-                        *b2 = '\0';
-                    if (docs_type_word(cell, &ty, &tl))
-                        ty = PG_TYPE_NONE;
-                    free(tl);
-                    free(cell);
-                }
-            }
-            if (ty != PG_TYPE_NONE)
-                dm.type = ty;
-            free(low);
-            continue;
-        }
-        free(low);
-        if (in_labels && is_bullet(l, &bt)) {
-            size_t a, z;
-            if (first_span(l, &a, &z))
-                add_label(&labels, l->p + a, z - a);
-            continue;
-        }
-        if (!para_done && !in_labels) {
-            if (help.len)
-                pg_buf_addc(&help, ' ');
-            const char *s = l->p;
-            size_t m = l->len;
-            while (m && docs_is_space(*s))
-                s++, m--;
-            while (m && docs_is_space(s[m - 1]))
-                m--;
-            pg_buf_add(&help, s, m);
-        }
-    }
-    if (dm.type == PG_TYPE_NONE && help.p)
-        dm.type = docs_type_in_text(help.p);
+    dm.type = S.type;
+    if (dm.type == PG_TYPE_NONE && S.help.p)
+        dm.type = docs_type_in_text(S.help.p);
     docs_fold_series(nm.name, dm.type);
     dm.name = nm.name;
     dm.name_pattern = nm.pattern;
-    dm.help = help.p ? help.p : "";
-    docs_metric_labels(R, &dm, &labels, R->headings);
+    dm.help = S.help.p ? S.help.p : "";
+    docs_metric_labels(R, &dm, &S.labels, R->headings);
     int rc = docs_add(R, &dm, &v[at], (int)i + 1);
-    pg_buf_release(&help);
-    docs_labels_release(&labels);
+    pg_buf_release(&S.help);
+    docs_labels_release(&S.labels);
     docs_name_release(&nm);
     return rc ? -1 : 1;
 }
