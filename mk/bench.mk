@@ -19,10 +19,14 @@ bin/pg-bench-rss: build/bench/rss.o
 
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_RUNS ?= 3
+PATHO_SIZES ?= 20000 40000 80000 160000
 
 # pg-fixture-server (mk/scrape.mk) serves the file to promgate check.
+# Then the pathological section: inputs that double in size, the time
+# ratio per doubling (bench/pathological.sh).
 bench: all $(BENCH_PROGS) bin/pg-fixture-server
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_RUNS="$(BENCH_RUNS)" ./bench/run.sh
+	PATHO_SIZES="$(PATHO_SIZES)" BENCH_RUNS="$(BENCH_RUNS)" ./bench/pathological.sh
 
 .PHONY: bench
 -include build/bench/gen.d build/bench/memchr_lines.d build/bench/rss.d

@@ -25,6 +25,7 @@
 #include "core/redact.h"
 #include "golden_arg.h"
 #include "core/util.h"
+#include "core/words.h"
 #include "cmd.h"
 
 #include "source/promapi.h"
@@ -160,6 +161,17 @@ static int split_list(const pg_option *opt, void *value, const char *s,
     return each_item(s, add_label, value);
 }
 
+/* --flags and --flags-file are replaced by their words before parsing
+ * (pg_cmd_check); one that reaches the parser came from inside them. */
+static int nested_flags(const pg_option *opt, void *value, const char *s,
+                        pg_error *err)
+{
+    (void)value;
+    (void)s;
+    return pg_error_set(err, "", 0, 0, "--%s inside --flags or --flags-file "
+                        "is not expanded", opt->long_name);
+}
+
 #define SECONDS(l, v, lo, hi, fl, w, h) \
     PG_OPT_DOUBLE(0, (l), (v), "S", (lo), (hi), (fl), (w), (h))
 
@@ -230,6 +242,13 @@ static int parse_args(int argc, char **argv, check_args *a)
                       "accepted deviations (TODO until expiry)"),
         PG_OPT_STRING(0, "today", &a->today, "YYYY-MM-DD",
                       "date baseline expiry is judged on"),
+        PG_OPT_CALLBACK(0, "flags", NULL, "WORDS",
+                        "more options in one string, split as a\n"
+                        "shell would (quotes group and are removed;\n"
+                        "nothing is expanded)", 0, nested_flags),
+        PG_OPT_CALLBACK(0, "flags-file", NULL, "FILE",
+                        "the same, read from FILE ('#' comments)", 0,
+                        nested_flags),
         PG_OPT_GROUP("output"),
         PG_OPT_CHOICE(0, "format", &a->json, output_formats,
                       "stdout format (default tap; summary: the\n"
@@ -983,7 +1002,7 @@ static int run_check(check_run *r)
     return report(r);
 }
 
-int pg_cmd_check(int argc, char **argv)
+static int check_command(int argc, char **argv)
 {
     check_run r;
     memset(&r, 0, sizeof r);
@@ -1003,5 +1022,103 @@ int pg_cmd_check(int argc, char **argv)
         rc = PG_EXIT_ERROR;
     }
     check_run_release(&r);
+    return rc;
+}
+
+/* Whether argv[*i] is --flags or --flags-file (as "--name VALUE" or
+ * "--name=VALUE"). Returns 1 with *v and *from_file set (advancing *i
+ * past a separate value), 0 for another argument, -1 if the value is
+ * missing. */
+static int flags_option(int argc, char **argv, int *i, const char **v,
+                        int *from_file)
+{
+    static const char *const names[] = { "--flags", "--flags-file" };
+    for (int k = 0; k < 2; k++) {
+        size_t n = strlen(names[k]);
+        const char *a = argv[*i];
+        if (strncmp(a, names[k], n) != 0 || (a[n] != '\0' && a[n] != '='))
+            continue;
+        *from_file = k;
+        if (a[n] == '=') {
+            *v = a + n + 1;
+            return 1;
+        }
+        if (*i + 1 >= argc)
+            return -1;
+        *v = argv[++*i];
+        return 1;
+    }
+    return 0;
+}
+
+/* Replaces each --flags WORDS and --flags-file FILE before "--" by the
+ * words they hold, split as a shell would (core/words.h: quotes group and
+ * are removed): how the suite passes PROMGATE_CHECK_FLAGS. The words live
+ * in *words; *out is a new argv (freed by the caller). Returns 0, or -1
+ * with err set. */
+static int expand_flag_words(int argc, char **argv, pg_words *words,
+                             char ***out, int *nout, pg_error *err)
+{
+    /* what goes at each place: argv[i] (kept[i]), or words [from, to) */
+    size_t *from = pg_xcalloc((size_t)argc + 1, sizeof *from);
+    size_t *to = pg_xcalloc((size_t)argc + 1, sizeof *to);
+    char *kept = pg_xcalloc((size_t)argc + 1, 1);
+    int rc = 0, ended = 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        int at = i, from_file = 0, r = 0;
+        const char *v = NULL;
+        ended |= !strcmp(argv[i], "--");
+        if (i > 0 && !ended)
+            r = flags_option(argc, argv, &i, &v, &from_file);
+        if (r < 0) {
+            rc = pg_error_set(err, "", 0, 0, "option '%s' needs a value",
+                              argv[at]);
+        } else if (r == 0) {
+            kept[at] = 1;
+        } else {
+            char *text = NULL;
+            size_t len;
+            from[at] = words->n;
+            if (from_file && pg_read_file(v, &text, &len, err) != 0)
+                rc = -1;
+            else
+                rc = pg_words_split(words, from_file ? text : v,
+                                    from_file ? v : "--flags", err);
+            to[at] = words->n;
+            free(text);
+        }
+    }
+    char **v = pg_xcalloc((size_t)argc + words->n + 1, sizeof *v);
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (kept[i])
+            v[n++] = argv[i];
+        for (size_t k = from[i]; k < to[i]; k++)
+            v[n++] = words->v[k];
+    }
+    free(from);
+    free(to);
+    free(kept);
+    *out = v;
+    *nout = n;
+    return rc;
+}
+
+int pg_cmd_check(int argc, char **argv)
+{
+    pg_words words = { NULL, 0 };
+    char **args = NULL;
+    int nargs = 0, rc;
+    pg_error err;
+    pg_error_init(&err);
+    if (expand_flag_words(argc, argv, &words, &args, &nargs, &err) != 0) {
+        fprintf(stderr, ME ": ");
+        pg_error_print(&err, stderr);
+        rc = PG_EXIT_ERROR;
+    } else {
+        rc = check_command(nargs, args);
+    }
+    free(args);
+    pg_words_release(&words);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check/hints.h"
 #include "core/match.h"
 #include "specs/errata.h"
 #include "core/strmap.h"
@@ -20,6 +21,7 @@
 #define MAX_FORMAT_PROBLEMS 50 /* listed in the format result */
 #define MAX_BAD_VALUES 5      /* distinct bad values listed per label */
 #define MAX_FAMILY_DIAGS 20   /* parser diagnostics listed per metric */
+#define MAX_NAMES_LISTED 20   /* label names listed in one problem */
 
 /* ---- what the checker records ---- */
 
@@ -45,11 +47,13 @@ typedef struct series {
     int bad_bound_line;
 } series;
 
-/* A set of label names with the first line each was seen on. */
+/* A set of label names with the first line each was seen on, indexed:
+ * a scrape may show thousands of distinct label names in one family. */
 typedef struct nameset {
     char **names;
     int *lines;
-    size_t n;
+    size_t n, cap;
+    pg_strmap idx;
 } nameset;
 
 typedef struct bad_value {
@@ -138,6 +142,8 @@ struct pg_checker {
     size_t nfams, fams_cap;
     stored_diag *diags;
     size_t ndiags, diags_cap;
+    pg_strmap diag_first;     /* family -> its first stored diag + 1 */
+    size_t *diag_next;     /* per diag: the family's next diag + 1, or 0 */
     uint64_t diags_dropped;
     pg_buf scratch;
     pg_buf keybuf;         /* family key being looked up */
@@ -208,6 +214,15 @@ fail:
     return NULL;
 }
 
+static void nameset_release(nameset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->names[i]);
+    free(s->names);
+    free(s->lines);
+    pg_strmap_release(&s->idx, NULL);
+}
+
 static void strseq_release(strseq *q)
 {
     free(q->bytes);
@@ -220,14 +235,8 @@ static void family_free(family *f)
     free(f->name);
     free(f->parser_name);
     free(f->help);
-    for (size_t i = 0; i < f->missing.n; i++)
-        free(f->missing.names[i]);
-    free(f->missing.names);
-    free(f->missing.lines);
-    for (size_t i = 0; i < f->extra.n; i++)
-        free(f->extra.names[i]);
-    free(f->extra.names);
-    free(f->extra.lines);
+    nameset_release(&f->missing);
+    nameset_release(&f->extra);
     for (size_t i = 0; i < f->nbad; i++) {
         free(f->bad[i].label);
         free(f->bad[i].values);
@@ -283,6 +292,8 @@ void pg_checker_free(pg_checker *c)
         free(c->diags[i].text);
     }
     free(c->diags);
+    pg_strmap_release(&c->diag_first, NULL);
+    free(c->diag_next);
     pg_buf_release(&c->scratch);
     pg_buf_release(&c->keybuf);
     free(c);
@@ -377,14 +388,17 @@ static const pg_golden_metric *golden_for(const pg_golden *g, const char *name,
 
 static void nameset_add(nameset *s, pg_str name, int line)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (pg_str_eq(name, s->names[i]))
-            return;
-    s->names = pg_xrealloc(s->names, (s->n + 1) * sizeof *s->names);
-    s->lines = pg_xrealloc(s->lines, (s->n + 1) * sizeof *s->lines);
+    if (pg_strmap_get(&s->idx, name.p, name.len))
+        return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 4;
+        s->names = pg_xrealloc(s->names, s->cap * sizeof *s->names);
+        s->lines = pg_xrealloc(s->lines, s->cap * sizeof *s->lines);
+    }
     s->names[s->n] = pg_xstrndup(name.p, name.len);
     s->lines[s->n] = line;
     s->n++;
+    pg_strmap_put(&s->idx, name.p, name.len, (void *)(uintptr_t)s->n);
 }
 
 static int cmp_str(const void *a, const void *b);
@@ -1006,6 +1020,15 @@ static void join_names(pg_buf *b, char *const *names, size_t n)
         pg_buf_addf(b, "%s%s", i ? "," : "", names[i]);
 }
 
+/* join_names() of the first MAX_NAMES_LISTED, then how many more: a
+ * scrape can invent a label name per series. */
+static void join_names_capped(pg_buf *b, char *const *names, size_t n)
+{
+    join_names(b, names, n > MAX_NAMES_LISTED ? MAX_NAMES_LISTED : n);
+    if (n > MAX_NAMES_LISTED)
+        pg_buf_addf(b, ",... (%zu more)", n - MAX_NAMES_LISTED);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1068,14 +1091,17 @@ typedef struct fault_list {
     fault items[16];
     size_t n;
     int *lines;         /* every line a fault was noted at */
-    size_t nlines;
+    size_t nlines, lines_cap;
 } fault_list;
 
 static void fault_note(fault_list *l, const char *kind, enum pg_problem_code code,
                        int line, const char *expected, const char *got,
                        const char *message)
 {
-    l->lines = pg_xrealloc(l->lines, (l->nlines + 1) * sizeof *l->lines);
+    if (l->nlines == l->lines_cap) {
+        l->lines_cap = l->lines_cap ? l->lines_cap * 2 : 16;
+        l->lines = pg_xrealloc(l->lines, l->lines_cap * sizeof *l->lines);
+    }
     l->lines[l->nlines++] = line;
     for (size_t i = 0; i < l->n; i++)
         if (!strcmp(l->items[i].kind, kind)) {
@@ -1280,12 +1306,41 @@ static int is_type_rule(const char *rule)
     return 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether a fault was noted at line; fl->lines sorted. */
 static int line_in(const fault_list *fl, int line)
 {
-    for (size_t i = 0; fl && i < fl->nlines; i++)
-        if (fl->lines[i] == line)
-            return 1;
-    return 0;
+    return fl && fl->nlines &&
+           bsearch(&line, fl->lines, fl->nlines, sizeof *fl->lines, cmp_int);
+}
+
+/* Links the stored diagnostics of each family, in input order, so a
+ * family's are found without a pass over all of them (a scrape of many
+ * families would make that quadratic). Built once, after the parse. */
+static void index_diags(pg_checker *c)
+{
+    if (c->diag_next)
+        return;
+    c->diag_next = pg_xcalloc(c->ndiags + 1, sizeof *c->diag_next);
+    size_t *last = pg_xcalloc(c->ndiags + 1, sizeof *last);
+    for (size_t i = 0; i < c->ndiags; i++) {
+        const char *fam = c->diags[i].family;
+        if (!fam)
+            continue;
+        size_t len = strlen(fam);
+        size_t head = (size_t)(uintptr_t)pg_strmap_get(&c->diag_first, fam, len);
+        if (!head)
+            pg_strmap_put(&c->diag_first, fam, len, (void *)(uintptr_t)(i + 1));
+        else
+            c->diag_next[last[head - 1]] = i + 1;
+        last[head ? head - 1 : i] = i;
+    }
+    free(last);
 }
 
 /* Parser diagnostics about this family's type rules become the metric's
@@ -1293,13 +1348,16 @@ static int line_in(const fault_list *fl, int line)
  * checker's own structure check already found the fault (fl) say the
  * same thing again and are left out. */
 static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
-                         enum pg_type type, const fault_list *fl)
+                         enum pg_type type, fault_list *fl)
 {
     size_t shown = 0, more = 0;
-    for (size_t i = 0; i < c->ndiags; i++) {
-        stored_diag *d = &c->diags[i];
-        if (!d->family || strcmp(d->family, fam) != 0 ||
-            !is_type_rule(d->rule))
+    index_diags(c);
+    if (fl && fl->nlines)
+        qsort(fl->lines, fl->nlines, sizeof *fl->lines, cmp_int);
+    size_t i = (size_t)(uintptr_t)pg_strmap_get(&c->diag_first, fam, strlen(fam));
+    for (; i; i = c->diag_next[i - 1]) {
+        stored_diag *d = &c->diags[i - 1];
+        if (!d->family || !is_type_rule(d->rule))
             continue;
         free(d->family);
         d->family = NULL; /* attributed: not repeated in the format result */
@@ -1388,7 +1446,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
         qsort(f->missing.names, f->missing.n, sizeof(char *), cmp_str);
         join_names(&e, m->labels, m->nlabels);
-        join_names(&g, f->missing.names, f->missing.n);
+        join_names_capped(&g, f->missing.names, f->missing.n);
         /* Prometheus drops a label whose value is empty when it ingests a
          * scrape, so through its API an always-empty label looks absent. */
         problem_add(r, PG_PROBLEM_LABELS_MISSING, 1, f->missing.lines[0], 0,
@@ -1405,7 +1463,7 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
         pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
         qsort(f->extra.names, f->extra.n, sizeof(char *), cmp_str);
         join_names(&e, m->labels, m->nlabels);
-        join_names(&g, f->extra.names, f->extra.n);
+        join_names_capped(&g, f->extra.names, f->extra.n);
         problem_add(r, PG_PROBLEM_LABELS_EXTRA, 1, f->extra.lines[0], 0,
                     e.p, f->extra_got, "undocumented label%s '%s'",
                     f->extra.n > 1 ? "s" : "", g.p);
@@ -1506,77 +1564,6 @@ static void note_unused_exempts(pg_checker *c, pg_target_result *out)
                     c->opts->exempt[i]);
         add_note(out, b.p);
         pg_buf_release(&b);
-    }
-}
-
-/* ---- rename hints ---- */
-
-/* The name without _total and one unit suffix, so foo_latency_ms and
- * foo_latency_seconds share the stem foo_latency. */
-static size_t name_stem(const char *name)
-{
-    static const char *const units[] = {
-        "_seconds", "_milliseconds", "_ms", "_microseconds", "_us",
-        "_nanoseconds", "_ns", "_minutes", "_hours", "_bytes", "_kilobytes",
-        "_kb", "_megabytes", "_mb", "_ratio", "_percent", "_count",
-    };
-    pg_str s = { name, strlen(name) };
-    size_t stem;
-    if (str_has_suffix(s, "_total", &stem))
-        s.len = stem;
-    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-        if (str_has_suffix(s, units[i], &stem) && stem > 0)
-            return stem;
-    return s.len;
-}
-
-/* 0 if unrelated, else a score (lower is closer). */
-static size_t similarity(const char *a, const char *b)
-{
-    /* The samples of a histogram or summary (or a counter) exposed
-     * without their TYPE line form families of their own: foo_bucket,
-     * foo_sum, foo_count. */
-    static const char *const parts[] = { "_bucket", "_sum", "_count",
-                                         "_total" };
-    size_t la0 = strlen(a);
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-        if (!strncmp(a, b, la0) && !strcmp(b + la0, parts[i]))
-            return 1;
-    size_t sa = name_stem(a), sb = name_stem(b);
-    if (sa == sb && sa > 0 && !memcmp(a, b, sa))
-        return 1;
-    size_t la = strlen(a), lb = strlen(b);
-    size_t d = pg_edit_distance(a, b);
-    size_t lim = (la < lb ? la : lb) / 8;
-    if (lim > 3)
-        lim = 3;
-    if (d > 0 && d <= lim)
-        return 1 + d;
-    return 0;
-}
-
-static void add_rename_hints(result_list *l, size_t ndoc, size_t nundoc)
-{
-    for (size_t i = 0; i < ndoc; i++) {
-        pg_metric_result *m = &l->r[i];
-        if (m->verdict == PG_VERDICT_SKIP || !m->nproblems ||
-            m->problems[0].code != PG_PROBLEM_MISSING)
-            continue;
-        pg_metric_result *best = NULL;
-        size_t best_score = 0;
-        for (size_t j = ndoc; j < ndoc + nundoc; j++) {
-            size_t s = similarity(m->metric, l->r[j].metric);
-            if (s && (!best || s < best_score)) {
-                best = &l->r[j];
-                best_score = s;
-            }
-        }
-        if (!best)
-            continue;
-        free(m->rename_hint);
-        m->rename_hint = pg_xstrdup(best->metric);
-        if (!best->rename_hint)
-            best->rename_hint = pg_xstrdup(m->metric);
     }
 }
 
@@ -1811,7 +1798,7 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
     free(by_metric);
     size_t ndoc = l.n;
     out->undocumented_judged = judge_undocumented(c, &l);
-    add_rename_hints(&l, ndoc, l.n - ndoc);
+    pg__rename_hints(l.r, ndoc, l.r + ndoc, l.n - ndoc);
     if (selection(c) & PG_SELECT_FORMAT) {
         pg_metric_result *r = result_add(&l, c->target, "format",
                                          PG_RESULT_FORMAT);

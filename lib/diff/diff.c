@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/similar.h"
 #include "specs/docs.h"
 #include "specs/errata.h"
 #include "specs/golden_expo.h"
@@ -90,6 +91,22 @@ static size_t common_segment_suffix(const char *a, const char *b)
             best = k;
     }
     return best;
+}
+
+/* A rename by name parts keeps the namespace (first part); one that
+ * inserts parts also keeps the last part: a new last part
+ * (coderd_license_user_limit_enabled) names another family. */
+static enum pg_parts_relation parts_renamed(const char *a, const char *b,
+                                            size_t *extra)
+{
+    size_t fa = strcspn(a, "_"), fb = strcspn(b, "_");
+    if (fa != fb || memcmp(a, b, fa) != 0)
+        return PG_PARTS_NONE;
+    enum pg_parts_relation rel = pg_name_parts_relation(a, b, extra);
+    const char *la = strrchr(a, '_'), *lb = strrchr(b, '_');
+    if (rel == PG_PARTS_INSERTED && (!la || !lb || strcmp(la, lb) != 0))
+        return PG_PARTS_NONE;
+    return rel;
 }
 
 /* Generic trailing segments that say nothing about identity. */
@@ -326,6 +343,16 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
                     s = sim * 0.85;
                     why = "similar name";
                 }
+            }
+            size_t extra = 0;
+            enum pg_parts_relation rel =
+                why ? PG_PARTS_NONE : parts_renamed(cr[i], ca[j], &extra);
+            if (rel == PG_PARTS_MOVED) {
+                s = 0.8;
+                why = "name parts moved";
+            } else if (rel == PG_PARTS_INSERTED) {
+                s = 0.78 - 0.02 * (double)(extra > 5 ? 5 : extra);
+                why = "name parts inserted";
             }
             if (why) {
                 if (nc == cap)

@@ -1,8 +1,10 @@
 # common.sh: shared by the suite's TAP scripts. Each script checks one
 # concern of the target named by PROMGATE_TARGET (URL or file; several
 # separated by spaces) against PROMGATE_GOLDEN (default
-# golden/coder-latest.json), with PROMGATE_CHECK_FLAGS added (e.g.
-# "--enable flag:--prometheus-collect-db-metrics --exempt ^go_").
+# golden/coder-latest.json), with the flags of PROMGATE_CHECK_FLAGS added
+# (e.g. "--enable flag:--prometheus-collect-db-metrics --exempt '^go_'"),
+# and those of the file PROMGATE_CHECK_FLAGS_FILE. promgate splits them as
+# a shell would (check --flags): quotes group words and are removed.
 # PROMGATE names the promgate binary (default bin/promgate in a source
 # tree, else promgate on PATH: the installed suite under
 # share/promgate/suite). PROMGATE_GOLDEN may also be a golden reference
@@ -44,9 +46,12 @@ suite_check() {
     # (05-report.t writes the run's report when PROMGATE_REPORT_DIR is
     # set). Failures also go to stderr as '#' lines, which prove shows
     # without -v; the summary line is left to the report script.
-    # shellcheck disable=SC2086 # word splitting intended
+    if [ -n "${PROMGATE_CHECK_FLAGS_FILE:-}" ]; then
+        set -- --flags-file "$PROMGATE_CHECK_FLAGS_FILE" "$@"
+    fi
+    # shellcheck disable=SC2086 # the targets are words
     exec "$PROMGATE" check --golden "$PROMGATE_GOLDEN" $_targets --no-report \
-        --diag-stderr --quiet ${PROMGATE_CHECK_FLAGS:-} "$@"
+        --diag-stderr --quiet --flags "${PROMGATE_CHECK_FLAGS:-}" "$@"
 }
 
 # suite_report: one TAP point, the report of the whole run written under
@@ -64,9 +69,13 @@ suite_report() {
         _targets="$_targets --target $_t"
     done
     echo "1..1"
-    # shellcheck disable=SC2086 # word splitting intended
-    _dir=$("$PROMGATE" check --golden "$PROMGATE_GOLDEN" $_targets \
-        ${PROMGATE_CHECK_FLAGS:-} --report-dir "$PROMGATE_REPORT_DIR" \
+    set --
+    if [ -n "${PROMGATE_CHECK_FLAGS_FILE:-}" ]; then
+        set -- --flags-file "$PROMGATE_CHECK_FLAGS_FILE"
+    fi
+    # shellcheck disable=SC2086 # the targets are words
+    _dir=$("$PROMGATE" check --golden "$PROMGATE_GOLDEN" $_targets "$@" \
+        --flags "${PROMGATE_CHECK_FLAGS:-}" --report-dir "$PROMGATE_REPORT_DIR" \
         --format summary 2>&1 >/dev/null | sed -n 's|^promgate check: .*; report in ||p')
     if [ -n "$_dir" ]; then
         echo "ok 1 - report in $_dir"
