@@ -4,22 +4,26 @@
 # TAB, and prints every match the completion functions add (compadd is
 # wrapped to print them as they are added).
 #   zsh -f tests/lib/zsh-complete.zsh FPATHDIR BINDIR LINE
+# The markers are written split ('<PG-''READY>') so that the terminal's
+# echo of a command never reads as its output, and LINE is typed only
+# once the prompt shows: before that the terminal is not yet in zle's raw
+# mode, and its line discipline would eat the TAB and the ^U.
 zmodload zsh/zpty || exit 2
 dir=$1 bindir=$2 input=$3
 zpty z zsh -f -i
-zpty -w z "PROMPT=''; RPROMPT=''; PATH=${(q)bindir}:\$PATH; fpath=(${(q)dir} \$fpath)"
-zpty -w z 'autoload -Uz compinit; compinit -u -D'
-zpty -w z 'compadd () {
-  if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi
-  typeset -a __hits; builtin compadd -A __hits "$@"
-  local h; for h in $__hits; do print -r -- "<HIT>$h"; done
-}'
-zpty -w z "print -r -- '<READY>'"
-zpty -r z out '*<READY>*' || exit 2
+zpty -w z "PROMPT=''; RPROMPT=''; PATH=${(q)bindir}:\$PATH; fpath=(${(q)dir} \$fpath)
+autoload -Uz compinit; compinit -u -D
+compadd () {
+  if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd \"\$@\"; return; fi
+  typeset -a hits; builtin compadd -A hits \"\$@\"
+  local h; for h in \$hits; do print -r -- \"<PG-\"\"HIT>\$h\"; done
+}
+PROMPT='<PG-''READY>'"
+zpty -r z out '*<PG-READY>*' || exit 2
 zpty -n -w z "$input"$'\t'
-zpty -n -w z $'\C-u'"print -r -- '<DONE>'"$'\n'
+zpty -n -w z $'\C-u'"print -r -- '<PG-''DONE>'"$'\n'
 while zpty -r z line; do
-  [[ $line == *'<DONE>'* && $line != *print* ]] && break
-  [[ $line == *'<HIT>'* ]] && print -r -- ${${line#*<HIT>}%%$'\r'*}
+  [[ $line == *'<PG-DONE>'* ]] && break
+  [[ $line == *'<PG-HIT>'* ]] && print -r -- ${${line#*<PG-HIT>}%%$'\r'*}
 done
 zpty -d z
