@@ -32,6 +32,7 @@
 #include "report/report.h"
 #include "report/report_opts.h"
 #include "source/input.h"
+#include "source/negotiate.h"
 #include "source/scrape.h"
 
 #define ME "promgate check"
@@ -62,6 +63,10 @@ typedef struct check_args {
     const char *save_dir;
     int undocumented;          /* enum pg_undocumented_mode */
     int input_format;          /* enum pg_format: forced; AUTO decides */
+    int require_format;        /* enum pg_format a target must serve;
+                                  AUTO: any */
+    int lenient_content_type;  /* a Content-Type Prometheus 3 refuses is
+                                  a warning, not a failure */
     const char *only, *skip;
     unsigned select;
     const char *baseline_path;
@@ -229,6 +234,13 @@ static int parse_args(int argc, char **argv, check_args *a)
                       "(default auto: the Content-Type, else the\n"
                       "body; a final '# EOF' means OpenMetrics);\n"
                       "also sets --accept unless given"),
+        PG_OPT_CHOICE(0, "require-format", &a->require_format,
+                      pg_input_formats,
+                      "fail the format point unless the target\n"
+                      "serves this format (auto: any)"),
+        PG_OPT_BOOL(0, "lenient-content-type", &a->lenient_content_type,
+                    "a missing or non-exposition Content-Type\n"
+                    "(Prometheus 3 fails the scrape) only warns"),
         { PG_OPT_T_CHOICE, 0, "exposition", &a->input_format, NULL,
           "--input-format, its earlier name", PG_OPT_HIDDEN, 0, 0, NULL,
           pg_input_formats, NULL, 0 },
@@ -353,6 +365,10 @@ typedef struct target_run {
                                 rather than held in memory */
     int raw_errno;           /* why raw could not be created, or 0 */
     char *headers;           /* response headers, for --save-scrape */
+    int url;                 /* scraped: the Content-Type below counts */
+    char ctype[192];         /* response Content-Type, "" if none */
+    char head[16];           /* first body bytes, to see what the body is */
+    size_t nhead;
     double t0;
 } target_run;
 
@@ -385,6 +401,12 @@ static void run_reset(target_run *t, const char *content_type)
 
 static int run_feed(target_run *t, const char *buf, size_t len)
 {
+    if (t->nhead < sizeof t->head) {
+        size_t n = sizeof t->head - t->nhead < len ? sizeof t->head - t->nhead
+                                                    : len;
+        memcpy(t->head + t->nhead, buf, n);
+        t->nhead += n;
+    }
     if (t->raw && !t->raw_errno && fwrite(buf, 1, len, t->raw) != len)
         t->raw_errno = errno ? errno : EIO;
     return pg_parser_feed(t->parser, buf, len) != 0;
@@ -466,6 +488,9 @@ static int sink_begin(void *ctx, long status, const char *content_type)
 {
     target_run *t = ctx;
     (void)status;
+    t->url = 1;
+    t->nhead = 0;
+    snprintf(t->ctype, sizeof t->ctype, "%s", content_type ? content_type : "");
     run_reset(t, content_type && *content_type ? content_type : NULL);
     return 0;
 }
@@ -577,6 +602,54 @@ static int still_missing(const pg_target_result *r, size_t n)
 }
 
 /* One pass over every --target: files in turn, URLs concurrently. */
+/* What a scraper gets besides the body: the Content-Type as Prometheus 3
+ * reads it, whether it tells the truth about the body, and the format
+ * that was asked for, served, and required. Judged with the format. */
+static void judge_transport(const check_args *a, const pg_scrape_opts *so,
+                            const target_run *t, pg_target_result *o)
+{
+    pg_ctype c;
+    pg_ctype_judge(t->ctype, &c);
+    const char *got = t->ctype[0] ? t->ctype : "(none)";
+    const char *served = pg_format_name(pg_parser_format(t->parser));
+    char note[320];
+    snprintf(note, sizeof note, "asked for %s first, served %s "
+             "(Content-Type: %.160s)",
+             so->accept == PG_FORMAT_AUTO ? "openmetrics"
+                                          : pg_format_name(so->accept),
+             served, got);
+    pg_target_result_note(o, note);
+    int refuse = !a->lenient_content_type;
+    if (!c.accepted)
+        pg_target_result_format_problem(o, refuse, "an exposition "
+                                        "Content-Type", got, c.why);
+    else if (c.warning)
+        pg_target_result_format_problem(o, 0, NULL, got, c.why);
+    if (pg_ctype_contradicts(&c, t->head, t->nhead)) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "Content-Type announces %s, but the body "
+                 "is %s", pg_format_name(c.format),
+                 c.format == PG_FORMAT_PROTOBUF ? "text" : "protobuf");
+        pg_target_result_format_problem(o, refuse, pg_format_name(c.format),
+                                        got, msg);
+    }
+}
+
+/* --require-format: the format the body was parsed as. */
+static void judge_required(const check_args *a, const target_run *t,
+                           pg_target_result *o)
+{
+    enum pg_format want = (enum pg_format)a->require_format;
+    enum pg_format got = pg_parser_format(t->parser);
+    if (want == PG_FORMAT_AUTO || got == want)
+        return;
+    char msg[160];
+    snprintf(msg, sizeof msg, "format %s required (--require-format), %s "
+             "served", pg_format_name(want), pg_format_name(got));
+    pg_target_result_format_problem(o, 1, pg_format_name(want),
+                                    pg_format_name(got), msg);
+}
+
 static void check_targets(const check_args *a, const pg_scrape_opts *so,
                           target_run *runs, size_t n, pg_target_result *out)
 {
@@ -586,8 +659,8 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
         runs[i].keep_raw = a->save_dir != NULL || a->report.place.dir != NULL;
         if (pg_url_is_http(runs[i].spec))
             nurl++;
-        else
-            run_file(&runs[i], &out[i]);
+        else if (run_file(&runs[i], &out[i]) == 0)
+            judge_required(a, &runs[i], &out[i]);
     }
     if (!nurl)
         return;
@@ -615,6 +688,8 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
                                                   : "scrape failed");
         } else {
             run_finish(t, o);
+            judge_transport(a, so, t, o);
+            judge_required(a, t, o);
         }
         free(t->headers);
         t->headers = res[k].headers;

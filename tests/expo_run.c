@@ -85,8 +85,10 @@ static int on_family(void *ctx, const pg_family_info *f)
     put_str(&r->out, f->help);
     pg_buf_adds(&r->out, "' unit='");
     put_str(&r->out, f->unit);
-    pg_buf_addf(&r->out, "' n=%zu line %lld\n", f->nsamples,
-                (long long)f->line);
+    pg_buf_addf(&r->out, "' n=%zu", f->nsamples);
+    if (f->native) /* protobuf: metrics that are native histograms */
+        pg_buf_addf(&r->out, " native=%zu", f->native);
+    pg_buf_addf(&r->out, " line %lld\n", (long long)f->line);
     return 0;
 }
 

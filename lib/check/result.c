@@ -109,3 +109,33 @@ void pg_target_result_release(pg_target_result *r)
     free(r->results);
     memset(r, 0, sizeof *r);
 }
+
+void pg_target_result_format_problem(pg_target_result *r, int failure,
+                                     const char *expected, const char *got,
+                                     const char *message)
+{
+    for (size_t i = 0; i < r->nresults; i++) {
+        pg_metric_result *m = &r->results[i];
+        if (m->kind != PG_RESULT_FORMAT)
+            continue;
+        m->problems = pg_xrealloc(m->problems,
+                                  (m->nproblems + 1) * sizeof *m->problems);
+        pg_problem *p = &m->problems[m->nproblems++];
+        memset(p, 0, sizeof *p);
+        p->code = PG_PROBLEM_FORMAT;
+        p->failure = failure;
+        p->message = pg_xstrdup(message);
+        p->expected = expected ? pg_xstrdup(expected) : NULL;
+        p->got = got ? pg_xstrdup(got) : NULL;
+        if (failure)
+            m->verdict = PG_VERDICT_FAIL;
+        else if (m->verdict == PG_VERDICT_PASS)
+            m->verdict = PG_VERDICT_WARN;
+    }
+}
+
+void pg_target_result_note(pg_target_result *r, const char *note)
+{
+    r->notes = pg_xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
+    r->notes[r->nnotes++] = pg_xstrdup(note);
+}

@@ -92,6 +92,15 @@ typedef struct pg_target_result {
 
 /* True if the metric's verdicts make the run fail. */
 int pg_target_result_failed(const pg_target_result *r);
+/* Adds a fault of the transport (a Content-Type Prometheus 3 refuses, one
+ * that contradicts the body, a required format not served) to the target's
+ * format result, which it fails when failure is set. No-op when the format
+ * concern was not selected. */
+void pg_target_result_format_problem(pg_target_result *r, int failure,
+                                     const char *expected, const char *got,
+                                     const char *message);
+/* Adds a note (a TAP comment and a report line) to the target. */
+void pg_target_result_note(pg_target_result *r, const char *note);
 void pg_target_result_release(pg_target_result *r);
 
 #endif

@@ -1,8 +1,9 @@
 # servers.sh: starting real servers (exporters, Prometheus, client
 # programs) on loopback for a test. Source after fixture.sh.
 #   start_server NAME CMD...   CMD with PORT in it, replaced by a free
-#                              port; sets PORT; the server is stopped at
-#                              exit; its output goes to $PG_TMP/NAME.log
+#                              port; sets PORT (and _pg_pid, to stop it
+#                              early); the server is stopped at exit; its
+#                              output goes to $PG_TMP/NAME.log
 _pg_server_pids=""
 
 free_port() {

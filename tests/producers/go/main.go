@@ -105,6 +105,39 @@ func registerSummaries(reg *prometheus.Registry) {
 	reg.MustRegister(s, empty, constCollector{constant})
 }
 
+// Native histograms (client_golang 1.14: NativeHistogramBucketFactor)
+// exist only in the protobuf format; the text formats show their _count,
+// _sum and a lone +Inf bucket. One is native only, one also has classic
+// buckets, one has observations on both sides of zero and in the zero
+// bucket, one has none yet.
+func registerNativeHistograms(reg *prometheus.Registry) {
+	native := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "pg_go_native_seconds", Help: "A native histogram.",
+		NativeHistogramBucketFactor: 1.1,
+	})
+	for _, v := range []float64{0.001, 0.02, 0.02, 0.5, 3, 300} {
+		native.Observe(v)
+	}
+	both := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "pg_go_both_seconds", Help: "Native and classic buckets.",
+		Buckets:                     []float64{0.1, 1, 10},
+		NativeHistogramBucketFactor: 2,
+	})
+	for _, v := range []float64{0.05, 0.5, 5, 50} {
+		both.Observe(v)
+	}
+	signed := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "pg_go_native_delta", Help: "Native, negative and zero observations.",
+		NativeHistogramBucketFactor:  1.5,
+		NativeHistogramZeroThreshold: 0.001,
+	}, []string{"kind"})
+	for _, v := range []float64{-4, -0.5, 0, 0.0001, 2, 8} {
+		signed.WithLabelValues("mixed").Observe(v)
+	}
+	signed.WithLabelValues("empty")
+	reg.MustRegister(native, both, signed)
+}
+
 func registerUntyped(reg *prometheus.Registry) {
 	u := prometheus.NewUntypedFunc(prometheus.UntypedOpts{
 		Name: "pg_go_legacy_value", Help: "An untyped metric.",
@@ -131,6 +164,7 @@ func main() {
 	registerGauges(reg)
 	registerHistograms(reg)
 	registerSummaries(reg)
+	registerNativeHistograms(reg)
 	registerUntyped(reg)
 
 	mux := http.NewServeMux()
