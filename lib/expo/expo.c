@@ -824,6 +824,7 @@ static int fam_end(pg_parser *p)
         fi.unit.len = p->funit.len;
         fi.nsamples = p->fsamples;
         fi.line = p->fline;
+        fi.native = 0; /* text formats carry no native histogram */
         rc = p->cb.family(p->ctx, &fi);
     }
     pg__hset_put(&p->seen, name_hash(p->fam.p, p->fam.len),
