@@ -996,11 +996,116 @@ static void help_text(pg_parser *p, const char *q, const char *e)
 
 enum meta_kind { M_HELP, M_TYPE, M_UNIT };
 
-static void meta_line(pg_parser *p, enum meta_kind k,
+/* HELP: text, once per family. */
+static void help_line(pg_parser *p, pg_str name, const char *rest,
                       const char *q, const char *e)
 {
-    static const char *const kname[] = { "HELP", "TYPE", "UNIT" };
+    char b[80];
+    if (rest >= e)
+        diag(p, O, E, rest, R_OM_ABNF, "expected text in HELP");
+    if (p->f_help) {
+        diag(p, P, E, p->ls, R_P_COMMENT, "second HELP line for '%s'",
+             subj(b, sizeof b, name.p, name.len));
+        diag(p, O, E, p->ls, R_OM_META, "second HELP line for '%s'",
+             subj(b, sizeof b, name.p, name.len));
+        return;
+    }
+    p->f_help = 1;
+    help_text(p, q, e);
+}
+
+/* TYPE: one known type, once per family, before UNIT and HELP. */
+static void type_line(pg_parser *p, pg_str name, const char *q, const char *e)
+{
     char b[80], b2[80];
+    const char *t = q;
+    while (q < e && !IS(*q, C_WS))
+        q++;
+    size_t tn = (size_t)(q - t);
+    if (!tn) {
+        diag(p, B, E, t, R_P_COMMENT, "expected type in TYPE line for '%s'",
+             subj(b, sizeof b, name.p, name.len));
+        return;
+    }
+    if (q < e) {
+        const char *ws = q;
+        while (q < e && IS(*q, C_WS))
+            q++;
+        if (q < e)
+            diag(p, B, E, q, R_P_COMMENT,
+                 "unexpected text after type in TYPE line");
+        else
+            diag(p, O, E, ws, R_OM_ABNF, "trailing whitespace in TYPE line");
+    }
+    enum pg_type ty;
+    int known = 0;
+    if (pg_type_parse(t, tn, &ty) == 0)
+        known = type_known(ty);
+    if (!(known & P))
+        diag(p, P, E, t, R_P_COMMENT, "unknown metric type '%s'",
+             subj(b2, sizeof b2, t, tn));
+    if (!(known & O))
+        diag(p, O, E, t, R_OM_ABNF, "unknown metric type '%s'",
+             subj(b2, sizeof b2, t, tn));
+    if (p->f_type) {
+        diag(p, P, E, p->ls, R_P_COMMENT, "second TYPE line for '%s'",
+             subj(b, sizeof b, name.p, name.len));
+        diag(p, O, E, p->ls, R_OM_META, "second TYPE line for '%s'",
+             subj(b, sizeof b, name.p, name.len));
+        return;
+    }
+    p->f_type = 1;
+    if (p->f_help || p->f_unit)
+        diag(p, O, W, p->ls, R_OM_META,
+             "metadata order should be TYPE, UNIT, HELP");
+    if (known) {
+        p->ftype = ty;
+        p->fam_gen++;  /* roles depend on the type: no stale template */
+    }
+}
+
+/* UNIT (OpenMetrics): a suffix of the name, once per family. */
+static void unit_line(pg_parser *p, pg_str name, const char *rest,
+                      const char *q, const char *e)
+{
+    char b[80], b2[80];
+    if (rest >= e)
+        diag(p, O, E, rest, R_OM_ABNF, "expected text in UNIT");
+    const char *u = q;
+    while (q < e && IS(*q, C_NAME))
+        q++;
+    if (q < e) {
+        diag(p, O, E, q, R_OM_ABNF, "invalid character in unit");
+        return;
+    }
+    size_t un = (size_t)(q - u);
+    if (p->f_unit) {
+        diag(p, O, E, p->ls, R_OM_META, "second UNIT line for '%s'",
+             subj(b, sizeof b, name.p, name.len));
+        return;
+    }
+    p->f_unit = 1;
+    if (p->f_help)
+        diag(p, O, W, p->ls, R_OM_META,
+             "metadata order should be TYPE, UNIT, HELP");
+    if (un && (name.len < un + 1 || name.p[name.len - un - 1] != '_' ||
+               memcmp(name.p + name.len - un, u, un)))
+        diag(p, O, E, u, R_OM_META,
+             "unit '%s' is not a suffix of metric name '%s'",
+             subj(b2, sizeof b2, u, un), subj(b, sizeof b, name.p, name.len));
+    p->funit.len = 0;
+    pg_buf_add(&p->funit, u, un);
+}
+
+/* The metric name of a HELP, TYPE or UNIT line, and the family it
+ * describes (which it may start). Returns 0 with *name, *rest (what
+ * follows the name) and *textp (after the separator), or -1. */
+static int meta_target(pg_parser *p, enum meta_kind k, const char *q,
+                       const char *e, pg_str *namep, const char **restp,
+                       const char **textp)
+{
+    static const char *const kname[] = { "HELP", "TYPE", "UNIT" };
+    char b[80];
     const char *name_at = q;
     pg_str name;
     char what[32];
@@ -1008,19 +1113,19 @@ static void meta_line(pg_parser *p, enum meta_kind k,
     if (q >= e) {
         diag(p, B, E, q, k == M_UNIT ? R_OM_META : R_P_COMMENT,
              "expected metric name after %s", kname[k]);
-        return;
+        return -1;
     }
     q = sep(p, q, e, 1, "metric name");
     name_at = q;
     if (metric_name(p, &q, e, &name, what))
-        return;
+        return -1;
     p->dname = name.p;
     p->dnlen = name.len;
     const char *rest = q;
     if (q < e && !IS(*q, C_WS)) {
         diag(p, B, E, name_at, R_P_COMMENT, "invalid metric name '%s' in %s line",
              subj(b, sizeof b, name_at, (size_t)(e - name_at)), kname[k]);
-        return;
+        return -1;
     }
     if (q < e)
         q = sep(p, q, e, 1, k == M_HELP ? "help text" : k == M_TYPE ? "type" : "unit");
@@ -1029,7 +1134,7 @@ static void meta_line(pg_parser *p, enum meta_kind k,
     if (!p->have_fam || p->fam.len != name.len ||
         memcmp(p->fam.p, name.p, name.len)) {
         if (fam_end(p))
-            return;
+            return -1;
         int re = check_reopen(p, name.p, name.len, name_at, kname[k]);
         fam_begin(p, name.p, name.len);
         p->freopen = re;
@@ -1042,96 +1147,29 @@ static void meta_line(pg_parser *p, enum meta_kind k,
              subj(b, sizeof b, name.p, name.len));
     }
 
+    *namep = name;
+    *restp = rest;
+    *textp = q;
+    return 0;
+}
+
+static void meta_line(pg_parser *p, enum meta_kind k,
+                      const char *q, const char *e)
+{
+    pg_str name;
+    const char *rest;
+    if (meta_target(p, k, q, e, &name, &rest, &q))
+        return;
     switch (k) {
     case M_HELP:
-        if (rest >= e)
-            diag(p, O, E, rest, R_OM_ABNF, "expected text in HELP");
-        if (p->f_help) {
-            diag(p, P, E, p->ls, R_P_COMMENT, "second HELP line for '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            diag(p, O, E, p->ls, R_OM_META, "second HELP line for '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            return;
-        }
-        p->f_help = 1;
-        help_text(p, q, e);
-        return;
-    case M_TYPE: {
-        const char *t = q;
-        while (q < e && !IS(*q, C_WS))
-            q++;
-        size_t tn = (size_t)(q - t);
-        if (!tn) {
-            diag(p, B, E, t, R_P_COMMENT, "expected type in TYPE line for '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            return;
-        }
-        if (q < e) {
-            const char *ws = q;
-            while (q < e && IS(*q, C_WS))
-                q++;
-            if (q < e)
-                diag(p, B, E, q, R_P_COMMENT,
-                     "unexpected text after type in TYPE line");
-            else
-                diag(p, O, E, ws, R_OM_ABNF, "trailing whitespace in TYPE line");
-        }
-        enum pg_type ty;
-        int known = 0;
-        if (pg_type_parse(t, tn, &ty) == 0)
-            known = type_known(ty);
-        if (!(known & P))
-            diag(p, P, E, t, R_P_COMMENT, "unknown metric type '%s'",
-                 subj(b2, sizeof b2, t, tn));
-        if (!(known & O))
-            diag(p, O, E, t, R_OM_ABNF, "unknown metric type '%s'",
-                 subj(b2, sizeof b2, t, tn));
-        if (p->f_type) {
-            diag(p, P, E, p->ls, R_P_COMMENT, "second TYPE line for '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            diag(p, O, E, p->ls, R_OM_META, "second TYPE line for '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            return;
-        }
-        p->f_type = 1;
-        if (p->f_help || p->f_unit)
-            diag(p, O, W, p->ls, R_OM_META,
-                 "metadata order should be TYPE, UNIT, HELP");
-        if (known) {
-            p->ftype = ty;
-            p->fam_gen++;  /* roles depend on the type: no stale template */
-        }
-        return;
-    }
-    case M_UNIT: {
-        if (rest >= e)
-            diag(p, O, E, rest, R_OM_ABNF, "expected text in UNIT");
-        const char *u = q;
-        while (q < e && IS(*q, C_NAME))
-            q++;
-        if (q < e) {
-            diag(p, O, E, q, R_OM_ABNF, "invalid character in unit");
-            return;
-        }
-        size_t un = (size_t)(q - u);
-        if (p->f_unit) {
-            diag(p, O, E, p->ls, R_OM_META, "second UNIT line for '%s'",
-                 subj(b, sizeof b, name.p, name.len));
-            return;
-        }
-        p->f_unit = 1;
-        if (p->f_help)
-            diag(p, O, W, p->ls, R_OM_META,
-                 "metadata order should be TYPE, UNIT, HELP");
-        if (un && (name.len < un + 1 || name.p[name.len - un - 1] != '_' ||
-                   memcmp(name.p + name.len - un, u, un)))
-            diag(p, O, E, u, R_OM_META,
-                 "unit '%s' is not a suffix of metric name '%s'",
-                 subj(b2, sizeof b2, u, un), subj(b, sizeof b, name.p, name.len));
-        p->funit.len = 0;
-        pg_buf_add(&p->funit, u, un);
-        return;
-    }
+        help_line(p, name, rest, q, e);
+        break;
+    case M_TYPE:
+        type_line(p, name, q, e);
+        break;
+    case M_UNIT:
+        unit_line(p, name, rest, q, e);
+        break;
     }
 }
 
@@ -1653,258 +1691,327 @@ struct sample_ctx {
     int dups;      /* duplicates are checked here (grouped) */
 };
 
+/* Counter: the total is neither NaN nor negative. */
+static void counter_checks(pg_parser *p, const pg_sample *sm,
+                           const struct sample_ctx *sc)
+{
+    const char *fn = p->famq;
+    double v = sm->value;
+    if (isnan(v)) {
+        diag(p, O, E, sc->value_at, R_OM_COUNTER, "counter '%s' total is NaN", fn);
+    } else if (v < 0) {
+        diag(p, O, E, sc->value_at, R_OM_COUNTER,
+             "counter '%s' total is negative", fn);
+        diag(p, P, W, sc->value_at, R_P_TYPES, "counter '%s' value is negative",
+             fn);
+    }
+}
+
+static void stateset_checks(pg_parser *p, const pg_sample *sm,
+                            const struct sample_ctx *sc)
+{
+    const char *fn = p->famq;
+    if (!label_get(sm->labels, sm->nlabels, p->fam.p, p->fam.len))
+        diag(p, O, E, sc->name_at, R_OM_STATESET,
+             "stateset sample lacks a label named '%s'", fn);
+    if (sm->value != 0 && sm->value != 1)
+        diag(p, O, E, sc->value_at, R_OM_STATESET,
+             "stateset '%s' value must be 0 or 1", fn);
+}
+
+/* The bound of a bucket: a number, +Inf written so, above the previous
+ * one. Returns 0 and sets *lv, or -1. */
+static int bucket_bound(pg_parser *p, struct group *g, const pg_label *lel,
+                        const pg_sample *sm, const struct sample_ctx *sc,
+                        const char *rule, double *lv)
+{
+    char b2[80];
+    const pg_str *le = &lel->value;
+    const char *le_at = label_at(p, lel, sc->name_at);
+    if (pg_num_parse(le->p, le->len, lv) || isnan(*lv)) {
+        diag(p, P, E, le_at, R_P_HIST, "invalid 'le' value '%s'",
+             subj(b2, sizeof b2, le->p, le->len));
+        diag(p, O, E, le_at, rule, "invalid 'le' value '%s'",
+             subj(b2, sizeof b2, le->p, le->len));
+        return -1;
+    }
+    if (isinf(*lv) && *lv > 0 && !(le->len == 4 && !memcmp(le->p, "+Inf", 4)))
+        diag(p, O, E, le_at, R_OM_PLUS_INF,
+             "bucket bound le=\"%s\" must be written \"+Inf\"",
+             subj(b2, sizeof b2, le->p, le->len));
+    else
+        check_canonical(p, le_at, "le", le, *lv);
+    if (g->nb && *lv == g->last_le && sc->dups) {
+        dup_series(p, sc->name_at, sm->name);
+    } else if (g->nb && *lv <= g->last_le) {
+        diag(p, P, E, le_at, R_P_HIST,
+             "bucket le=\"%s\" not above previous bound %g",
+             subj(b2, sizeof b2, le->p, le->len), g->last_le);
+        diag(p, O, E, le_at, rule, "bucket le=\"%s\" not above previous bound %g",
+             subj(b2, sizeof b2, le->p, le->len), g->last_le);
+    }
+    return 0;
+}
+
+/* A histogram or gaugehistogram bucket: bound, cumulative count, exemplar
+ * within the bound. */
+static void bucket_checks(pg_parser *p, struct group *g, const pg_sample *sm,
+                          const struct sample_ctx *sc, const char *rule)
+{
+    const char *fn = p->famq;
+    double v = sm->value, lv;
+    const pg_label *lel = label_find(sm->labels, sm->nlabels, "le", 2);
+    if (!lel) {
+        diag(p, P, E, sc->lend, R_P_HIST, "histogram bucket without 'le' label");
+        diag(p, O, E, sc->lend, rule, "histogram bucket without 'le' label");
+        return;
+    }
+    if (bucket_bound(p, g, lel, sm, sc, rule, &lv))
+        return;
+    if (isnan(v) || v < 0) {
+        diag(p, B, E, sc->value_at, p->fmt == PG__F_OM ? rule : R_P_HIST,
+             "bucket value %s for '%s'", isnan(v) ? "is NaN" : "is negative", fn);
+    } else {
+        if (!is_int(v))
+            diag(p, O, E, sc->value_at, rule,
+                 "bucket value for '%s' is not an integer", fn);
+        if (g->nb && v < g->last_val) {
+            diag(p, P, E, sc->value_at, R_P_HIST,
+                 "buckets of '%s' not cumulative: %g after %g", fn, v, g->last_val);
+            diag(p, O, E, sc->value_at, rule,
+                 "buckets of '%s' not cumulative: %g after %g", fn, v, g->last_val);
+        }
+    }
+    if (sc->has_ex && sc->ex_value > lv)
+        diag(p, O, E, sc->ex_at, R_OM_EXEMPLAR,
+             "exemplar value %g above bucket bound %g", sc->ex_value, lv);
+    if (lv < 0)
+        g->neg_le = 1;
+    if (isinf(lv) && lv > 0) {
+        g->has_inf = 1;
+        g->inf_val = v;
+    }
+    g->last_le = lv;
+    g->last_val = v;
+    g->nb++;
+}
+
+/* A histogram's _count/_gcount, _sum/_gsum or _created: once per series,
+ * counts integers, sums not NaN (and a Histogram's not negative). */
+static void hist_part_checks(pg_parser *p, enum role role, struct group *g,
+                             const pg_sample *sm, const struct sample_ctx *sc,
+                             const char *rule)
+{
+    const char *fn = p->famq, *at = sc->name_at;
+    double v = sm->value;
+    int *seen = role == ROLE_COUNT ? &g->has_count
+              : role == ROLE_GCOUNT ? &g->has_gcount
+              : role == ROLE_SUM ? &g->has_sum
+              : role == ROLE_GSUM ? &g->has_gsum
+              : role == ROLE_CREATED ? &g->has_created : NULL;
+    if (!seen)
+        return;
+    if (sc->dups && *seen)
+        dup_series(p, at, sm->name);
+    *seen = 1;
+    if (role == ROLE_COUNT || role == ROLE_GCOUNT) {
+        if (isnan(v) || v < 0) {
+            diag(p, P, E, sc->value_at, R_P_HIST, "count of histogram '%s' %s",
+                 fn, isnan(v) ? "is NaN" : "is negative");
+            diag(p, O, E, sc->value_at, rule, "count of histogram '%s' %s", fn,
+                 isnan(v) ? "is NaN" : "is negative");
+        } else if (!is_int(v)) {
+            diag(p, O, E, sc->value_at, rule,
+                 "count of histogram '%s' is not an integer", fn);
+        }
+        g->count = v;
+    } else if (role == ROLE_SUM) {
+        if (isnan(v) || v < 0)
+            diag(p, O, E, sc->value_at, rule, "sum of histogram '%s' %s", fn,
+                 isnan(v) ? "is NaN" : "is negative");
+    } else if (role == ROLE_GSUM) {
+        if (isnan(v))
+            diag(p, O, E, sc->value_at, rule, "gsum of '%s' is NaN", fn);
+        g->gsum = v;
+    }
+}
+
+/* Histogram and GaugeHistogram samples. Returns 1 if an exemplar may be
+ * attached (a bucket). */
+static int histogram_checks(pg_parser *p, enum role role, const pg_sample *sm,
+                            const struct sample_ctx *sc, uint64_t gkey)
+{
+    const char *rule = p->ftype == PG_TYPE_GAUGEHISTOGRAM ? R_OM_GHIST : R_OM_HIST;
+    if (role != ROLE_BUCKET && label_find(sm->labels, sm->nlabels, "le", 2))
+        diag(p, O, E, sc->name_at, rule, "'%s' must not have an 'le' label",
+             p->famq);
+    int fresh;
+    struct group *g = group_get(p, gkey, &fresh);
+    if (!g)
+        return 0;
+    if (role == ROLE_BUCKET) {
+        bucket_checks(p, g, sm, sc, rule);
+        return 1;
+    }
+    hist_part_checks(p, role, g, sm, sc, rule);
+    return 0;
+}
+
+/* A summary's _count, _sum or _created: once per series, not NaN or
+ * negative, the count an integer. */
+static void summary_part_checks(pg_parser *p, enum role role, const pg_sample *sm,
+                                const struct sample_ctx *sc, uint64_t gkey)
+{
+    const char *fn = p->famq;
+    double v = sm->value;
+    int fresh;
+    if (label_find(sm->labels, sm->nlabels, "quantile", 8))
+        diag(p, O, E, sc->name_at, R_OM_SUMMARY,
+             "'%s' must not have a 'quantile' label", fn);
+    struct group *g = group_get(p, gkey, &fresh);
+    if (g && sc->dups &&
+        ((role == ROLE_COUNT && g->has_count) || (role == ROLE_SUM && g->has_sum) ||
+         (role == ROLE_CREATED && g->has_created)))
+        dup_series(p, sc->name_at, sm->name);
+    if (g && role == ROLE_CREATED)
+        g->has_created = 1;
+    if (role != ROLE_COUNT && role != ROLE_SUM)
+        return;
+    if (isnan(v) || v < 0) {
+        diag(p, O, E, sc->value_at, R_OM_SUMMARY, "%s of summary '%s' %s",
+             role == ROLE_COUNT ? "count" : "sum", fn,
+             isnan(v) ? "is NaN" : "is negative");
+        if (role == ROLE_COUNT && v < 0)
+            diag(p, P, E, sc->value_at, R_P_HIST,
+                 "count of summary '%s' is negative", fn);
+    } else if (role == ROLE_COUNT && !is_int(v)) {
+        diag(p, O, E, sc->value_at, R_OM_SUMMARY,
+             "count of summary '%s' is not an integer", fn);
+    }
+    if (!g)
+        return;
+    if (role == ROLE_COUNT) {
+        g->has_count = 1;
+        g->count = v;
+    } else {
+        g->has_sum = 1;
+    }
+}
+
+/* A summary's quantile sample: a number in [0, 1], increasing, its value
+ * not negative; the first one that is not NaN is kept for the end check
+ * (_count 0 wants NaN). */
+static void quantile_checks(pg_parser *p, const pg_sample *sm,
+                            const struct sample_ctx *sc, uint64_t gkey)
+{
+    char b2[80];
+    const char *fn = p->famq;
+    double v = sm->value;
+    const pg_label *ql = label_find(sm->labels, sm->nlabels, "quantile", 8);
+    if (!ql) {
+        diag(p, B, E, sc->lend, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+             "summary sample '%s' without 'quantile' label", fn);
+        return;
+    }
+    const pg_str *qs = &ql->value;
+    const char *q_at = label_at(p, ql, sc->name_at);
+    double qv;
+    if (pg_num_parse(qs->p, qs->len, &qv) || isnan(qv)) {
+        diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
+             "invalid 'quantile' value '%s'", subj(b2, sizeof b2, qs->p, qs->len));
+        return;
+    }
+    check_canonical(p, q_at, "quantile", qs, qv);
+    if (qv < 0 || qv > 1) {
+        /* the text format states no range: redis_exporter's
+         * quantile="99.9" is accepted by Prometheus */
+        diag(p, P, W, q_at, R_P_QUANTILE, "quantile %s outside [0, 1]",
+             subj(b2, sizeof b2, qs->p, qs->len));
+        diag(p, O, E, q_at, R_OM_QUANTILE, "quantile %s outside [0, 1]",
+             subj(b2, sizeof b2, qs->p, qs->len));
+    }
+    if (v < 0)
+        diag(p, O, E, sc->value_at, R_OM_SUMMARY,
+             "quantile value of '%s' is negative", fn);
+    int fresh;
+    struct group *g = group_get(p, gkey, &fresh);
+    if (!g)
+        return;
+    if (g->nq && qv == g->last_q && sc->dups)
+        dup_series(p, sc->name_at, sm->name);
+    else if (g->nq && qv <= g->last_q)
+        diag(p, P, E, q_at, R_P_HIST, "quantile %s not above previous quantile %g",
+             subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
+    g->last_q = qv;
+    g->nq++;
+    if (!isnan(v) && !g->qline) {
+        g->qline = p->line_no;
+        g->qcol = (int64_t)(sc->value_at - p->ls) + 1;
+        g->qoff = p->line_off + (uint64_t)(sc->value_at - p->ls);
+    }
+}
+
+/* A sample name that its type wants suffixed. Returns 1 if reported (the
+ * sample is not checked further). */
+static int suffix_checks(pg_parser *p, enum role role, const pg_sample *sm,
+                         const struct sample_ctx *sc)
+{
+    char b2[80];
+    enum pg_type t = p->ftype;
+    if (role != ROLE_VALUE)
+        return 0;
+    if (t == PG_TYPE_COUNTER)
+        diag(p, O, E, sc->name_at, R_OM_COUNTER,
+             "counter sample '%s' must have the suffix '_total'",
+             subj(b2, sizeof b2, sm->name.p, sm->name.len));
+    if (t == PG_TYPE_INFO) {
+        diag(p, O, E, sc->name_at, R_OM_INFO,
+             "info sample '%s' must have the suffix '_info'",
+             subj(b2, sizeof b2, sm->name.p, sm->name.len));
+        return 1;
+    }
+    if (t == PG_TYPE_HISTOGRAM || t == PG_TYPE_GAUGEHISTOGRAM) {
+        diag(p, B, E, sc->name_at, t == PG_TYPE_HISTOGRAM ? R_P_HIST : R_OM_GHIST,
+             "%s sample '%s' needs a suffix (_bucket, _count, _sum)",
+             type_word(p, t), subj(b2, sizeof b2, sm->name.p, sm->name.len));
+        return 1;
+    }
+    return 0;
+}
+
 /* Type rules for one sample, with the family's per-series state. */
 static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
                           struct sample_ctx *sc, uint64_t gkey)
 {
     char b2[80];
-    const char *fn = p->famq;
-    const char *at = sc->name_at;
-    double v = sm->value;
-    enum pg_type t = p->ftype;
     int exemplar_ok = 0;
-
-    if (role == ROLE_VALUE && t == PG_TYPE_COUNTER)
-        diag(p, O, E, at, R_OM_COUNTER,
-             "counter sample '%s' must have the suffix '_total'",
-             subj(b2, sizeof b2, sm->name.p, sm->name.len));
-    if (role == ROLE_VALUE && (t == PG_TYPE_INFO || t == PG_TYPE_HISTOGRAM ||
-                               t == PG_TYPE_GAUGEHISTOGRAM)) {
-        if (t == PG_TYPE_INFO) {
-            diag(p, O, E, at, R_OM_INFO,
-                 "info sample '%s' must have the suffix '_info'",
-                 subj(b2, sizeof b2, sm->name.p, sm->name.len));
-        } else {
-            diag(p, B, E, at, t == PG_TYPE_HISTOGRAM ? R_P_HIST : R_OM_GHIST,
-                 "%s sample '%s' needs a suffix (_bucket, _count, _sum)",
-                 type_word(p, t), subj(b2, sizeof b2, sm->name.p, sm->name.len));
-        }
+    if (suffix_checks(p, role, sm, sc))
         return;
-    }
-
-    switch (t) {
+    switch (p->ftype) {
     case PG_TYPE_COUNTER:
         if (role == ROLE_TOTAL || role == ROLE_VALUE) {
             exemplar_ok = 1;
-            if (isnan(v))
-                diag(p, O, E, sc->value_at, R_OM_COUNTER,
-                     "counter '%s' total is NaN", fn);
-            else if (v < 0) {
-                diag(p, O, E, sc->value_at, R_OM_COUNTER,
-                     "counter '%s' total is negative", fn);
-                diag(p, P, W, sc->value_at, R_P_TYPES,
-                     "counter '%s' value is negative", fn);
-            }
+            counter_checks(p, sm, sc);
         }
         break;
     case PG_TYPE_INFO:
-        if (v != 1)
-            diag(p, O, E, sc->value_at, R_OM_INFO, "info '%s' value must be 1", fn);
+        if (sm->value != 1)
+            diag(p, O, E, sc->value_at, R_OM_INFO, "info '%s' value must be 1",
+                 p->famq);
         break;
-    case PG_TYPE_STATESET: {
-        if (!label_get(sm->labels, sm->nlabels, p->fam.p, p->fam.len))
-            diag(p, O, E, at, R_OM_STATESET,
-                 "stateset sample lacks a label named '%s'", fn);
-        if (v != 0 && v != 1)
-            diag(p, O, E, sc->value_at, R_OM_STATESET,
-                 "stateset '%s' value must be 0 or 1", fn);
+    case PG_TYPE_STATESET:
+        stateset_checks(p, sm, sc);
         break;
-    }
     case PG_TYPE_HISTOGRAM:
-    case PG_TYPE_GAUGEHISTOGRAM: {
-        int gh = t == PG_TYPE_GAUGEHISTOGRAM;
-        const char *rule = gh ? R_OM_GHIST : R_OM_HIST;
-        const pg_label *lel = label_find(sm->labels, sm->nlabels, "le", 2);
-        const pg_str *le = lel ? &lel->value : NULL;
-        const char *le_at = label_at(p, lel, at);
-        if (role != ROLE_BUCKET) {
-            if (le)
-                diag(p, O, E, at, rule,
-                     "'%s' must not have an 'le' label", fn);
-        }
-        int fresh;
-        struct group *g = group_get(p, gkey, &fresh);
-        if (!g)
-            break;
-        if (role == ROLE_BUCKET) {
-            exemplar_ok = 1;
-            if (!le) {
-                diag(p, P, E, sc->lend, R_P_HIST, "histogram bucket without 'le' label");
-                diag(p, O, E, sc->lend, rule, "histogram bucket without 'le' label");
-                break;
-            }
-            double lv;
-            if (pg_num_parse(le->p, le->len, &lv) || isnan(lv)) {
-                diag(p, P, E, le_at, R_P_HIST, "invalid 'le' value '%s'",
-                     subj(b2, sizeof b2, le->p, le->len));
-                diag(p, O, E, le_at, rule, "invalid 'le' value '%s'",
-                     subj(b2, sizeof b2, le->p, le->len));
-                break;
-            }
-            if (isinf(lv) && lv > 0 && !(le->len == 4 && !memcmp(le->p, "+Inf", 4)))
-                diag(p, O, E, le_at, R_OM_PLUS_INF,
-                     "bucket bound le=\"%s\" must be written \"+Inf\"",
-                     subj(b2, sizeof b2, le->p, le->len));
-            else
-                check_canonical(p, le_at, "le", le, lv);
-            if (g->nb && lv == g->last_le && sc->dups) {
-                dup_series(p, at, sm->name);
-            } else if (g->nb && lv <= g->last_le) {
-                diag(p, P, E, le_at, R_P_HIST,
-                     "bucket le=\"%s\" not above previous bound %g",
-                     subj(b2, sizeof b2, le->p, le->len), g->last_le);
-                diag(p, O, E, le_at, rule,
-                     "bucket le=\"%s\" not above previous bound %g",
-                     subj(b2, sizeof b2, le->p, le->len), g->last_le);
-            }
-            if (isnan(v) || v < 0) {
-                diag(p, B, E, sc->value_at, p->fmt == PG__F_OM ? rule : R_P_HIST,
-                     "bucket value %s for '%s'", isnan(v) ? "is NaN" : "is negative",
-                     fn);
-            } else {
-                if (!is_int(v))
-                    diag(p, O, E, sc->value_at, rule,
-                         "bucket value for '%s' is not an integer", fn);
-                if (g->nb && v < g->last_val) {
-                    diag(p, P, E, sc->value_at, R_P_HIST,
-                         "buckets of '%s' not cumulative: %g after %g", fn,
-                         v, g->last_val);
-                    diag(p, O, E, sc->value_at, rule,
-                         "buckets of '%s' not cumulative: %g after %g", fn,
-                         v, g->last_val);
-                }
-            }
-            if (sc->has_ex && sc->ex_value > lv)
-                diag(p, O, E, sc->ex_at, R_OM_EXEMPLAR,
-                     "exemplar value %g above bucket bound %g", sc->ex_value, lv);
-            if (lv < 0)
-                g->neg_le = 1;
-            if (isinf(lv) && lv > 0) {
-                g->has_inf = 1;
-                g->inf_val = v;
-            }
-            g->last_le = lv;
-            g->last_val = v;
-            g->nb++;
-        } else if (role == ROLE_COUNT || role == ROLE_GCOUNT) {
-            if (sc->dups && (role == ROLE_COUNT ? g->has_count : g->has_gcount))
-                dup_series(p, at, sm->name);
-            if (isnan(v) || v < 0) {
-                diag(p, P, E, sc->value_at, R_P_HIST,
-                     "count of histogram '%s' %s", fn, isnan(v) ? "is NaN" : "is negative");
-                diag(p, O, E, sc->value_at, rule,
-                     "count of histogram '%s' %s", fn, isnan(v) ? "is NaN" : "is negative");
-            } else if (!is_int(v)) {
-                diag(p, O, E, sc->value_at, rule,
-                     "count of histogram '%s' is not an integer", fn);
-            }
-            if (role == ROLE_COUNT)
-                g->has_count = 1;
-            else
-                g->has_gcount = 1;
-            g->count = v;
-        } else if (role == ROLE_SUM) {
-            if (sc->dups && g->has_sum)
-                dup_series(p, at, sm->name);
-            if (isnan(v) || v < 0)
-                diag(p, O, E, sc->value_at, rule, "sum of histogram '%s' %s", fn,
-                     isnan(v) ? "is NaN" : "is negative");
-            g->has_sum = 1;
-        } else if (role == ROLE_CREATED) {
-            if (sc->dups && g->has_created)
-                dup_series(p, at, sm->name);
-            g->has_created = 1;
-        } else if (role == ROLE_GSUM) {
-            if (sc->dups && g->has_gsum)
-                dup_series(p, at, sm->name);
-            if (isnan(v))
-                diag(p, O, E, sc->value_at, rule, "gsum of '%s' is NaN", fn);
-            g->has_gsum = 1;
-            g->gsum = v;
-        }
+    case PG_TYPE_GAUGEHISTOGRAM:
+        exemplar_ok = histogram_checks(p, role, sm, sc, gkey);
         break;
-    }
-    case PG_TYPE_SUMMARY: {
-        const pg_label *ql = label_find(sm->labels, sm->nlabels, "quantile", 8);
-        const pg_str *qs = ql ? &ql->value : NULL;
-        const char *q_at = label_at(p, ql, at);
-        int fresh;
-        if (role != ROLE_VALUE) {
-            if (qs)
-                diag(p, O, E, at, R_OM_SUMMARY,
-                     "'%s' must not have a 'quantile' label", fn);
-            struct group *g = group_get(p, gkey, &fresh);
-            if (g && sc->dups &&
-                ((role == ROLE_COUNT && g->has_count) ||
-                 (role == ROLE_SUM && g->has_sum) ||
-                 (role == ROLE_CREATED && g->has_created)))
-                dup_series(p, at, sm->name);
-            if (g && role == ROLE_CREATED)
-                g->has_created = 1;
-            if (role == ROLE_COUNT || role == ROLE_SUM) {
-                if (isnan(v) || v < 0) {
-                    diag(p, O, E, sc->value_at, R_OM_SUMMARY, "%s of summary '%s' %s",
-                         role == ROLE_COUNT ? "count" : "sum", fn,
-                         isnan(v) ? "is NaN" : "is negative");
-                    if (role == ROLE_COUNT && v < 0)
-                        diag(p, P, E, sc->value_at, R_P_HIST,
-                             "count of summary '%s' is negative", fn);
-                } else if (role == ROLE_COUNT && !is_int(v)) {
-                    diag(p, O, E, sc->value_at, R_OM_SUMMARY,
-                         "count of summary '%s' is not an integer", fn);
-                }
-                if (g) {
-                    if (role == ROLE_COUNT) {
-                        g->has_count = 1;
-                        g->count = v;
-                    } else {
-                        g->has_sum = 1;
-                    }
-                }
-            }
-            break;
-        }
-        if (!qs) {
-            diag(p, B, E, sc->lend, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
-                 "summary sample '%s' without 'quantile' label", fn);
-            break;
-        }
-        double qv;
-        if (pg_num_parse(qs->p, qs->len, &qv) || isnan(qv)) {
-            diag(p, B, E, q_at, p->fmt == PG__F_OM ? R_OM_SUMMARY : R_P_HIST,
-                 "invalid 'quantile' value '%s'", subj(b2, sizeof b2, qs->p, qs->len));
-            break;
-        }
-        check_canonical(p, q_at, "quantile", qs, qv);
-        if (qv < 0 || qv > 1) {
-            /* the text format states no range: redis_exporter's
-             * quantile="99.9" is accepted by Prometheus */
-            diag(p, P, W, q_at, R_P_QUANTILE, "quantile %s outside [0, 1]",
-                 subj(b2, sizeof b2, qs->p, qs->len));
-            diag(p, O, E, q_at, R_OM_QUANTILE, "quantile %s outside [0, 1]",
-                 subj(b2, sizeof b2, qs->p, qs->len));
-        }
-        if (v < 0)
-            diag(p, O, E, sc->value_at, R_OM_SUMMARY,
-                 "quantile value of '%s' is negative", fn);
-        struct group *g = group_get(p, gkey, &fresh);
-        if (g) {
-            if (g->nq && qv == g->last_q && sc->dups)
-                dup_series(p, at, sm->name);
-            else if (g->nq && qv <= g->last_q)
-                diag(p, P, E, q_at, R_P_HIST,
-                     "quantile %s not above previous quantile %g",
-                     subj(b2, sizeof b2, qs->p, qs->len), g->last_q);
-            g->last_q = qv;
-            g->nq++;
-            if (!isnan(v) && !g->qline) {
-                g->qline = p->line_no;
-                g->qcol = (int64_t)(sc->value_at - p->ls) + 1;
-                g->qoff = p->line_off + (uint64_t)(sc->value_at - p->ls);
-            }
-        }
+    case PG_TYPE_SUMMARY:
+        if (role == ROLE_VALUE)
+            quantile_checks(p, sm, sc, gkey);
+        else
+            summary_part_checks(p, role, sm, sc, gkey);
         break;
-    }
     default:
         break;
     }
@@ -2017,346 +2124,444 @@ static void tmpl_build(pg_parser *p, const char *s, const char *lend,
     p->tp.valid = 1;
 }
 
-static void sample_line(pg_parser *p, const char *s, const char *e)
+/* A sample line as the steps of sample_line() take it apart. */
+struct sline {
+    const char *s, *e;        /* the line, leading blanks skipped */
+    pg_str name;
+    int fast;                 /* it matched the line template */
+    unsigned long d0, d1;     /* diagnostics before the line, after its labels */
+    const char *ts_at;        /* its timestamp, if any */
+    uint64_t lsum, gsum;      /* label hashes: all, and all but le/quantile */
+    enum role role;
+    pg_sample sm;
+    struct sample_ctx sc;
+};
+
+/* The metric name and labels, through the line template when the line
+ * matches it. Returns the end of the labels, or NULL after a diagnostic. */
+static const char *sample_head(pg_parser *p, struct sline *l)
 {
     char b[80];
-    const char *q = s;
-    pg_str name = { NULL, 0 };
-    struct sample_ctx sc = { 0 };
-    unsigned long d0 = p->ndiag, d1;
-    int fast = 0;
-    p->nlabels = 0;
-    sc.name_at = s;
+    const char *s = l->s, *e = l->e, *q = s;
     if (p->tp.valid && p->tp.gen == p->fam_gen) {
         const char *t = tmpl_match(p, s, e);
         if (t) {
-            fast = 1;
-            q = t;
-            name.p = s;
-            name.len = p->tp.nlen;
+            l->fast = 1;
+            l->name.p = s;
+            l->name.len = p->tp.nlen;
             p->nlabels = p->tp.nl;
-            p->dname = name.p;
-            p->dnlen = name.len;
-            goto value;
+            p->dname = s;
+            p->dnlen = l->name.len;
+            return t;
         }
     }
     if (*q == '{') {
-        if (labels(p, &q, e, &name, 0))
-            return;
-        if (!name.p) {
+        if (labels(p, &q, e, &l->name, 0))
+            return NULL;
+        if (!l->name.p) {
             diag(p, B, E, s, R_P_SYNTAX, "metric name not set");
-            return;
+            return NULL;
         }
-        p->dname = name.p;
-        p->dnlen = name.len;
-    } else {
-        if (metric_name(p, &q, e, &name, "at start of sample"))
-            return;
-        p->dname = name.p;
-        p->dnlen = name.len;
-        const char *t = q;
-        while (t < e && IS(*t, C_WS))
-            t++;
-        if (t < e && *t == '{') {
-            if (t != q)
-                diag(p, O, E, q, R_OM_ABNF, "whitespace before '{'");
-            q = t;
-            pg_str dummy = { NULL, 0 };
-            if (labels(p, &q, e, &dummy, 0))
-                return;
-            if (dummy.p) {
-                diag(p, B, E, p->qname_at, R_P_UTF8, "multiple metric names");
-                return;
-            }
-        } else if (q < e && !IS(*q, C_WS)) {
-            diag(p, B, E, q, R_P_SYNTAX, "invalid character '%s' in metric name",
-                 subj(b, sizeof b, q, 1));
-            return;
-        }
+        p->dname = l->name.p;
+        p->dnlen = l->name.len;
+        return q;
     }
-value:
-    sc.lend = q;
-    d1 = p->ndiag;
-    /* value */
+    if (metric_name(p, &q, e, &l->name, "at start of sample"))
+        return NULL;
+    p->dname = l->name.p;
+    p->dnlen = l->name.len;
+    const char *t = q;
+    while (t < e && IS(*t, C_WS))
+        t++;
+    if (t < e && *t == '{') {
+        if (t != q)
+            diag(p, O, E, q, R_OM_ABNF, "whitespace before '{'");
+        q = t;
+        pg_str dummy = { NULL, 0 };
+        if (labels(p, &q, e, &dummy, 0))
+            return NULL;
+        if (dummy.p) {
+            diag(p, B, E, p->qname_at, R_P_UTF8, "multiple metric names");
+            return NULL;
+        }
+    } else if (q < e && !IS(*q, C_WS)) {
+        diag(p, B, E, q, R_P_SYNTAX, "invalid character '%s' in metric name",
+             subj(b, sizeof b, q, 1));
+        return NULL;
+    }
+    return q;
+}
+
+/* The value after the labels. Returns the end of the value, or NULL. */
+static const char *sample_value(pg_parser *p, struct sline *l, const char *q)
+{
+    char b[80];
+    const char *e = l->e;
     if (q >= e) {
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
-        return;
+        return NULL;
     }
     /* Text format: blanks are needed only where tokens would merge, so
      * "a{b="c"}1" is fine there; OpenMetrics wants exactly one space. */
-    if (q > s && q[-1] == '}' && !IS(*q, C_WS))
+    if (q > l->s && q[-1] == '}' && !IS(*q, C_WS))
         diag(p, O, E, q, R_OM_ABNF, "expected a single space before value");
     else
         q = sep(p, q, e, 1, "value");
     if (q >= e) {
         diag(p, B, E, q, R_P_SYNTAX, "expected value after metric");
-        return;
+        return NULL;
     }
-    sc.value_at = q;
+    l->sc.value_at = q;
     const char *ve = token_end(q, e);
-    double v;
-    if (pg_num_parse(q, (size_t)(ve - q), &v)) {
+    if (pg_num_parse(q, (size_t)(ve - q), &l->sm.value)) {
         diag(p, B, E, q, R_P_SYNTAX, "invalid value '%s'",
              subj(b, sizeof b, q, (size_t)(ve - q)));
-        return;
+        return NULL;
     }
-    q = ve;
-    pg_sample sm;
-    const char *ts_at = NULL;
-    sm.has_timestamp = 0;
-    sm.timestamp = 0;
-    sm.has_exemplar = 0;
-    if (q < e) {
-        const char *ws = q;
-        q = sep(p, q, e, 1, "timestamp");
-        if (q >= e) {
-            diag(p, O, E, ws, R_OM_ABNF, "trailing whitespace");
-        } else if (*q != '#') {
-            const char *te = token_end(q, e);
-            int64_t iv;
-            double dv;
-            ts_at = q;
-            if (pg_num_parse_int64(q, (size_t)(te - q), &iv) == 0) {
-                sm.has_timestamp = 1;
-                sm.timestamp = (double)iv;
-            } else if (realnumber(q, (size_t)(te - q), &dv) == 0) {
-                /* digits only: an integer, but not an int64 (Go ParseInt) */
-                const char *d = q + (*q == '-' || *q == '+');
-                while (d < te && *d >= '0' && *d <= '9')
-                    d++;
-                if (d == te)
-                    diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is out of int64 range",
-                         subj(b, sizeof b, q, (size_t)(te - q)));
-                else
-                    diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is not an integer",
-                         subj(b, sizeof b, q, (size_t)(te - q)));
-                sm.has_timestamp = 1;
-                sm.timestamp = dv;
-            } else {
-                diag(p, B, E, q, R_P_SYNTAX, "invalid timestamp '%s'",
-                     subj(b, sizeof b, q, (size_t)(te - q)));
-                return;
-            }
-            q = te;
-            if (q < e) {
-                ws = q;
-                q = sep(p, q, e, 1, "exemplar");
-                if (q >= e)
-                    diag(p, O, E, ws, R_OM_ABNF, "trailing whitespace");
-            }
-        }
-        if (q < e && *q == '#') {
-            /* exemplar: SP HASH SP labels SP number [SP timestamp] */
-            sc.ex_at = q;
-            diag(p, P, E, q, R_P_SYNTAX,
-                 "unexpected '#' after value: exemplars are OpenMetrics only");
-            q++;
-            if (q >= e || *q != ' ' || q + 1 >= e || q[1] != '{') {
-                diag(p, O, E, q, R_OM_ABNF, "expected ' {' after '#' of exemplar");
-                return;
-            }
-            q++;
-            size_t base = p->nlabels;
-            pg_str none = { NULL, 0 };
-            if (labels(p, &q, e, &none, 1))
-                return;
-            size_t runes = 0;
-            for (size_t i = base; i < p->nlabels; i++)
-                runes += pg__utf8_runes(p->labels[i].name.p, p->labels[i].name.len) +
-                         pg__utf8_runes(p->labels[i].value.p, p->labels[i].value.len);
-            if (runes > 128)
-                diag(p, O, E, sc.ex_at, R_OM_EXEMPLAR,
-                     "exemplar labels have %zu runes, more than 128", runes);
-            size_t dupi;
-            if (p->nlabels > base &&
-                dup_labels(p, p->labels + base, p->nlabels - base, &dupi))
-                diag(p, O, E, sc.ex_at, R_OM_LABELSET,
-                     "duplicate label name '%s' in exemplar",
-                     subj(b, sizeof b, p->labels[base + dupi].name.p,
-                          p->labels[base + dupi].name.len));
-            p->nlabels = base;
-            if (q >= e || *q != ' ') {
-                diag(p, O, E, q, R_OM_ABNF, "expected value after exemplar labels");
-                return;
-            }
-            q++;
-            const char *xe = token_end(q, e);
-            if (pg_num_parse(q, (size_t)(xe - q), &sc.ex_value)) {
-                diag(p, O, E, q, R_OM_ABNF, "invalid exemplar value '%s'",
-                     subj(b, sizeof b, q, (size_t)(xe - q)));
-                return;
-            }
-            q = xe;
-            if (q < e) {
-                if (*q != ' ' || q + 1 >= e) {
-                    diag(p, O, E, q, R_OM_ABNF, "unexpected text after exemplar");
-                    return;
-                }
-                q++;
-                const char *xt = token_end(q, e);
-                double tv;
-                if (realnumber(q, (size_t)(xt - q), &tv)) {
-                    diag(p, O, E, q, R_OM_ABNF, "invalid exemplar timestamp '%s'",
-                         subj(b, sizeof b, q, (size_t)(xt - q)));
-                    return;
-                }
-                q = xt;
-                if (q < e) {
-                    diag(p, O, E, q, R_OM_ABNF, "unexpected text after exemplar");
-                    return;
-                }
-            }
-            sc.has_ex = 1;
-            sm.has_exemplar = 1;
-        } else if (q < e) {
-            diag(p, B, E, q, R_P_SYNTAX, "unexpected text after timestamp: '%s'",
-                 subj(b, sizeof b, q, (size_t)(e - q)));
-            return;
-        }
-    }
-    if (sm.has_timestamp)
-        diag(p, O, W, sc.value_at, R_OM_POINT,
-             "MetricPoints should not have explicit timestamps");
+    return ve;
+}
 
-    uint64_t lsum = 0, gsum = 0;
-    unsigned long d2 = p->ndiag;
-    if (fast) {
-        for (size_t i = 0; i < p->nlabels; i++) {
-            const pg_label *l = &p->labels[i];
-            uint64_t h = pg__hash(l->value.p, l->value.len, p->tp.nseed[i]);
-            lsum += h;
-            if (!(p->tp.lq & (1u << i)))
-                gsum += h;
-        }
-        goto keyed;
+/* A timestamp token at q: int64 milliseconds in the text format, a
+ * realnumber in OpenMetrics. Returns its end, or NULL. */
+static const char *sample_timestamp(pg_parser *p, struct sline *l, const char *q)
+{
+    char b[80];
+    const char *te = token_end(q, l->e);
+    int64_t iv;
+    double dv;
+    l->ts_at = q;
+    if (pg_num_parse_int64(q, (size_t)(te - q), &iv) == 0) {
+        l->sm.has_timestamp = 1;
+        l->sm.timestamp = (double)iv;
+        return te;
     }
-    /* names and labels: reserved and duplicates */
-    if (name.len && name.p[0] == '_' )
-        diag(p, O, E, s, R_OM_NAME,
+    if (realnumber(q, (size_t)(te - q), &dv)) {
+        diag(p, B, E, q, R_P_SYNTAX, "invalid timestamp '%s'",
+             subj(b, sizeof b, q, (size_t)(te - q)));
+        return NULL;
+    }
+    /* digits only: an integer, but not an int64 (Go ParseInt) */
+    const char *d = q + (*q == '-' || *q == '+');
+    while (d < te && *d >= '0' && *d <= '9')
+        d++;
+    if (d == te)
+        diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is out of int64 range",
+             subj(b, sizeof b, q, (size_t)(te - q)));
+    else
+        diag(p, P, E, q, R_P_SYNTAX, "timestamp '%s' is not an integer",
+             subj(b, sizeof b, q, (size_t)(te - q)));
+    l->sm.has_timestamp = 1;
+    l->sm.timestamp = dv;
+    return te;
+}
+
+/* An exemplar's labels: at most 128 runes, unique names. They are parsed
+ * after the sample's own labels and dropped again. */
+static void exemplar_labels_check(pg_parser *p, struct sline *l, size_t base)
+{
+    char b[80];
+    size_t runes = 0;
+    for (size_t i = base; i < p->nlabels; i++)
+        runes += pg__utf8_runes(p->labels[i].name.p, p->labels[i].name.len) +
+                 pg__utf8_runes(p->labels[i].value.p, p->labels[i].value.len);
+    if (runes > 128)
+        diag(p, O, E, l->sc.ex_at, R_OM_EXEMPLAR,
+             "exemplar labels have %zu runes, more than 128", runes);
+    size_t dupi;
+    if (p->nlabels > base &&
+        dup_labels(p, p->labels + base, p->nlabels - base, &dupi))
+        diag(p, O, E, l->sc.ex_at, R_OM_LABELSET,
+             "duplicate label name '%s' in exemplar",
+             subj(b, sizeof b, p->labels[base + dupi].name.p,
+                  p->labels[base + dupi].name.len));
+    p->nlabels = base;
+}
+
+/* An exemplar at q ('#'): SP HASH SP labels SP number [SP timestamp].
+ * Returns 0, or -1 after a diagnostic. */
+static int sample_exemplar(pg_parser *p, struct sline *l, const char *q)
+{
+    char b[80];
+    const char *e = l->e;
+    l->sc.ex_at = q;
+    diag(p, P, E, q, R_P_SYNTAX,
+         "unexpected '#' after value: exemplars are OpenMetrics only");
+    q++;
+    if (q >= e || *q != ' ' || q + 1 >= e || q[1] != '{') {
+        diag(p, O, E, q, R_OM_ABNF, "expected ' {' after '#' of exemplar");
+        return -1;
+    }
+    q++;
+    size_t base = p->nlabels;
+    pg_str none = { NULL, 0 };
+    if (labels(p, &q, e, &none, 1))
+        return -1;
+    exemplar_labels_check(p, l, base);
+    if (q >= e || *q != ' ') {
+        diag(p, O, E, q, R_OM_ABNF, "expected value after exemplar labels");
+        return -1;
+    }
+    q++;
+    const char *xe = token_end(q, e);
+    if (pg_num_parse(q, (size_t)(xe - q), &l->sc.ex_value)) {
+        diag(p, O, E, q, R_OM_ABNF, "invalid exemplar value '%s'",
+             subj(b, sizeof b, q, (size_t)(xe - q)));
+        return -1;
+    }
+    q = xe;
+    if (q < e) {
+        if (*q != ' ' || q + 1 >= e) {
+            diag(p, O, E, q, R_OM_ABNF, "unexpected text after exemplar");
+            return -1;
+        }
+        q++;
+        const char *xt = token_end(q, e);
+        double tv;
+        if (realnumber(q, (size_t)(xt - q), &tv)) {
+            diag(p, O, E, q, R_OM_ABNF, "invalid exemplar timestamp '%s'",
+                 subj(b, sizeof b, q, (size_t)(xt - q)));
+            return -1;
+        }
+        if (xt < e) {
+            diag(p, O, E, xt, R_OM_ABNF, "unexpected text after exemplar");
+            return -1;
+        }
+    }
+    l->sc.has_ex = 1;
+    l->sm.has_exemplar = 1;
+    return 0;
+}
+
+/* What follows the value: an optional timestamp, then an optional
+ * exemplar. Returns 0, or -1 after a diagnostic. */
+static int sample_tail(pg_parser *p, struct sline *l, const char *q)
+{
+    char b[80];
+    const char *e = l->e;
+    if (q >= e)
+        return 0;
+    const char *ws = q;
+    q = sep(p, q, e, 1, "timestamp");
+    if (q >= e) {
+        diag(p, O, E, ws, R_OM_ABNF, "trailing whitespace");
+        return 0;
+    }
+    if (*q != '#') {
+        if (!(q = sample_timestamp(p, l, q)))
+            return -1;
+        if (q < e) {
+            ws = q;
+            q = sep(p, q, e, 1, "exemplar");
+            if (q >= e)
+                diag(p, O, E, ws, R_OM_ABNF, "trailing whitespace");
+        }
+    }
+    if (q < e && *q == '#')
+        return sample_exemplar(p, l, q);
+    if (q < e) {
+        diag(p, B, E, q, R_P_SYNTAX, "unexpected text after timestamp: '%s'",
+             subj(b, sizeof b, q, (size_t)(e - q)));
+        return -1;
+    }
+    return 0;
+}
+
+static int is_le_or_quantile(const pg_str *n)
+{
+    return (n->len == 2 && !memcmp(n->p, "le", 2)) ||
+           (n->len == 8 && !memcmp(n->p, "quantile", 8));
+}
+
+/* Label hashes of the series key (all labels) and of its histogram or
+ * summary series (le and quantile left out); on the full path, also the
+ * reserved-name and duplicate-label checks. Returns -1 on duplicate
+ * label names (the sample is dropped). */
+static int sample_keys(pg_parser *p, struct sline *l)
+{
+    char b[80];
+    l->lsum = l->gsum = 0;
+    if (l->fast) {
+        /* names checked when the template was made: hash the values */
+        for (size_t i = 0; i < p->nlabels; i++) {
+            const pg_label *lb = &p->labels[i];
+            uint64_t h = pg__hash(lb->value.p, lb->value.len, p->tp.nseed[i]);
+            l->lsum += h;
+            if (!(p->tp.lq & (1u << i)))
+                l->gsum += h;
+        }
+        return 0;
+    }
+    if (l->name.len && l->name.p[0] == '_')
+        diag(p, O, E, l->s, R_OM_NAME,
              "metric names beginning with '_' are reserved");
     size_t dupi;
     if (p->nlabels && dup_labels(p, p->labels, p->nlabels, &dupi)) {
         diag(p, B, E, p->labels[dupi].name.p, R_OM_LABELSET,
              "duplicate label name '%s'",
              subj(b, sizeof b, p->labels[dupi].name.p, p->labels[dupi].name.len));
-        return;
+        return -1;
     }
     for (size_t i = 0; i < p->nlabels; i++) {
-        const pg_label *l = &p->labels[i];
-        if (l->name.len >= 1 && l->name.p[0] == '_') {
-            if (l->name.len == 8 && !memcmp(l->name.p, "__name__", 8))
-                diag(p, P, E, l->name.p, R_P_DATA, "label name '__name__' is reserved");
-            else if (l->name.len >= 2 && l->name.p[1] == '_')
-                diag(p, P, W, l->name.p, R_P_DATA,
+        const pg_label *lb = &p->labels[i];
+        if (lb->name.len >= 1 && lb->name.p[0] == '_') {
+            if (lb->name.len == 8 && !memcmp(lb->name.p, "__name__", 8))
+                diag(p, P, E, lb->name.p, R_P_DATA, "label name '__name__' is reserved");
+            else if (lb->name.len >= 2 && lb->name.p[1] == '_')
+                diag(p, P, W, lb->name.p, R_P_DATA,
                      "label names beginning with '__' are reserved");
-            diag(p, O, E, l->name.p, R_OM_LABEL,
+            diag(p, O, E, lb->name.p, R_OM_LABEL,
                  "label names beginning with '_' are reserved");
         }
-        uint64_t h = label_hash(l);
-        lsum += h;
-        if (!((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
-              (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8))))
-            gsum += h;
+        uint64_t h = label_hash(lb);
+        l->lsum += h;
+        if (!is_le_or_quantile(&lb->name))
+            l->gsum += h;
     }
+    return 0;
+}
 
-keyed:;
-    /* names and labels were clean: the line may serve as a template */
-    int clean = !fast && d1 == d0 && p->ndiag == d2;
-    /* The series key is known now: start loading its slot of the series
-     * set while the rest of the line is checked. */
-    uint64_t skey = (fast ? p->tp.nhash : name_hash(name.p, name.len)) ^
-                    (lsum * 0x9e3779b97f4a7c15ULL);
+/* The family the sample belongs to: the current one, or a new one it
+ * starts. Sets l->role; returns -1 if a callback stopped the parse. */
+static int sample_family(pg_parser *p, struct sline *l)
+{
+    const pg_str name = l->name;
+    l->role = l->fast ? p->tp.role : fam_role(p, name.p, name.len);
+    if (l->role == ROLE_NONE) {
+        if (fam_end(p))
+            return -1;
+        int re = check_reopen(p, name.p, name.len, l->s, "sample");
+        fam_begin(p, name.p, name.len);
+        p->freopen = re;
+        l->role = ROLE_VALUE;
+    }
+    if (!p->fsamples)
+        potential_clash(p, l->s);
+    p->fsamples++;
+    p->st.samples++;
+    pg_sample *sm = &l->sm;
+    sm->name = name;
+    sm->family.p = p->fam.p;
+    sm->family.len = p->fam.len;
+    sm->type = p->ftype;
+    sm->labels = p->labels;
+    sm->nlabels = p->nlabels;
+    sm->line = p->line_no;
+    sm->offset = p->line_off;
+    return 0;
+}
+
+/* Series identity: each line must have a unique name and label set (text
+ * format, Grouping and sorting; OpenMetrics, Metric unique LabelSet);
+ * sample names must not clash across families; OpenMetrics Metrics and
+ * MetricPoints keep their order. */
+static void sample_series(pg_parser *p, struct sline *l, uint64_t skey)
+{
+    enum role role = l->role;
     /* OpenMetrics: a Metric may repeat as MetricPoints with timestamps,
      * equal ones included: such a sample is no duplicate, its order is
      * metric_order()'s to check. */
-    int om_point = sm.has_timestamp && p->fmt == PG__F_OM;
-    PG__HSET_PREFETCH(&p->series, skey);
-
-    /* family */
-    enum role role = fast ? p->tp.role : fam_role(p, name.p, name.len);
-    if (role == ROLE_NONE) {
-        if (fam_end(p))
-            return;
-        int re = check_reopen(p, name.p, name.len, s, "sample");
-        fam_begin(p, name.p, name.len);
-        p->freopen = re;
-        role = ROLE_VALUE;
-    }
-    if (!p->fsamples)
-        potential_clash(p, s);
-    p->fsamples++;
-    p->st.samples++;
-
-    sm.name = name;
-    sm.family.p = p->fam.p;
-    sm.family.len = p->fam.len;
-    sm.type = p->ftype;
-    sm.labels = p->labels;
-    sm.nlabels = p->nlabels;
-    sm.value = v;
-    sm.line = p->line_no;
-    sm.offset = p->line_off;
-
-    /* Each line must have a unique name and label set (text format,
-     * Grouping and sorting; OpenMetrics, Metric unique LabelSet). In
-     * OpenMetrics a Metric may repeat with increasing timestamps. */
+    int om_point = l->sm.has_timestamp && p->fmt == PG__F_OM;
     /* an _count with an le/quantile label is not its series' _count */
-    sc.dups = grouped(p, role, sm.has_timestamp) &&
-              (role == ROLE_BUCKET || role == ROLE_VALUE || lsum == gsum);
-    name_clash(p, s, name, role);
-    if (p->fmt != PG__F_PROM) {
+    l->sc.dups = grouped(p, role, l->sm.has_timestamp) &&
+                 (role == ROLE_BUCKET || role == ROLE_VALUE || l->lsum == l->gsum);
+    name_clash(p, l->s, l->name, role);
+    if (p->fmt == PG__F_OM) {
         /* a StateSet's states are samples of one Metric: the label
          * named after the family is not part of its identity */
-        uint64_t mkey = gsum;
+        uint64_t mkey = l->gsum;
         if (p->ftype == PG_TYPE_STATESET) {
             const pg_label *st = label_find(p->labels, p->nlabels, p->fam.p, p->fam.len);
             if (st)
                 mkey -= label_hash(st);
         }
-        metric_order(p, s, sc.lend, mkey, role, &sm, ts_at);
+        metric_order(p, l->s, l->sc.lend, mkey, role, &l->sm, l->ts_at);
     }
     /* The insert is deferred to the next line (or the next diagnostic,
-     * family end or stop), so the prefetch above has a line's work to
-     * hide the slot's cache miss behind. Diagnostics keep their order:
-     * every diagnostic flushes the pending insert first. */
-    if (!p->fam_full && !sc.dups && !om_point) {
+     * family end or stop), so the prefetch of its slot has a line's work
+     * to hide the cache miss behind. Diagnostics keep their order: every
+     * diagnostic flushes the pending insert first. */
+    if (!p->fam_full && !l->sc.dups && !om_point) {
         series_flush(p);
         p->ps.valid = 1;
         p->ps.key = skey;
         p->ps.line = p->line_no;
-        p->ps.col = (int64_t)(s - p->ls) + 1;
-        p->ps.off = p->line_off + (uint64_t)(s - p->ls);
+        p->ps.col = (int64_t)(l->s - p->ls) + 1;
+        p->ps.off = p->line_off + (uint64_t)(l->s - p->ls);
         p->ps.role = role;
     }
-    /* OpenMetrics, Metric: metrics of a family SHOULD have the same
-     * label names (le and quantile aside). Checked in OpenMetrics only,
-     * where it is stated; once per family. */
+}
+
+/* OpenMetrics, Metric: metrics of a family SHOULD have the same label
+ * names (le and quantile aside); checked where it is stated, once per
+ * family. The label-name signature is also the template's. */
+static void sample_label_names(pg_parser *p, struct sline *l, int clean)
+{
     uint64_t nsig = 0;
-    if (fast) {
+    if (l->fast) {
         nsig = p->tp.nsig;
-    } else if (p->fmt != PG__F_PROM) {
-        for (size_t i = 0; i < p->nlabels; i++) {
-            const pg_str *ln = &p->labels[i].name;
-            if (!((ln->len == 2 && !memcmp(ln->p, "le", 2)) ||
-                  (ln->len == 8 && !memcmp(ln->p, "quantile", 8))))
-                nsig += name_hash(ln->p, ln->len);
-        }
+    } else if (p->fmt == PG__F_OM) {
+        for (size_t i = 0; i < p->nlabels; i++)
+            if (!is_le_or_quantile(&p->labels[i].name))
+                nsig += name_hash(p->labels[i].name.p, p->labels[i].name.len);
     }
     if (clean)
-        tmpl_build(p, s, sc.lend, name, role, nsig);
-    if (p->fmt != PG__F_PROM && !p->fnames_warned) {
-        if (!p->fnames_set) {
-            p->fnames_set = 1;
-            p->fnames = nsig;
-        } else if (nsig != p->fnames) {
-            p->fnames_warned = 1;
-            diag(p, O, W, s, R_OM_METRIC_DM,
-                 "metrics of '%s' should have the same label names", p->famq);
-        }
+        tmpl_build(p, l->s, l->sc.lend, l->name, l->role, nsig);
+    if (p->fmt != PG__F_OM || p->fnames_warned)
+        return;
+    if (!p->fnames_set) {
+        p->fnames_set = 1;
+        p->fnames = nsig;
+    } else if (nsig != p->fnames) {
+        p->fnames_warned = 1;
+        diag(p, O, W, l->s, R_OM_METRIC_DM,
+             "metrics of '%s' should have the same label names", p->famq);
     }
-    sample_checks(p, role, &sm, &sc, gsum);
+}
 
-    if (p->cb.sample && p->cb.sample(p->ctx, &sm)) {
+/* A sample line: name and labels, value, timestamp and exemplar, then
+ * its family, series identity and its type's rules. */
+static void sample_line(pg_parser *p, const char *s, const char *e)
+{
+    struct sline l;
+    memset(&l.sc, 0, sizeof l.sc);
+    l.s = s;
+    l.e = e;
+    l.name.p = NULL;
+    l.name.len = 0;
+    l.fast = 0;
+    l.ts_at = NULL;
+    l.sm.has_timestamp = 0;
+    l.sm.timestamp = 0;
+    l.sm.has_exemplar = 0;
+    l.d0 = p->ndiag;
+    p->nlabels = 0;
+    l.sc.name_at = s;
+    const char *q = sample_head(p, &l);
+    if (!q)
+        return;
+    l.sc.lend = q;
+    l.d1 = p->ndiag;
+    if (!(q = sample_value(p, &l, q)) || sample_tail(p, &l, q))
+        return;
+    if (l.sm.has_timestamp)
+        diag(p, O, W, l.sc.value_at, R_OM_POINT,
+             "MetricPoints should not have explicit timestamps");
+    unsigned long d2 = p->ndiag;
+    if (sample_keys(p, &l))
+        return;
+    /* names and labels were clean: the line may serve as a template */
+    int clean = !l.fast && l.d1 == l.d0 && p->ndiag == d2;
+    /* The series key is known now: start loading its slot of the series
+     * set while the rest of the line is checked. */
+    uint64_t skey = (l.fast ? p->tp.nhash : name_hash(l.name.p, l.name.len)) ^
+                    (l.lsum * 0x9e3779b97f4a7c15ULL);
+    PG__HSET_PREFETCH(&p->series, skey);
+    if (sample_family(p, &l))
+        return;
+    sample_series(p, &l, skey);
+    sample_label_names(p, &l, clean);
+    sample_checks(p, l.role, &l.sm, &l.sc, l.gsum);
+    if (p->cb.sample && p->cb.sample(p->ctx, &l.sm)) {
         /* a stopped parse is not finished: report this line's duplicate
          * now */
         series_flush(p);
