@@ -7,7 +7,7 @@ SHARED=${PG_SHARED:-../shared}
 T=${TMPDIR:-/tmp}/pg-expo-lint.$$
 mkdir -p "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-echo "1..28"
+echo "1..29"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n+1)); echo "ok $n # skip $1"; }
@@ -78,6 +78,15 @@ run $P lint --input-format prom "$T/om"; [ "$rc" = 0 ] && grep -q '(prom)$' "$T/
 printf 'a 1\n\n# EOF\n' | { $P lint - > "$T/out"; echo $? > "$T/rc"; }
 [ "$(cat "$T/rc")" = 1 ] && grep -qx -- "-:2:1: error: empty line" "$T/out" && grep -q '(openmetrics)$' "$T/out"
 ok $? "stdin: format decided at the end, held-back diagnostics reported"
+# 3000 diagnostics of the text format only, then a line of both: all
+# counted, in line order (they were capped at 1024 and came after the
+# line-3001 one)
+/usr/bin/perl -e 'print "a$_ 1 1.5\n" for 1 .. 3000; print "b{\n"' |
+    { $P lint --max-errors 0 - > "$T/out"; echo $? > "$T/rc"; }
+[ "$(cat "$T/rc")" = 1 ] && [ "$(grep -c ': error: ' "$T/out")" = 3001 ] &&
+    tail -2 "$T/out" | head -1 | grep -q '^-:3001:3: error:' &&
+    grep -q '^-: 3001 errors, ' "$T/out"
+ok $? "stdin: every diagnostic counted and printed in line order"
 printf 'a 1\n\n' | $P lint - > "$T/out"
 [ $? = 0 ] && grep -q '(prom)$' "$T/out"; ok $? "stdin without # EOF: text format"
 

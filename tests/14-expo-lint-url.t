@@ -17,7 +17,7 @@ pid=$!
 i=0
 while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 port=$(cat "$T/port" 2>/dev/null)
-echo "1..11"
+echo "1..12"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 run() { "$@" > "$T/out" 2> "$T/err"; rc=$?; }
@@ -72,3 +72,12 @@ ok $? "wrong Content-Type with --strict: exit 1"
 run $P lint --strict "$U/good.prom?ctype=text%2Fplain%3B%20version%3D0.0.4%3B%20charset%3Dutf-8"
 [ "$rc" = 0 ] && ! grep -q 'Content-Type' "$T/out"
 ok $? "text/plain with parameters: no warning"
+
+# --max-errors 0: every diagnostic, in input order, each once (they are
+# kept in a temporary file until the scrape succeeded, not in memory)
+/usr/bin/perl -e 'print "bad{ 1\n" for 1 .. 50000' > "$T/root/many.prom"
+run $P lint --max-errors 0 "$U/many.prom"
+[ "$rc" = 1 ] && [ "$(grep -c ': error: ' "$T/out")" = 50000 ] &&
+    [ "$(grep ': error: ' "$T/out" | sed 's/^.*many\.prom:\([0-9]*\):.*/\1/' | sort -n -c 2>&1 && echo sorted)" = sorted ] &&
+    grep -q ': 50000 errors, ' "$T/out"
+ok $? "--max-errors 0 over HTTP: 50000 diagnostics, in line order"

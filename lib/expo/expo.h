@@ -14,7 +14,9 @@
 #include "core/util.h"
 
 enum pg_format {
-    PG_FORMAT_AUTO = 0,    /* decide from content type or content */
+    PG_FORMAT_AUTO = 0,    /* decide from the content type or, without one,
+                              from the input's last line (the input is kept
+                              until its end: pg_format_from_tail()) */
     PG_FORMAT_PROM,        /* text format 0.0.4 (with Prometheus 3 quoting) */
     PG_FORMAT_OPENMETRICS, /* OpenMetrics 1.0.0 text */
     PG_FORMAT_PROTOBUF     /* delimited io.prometheus.client.MetricFamily
@@ -133,10 +135,13 @@ typedef struct pg_parse_stats {
 /* New parser; opts and cb are copied. Caller frees with pg_parser_free(). */
 pg_parser *pg_parser_new(const pg_parser_opts *opts,
                          const pg_parser_callbacks *cb, void *ctx);
-/* Parses the next chunk. Returns 0, or -1 if a callback asked to stop. */
+/* Parses the next chunk (or, in AUTO mode without a content type, keeps
+ * it: in memory, then in a temporary file, until pg_parser_finish()).
+ * Returns 0, or -1 if a callback asked to stop. */
 int pg_parser_feed(pg_parser *p, const char *buf, size_t len);
-/* Ends the input: parses a trailing partial line and runs end-of-input
- * checks (# EOF, last family). Returns 0, or -1 if a callback stopped. */
+/* Ends the input: decides an AUTO format and parses what was kept, parses
+ * a trailing partial line and runs end-of-input checks (# EOF, last
+ * family). Returns 0, or -1 if a callback stopped. */
 int pg_parser_finish(pg_parser *p);
 void pg_parser_stats(const pg_parser *p, pg_parse_stats *out);
 /* The format in use (resolved once AUTO has decided). */
