@@ -1798,7 +1798,9 @@ void pg_checker_finish(pg_checker *c, pg_target_result *out)
     free(by_metric);
     size_t ndoc = l.n;
     out->undocumented_judged = judge_undocumented(c, &l);
-    pg__rename_hints(l.r, ndoc, l.r + ndoc, l.n - ndoc);
+    /* l.r is NULL when nothing was judged: no pointer arithmetic on it. */
+    if (l.r)
+        pg__rename_hints(l.r, ndoc, l.r + ndoc, l.n - ndoc);
     if (selection(c) & PG_SELECT_FORMAT) {
         pg_metric_result *r = result_add(&l, c->target, "format",
                                          PG_RESULT_FORMAT);
