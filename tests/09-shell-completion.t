@@ -17,9 +17,16 @@ T=$PG_TMP
 cp scripts/completion.zsh "$T/_promgate"
 BIN=$(pwd)/bin
 
+# Every line below expects some match, so an empty answer means zsh gave
+# up before promgate's --help came back (a slow, loaded or sanitizer
+# build): ask again, up to three times, before calling it a failure.
 offered() {
-    timeout 30 "$ZSH" -f tests/lib/zsh-complete.zsh "$T" "$BIN" "$1" |
-        LC_ALL=C sort -u | tr '\n' ' '
+    for _try in 1 2 3; do
+        _got=$(timeout 30 "$ZSH" -f tests/lib/zsh-complete.zsh "$T" "$BIN" "$1" |
+            LC_ALL=C sort -u | tr '\n' ' ')
+        [ -n "$_got" ] && break
+    done
+    printf '%s' "$_got"
 }
 sorted() { tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u | tr '\n' ' '; }
 
