@@ -13,6 +13,7 @@ int pg_cmd_lint(int argc, char **argv);
 int pg_cmd_golden(int argc, char **argv);
 int pg_cmd_diff(int argc, char **argv);
 int pg_cmd_check(int argc, char **argv);
+int pg_cmd_compat(int argc, char **argv);
 
 /* -V/--version of every command: versions and build revision. */
 void pg_print_version(FILE *out);

@@ -16,6 +16,7 @@ static const struct command {
     { "golden", pg_cmd_golden, "derive a golden spec from docs or expositions" },
     { "diff", pg_cmd_diff, "compare two goldens, docs, expositions or URLs" },
     { "check", pg_cmd_check, "check live targets against a golden spec" },
+    { "compat", pg_cmd_compat, "scrape one endpoint in every protocol and compare" },
 };
 
 static void usage(FILE *out)
