@@ -447,3 +447,25 @@ char *pg_report_summary_line(const pg_report_run *run)
                     cov * 100.0, c.seen, c.expected);
     return pg_buf_detach(&b);
 }
+
+void pg__report_list_init(pg__report_list *l, const char *s, int brackets)
+{
+    size_t len = strlen(s);
+    l->bracketed = brackets && len >= 2 && s[0] == '[' && s[len - 1] == ']';
+    l->p = s + l->bracketed;
+    l->stop = s + len - l->bracketed;
+}
+
+int pg__report_list_next(pg__report_list *l, const char **item, size_t *len)
+{
+    if (l->p >= l->stop)
+        return 0;
+    const char *comma = memchr(l->p, ',', (size_t)(l->stop - l->p));
+    const char *end = comma ? comma : l->stop;
+    *item = l->p;
+    *len = (size_t)(end - l->p);
+    l->p = end + (end < l->stop);
+    while (l->p < l->stop && *l->p == ' ')
+        l->p++;
+    return 1;
+}

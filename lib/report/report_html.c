@@ -53,28 +53,17 @@ static void h_row_id(pg_buf *b, size_t target, const char *metric)
     }
 }
 
-/* Splits a list shown as "a, b" (or "[1, 2]" when brackets is set) into
- * its items; 0 if there are more than max (then it is shown whole). */
+/* The items of a list (pg__report_list) into item/len; 0 if there are
+ * more than max (then it is shown whole). */
 static size_t h_list_items(const char *s, int brackets, const char **item,
                            size_t *len, size_t max)
 {
-    size_t n = 0, sl = strlen(s);
-    const char *p = s, *end = s + sl;
-    if (brackets && sl >= 2 && s[0] == '[' && s[sl - 1] == ']') {
-        p++;
-        end--;
-    }
-    while (p < end && n < max) {
-        const char *q = p;
-        while (q < end && *q != ',')
-            q++;
-        item[n] = p;
-        len[n++] = (size_t)(q - p);
-        p = q < end ? q + 1 : q;
-        while (p < end && *p == ' ')
-            p++;
-    }
-    return p < end ? 0 : n;
+    pg__report_list l;
+    size_t n = 0;
+    pg__report_list_init(&l, s, brackets);
+    while (n < max && pg__report_list_next(&l, &item[n], &len[n]))
+        n++;
+    return l.p < l.stop ? 0 : n;
 }
 
 /* A list with the items the other list lacks in <mark>, so the part of
@@ -91,8 +80,9 @@ static void h_list_diff(pg_buf *b, const pg_report_run *run, const char *s,
         h_code_or(b, run, s, "nothing");
         return;
     }
-    int bracketed = brackets && s[0] == '[';
-    pg_buf_adds(b, bracketed ? "<code>[" : "<code>");
+    pg__report_list l;
+    pg__report_list_init(&l, s, brackets);
+    pg_buf_adds(b, l.bracketed ? "<code>[" : "<code>");
     for (size_t i = 0; i < n; i++) {
         int shared = 0;
         for (size_t j = 0; j < m && !shared; j++)
@@ -104,7 +94,7 @@ static void h_list_diff(pg_buf *b, const pg_report_run *run, const char *s,
         pg_buf_adds(b, shared ? "" : "</mark>");
         free(item);
     }
-    pg_buf_adds(b, bracketed ? "]</code>" : "</code>");
+    pg_buf_adds(b, l.bracketed ? "]</code>" : "</code>");
 }
 
 /* expected/got of a problem; lists (label sets, buckets) with their

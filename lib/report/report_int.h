@@ -89,6 +89,18 @@ char *pg__report_clean_headers(const pg_report_run *run, const char *s,
 void pg__report_add_xml_clean(pg_buf *b, const pg_report_run *run,
                               const char *s, int attr);
 
+/* A list as the checker writes a problem's expected and got: label
+ * names "a, b", bucket bounds "[1, 2]" (the brackets dropped when
+ * brackets is set). pg__report_list_next yields each item in turn (not
+ * NUL-terminated) and returns 0 after the last. */
+typedef struct pg__report_list {
+    const char *p, *stop;
+    int bracketed;         /* the list was written in brackets */
+} pg__report_list;
+void pg__report_list_init(pg__report_list *l, const char *s, int brackets);
+int pg__report_list_next(pg__report_list *l, const char **item,
+                         size_t *len);
+
 /* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
 void pg__report_add_pos(pg_buf *b, int line, int column);
 

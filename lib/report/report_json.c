@@ -67,13 +67,14 @@ static json_t *jnames(const pg_report_run *run, const char *s)
     json_t *a = json_array();
     if (!strcmp(s, "none"))
         return a;
-    for (const char *p = s; *p;) {
-        size_t n = strcspn(p, ",");
-        char *name = pg_xstrndup(p, n);
+    pg__report_list l;
+    const char *item;
+    size_t n;
+    pg__report_list_init(&l, s, 0);
+    while (pg__report_list_next(&l, &item, &n)) {
+        char *name = pg_xstrndup(item, n);
         json_array_append_new(a, jstr(run, name));
         free(name);
-        p += n + (p[n] == ',');
-        p += strspn(p, " ");
     }
     return a;
 }
@@ -82,22 +83,18 @@ static json_t *jnames(const pg_report_run *run, const char *s)
  * finite numbers (JSON has no NaN or infinity). */
 static json_t *jbounds(const char *s)
 {
-    size_t len = strlen(s);
-    int bracketed = len >= 2 && s[0] == '[' && s[len - 1] == ']';
-    const char *p = s + bracketed, *stop = s + len - bracketed;
     json_t *a = json_array();
-    while (p < stop) {
-        const char *comma = memchr(p, ',', (size_t)(stop - p));
-        const char *end = comma ? comma : stop;
+    pg__report_list l;
+    const char *item;
+    size_t n;
+    pg__report_list_init(&l, s, 1);
+    while (pg__report_list_next(&l, &item, &n)) {
         double v;
-        if (pg_num_parse(p, (size_t)(end - p), &v) != PG_NUM_OK ||
-            !isfinite(v)) {
+        if (pg_num_parse(item, n, &v) != PG_NUM_OK || !isfinite(v)) {
             json_decref(a);
             return NULL;
         }
         json_array_append_new(a, json_real(v));
-        p = end + (end < stop);
-        p += strspn(p, " ");
     }
     return a;
 }
