@@ -90,10 +90,9 @@ static int parse_args(int argc, char **argv, diff_args *a)
             print_error(&err);
             return PG_EXIT_ERROR;
         }
-    if (pg_scrape_flags_finish(&a->scrape, &err) ||
-        pg_report_flags_finish(&a->report, getenv("PROMGATE_REPORT_DIR"),
-                               &err))
+    if (pg_scrape_flags_finish(&a->scrape, &err))
         return pg_opts_error(&diff_cmd, "%s", err.text);
+    pg_report_flags_finish(&a->report, getenv("PROMGATE_REPORT_DIR"));
     return -1;
 }
 

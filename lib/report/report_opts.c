@@ -9,7 +9,6 @@ void pg_report_flags_init(pg_report_flags *f)
     f->place.keep = 10;
     f->place.flat = 0;
     f->no_report = 0;
-    f->from_option = 0;
 }
 
 /* --report-dir DIR: a later --report-dir wins over --no-report. */
@@ -22,7 +21,6 @@ static int set_dir(const pg_option *opt, void *v, const char *arg,
         return pg_error_set(err, "--report-dir", 0, 0,
                             "--report-dir: empty directory name");
     f->place.dir = arg;
-    f->from_option = 1;
     f->no_report = 0;
     return 0;
 }
@@ -52,20 +50,13 @@ static int set_no_report(const pg_option *opt, void *v, const char *arg,
     (void)err;
     f->no_report = 1;
     f->place.dir = NULL;
-    f->from_option = 0;
     return 0;
 }
 
-int pg_report_flags_finish(pg_report_flags *f, const char *env_dir,
-                           pg_error *err)
+void pg_report_flags_finish(pg_report_flags *f, const char *env_dir)
 {
-    if (f->no_report || f->place.dir)
-        return 0;
-    if (env_dir && !*env_dir)
-        env_dir = NULL;
-    f->place.dir = env_dir;
-    (void)err;
-    return 0;
+    if (!f->no_report && !f->place.dir && env_dir && *env_dir)
+        f->place.dir = env_dir;
 }
 
 const pg_option pg_report_options[] = {

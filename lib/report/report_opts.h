@@ -11,7 +11,6 @@
 typedef struct pg_report_flags {
     pg_report_place place; /* place.dir NULL after finish: no report */
     int no_report;
-    int from_option;       /* the directory came from --report-dir */
 } pg_report_flags;
 
 /* Defaults: no directory, the newest 10 reports kept, history layout. */
@@ -19,9 +18,9 @@ void pg_report_flags_init(pg_report_flags *f);
 
 /* After parsing: env_dir (the runner's PROMGATE_REPORT_DIR, may be NULL)
  * names the directory when no option did; --no-report wins over the
- * environment. Returns 0, or -1 with err set (an empty directory name). */
-int pg_report_flags_finish(pg_report_flags *f, const char *env_dir,
-                           pg_error *err);
+ * environment (an empty value names none). --report-dir "" is refused
+ * while parsing. */
+void pg_report_flags_finish(pg_report_flags *f, const char *env_dir);
 
 /* PG_OPT_INCLUDE(pg_report_options, &flags) in a command's table. */
 extern const pg_option pg_report_options[];
