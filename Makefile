@@ -33,7 +33,7 @@ TEST_PROGS :=
 
 all: bin/promgate
 
-build/%.o: %.c
+build/%.o: %.c build/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -46,6 +46,14 @@ bin/promgate: $(RUN_OBJ) build/libpromgate.a
 	$(CC) $(LDFLAGS) -o $@ $(RUN_OBJ) build/libpromgate.a $(LDLIBS)
 
 -include $(sort $(wildcard mk/*.mk))
+
+# build/flags holds the compiler and flags the objects were built with,
+# rewritten only when they change: switching between a sanitizer build
+# and a normal one rebuilds everything instead of linking a mix.
+BUILD_FLAGS := $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+ifneq ($(BUILD_FLAGS),$(shell cat build/flags 2>/dev/null))
+$(shell mkdir -p build && printf '%s\n' '$(BUILD_FLAGS)' > build/flags)
+endif
 
 deps:
 	./scripts/install-deps.sh

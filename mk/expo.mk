@@ -89,7 +89,7 @@ $(PROTO_GEN).c $(PROTO_GEN).h: lib/expo/proto_metrics.proto
 	@mkdir -p $(dir $@)
 	protoc-c --proto_path=lib/expo --c_out=$(dir $@) $<
 
-$(PROTO_GEN).o: $(PROTO_GEN).c
+$(PROTO_GEN).o: $(PROTO_GEN).c build/flags
 	$(CC) -O2 -g -std=c11 $(filter -fsanitize% -fno-%,$(CFLAGS)) \
 	  $(shell pkg-config --cflags libprotobuf-c 2>/dev/null) -c -o $@ $<
 
