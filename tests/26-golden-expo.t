@@ -4,7 +4,9 @@
 # labels come from samples without le/quantile; bucket bounds from
 # _bucket samples; Markdown pages contribute their fenced samples. The
 # metricsdocgen inputs of a Coder commit must give exactly that commit's
-# docs table.
+# docs table. A line the parser cannot read (grammar, a TYPE line) fails
+# with exit 2 and writes nothing; faults of structure (a family split, a
+# HELP without samples, a histogram sample without suffix) are tolerated.
 cd "$(dirname "$0")/.." || exit 1
 R=$PWD
 P=$R/bin/promgate
@@ -39,6 +41,13 @@ while IFS="$TAB" read -r name inputs want; do
     error:*)
         [ $rc = 2 ] || { echo "# exit $rc, expected 2"; ok=0; }
         [ "$(cat "$T/err")" = "${want#error:}" ] || { echo "# got: $(cat "$T/err")"; ok=0; }
+        # no golden written, and an earlier one left as it was
+        echo keep >"$T/old.json"
+        # shellcheck disable=SC2086
+        (cd "$F" && "$P" golden --from-exposition $inputs -o "$T/old.json" 2>/dev/null)
+        rc=$?
+        [ $rc = 2 ] || { echo "# -o: exit $rc, expected 2"; ok=0; }
+        [ "$(cat "$T/old.json")" = keep ] || { echo "# -o: the output file was changed"; ok=0; }
         ;;
     esac
     if [ $ok = 1 ]; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi

@@ -111,8 +111,12 @@ void pg_gexpo_free(pg_gexpo *x)
 
 struct run {
     pg_gexpo *x;
+    const char *text;    /* the input as parsed, to look at a fault's line */
+    size_t len;
     pg_diag first;       /* first error diag */
     int has_first;
+    pg_diag syntax;      /* first line the parser could not read */
+    int has_syntax;
 };
 
 static int ends_with(pg_str s, const char *suffix)
@@ -159,12 +163,62 @@ static int on_family(void *ctx, const pg_family_info *fi)
     return 0;
 }
 
+/* The spec sections whose rules say how a line is written (grammar,
+ * escapes, numbers, strings, limits): a fault against one of them means
+ * the parser could not read the line, and what it would have said is
+ * lost. Other errors (a family split, a HELP without samples, a histogram
+ * sample without a suffix, a type's rules) leave every line read, and
+ * Coder's own generator files have them. */
+static int is_grammar_rule(const char *rule)
+{
+    static const char *const sections[] = {
+        "sample syntax (EBNF)", "Line format", "ABNF", "Escaping", "Numbers",
+        "Strings", "quoted metric and label names", "parser limits",
+    };
+    const char *p = rule ? strstr(rule, ": ") : NULL;
+    if (!p)
+        return 0;
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+        if (!strncmp(p + 2, sections[i], strlen(sections[i])))
+            return 1;
+    return 0;
+}
+
+/* Whether the line holding byte offset `at` is a TYPE line. */
+static int on_type_line(const char *text, size_t len, uint64_t at)
+{
+    if (at > len)
+        return 0;
+    size_t start = (size_t)at;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    return len - start >= 7 && !memcmp(text + start, "# TYPE ", 7);
+}
+
+/* A syntax error: a grammar rule broken, or a TYPE line that could not be
+ * read (the text format cites its comment section for both TYPE and HELP
+ * lines; a HELP text with an undefined escape is still read, as written,
+ * and Coder's generator writes `\"` in HELP). */
+static int is_syntax_error(const struct run *R, const pg_diag *d)
+{
+    if (d->level != PG_LEVEL_ERROR)
+        return 0;
+    if (is_grammar_rule(d->rule))
+        return 1;
+    return d->rule && strstr(d->rule, ": Comments, help text") &&
+           on_type_line(R->text, R->len, d->offset);
+}
+
 static void on_diag(void *ctx, const pg_diag *d)
 {
     struct run *R = ctx;
     if (d->level == PG_LEVEL_ERROR && !R->has_first) {
         R->first = *d;
         R->has_first = 1;
+    }
+    if (!R->has_syntax && is_syntax_error(R, d)) {
+        R->syntax = *d;
+        R->has_syntax = 1;
     }
 }
 
@@ -306,41 +360,61 @@ static void merge_input(pg_gexpo *x)
     pg_golden_sort(x->g);
 }
 
-int pg_gexpo_add(pg_gexpo *x, const char *buf, size_t len, const char *source,
-                 const char *content_type, pg_error *err)
+/* Parses text (the whole input, or its fenced blocks) into x's families
+ * of this input, noting the first error and the first syntax error. */
+static void parse_input(pg_gexpo *x, struct run *R, const char *text,
+                        size_t len, const char *source,
+                        const char *content_type)
 {
-    char hex[65];
-    pg_sha256_hex(buf, len, hex);
-    char *md = extract_fenced(buf, len);
-    const char *text = md ? md : buf;
-    size_t tlen = md ? strlen(md) : len;
-
-    struct run R;
-    memset(&R, 0, sizeof R);
-    R.x = x;
+    memset(R, 0, sizeof *R);
+    R->x = x;
+    R->text = text;
+    R->len = len;
     pg_parser_opts po;
     memset(&po, 0, sizeof po);
     po.format = PG_FORMAT_AUTO;
     po.content_type = content_type;
     po.source = source;
     pg_parser_callbacks cb = { on_sample, on_family, on_diag };
-    pg_parser *p = pg_parser_new(&po, &cb, &R);
-    pg_parser_feed(p, text, tlen);
+    pg_parser *p = pg_parser_new(&po, &cb, R);
+    pg_parser_feed(p, text, len);
     pg_parser_finish(p);
     x->format = pg_parser_format(p);
     pg_parser_free(p);
-    free(md);
+}
 
-    int rc = 0;
-    if (!x->nfams) {
-        if (R.has_first)
-            rc = pg_error_set(err, source, pg_pos_int(R.first.line),
-                              pg_pos_int(R.first.column),
-                              "no metric families: %s", R.first.text);
-        else
-            rc = pg_error_set(err, source, 0, 0,
-                              "no metric families in the input");
-    } else {
+/* Nothing of an input is kept when a line of it could not be read: the
+ * golden would silently lack what that line said. */
+static int input_error(const struct run *R, const char *source,
+                       pg_error *err)
+{
+    if (!R->x->nfams) {
+        if (R->has_first)
+            return pg_error_set(err, source, pg_pos_int(R->first.line),
+                                pg_pos_int(R->first.column),
+                                "no metric families: %s", R->first.text);
+        return pg_error_set(err, source, 0, 0,
+                            "no metric families in the input");
+    }
+    if (R->has_syntax)
+        return pg_error_set(err, source, pg_pos_int(R->syntax.line),
+                            pg_pos_int(R->syntax.column), "%s",
+                            R->syntax.text);
+    return 0;
+}
+
+int pg_gexpo_add(pg_gexpo *x, const char *buf, size_t len, const char *source,
+                 const char *content_type, pg_error *err)
+{
+    char *md = extract_fenced(buf, len);
+    struct run R;
+    parse_input(x, &R, md ? md : buf, md ? strlen(md) : len, source,
+                content_type);
+    free(md);
+    int rc = input_error(&R, source, err);
+    if (!rc) {
+        char hex[65];
+        pg_sha256_hex(buf, len, hex);
         merge_input(x);
         const char *base = strrchr(source, '/');
         pg_golden_add_source(x->g, base ? base + 1 : source, hex);

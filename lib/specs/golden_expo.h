@@ -20,7 +20,11 @@ pg_gexpo *pg_gexpo_new(void);
  * quantile are structure, not labels. Bucket bounds are recorded when the
  * family has _bucket samples. A Markdown page is accepted too: its fenced
  * code blocks holding "# TYPE" lines are parsed (lines "..." dropped).
- * Returns 0, or -1 with err set (first format error, with line:col). */
+ * Faults of structure (a family split, a HELP without samples) are
+ * tolerated; a line the parser cannot read (its grammar, a TYPE line) is
+ * not: nothing of the input is merged. Returns 0, or -1 with err set
+ * (that line's line:col and message, or the first error when the input
+ * has no family at all). */
 int pg_gexpo_add(pg_gexpo *x, const char *buf, size_t len, const char *source,
                  const char *content_type, pg_error *err);
 /* Ends accumulation: a new golden of kind "exposition" with the sources
