@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/scrape.sh
-plan 28
+plan 37
 
 pg_tmpdir
 W=$PG_TMP/www
@@ -92,5 +92,14 @@ http://h/m?tenant=acme&empty=&bare#a=1|1|http://h/m?tenant=REDACTED&empty=&REDAC
 HTTP://h/m?q=1|1|HTTP://h/m?q=REDACTED
 http://h/p@q?v=a@b|1|http://h/p@q?v=REDACTED
 ftp://u:p@h/x|0|ftp://REDACTED@h/x
+http://bb:9115/probe?module=http_2xx&target=a.example|1|http://bb:9115/probe?module=http_2xx&target=a.example
+http://bb/probe?target=http://h:80/m&token=t|1|http://bb/probe?target=http://h:80/m&token=REDACTED
+http://bb/probe?target=http://u:p@h/m|1|http://bb/probe?target=REDACTED
+http://bb/probe?target=http%3A%2F%2Fu%3Ap%40h%2F|1|http://bb/probe?target=REDACTED
+http://bb/probe?target=h/m?key=s|1|http://bb/probe?target=REDACTED
+http://bb/probe?Target=a&targets=b#target=c|1|http://bb/probe?Target=REDACTED&targets=REDACTED#target=REDACTED
+http://p/federate?match%5B%5D=up&match[]=%7Bjob%3D%22x%22%7D&format=prometheus|1|http://p/federate?match%5B%5D=up&match[]=REDACTED&format=prometheus
+http://e/metrics?collect[]=cpu&name[]=node_cpu|1|http://e/metrics?collect[]=cpu&name[]=node_cpu
+http://bb/probe?target=%zz|1|http://bb/probe?target=REDACTED
 metrics.txt|0|metrics.txt
 CASES

@@ -267,6 +267,15 @@ my @producers = (
 # ---------------------------------------------------------------------
 # Linting
 
+# How promgate shows one query parameter of a URL (lib/core/url.h).
+sub shown_param {
+    my ($sep, $name, $value) = @_;
+    (my $dn = $name) =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+    (my $dv = $value) =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+    my $routing = $sep ne '#' && $dn =~ /^(?:target|module|collect\[\]|name\[\]|match\[\]|format)$/;
+    return $routing && $dv !~ /[\@?#&=\x00-\x1f\x7f]/ ? "$sep$name=$value" : "$sep$name=REDACTED";
+}
+
 # lint(URL, FORMAT): (exit code, format served, [error messages],
 # {warning message => count}, output) of `promgate lint` asking for the
 # text format ('prom') or as Prometheus does ('om').
@@ -276,8 +285,9 @@ sub lint {
     my ($rc, $out, $err) = Fleet::run($pg, 'lint', '--max-errors', '0', @ask, $url);
     my (%errors, %warnings);
     my $served = '';
-    # lint names the URL with every query value hidden
-    (my $shown = $url) =~ s{([?#].*)$}{ (my $q = $1) =~ s/=[^&#]+/=REDACTED/g; $q }e;
+    # lint names the URL with every query value hidden but a routing one
+    # (module, target, match[], ...) that cannot carry a credential
+    (my $shown = $url) =~ s{([?#].*)$}{ (my $q = $1) =~ s/([?&#])([^=&#]*)=([^&#]+)/shown_param($1, $2, $3)/ge; $q }e;
     $url = $shown;
     for my $l (split /\n/, $out) {
         if ($l =~ /^\Q$url\E:\d+:\d+: error: (.*)$/) { $errors{$1}++ }

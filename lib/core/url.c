@@ -58,15 +58,94 @@ static url_parts split(const char *u, size_t len)
     return p;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes [s, e) into out (at most cap - 1 bytes, then NUL);
+ * 0 if it does not fit or an escape is malformed. '+' stays '+'. */
+static int decode(const char *s, const char *e, char *out, size_t cap)
+{
+    size_t n = 0;
+    while (s < e) {
+        char c = *s++;
+        if (c == '%') {
+            int hi = e - s >= 2 ? hex_value(s[0]) : -1;
+            int lo = hi >= 0 ? hex_value(s[1]) : -1;
+            if (lo < 0)
+                return 0;
+            c = (char)(hi * 16 + lo);
+            s += 2;
+        }
+        if (n + 1 >= cap)
+            return 0;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+/* Parameters that choose what an exporter serves, not who may read it:
+ * blackbox and snmp exporters' target and module, a collector's
+ * collect[]/name[], the federation and API match[], a format. Their
+ * values are shown, so that two targets differing only there (a blackbox
+ * exporter probing a and b) do not print alike. */
+static int routing_name(const char *s, const char *e)
+{
+    static const char *const names[] = {
+        "target", "module", "collect[]", "name[]", "match[]", "format"
+    };
+    char name[32];
+    if (!decode(s, e, name, sizeof name))
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i]))
+            return 1;
+    return 0;
+}
+
+/* A routing value is shown only when it cannot carry a credential of its
+ * own: no userinfo ('@'), no query or fragment of a nested URL, no
+ * control character, once decoded. */
+static int harmless_value(const char *s, const char *e)
+{
+    char value[512];
+    if (!decode(s, e, value, sizeof value))
+        return 0;
+    for (const char *v = value; *v; v++)
+        if (*v == '@' || *v == '?' || *v == '#' || *v == '&' ||
+            *v == '=' || (unsigned char)*v < 0x20 || *v == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* 1 if the value [eq + 1, stop) of the query parameter [s, eq) is shown
+ * (see routing_name); every other value is hidden. */
+static int shown_value(const char *s, const char *eq, const char *stop)
+{
+    return routing_name(s, eq) && harmless_value(eq + 1, stop);
+}
+
 /* Appends "name=REDACTED&..." for the parameters in [s, e) (after the
- * '?' or '#'): every non-empty value is hidden, a bare value too. */
-static void redact_params(pg_buf *out, const char *s, const char *e)
+ * '?' or '#'): every non-empty value is hidden, a bare value too, except
+ * a routing value of a query (query = 1) that shown_value allows. */
+static void redact_params(pg_buf *out, const char *s, const char *e,
+                          int query)
 {
     while (s < e) {
         const char *amp = memchr(s, '&', (size_t)(e - s));
         const char *stop = amp ? amp : e;
         const char *eq = memchr(s, '=', (size_t)(stop - s));
-        if (eq) {
+        if (eq && query && shown_value(s, eq, stop)) {
+            pg_buf_add(out, s, (size_t)(stop - s));
+        } else if (eq) {
             pg_buf_add(out, s, (size_t)(eq - s) + 1);
             if (stop > eq + 1)
                 pg_buf_adds(out, "REDACTED");
@@ -92,11 +171,11 @@ static void redact_n(pg_buf *out, const char *u, size_t len)
     pg_buf_add(out, from, (size_t)(stop - from));
     if (p.query) {
         pg_buf_addc(out, '?');
-        redact_params(out, p.query + 1, p.fragment ? p.fragment : p.end);
+        redact_params(out, p.query + 1, p.fragment ? p.fragment : p.end, 1);
     }
     if (p.fragment) {
         pg_buf_addc(out, '#');
-        redact_params(out, p.fragment + 1, p.end);
+        redact_params(out, p.fragment + 1, p.end, 0);
     }
 }
 
@@ -137,7 +216,7 @@ void pg_url_redact_text(pg_buf *out, const char *s, size_t len)
     pg_buf_add(out, s + copied, len - copied);
 }
 
-static void each_param(const char *s, const char *e,
+static void each_param(const char *s, const char *e, int query,
                        void (*fn)(void *, const char *, size_t), void *ctx)
 {
     while (s < e) {
@@ -145,7 +224,7 @@ static void each_param(const char *s, const char *e,
         const char *stop = amp ? amp : e;
         const char *eq = memchr(s, '=', (size_t)(stop - s));
         const char *v = eq ? eq + 1 : s;
-        if (stop > v)
+        if (stop > v && !(eq && query && shown_value(s, eq, stop)))
             fn(ctx, v, (size_t)(stop - v));
         s = amp ? amp + 1 : e;
     }
@@ -165,7 +244,7 @@ void pg_url_each_secret(const char *url,
             userinfo(ctx, colon + 1, (size_t)(p.at - colon - 1));
     }
     if (p.query)
-        each_param(p.query + 1, p.fragment ? p.fragment : p.end, value, ctx);
+        each_param(p.query + 1, p.fragment ? p.fragment : p.end, 1, value, ctx);
     if (p.fragment)
-        each_param(p.fragment + 1, p.end, value, ctx);
+        each_param(p.fragment + 1, p.end, 0, value, ctx);
 }
