@@ -365,6 +365,7 @@ typedef struct target_run {
     char ctype[192];         /* response Content-Type, "" if none */
     char head[16];           /* first body bytes, to see what the body is */
     size_t nhead;
+    pg_buf tail;             /* last body bytes (keep_tail) */
     double t0;
 } target_run;
 
@@ -395,6 +396,24 @@ static void run_reset(target_run *t, const char *content_type)
     t->parser = pg_parser_new(&po, pg_checker_callbacks(), t->checker);
 }
 
+/* The body's last bytes (at least PG_TAIL_BYTES of them), for
+ * pg_format_from_tail(): appended as they come, cut back now and then. */
+#define PG_TAIL_BYTES 64
+static void keep_tail(target_run *t, const char *buf, size_t len)
+{
+    if (len > PG_TAIL_BYTES) {
+        t->tail.len = 0;
+        buf += len - PG_TAIL_BYTES;
+        len = PG_TAIL_BYTES;
+    }
+    pg_buf_add(&t->tail, buf, len);
+    if (t->tail.len >= 16 * PG_TAIL_BYTES) {
+        memmove(t->tail.p, t->tail.p + t->tail.len - PG_TAIL_BYTES,
+                PG_TAIL_BYTES);
+        t->tail.len = PG_TAIL_BYTES;
+    }
+}
+
 static int run_feed(target_run *t, const char *buf, size_t len)
 {
     if (t->nhead < sizeof t->head) {
@@ -403,6 +422,7 @@ static int run_feed(target_run *t, const char *buf, size_t len)
         memcpy(t->head + t->nhead, buf, n);
         t->nhead += n;
     }
+    keep_tail(t, buf, len);
     if (t->raw && !t->raw_errno && fwrite(buf, 1, len, t->raw) != len)
         t->raw_errno = errno ? errno : EIO;
     return pg_parser_feed(t->parser, buf, len) != 0;
@@ -425,6 +445,7 @@ static void run_release(target_run *t)
         fclose(t->raw);
     free(t->headers);
     free(t->name);
+    pg_buf_release(&t->tail);
     memset(t, 0, sizeof *t);
 }
 
@@ -485,7 +506,7 @@ static int sink_begin(void *ctx, long status, const char *content_type)
     target_run *t = ctx;
     (void)status;
     t->url = 1;
-    t->nhead = 0;
+    t->nhead = t->tail.len = 0;
     snprintf(t->ctype, sizeof t->ctype, "%s", content_type ? content_type : "");
     run_reset(t, content_type && *content_type ? content_type : NULL);
     return 0;
@@ -646,6 +667,27 @@ static void judge_required(const check_args *a, const target_run *t,
                                     pg_format_name(got), msg);
 }
 
+/* What the scrape asked for and got, for the reports. The body's format
+ * is read from its bytes: a Content-Type may say otherwise. */
+static void record_negotiation(const pg_scrape_opts *so, const target_run *t,
+                               const pg_scrape_result *res,
+                               pg_target_result *o)
+{
+    pg_negotiation *n = &o->negotiated;
+    n->accept = pg_scrape_accept(so);
+    n->content_type = pg_xstrdup(res->status ? res->content_type : "");
+    if (!res->ok || !t->parser)
+        n->body = PG_FORMAT_AUTO;
+    else if (pg_format_looks_protobuf(t->head, t->nhead))
+        n->body = PG_FORMAT_PROTOBUF;
+    else {
+        size_t n_tail = t->tail.len > PG_TAIL_BYTES ? PG_TAIL_BYTES
+                                                    : t->tail.len;
+        n->body = pg_format_from_tail(t->tail.p ? t->tail.p + t->tail.len -
+                                                      n_tail : "", n_tail);
+    }
+}
+
 static void check_targets(const check_args *a, const pg_scrape_opts *so,
                           target_run *runs, size_t n, pg_target_result *out)
 {
@@ -687,6 +729,7 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
             judge_transport(a, so, t, o);
             judge_required(a, t, o);
         }
+        record_negotiation(so, t, &res[k], o);
         free(t->headers);
         t->headers = res[k].headers;
     }

@@ -7,14 +7,14 @@
 use strict;
 use warnings;
 use Cwd qw(abs_path);
-use File::Temp qw(tempdir);
 use FindBin;
 use JSON::PP;
+use lib "$FindBin::Bin/lib";
+use PgChromium;
 chdir "$FindBin::Bin/.." or die;
 
-my $chromium = $ENV{PG_CHROMIUM} || '/usr/bin/chromium';
-if (!-x $chromium) {
-    print "1..0 # skip chromium not installed ($chromium); scripts/install-deps.sh installs it\n";
+if (my $why = PgChromium::missing()) {
+    print "1..0 # skip $why\n";
     exit 0;
 }
 my $R = 'bin/pg-report-render';
@@ -26,29 +26,11 @@ printf "1..%d\n", 5 * @cases + 1;
 my $n = 0;
 sub ok { my ($c, $name) = @_; $n++; print(($c ? "ok" : "not ok") . " $n - $name\n"); $c }
 
-# One fresh profile per run; every background service off, so the browser
-# makes no network request of its own. Its stderr (D-Bus and GPU chatter)
-# goes to $out/chromium.log, not to the test's output.
+# Chromium's stderr (D-Bus and GPU chatter) goes to $out/chromium.log,
+# not to the test's output.
 my $log = "$out/chromium.log";
 unlink $log;
-sub chromium {
-    my (@args) = @_;
-    my $profile = tempdir(CLEANUP => 1);
-    my @cmd = ('timeout', '120', $chromium, '--headless', '--no-sandbox',
-               '--disable-gpu', '--no-first-run',
-               '--disable-background-networking', '--disable-component-update',
-               '--disable-sync', '--disable-quic', "--user-data-dir=$profile",
-               @args);
-    open my $stderr, '>&', \*STDERR or die "dup stderr: $!";
-    open STDERR, '>>', $log or die "$log: $!";
-    my $started = open my $p, '-|', @cmd;
-    open STDERR, '>&', $stderr or die "restore stderr: $!";
-    $started or die "chromium: $!";
-    local $/;
-    my $dom = <$p>;
-    close $p;
-    return ($?, $dom // '');
-}
+sub chromium { return PgChromium::run($log, @_) }
 
 for my $c (@cases) {
     (my $case = $c) =~ s{.*/}{};

@@ -9,13 +9,13 @@
 use strict;
 use warnings;
 use Cwd qw(abs_path);
-use File::Temp qw(tempdir);
 use FindBin;
+use lib "$FindBin::Bin/lib";
+use PgChromium;
 chdir "$FindBin::Bin/.." or die;
 
-my $chromium = $ENV{PG_CHROMIUM} || '/usr/bin/chromium';
-if (!-x $chromium) {
-    print "1..0 # skip chromium not installed ($chromium); scripts/install-deps.sh installs it\n";
+if (my $why = PgChromium::missing()) {
+    print "1..0 # skip $why\n";
     exit 0;
 }
 my @cases = qw(planted hostile clean);
@@ -42,21 +42,13 @@ c.click();}
 parent.postMessage(res,'*');})();</script>
 JS
 
+# Chromium's own complaints (no D-Bus, no GPU) go to a log, not the TAP.
 sub chromium_dom {
     my ($url) = @_;
-    my $profile = tempdir(CLEANUP => 1);
-    my @cmd = ('timeout', '120', $chromium, '--headless', '--no-sandbox',
-               '--disable-gpu', '--no-first-run',
-               '--disable-background-networking', '--disable-component-update',
-               '--disable-sync', '--disable-quic', "--user-data-dir=$profile",
-               '--virtual-time-budget=5000', '--dump-dom', $url);
-    # Chromium's own complaints (no D-Bus, no GPU) go to a log, not the TAP.
-    open my $p, '-|', join(' ', map { "'$_'" } @cmd) . " 2>>$out/chromium.log"
-        or die "chromium: $!";
-    local $/;
-    my $dom = <$p>;
-    close $p;
-    return $dom // '';
+    my (undef, $dom) = PgChromium::run("$out/chromium.log",
+                                       '--virtual-time-budget=5000',
+                                       '--dump-dom', $url);
+    return $dom;
 }
 
 for my $case (@cases) {

@@ -105,6 +105,16 @@ static void load_target(json_t *j, pg_target_result *t)
     t->error = str(j, "error");
     t->raw_path = str(j, "raw_path");
     t->seconds = json_number_value(json_object_get(j, "seconds"));
+    json_t *n = json_object_get(j, "negotiation");
+    if (json_is_object(n)) {
+        const char *body = json_string_value(json_object_get(n, "body_format"));
+        t->negotiated.accept = str(n, "accept");
+        t->negotiated.content_type = str(n, "content_type");
+        t->negotiated.body = !body ? PG_FORMAT_AUTO
+                             : !strcmp(body, "protobuf") ? PG_FORMAT_PROTOBUF
+                             : !strcmp(body, "openmetrics")
+                                 ? PG_FORMAT_OPENMETRICS : PG_FORMAT_PROM;
+    }
     json_t *s = json_object_get(j, "stats");
     t->stats.bytes = (uint64_t)num(s, "bytes");
     t->stats.lines = (uint64_t)num(s, "lines");
@@ -139,6 +149,8 @@ static void free_target(pg_target_result *t)
     free(t->target);
     free(t->error);
     free(t->raw_path);
+    free(t->negotiated.accept);
+    free(t->negotiated.content_type);
 }
 
 static int unknown_format(const char *fmt)

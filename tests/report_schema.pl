@@ -45,7 +45,9 @@ sub check {
     if (exists $s->{const} && !(defined $v && $v eq $s->{const})) {
         push @errors, "$path: want $s->{const}";
     }
-    if ($s->{enum} && !(defined $v && grep { $_ eq $v } @{$s->{enum}})) {
+    # an enum may list null (JSON null) beside its strings
+    if ($s->{enum} && !grep { defined $v ? defined $_ && $_ eq $v : !defined $_ }
+                             @{$s->{enum}}) {
         push @errors, "$path: '" . ($v // 'null') . "' not in enum";
     }
     if (my $want = $s->{type}) {

@@ -104,6 +104,8 @@ void pg_target_result_release(pg_target_result *r)
     for (size_t i = 0; i < r->nnotes; i++)
         free(r->notes[i]);
     free(r->notes);
+    free(r->negotiated.accept);
+    free(r->negotiated.content_type);
     for (size_t i = 0; i < r->nresults; i++)
         metric_result_release(&r->results[i]);
     free(r->results);

@@ -70,6 +70,14 @@ typedef struct pg_metric_result {
     size_t nproblems;
 } pg_metric_result;
 
+/* The content negotiation of a scraped target: all NULL when the target
+ * was not fetched over HTTP (a file, stdin, the Prometheus API). */
+typedef struct pg_negotiation {
+    char *accept;          /* the Accept header sent */
+    char *content_type;    /* the response's Content-Type, "" if none */
+    enum pg_format body;   /* the format the body really is (its bytes) */
+} pg_negotiation;
+
 typedef struct pg_target_result {
     char *target;          /* as given, credentials removed */
     char *error;           /* could not be read: reason; then no results */
@@ -88,6 +96,7 @@ typedef struct pg_target_result {
                               (an --exempt that matched nothing), TAP
                               comments */
     size_t nnotes;
+    pg_negotiation negotiated; /* what a scrape asked for and got */
 } pg_target_result;
 
 /* True if the metric's verdicts make the run fail. */

@@ -328,14 +328,36 @@ static void h_meta(pg_buf *b, const pg_report_run *run)
                 "</table>\n", PG_VERSION, started, run->seconds);
 }
 
+/* The Negotiated cell: the Accept header sent, the Content-Type
+ * returned and the format the body really is (data-body-format, empty
+ * when unknown), or a dash for a target not fetched over HTTP. */
+static void h_negotiation(pg_buf *b, const pg_report_run *run,
+                          const pg_negotiation *n)
+{
+    if (!n->accept) {
+        pg_buf_adds(b, "<td data-label=\"Negotiated\">&#x2014;</td>");
+        return;
+    }
+    pg_buf_addf(b, "<td data-label=\"Negotiated\" class=\"negotiated\" "
+                "data-body-format=\"%s\">Accept <code class=\"accept\">",
+                n->body == PG_FORMAT_AUTO ? "" : pg_format_name(n->body));
+    h_text(b, run, n->accept);
+    pg_buf_adds(b, "</code><br>Content-Type ");
+    h_code_or(b, run, n->content_type && *n->content_type ? n->content_type
+                                                         : NULL, "none");
+    if (n->body != PG_FORMAT_AUTO)
+        pg_buf_addf(b, "<br>body %s", pg_format_name(n->body));
+    pg_buf_adds(b, "</td>");
+}
+
 static void h_targets(pg_buf *b, const pg_report_run *run)
 {
     pg_buf_adds(b, "<section id=\"targets\">\n<h2>Targets</h2>\n"
                    "<table class=\"rows\">\n"
                    "<thead><tr><th>Verdict</th><th>Target</th>"
                    "<th>Bytes</th><th>Samples</th><th>Families</th>"
-                   "<th>Parse errors</th><th>Seconds</th><th>Raw scrape</th>"
-                   "</tr></thead>\n<tbody>\n");
+                   "<th>Parse errors</th><th>Negotiated</th><th>Seconds</th>"
+                   "<th>Raw scrape</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < run->ntargets; i++) {
         const pg_target_result *t = &run->targets[i];
         pg__report_counts c;
@@ -356,13 +378,14 @@ static void h_targets(pg_buf *b, const pg_report_run *run)
         pg_buf_addf(b, "</td><td data-label=\"Bytes\">%llu</td>"
                     "<td data-label=\"Samples\">%llu</td>"
                     "<td data-label=\"Families\">%llu</td>"
-                    "<td data-label=\"Parse errors\">%llu</td>"
-                    "<td data-label=\"Seconds\">%.3f</td>"
-                    "<td data-label=\"Raw scrape\">",
+                    "<td data-label=\"Parse errors\">%llu</td>",
                     (unsigned long long)t->stats.bytes,
                     (unsigned long long)t->stats.samples,
                     (unsigned long long)t->stats.families,
-                    (unsigned long long)t->stats.errors, t->seconds);
+                    (unsigned long long)t->stats.errors);
+        h_negotiation(b, run, &t->negotiated);
+        pg_buf_addf(b, "<td data-label=\"Seconds\">%.3f</td>"
+                    "<td data-label=\"Raw scrape\">", t->seconds);
         if (t->raw_path) {
             /* A relative file name next to the report is a link. */
             int local = !strchr(t->raw_path, '/') && !strchr(t->raw_path, ':');

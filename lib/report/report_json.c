@@ -143,6 +143,20 @@ static json_t *jresult(const pg_report_run *run, const pg_metric_result *m)
                      "problems", probs);
 }
 
+/* What a scraped target asked for and got; null for a target that was
+ * not fetched over HTTP. */
+static json_t *jnegotiation(const pg_report_run *run, const pg_negotiation *n)
+{
+    if (!n->accept)
+        return json_null();
+    return json_pack("{s:o,s:o,s:o}",
+                     "accept", jstr(run, n->accept),
+                     "content_type", jstr(run, n->content_type),
+                     "body_format", n->body == PG_FORMAT_AUTO
+                                        ? json_null()
+                                        : json_string(pg_format_name(n->body)));
+}
+
 static json_t *jtarget(const pg_report_run *run, size_t ti)
 {
     const pg_target_result *t = &run->targets[ti];
@@ -165,10 +179,11 @@ static json_t *jtarget(const pg_report_run *run, size_t ti)
                               "families", (json_int_t)s->families,
                               "errors", (json_int_t)s->errors,
                               "warnings", (json_int_t)s->warnings);
-    return json_pack("{s:o,s:s,s:o,s:o,s:f,s:o,s:o,s:o}",
+    return json_pack("{s:o,s:s,s:o,s:o,s:o,s:f,s:o,s:o,s:o}",
                      "target", jstr(run, t->target ? t->target : ""),
                      "result", pg__report_run_failed(&c) ? "fail" : "pass",
                      "error", jstr(run, t->error),
+                     "negotiation", jnegotiation(run, &t->negotiated),
                      "raw_scrape", jstr(run, t->raw_path),
                      "seconds", t->seconds,
                      "stats", stats,

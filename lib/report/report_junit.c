@@ -142,6 +142,13 @@ static void x_suite(pg_buf *b, const pg_report_run *run, size_t ti,
     x_property(b, run, "promgate_version", PG_VERSION);
     if (t->raw_path)
         x_property(b, run, "raw_scrape", t->raw_path);
+    if (t->negotiated.accept) {
+        x_property(b, run, "accept", t->negotiated.accept);
+        x_property(b, run, "content_type", t->negotiated.content_type);
+        if (t->negotiated.body != PG_FORMAT_AUTO)
+            x_property(b, run, "body_format",
+                       pg_format_name(t->negotiated.body));
+    }
     pg_buf_adds(b, "    </properties>\n");
     if (t->error) {
         pg_buf_addf(b, "    <testcase classname=\"%s.target\" name=\"scrape\""

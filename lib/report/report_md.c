@@ -259,6 +259,24 @@ static size_t md_count_passes(const pg_target_result *t)
     return n;
 }
 
+/* "Negotiated: Accept ..., Content-Type ..., body ..." of a scrape. */
+static void md_negotiation(pg_buf *b, const pg_report_run *run,
+                           const pg_negotiation *n)
+{
+    if (!n->accept)
+        return;
+    pg_buf_adds(b, "Negotiated: Accept ");
+    pg__report_md_code(b, run, n->accept);
+    pg_buf_adds(b, ", Content-Type ");
+    if (n->content_type && *n->content_type)
+        pg__report_md_code(b, run, n->content_type);
+    else
+        pg_buf_adds(b, "none");
+    if (n->body != PG_FORMAT_AUTO)
+        pg_buf_addf(b, ", body %s", pg_format_name(n->body));
+    pg_buf_adds(b, ".\n\n");
+}
+
 static void md_target(pg_buf *b, const pg_report_run *run, size_t ti,
                       md_budget *bud)
 {
@@ -289,6 +307,7 @@ static void md_target(pg_buf *b, const pg_report_run *run, size_t ti,
         pg__report_md_code(b, run, t->raw_path);
     }
     pg_buf_adds(b, ".\n\n");
+    md_negotiation(b, run, &t->negotiated);
     /* Failures (and accepted, warned) rows in the open; passes and skips
      * folded, so a pull-request comment shows what needs attention. */
     if (md_rows(b, run, ti, 0, bud))

@@ -192,6 +192,16 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
+char *pg_scrape_accept(const pg_scrape_opts *o)
+{
+    for (size_t i = 0; i < o->nheaders; i++)
+        if (has_prefix_ci(o->headers[i], "accept:"))
+            return pg_xstrdup(o->headers[i] + 7 +
+                              strspn(o->headers[i] + 7, " \t"));
+    /* the asked format first, with fallbacks, as Prometheus asks */
+    return pg_accept_header(o->accept, (enum pg_escaping)o->escaping);
+}
+
 static struct curl_slist *build_headers(const pg_scrape_opts *o)
 {
     struct curl_slist *list = NULL;
@@ -202,8 +212,7 @@ static struct curl_slist *build_headers(const pg_scrape_opts *o)
         list = curl_slist_append(list, o->headers[i]);
     }
     if (!have_accept) {
-        /* the asked format first, with fallbacks, as Prometheus asks */
-        char *v = pg_accept_header(o->accept, (enum pg_escaping)o->escaping);
+        char *v = pg_scrape_accept(o);
         pg_buf h = PG_BUF_INIT;
         pg_buf_addf(&h, "Accept: %s", v);
         list = curl_slist_append(list, h.p);

@@ -64,6 +64,11 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
 size_t pg_scrape_secrets(const pg_scrape_opts *o, const char **out,
                          size_t max);
 
+/* The Accept header value a scrape with o sends: the one among o's extra
+ * headers, else the one built from o->accept and o->escaping. Caller
+ * frees. */
+char *pg_scrape_accept(const pg_scrape_opts *o);
+
 /* Sets o to the defaults: zeroes, max_redirects 5, accept auto. Use it
  * before filling in fields: a zeroed struct follows no redirects. */
 void pg_scrape_opts_init(pg_scrape_opts *o);
