@@ -1,20 +1,21 @@
-/* docs.c: see docs.h. The driver: inputs (files, directories, globs),
- * merging of what the shape readers find into one golden, lint, and the
- * fail-closed rules: a metrics table that could not be read is an error
- * unless told to keep going, and when nothing reads as metrics the tables
- * that were found are listed so a profile can be written.
+/* docs.c: see docs.h. The entry point of the docs readers: inputs
+ * (files, directories, globs), one page after another through the block
+ * scanner, and the fail-closed rules: a metrics table that could not be
+ * read is an error unless told to keep going, and when nothing reads as
+ * metrics the tables that were found are listed so a profile can be
+ * written. Text outside tables is linted for metric names.
  *
- * Shape readers: docs_table.c (pipe and HTML tables), docs_shapes.c (one
- * heading per metric, bullets, fenced blocks); the page model and block
- * scanner: docs_md.c; the cell vocabulary: docs_cell.c. */
-#define PCRE2_CODE_UNIT_WIDTH 8
+ * Below it, each calling only those under it: the block scanner and page
+ * model (docs_md.c); the shape readers, docs_table.c (pipe and HTML
+ * tables) and docs_shapes.c (one heading per metric, bullets, fenced
+ * blocks); the golden being built (docs_model.c); the cell vocabulary
+ * (docs_cell.c) and the built-in patterns (docs_re.c). */
 #include "specs/docs_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <glob.h>
 #include <limits.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,77 +23,12 @@
 #include "core/names.h"
 #include "core/sha256.h"
 
-/* ---- patterns used by lint and versions --------------------------------- */
-
-enum re_id {
-    RE_UNIT_ABBREV,   /* abbreviated unit suffix */
-    RE_UNIT_NONBASE,  /* spelled-out non-base unit */
-    RE_VERSION,       /* date and commit in a file name */
-    RE_NATIVE_HEAD,   /* heading of the native-histogram note */
-    RE_FLAT_ROW,      /* a table row flattened to words (rendered page) */
-    RE_COUNT
-};
-
-static const char *const re_src[RE_COUNT] = {
-    [RE_UNIT_ABBREV] =
-        "_(ms|us|ns|s|sec|secs|min|mins|hr|hrs|kb|mb|gb|kib|mib|gib|pct)"
-        "(?:_total)?$",
-    [RE_UNIT_NONBASE] =
-        "_(milliseconds?|microseconds?|nanoseconds?|minutes?|hours?|days?|"
-        "kilobytes|megabytes|gigabytes|percent)(?:_total)?$",
-    [RE_VERSION] = "(\\d{4}-\\d{2}-\\d{2})[.-]([0-9a-f]{7,40})(?:\\.|$)",
-    [RE_NATIVE_HEAD] = "^#+\\s.*native\\s+histogram",
-    [RE_FLAT_ROW] = "^[a-zA-Z_:][a-zA-Z0-9_:]*_[a-zA-Z0-9_:]* "
-                    "(?:counter|gauge|histogram|summary|untyped) \\S",
-};
-
-static pcre2_code *re_cache[RE_COUNT];
-
-static pcre2_code *re_get(enum re_id id)
-{
-    if (!re_cache[id]) {
-        int code;
-        PCRE2_SIZE off;
-        uint32_t opts = PCRE2_UTF;
-        if (id == RE_NATIVE_HEAD)
-            opts |= PCRE2_CASELESS;
-        re_cache[id] = pcre2_compile((PCRE2_SPTR)re_src[id],
-                                     PCRE2_ZERO_TERMINATED, opts, &code, &off,
-                                     NULL);
-        if (!re_cache[id]) {
-            /* A built-in pattern that does not compile is a bug. */
-            fprintf(stderr, "promgate: bad built-in pattern %d at %zu\n",
-                    (int)id, (size_t)off);
-            abort();
-        }
-    }
-    return re_cache[id];
-}
-
-/* Matches pattern id against s[0..len); on a match stores up to n ovector
- * pairs and returns the pair count, else 0. */
-static int re_match(enum re_id id, const char *s, size_t len, size_t *ov, int n)
-{
-    pcre2_code *re = re_get(id);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-    if (rc > 0 && ov) {
-        PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
-        for (int i = 0; i < rc && i < n; i++) {
-            ov[2 * i] = v[2 * i];
-            ov[2 * i + 1] = v[2 * i + 1];
-        }
-    }
-    pcre2_match_data_free(md);
-    return rc > 0 ? rc : 0;
-}
-
 char *pg_docs_version_from_name(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t ov[6];
-    if (re_match(RE_VERSION, base, strlen(base), ov, 3) < 3)
+    if (docs_re_match(RE_VERSION, base, strlen(base), ov, 3) < 3)
         return NULL;
     pg_buf b = PG_BUF_INIT;
     pg_buf_add(&b, base + ov[2], ov[3] - ov[2]);
@@ -101,72 +37,7 @@ char *pg_docs_version_from_name(const char *path)
     return pg_buf_detach(&b);
 }
 
-/* ---- messages ----------------------------------------------------------- */
-
-const char *docs_file(const docs_reader *R, int file)
-{
-    if (file < 0 || (size_t)file >= R->nfiles)
-        return R->opts && R->opts->source ? R->opts->source : "<docs>";
-    return R->files[file];
-}
-
-void docs_warn(docs_reader *R, const char *rule, const docs_line *ln,
-               int column, const char *fmt, ...)
-{
-    if (!R->opts || !R->opts->warn)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    pg_golden_vwarn(R->opts->warn, R->opts->warn_ctx, rule,
-                    docs_file(R, ln ? ln->file : -1), ln ? ln->lineno : 0,
-                    column, fmt, ap);
-    va_end(ap);
-}
-
-int docs_fail(docs_reader *R, const docs_line *ln, int column, const char *fmt,
-              ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    pg_error_vset(R->err, docs_file(R, ln ? ln->file : -1),
-                  ln ? ln->lineno : 0, column, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* ---- lint --------------------------------------------------------------- */
-
-static void lint_name(docs_reader *R, const pg_golden_metric *m,
-                      const docs_line *ln, int column)
-{
-    size_t n = strlen(m->name), ov[4];
-    if (m->name_pattern)
-        return;
-    /* Prometheus naming: "Counters: _total suffix". */
-    if (m->type == PG_TYPE_COUNTER &&
-        (n < 6 || strcmp(m->name + n - 6, "_total")))
-        docs_warn(R, "counter-total", ln, column,
-                  "counter '%s' does not end in '_total'", m->name);
-    /* Prometheus naming: "use base units (e.g. seconds, bytes)"; an
-     * abbreviation hides the unit and breaks dashboards on a fix (the
-     * 2023 `_ms` -> `_seconds` renames). */
-    if (re_match(RE_UNIT_ABBREV, m->name, n, ov, 2) >= 2)
-        docs_warn(R, "unit-abbrev", ln, column,
-                  "abbreviated unit '%.*s' in metric name '%s'",
-                  (int)(ov[3] - ov[2]), m->name + ov[2], m->name);
-    else if (re_match(RE_UNIT_NONBASE, m->name, n, ov, 2) >= 2)
-        docs_warn(R, "unit-base", ln, column,
-                  "non-base unit '%.*s' in metric name '%s'",
-                  (int)(ov[3] - ov[2]), m->name + ov[2], m->name);
-}
-
-static size_t find_metric(const pg_golden *g, const char *name)
-{
-    for (size_t i = 0; i < g->nmetrics; i++)
-        if (!strcmp(g->metrics[i].name, name))
-            return i;
-    return (size_t)-1;
-}
+/* ---- lint of the text outside tables ----------------------------------- */
 
 /* Scans the text outside tables for backticked metric names: names in a
  * section whose heading mentions native histograms mark those histograms;
@@ -178,7 +49,7 @@ static void scan_notes(docs_reader *R, size_t first, size_t end)
     for (size_t i = first; i < end; i++) {
         const docs_line *ln = &R->lines[i];
         if (ln->len && ln->p[0] == '#')
-            in_native = re_match(RE_NATIVE_HEAD, ln->p, ln->len, NULL, 0);
+            in_native = docs_re_match(RE_NATIVE_HEAD, ln->p, ln->len, NULL, 0);
         if (memchr(ln->p, '|', ln->len))
             continue; /* table rows were read as such */
         const char *p = ln->p, *e = ln->p + ln->len;
@@ -202,7 +73,7 @@ static void scan_notes(docs_reader *R, size_t first, size_t end)
             if (!prefixed)
                 continue;
             char *name = pg_xstrndup(tok, tlen);
-            size_t k = find_metric(R->g, name);
+            size_t k = docs_find_metric(R->g, name);
             if (k == (size_t)-1) {
                 /* A series name of a documented family is fine. */
                 static const char *const sfx[] = { "_bucket", "_sum", "_count",
@@ -211,7 +82,7 @@ static void scan_notes(docs_reader *R, size_t first, size_t end)
                     size_t sl = strlen(sfx[s]);
                     if (tlen > sl && !strcmp(name + tlen - sl, sfx[s])) {
                         name[tlen - sl] = '\0';
-                        k = find_metric(R->g, name);
+                        k = docs_find_metric(R->g, name);
                         name[tlen - sl] = sfx[s][0];
                     }
                 }
@@ -233,197 +104,6 @@ static void scan_notes(docs_reader *R, size_t first, size_t end)
             free(name);
         }
     }
-}
-
-/* ---- merging ------------------------------------------------------------ */
-
-static int same_metric(const pg_golden_metric *a, const pg_golden_metric *b)
-{
-    if (a->type != b->type || strcmp(a->help, b->help) ||
-        a->nlabels != b->nlabels)
-        return 0;
-    for (size_t i = 0; i < a->nlabels; i++)
-        if (strcmp(a->labels[i], b->labels[i]))
-            return 0;
-    return 1;
-}
-
-static void add_label(pg_golden_metric *m, const char *name, const char *values)
-{
-    for (size_t i = 0; i < m->nlabels; i++)
-        if (!strcmp(m->labels[i], name))
-            return;
-    m->labels = pg_xrealloc(m->labels, (m->nlabels + 1) * sizeof *m->labels);
-    m->labels[m->nlabels++] = pg_xstrdup(name);
-    if (values) {
-        m->label_values = pg_xrealloc(m->label_values, (m->nlabel_values + 1) *
-                                                           sizeof *m->label_values);
-        m->label_values[m->nlabel_values].label = pg_xstrdup(name);
-        m->label_values[m->nlabel_values++].pattern = pg_xstrdup(values);
-    }
-}
-
-static void add_string(char ***v, size_t *n, const char *s)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*v)[i], s))
-            return;
-    *v = pg_xrealloc(*v, (*n + 1) * sizeof **v);
-    (*v)[(*n)++] = pg_xstrdup(s);
-}
-
-static void add_meta(pg_golden_metric *m, const char *k, const char *v)
-{
-    for (size_t i = 0; i < m->nmeta; i++)
-        if (!strcmp(m->meta_keys[i], k))
-            return;
-    m->meta_keys = pg_xrealloc(m->meta_keys, (m->nmeta + 1) * sizeof(char *));
-    m->meta_values = pg_xrealloc(m->meta_values, (m->nmeta + 1) * sizeof(char *));
-    m->meta_keys[m->nmeta] = pg_xstrdup(k);
-    m->meta_values[m->nmeta++] = pg_xstrdup(v);
-}
-
-static void fill(pg_golden_metric *m, const docs_metric *dm)
-{
-    if (m->type == PG_TYPE_NONE)
-        m->type = dm->type;
-    if (!*m->help && dm->help && *dm->help) {
-        free(m->help);
-        m->help = pg_xstrdup(dm->help);
-    }
-    for (size_t i = 0; i < dm->nlabels; i++)
-        add_label(m, dm->labels[i], dm->label_values ? dm->label_values[i] : NULL);
-    for (size_t i = 0; i < dm->nlabel_patterns; i++)
-        add_string(&m->label_patterns, &m->nlabel_patterns,
-                   dm->label_patterns[i]);
-    for (size_t i = 0; i < dm->nmeta; i++)
-        add_meta(m, dm->meta_keys[i], dm->meta_values[i]);
-}
-
-static char *place(const docs_reader *R, const docs_line *ln)
-{
-    const char *f = docs_file(R, ln->file);
-    const char *b = strrchr(f, '/');
-    pg_buf s = PG_BUF_INIT;
-    pg_buf_addf(&s, "%s:%d", b ? b + 1 : f, ln->lineno);
-    return pg_buf_detach(&s);
-}
-
-void docs_metric_labels(docs_reader *R, docs_metric *dm, const docs_labels *l,
-                        const char *headings)
-{
-    dm->labels = l->names;
-    dm->label_values = l->values;
-    dm->nlabels = l->n;
-    dm->label_patterns = l->patterns;
-    dm->nlabel_patterns = l->npatterns;
-    dm->condition = docs_profile_condition(R->opts ? R->opts->profile : NULL,
-                                           headings);
-}
-
-void docs_note_table(docs_table_note **v, size_t *n, const docs_table *t,
-                     const char *why)
-{
-    pg_buf b = PG_BUF_INIT;
-    for (size_t i = 0; i < t->head.n; i++) {
-        if (i)
-            pg_buf_adds(&b, " | ");
-        pg_buf_adds(&b, t->head.cells[i].raw);
-    }
-    *v = pg_xrealloc(*v, (*n + 1) * sizeof **v);
-    docs_table_note *u = &(*v)[(*n)++];
-    u->file = t->at->file;
-    u->line = t->at->lineno;
-    u->header = b.p ? pg_buf_detach(&b) : pg_xstrdup("");
-    u->why = why ? pg_xstrdup(why) : NULL;
-}
-
-int docs_add(docs_reader *R, const docs_metric *dm, const docs_line *ln,
-             int column)
-{
-    const pg_docs_profile *prof = R->opts ? R->opts->profile : NULL;
-    const char *prefix = prof && prof->prefix ? prof->prefix : R->prose_prefix;
-    pg_buf name = PG_BUF_INIT, pat = PG_BUF_INIT;
-    if (prefix && strncmp(dm->name, prefix, strlen(prefix))) {
-        pg_buf_adds(&name, prefix);
-        if (dm->name_pattern)
-            pg_buf_adds(&pat, prefix); /* a name prefix needs no escape */
-    }
-    pg_buf_adds(&name, dm->name);
-    if (dm->name_pattern)
-        pg_buf_adds(&pat, dm->name_pattern);
-    int rc = 0;
-    size_t k = find_metric(R->g, name.p);
-    if (k != (size_t)-1) {
-        pg_golden_metric *o = &R->g->metrics[k];
-        docs_origin *og = &R->origin[k];
-        if (dm->table >= 0 && og->table == dm->table) {
-            /* the same table twice: an identical row is redundant (lint);
-             * a row that disagrees cannot become one golden entry */
-            pg_golden_metric tmp;
-            memset(&tmp, 0, sizeof tmp);
-            tmp.name = name.p;
-            tmp.type = dm->type;
-            tmp.help = (char *)(dm->help ? dm->help : "");
-            char **labels = pg_xcalloc(dm->nlabels + 1, sizeof *labels);
-            for (size_t i = 0; i < dm->nlabels; i++)
-                labels[i] = pg_xstrdup(dm->labels[i]);
-            tmp.labels = labels;
-            tmp.nlabels = dm->nlabels;
-            pg_golden_metric_normalize(&tmp);
-            if (same_metric(o, &tmp))
-                docs_warn(R, "duplicate-row", ln, column,
-                          "duplicate row for metric '%s' (first at line %d)",
-                          name.p, og->line);
-            else
-                rc = docs_fail(R, ln, column,
-                               "duplicate metric '%s' (first at line %d) with "
-                               "a different type, labels or description",
-                               name.p, og->line);
-            for (size_t i = 0; i < tmp.nlabels; i++)
-                free(tmp.labels[i]);
-            free(tmp.labels);
-        } else if (dm->type != PG_TYPE_NONE && o->type != PG_TYPE_NONE &&
-                   dm->type != o->type) {
-            rc = docs_fail(R, ln, column,
-                           "metric '%s' documented as %s here and as %s at "
-                           "%s:%d", name.p, pg_type_name(dm->type),
-                           pg_type_name(o->type),
-                           docs_file(R, og->file), og->line);
-        } else {
-            /* documented again elsewhere: one entry, every place kept */
-            docs_line first = { NULL, 0, og->file, og->line, 0, 0 };
-            char *a = place(R, &first), *b = place(R, ln);
-            add_string(&o->documented_at, &o->ndocumented_at, a);
-            add_string(&o->documented_at, &o->ndocumented_at, b);
-            free(a);
-            free(b);
-            if (o->condition && !dm->condition) {
-                free(o->condition);
-                o->condition = NULL;
-            }
-            fill(o, dm);
-            pg_golden_metric_normalize(o);
-        }
-        pg_buf_release(&name);
-        pg_buf_release(&pat);
-        return rc;
-    }
-    pg_golden_metric *m = pg_golden_add(R->g, name.p);
-    R->origin = pg_xrealloc(R->origin, R->g->nmetrics * sizeof *R->origin);
-    R->origin[R->g->nmetrics - 1] =
-        (docs_origin){ ln->file, ln->lineno, column, dm->table };
-    if (pat.p)
-        m->name_pattern = pg_buf_detach(&pat);
-    m->type = PG_TYPE_NONE;
-    if (dm->condition)
-        m->condition = pg_xstrdup(dm->condition);
-    fill(m, dm);
-    pg_golden_metric_normalize(m);
-    lint_name(R, m, ln, column);
-    pg_buf_release(&name);
-    pg_buf_release(&pat);
-    return 0;
 }
 
 /* ---- inputs ------------------------------------------------------------- */
@@ -646,7 +326,7 @@ static int nothing_found(docs_reader *R, const char *first)
             const char *nl = memchr(p, '\n', (size_t)(e - p));
             size_t l = nl ? (size_t)(nl - p) : (size_t)(e - p);
             line++;
-            if (re_match(RE_FLAT_ROW, p, l, NULL, 0) && nflat++ == 0)
+            if (docs_re_match(RE_FLAT_ROW, p, l, NULL, 0) && nflat++ == 0)
                 flat_line = line;
             p = nl ? nl + 1 : e;
         }
@@ -719,7 +399,7 @@ static void fold_siblings(docs_reader *R)
         if (seen != 7u && seen != 6u)
             continue;
         char *fam = pg_xstrndup(g->metrics[i].name, stem);
-        if (find_metric(g, fam) != (size_t)-1) {
+        if (docs_find_metric(g, fam) != (size_t)-1) {
             free(fam);
             continue;
         }
@@ -735,7 +415,7 @@ static void fold_siblings(docs_reader *R)
                 st != stem || strncmp(g->metrics[k].name, fam, stem))
                 continue;
             for (size_t l = 0; l < g->metrics[k].nlabels; l++)
-                add_label(&g->metrics[i], g->metrics[k].labels[l], NULL);
+                docs_metric_add_label(&g->metrics[i], g->metrics[k].labels[l], NULL);
             pg_golden_metric_release(&g->metrics[k]);
             memmove(&g->metrics[k], &g->metrics[k + 1],
                     (g->nmetrics - k - 1) * sizeof *g->metrics);

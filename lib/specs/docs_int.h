@@ -1,7 +1,10 @@
 /* docs_int.h: internals shared by the docs readers (docs*.c). One page
  * model (lines with their file and line of origin, includes expanded), one
  * block scanner, one cell vocabulary; each shape reader turns blocks into
- * metrics through docs_add(). */
+ * metrics through docs_add(). The files call downwards only: docs.c (entry)
+ * -> docs_md.c (page model, scanner) -> docs_table.c, docs_shapes.c (shape
+ * readers) -> docs_model.c (the golden being built) -> docs_cell.c,
+ * docs_profile.c, docs_re.c. */
 #ifndef PG_DOCS_INT_H
 #define PG_DOCS_INT_H
 
@@ -109,7 +112,23 @@ typedef struct docs_reader {
 
 typedef struct docs_labels docs_labels;
 
-/* docs.c */
+/* docs_re.c: the built-in patterns (unit suffixes, versions in file
+ * names, the native-histogram note, rows flattened to words). */
+enum docs_re_id {
+    RE_UNIT_ABBREV,   /* abbreviated unit suffix */
+    RE_UNIT_NONBASE,  /* spelled-out non-base unit */
+    RE_VERSION,       /* date and commit in a file name */
+    RE_NATIVE_HEAD,   /* heading of the native-histogram note */
+    RE_FLAT_ROW,      /* a table row flattened to words (rendered page) */
+    RE_COUNT
+};
+
+/* Matches pattern id against s[0..len); on a match stores up to n ovector
+ * pairs and returns the pair count, else 0. */
+int docs_re_match(enum docs_re_id id, const char *s, size_t len, size_t *ov,
+                  int n);
+
+/* docs_model.c: messages and the golden being built. */
 const char *docs_file(const docs_reader *R, int file);
 void docs_warn(docs_reader *R, const char *rule, const docs_line *ln,
                int column, const char *fmt, ...)
@@ -147,6 +166,11 @@ void docs_note_table(docs_table_note **v, size_t *n, const docs_table *t,
  * a conflict that cannot be one entry. */
 int docs_add(docs_reader *R, const docs_metric *dm, const docs_line *ln,
              int column);
+/* The index of the metric named name in g, or (size_t)-1. */
+size_t docs_find_metric(const pg_golden *g, const char *name);
+/* Adds a label (and its value pattern, or NULL) unless m has it. */
+void docs_metric_add_label(pg_golden_metric *m, const char *name,
+                           const char *values);
 
 /* docs_md.c: the page model. */
 int docs_load_file(docs_reader *R, const char *path, int depth,
