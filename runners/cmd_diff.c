@@ -28,10 +28,10 @@ static const pg_opts_cmd diff_cmd = {
 };
 
 static const pg_opt_choice output_formats[] = {
-    { "text", PG_DIFF_TEXT, 0 },
-    { "markdown", PG_DIFF_MARKDOWN, 0 },
-    { "md", PG_DIFF_MARKDOWN, 1 },
-    { "json", PG_DIFF_JSON, 0 },
+    { "text", PG_REPORT_DIFF_TEXT, 0 },
+    { "markdown", PG_REPORT_DIFF_MARKDOWN, 0 },
+    { "md", PG_REPORT_DIFF_MARKDOWN, 1 },
+    { "json", PG_REPORT_DIFF_JSON, 0 },
     { NULL, 0, 0 },
 };
 
@@ -46,7 +46,7 @@ static void print_error(const pg_error *err)
 typedef struct diff_args {
     const char *sides[2];    /* OLD and NEW: FILE|-|URL */
     const char *out;
-    int format;              /* enum pg_diff_format */
+    int format;              /* enum pg_report_diff_format */
     int input_format;        /* enum pg_format of exposition sides */
     pg_diff_opts opts;
     pg_report_flags report;
@@ -160,7 +160,7 @@ static int run_diff(const diff_args *a)
     if (a->report.place.dir &&
         write_report(a, d, started, seconds, &err) != 0)
         goto fail;
-    s = pg_diff_render(d, (enum pg_diff_format)a->format);
+    s = pg_report_diff_stdout(d, (enum pg_report_diff_format)a->format);
     if (a->out && pg_write_file_atomic(a->out, s, strlen(s), &err))
         goto fail;
     if (!a->out)
@@ -179,7 +179,7 @@ int pg_cmd_diff(int argc, char **argv)
 {
     diff_args a;
     memset(&a, 0, sizeof a);
-    a.format = PG_DIFF_TEXT;
+    a.format = PG_REPORT_DIFF_TEXT;
     a.input_format = PG_FORMAT_AUTO;
     pg_scrape_flags_init(&a.scrape);
     pg_report_flags_init(&a.report);

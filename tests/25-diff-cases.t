@@ -7,6 +7,8 @@
 # do not depend on where the data lives. `make bless` rewrites the
 # expectations (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
+# The expected stderr is the command's own: no report directory note.
+unset PROMGATE_REPORT_DIR
 . tests/lib/bless.sh
 R=$PWD
 P=$R/bin/promgate

@@ -2,7 +2,8 @@
  * live endpoints turned into goldens) and reports metrics added, removed,
  * renamed and changed, and apart from those the docs corrections: rows
  * the docs fixed (or broke) while the code stayed the same, known from the
- * goldens' errata (golden/SCHEMA.md). */
+ * goldens' errata (golden/SCHEMA.md). It computes only: every rendering
+ * of a pg_diff is lib/report's (report/report.h). */
 #ifndef PG_DIFF_H
 #define PG_DIFF_H
 
@@ -59,12 +60,6 @@ typedef struct pg_diff {
     size_t ncorrected;
 } pg_diff;
 
-enum pg_diff_format {
-    PG_DIFF_TEXT = 0,
-    PG_DIFF_MARKDOWN,
-    PG_DIFF_JSON
-};
-
 /* Options of a comparison. */
 typedef struct pg_diff_opts {
     int ignore_help;      /* HELP changes are not reported */
@@ -79,15 +74,10 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
 /* 1 if nothing was added, removed, renamed or changed, and the docs made
  * no correction. */
 int pg_diff_is_empty(const pg_diff *d);
-/* Renders the report; caller frees. JSON contract: an object with arrays
- * "added", "removed", "changed" (objects with "name" and what changed) and
- * "renamed" (objects with "from" and "to"); see doc/golden.md. */
-char *pg_diff_render(const pg_diff *d, enum pg_diff_format f);
-/* Parses "text", "markdown", "json"; returns 0, or -1. */
-int pg_diff_format_parse(const char *s, enum pg_diff_format *out);
-/* Human-readable list of the bits of `what`, e.g. "type, labels". Static
- * names joined into buf (size n). */
-const char *pg_diff_what_str(unsigned what, char *buf, size_t n);
+/* The name of one enum pg_diff_what bit ("type", "labels", "buckets",
+ * "help", "condition", "native_histogram", "served"): the key its details
+ * have in JSON. */
+const char *pg_diff_what_name(unsigned bit);
 void pg_diff_free(pg_diff *d);
 
 /* Reads one side of a diff, already in memory, into a golden. With

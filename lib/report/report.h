@@ -78,6 +78,15 @@ char *pg_report_diff_markdown(const pg_report_diff *r);
 char *pg_report_diff_html(const pg_report_diff *r);
 char *pg_report_diff_junit(const pg_report_diff *r);
 
+/* What `promgate diff` prints on stdout: text (a unified-diff-like
+ * listing), Markdown, or the JSON of doc/golden.md ("JSON contract"). */
+enum pg_report_diff_format {
+    PG_REPORT_DIFF_TEXT = 0,
+    PG_REPORT_DIFF_MARKDOWN,
+    PG_REPORT_DIFF_JSON
+};
+char *pg_report_diff_stdout(const pg_diff *d, enum pg_report_diff_format f);
+
 /* Like pg_report_write_check, for a diff (slug diff-<new side>): the four
  * reports, old.golden.json and new.golden.json
  * (both sides as goldens) and copies of the sides that are files. */

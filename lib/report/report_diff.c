@@ -1,32 +1,23 @@
 /* report_diff.c: reports of a release diff (promgate diff --report-dir):
- * the same four formats and directory layout as a check report. A row is
+ * the same formats and directory layout as a check report (JSON in
+ * report_diff_json.c, the shared phrases in report_diff_text.c). A row is
  * a metric: removed, renamed and type/label/bucket changes break
  * dashboards and alerts, so they fail and come first; HELP, condition and
  * native-histogram changes and added metrics are notes; unchanged metrics
  * pass. */
-#include <jansson.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "report/report_int.h"
 #include "core/version.h"
-#include "core/num.h"
-
-enum drow_kind { D_REMOVED, D_RENAMED, D_CHANGED, D_ADDED, D_UNCHANGED };
-
-typedef struct drow {
-    enum drow_kind kind;
-    enum pg_verdict verdict;       /* FAIL breaking, WARN note, PASS same */
-    const pg_diff_entry *e;        /* NULL for unchanged */
-    const pg_golden_metric *old_m, *new_m;
-} drow;
-
-typedef struct dcounts {
-    size_t added, removed, renamed, changed, unchanged, breaking, notes;
-} dcounts;
 
 static const char *const kind_names[] = { "removed", "renamed", "changed",
                                           "added", "unchanged" };
+
+const char *pg__report_drow_kind(enum pg__drow_kind k)
+{
+    return kind_names[k];
+}
 
 #define BREAKING_WHAT (PG_DIFF_TYPE | PG_DIFF_LABELS | PG_DIFF_BUCKETS)
 
@@ -38,44 +29,44 @@ static int has_name(const pg_diff_entry *v, size_t n, const char *name)
     return 0;
 }
 
-static void push(drow **rows, size_t *n, enum drow_kind k,
+static void push(pg__drow **rows, size_t *n, enum pg__drow_kind k,
                  const pg_diff_entry *e, const pg_golden_metric *o,
                  const pg_golden_metric *m)
 {
     enum pg_verdict v = PG_VERDICT_PASS;
-    if (k == D_REMOVED || k == D_RENAMED ||
-        (k == D_CHANGED && (e->what & BREAKING_WHAT)))
+    if (k == PG__D_REMOVED || k == PG__D_RENAMED ||
+        (k == PG__D_CHANGED && (e->what & BREAKING_WHAT)))
         v = PG_VERDICT_FAIL;
-    else if (k != D_UNCHANGED)
+    else if (k != PG__D_UNCHANGED)
         v = PG_VERDICT_WARN;
-    (*rows)[(*n)++] = (drow){ k, v, e, o, m };
+    (*rows)[(*n)++] = (pg__drow){ k, v, e, o, m };
 }
 
 /* Every metric of either side once, failures first, then notes, then
  * unchanged; by kind, then in the diff's (name) order. */
-static drow *diff_rows(const pg_diff *d, size_t *n, dcounts *c)
+static pg__drow *diff_rows(const pg_diff *d, size_t *n, pg__dcounts *c)
 {
     size_t cap = d->nadded + d->nremoved + d->nrenamed + d->nchanged +
                  d->new_g->nmetrics + 1;
-    drow *rows = pg_xcalloc(cap, sizeof *rows), *out;
+    pg__drow *rows = pg_xcalloc(cap, sizeof *rows), *out;
     size_t k = 0;
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < d->nremoved; i++)
-        push(&rows, &k, D_REMOVED, &d->removed[i], d->removed[i].old_m, NULL);
+        push(&rows, &k, PG__D_REMOVED, &d->removed[i], d->removed[i].old_m, NULL);
     for (size_t i = 0; i < d->nrenamed; i++)
-        push(&rows, &k, D_RENAMED, &d->renamed[i], d->renamed[i].old_m,
+        push(&rows, &k, PG__D_RENAMED, &d->renamed[i], d->renamed[i].old_m,
              d->renamed[i].new_m);
     for (size_t i = 0; i < d->nchanged; i++)
-        push(&rows, &k, D_CHANGED, &d->changed[i], d->changed[i].old_m,
+        push(&rows, &k, PG__D_CHANGED, &d->changed[i], d->changed[i].old_m,
              d->changed[i].new_m);
     for (size_t i = 0; i < d->nadded; i++)
-        push(&rows, &k, D_ADDED, &d->added[i], NULL, d->added[i].new_m);
+        push(&rows, &k, PG__D_ADDED, &d->added[i], NULL, d->added[i].new_m);
     for (size_t i = 0; i < d->new_g->nmetrics; i++) {
         const pg_golden_metric *m = &d->new_g->metrics[i];
         const pg_golden_metric *o = pg_golden_find(d->old_g, m->name);
         if (o && !has_name(d->changed, d->nchanged, m->name) &&
             !has_name(d->renamed, d->nrenamed, m->name))
-            push(&rows, &k, D_UNCHANGED, NULL, o, m);
+            push(&rows, &k, PG__D_UNCHANGED, NULL, o, m);
     }
     /* Stable partition by verdict rank: FAIL, WARN, PASS. */
     out = pg_xcalloc(cap, sizeof *out);
@@ -92,7 +83,7 @@ static drow *diff_rows(const pg_diff *d, size_t *n, dcounts *c)
     c->renamed = d->nrenamed;
     c->changed = d->nchanged;
     for (size_t i = 0; i < j; i++) {
-        c->unchanged += out[i].kind == D_UNCHANGED;
+        c->unchanged += out[i].kind == PG__D_UNCHANGED;
         c->breaking += out[i].verdict == PG_VERDICT_FAIL;
         c->notes += out[i].verdict == PG_VERDICT_WARN;
     }
@@ -100,32 +91,12 @@ static drow *diff_rows(const pg_diff *d, size_t *n, dcounts *c)
     return out;
 }
 
-static const char *row_name(const drow *r)
+const char *pg__report_drow_name(const pg__drow *r)
 {
     return r->old_m ? r->old_m->name : r->new_m->name;
 }
 
-static void add_list(pg_buf *b, char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        pg_buf_addf(b, "%s%s", i ? ", " : "", v[i]);
-}
-
-static void add_buckets(pg_buf *b, const pg_golden_metric *m)
-{
-    if (!m->has_buckets) {
-        pg_buf_adds(b, "unknown");
-        return;
-    }
-    char num[40];
-    for (size_t i = 0; i < m->nbuckets; i++) {
-        pg_num_format(num, sizeof num, m->buckets[i]);
-        pg_buf_addf(b, "%s%s", i ? ", " : "", num);
-    }
-    pg_buf_adds(b, m->nbuckets ? ", +Inf" : "+Inf");
-}
-
-/* "histogram; labels a, b; buckets 0.1, 1, +Inf; condition X". New. */
+/* "histogram; labels a, b; buckets [0.1,1]; condition X". New. */
 static char *metric_desc(const pg_golden_metric *m)
 {
     if (!m)
@@ -134,12 +105,12 @@ static char *metric_desc(const pg_golden_metric *m)
     pg_buf_adds(&b, pg_type_name(m->type));
     pg_buf_adds(&b, "; labels ");
     if (m->nlabels)
-        add_list(&b, m->labels, m->nlabels);
+        pg__report_diff_labels(&b, m->labels, m->nlabels, "");
     else
         pg_buf_adds(&b, "none");
     if (m->type == PG_TYPE_HISTOGRAM || m->type == PG_TYPE_GAUGEHISTOGRAM) {
         pg_buf_adds(&b, "; buckets ");
-        add_buckets(&b, m);
+        pg__report_diff_bounds(&b, m);
     }
     if (m->condition) {
         pg_buf_adds(&b, "; condition ");
@@ -148,76 +119,33 @@ static char *metric_desc(const pg_golden_metric *m)
     return pg_buf_detach(&b);
 }
 
-/* The changes of a changed or renamed entry, after sep. */
-static void add_changes(pg_buf *b, const pg_diff_entry *e, const char *sep)
-{
-    if (e->what & PG_DIFF_TYPE) {
-        pg_buf_addf(b, "%stype %s -> %s", sep,
-                    pg_type_name(e->old_m->type),
-                    pg_type_name(e->new_m->type));
-        sep = "; ";
-    }
-    if (e->what & PG_DIFF_LABELS) {
-        pg_buf_addf(b, "%slabels", sep);
-        if (e->nlabels_added) {
-            pg_buf_adds(b, " added ");
-            add_list(b, e->labels_added, e->nlabels_added);
-        }
-        if (e->nlabels_removed) {
-            pg_buf_adds(b, e->nlabels_added ? ", removed " : " removed ");
-            add_list(b, e->labels_removed, e->nlabels_removed);
-        }
-        sep = "; ";
-    }
-    if (e->what & PG_DIFF_BUCKETS) {
-        pg_buf_addf(b, "%sbuckets differ", sep);
-        sep = "; ";
-    }
-    if (e->what & PG_DIFF_HELP) {
-        pg_buf_addf(b, "%sHELP \"%s\" -> \"%s\"", sep,
-                    e->old_m->help ? e->old_m->help : "",
-                    e->new_m->help ? e->new_m->help : "");
-        sep = "; ";
-    }
-    if (e->what & PG_DIFF_CONDITION) {
-        pg_buf_addf(b, "%scondition %s -> %s", sep,
-                    e->old_m->condition ? e->old_m->condition : "required",
-                    e->new_m->condition ? e->new_m->condition
-                                        : "required");
-        sep = "; ";
-    }
-    if (e->what & PG_DIFF_NATIVE)
-        pg_buf_addf(b, "%snative histogram %s -> %s", sep,
-                    e->old_m->native_histogram ? "yes" : "no",
-                    e->new_m->native_histogram ? "yes" : "no");
-}
-
-/* What changed, one line. New. */
-static char *row_details(const drow *r)
+char *pg__report_drow_details(const pg__drow *r)
 {
     pg_buf b = PG_BUF_INIT;
     const pg_diff_entry *e = r->e;
     switch (r->kind) {
-    case D_REMOVED:
+    case PG__D_REMOVED:
         pg_buf_addf(&b, "metric '%s' removed", r->old_m->name);
         break;
-    case D_ADDED:
+    case PG__D_ADDED:
         pg_buf_addf(&b, "metric '%s' added", r->new_m->name);
         break;
-    case D_UNCHANGED:
+    case PG__D_UNCHANGED:
         pg_buf_adds(&b, "unchanged");
         break;
-    case D_RENAMED:
+    case PG__D_RENAMED:
         pg_buf_addf(&b, "renamed to '%s'", r->new_m->name);
         if (e->rename_reason)
             pg_buf_addf(&b, " (%s, similarity %.2f)", e->rename_reason,
                         e->similarity);
         else
             pg_buf_addf(&b, " (similarity %.2f)", e->similarity);
-        add_changes(&b, e, "; ");
+        if (e->what)
+            pg_buf_adds(&b, "; ");
+        pg__report_diff_changes(&b, e, "");
         break;
-    case D_CHANGED:
-        add_changes(&b, e, "");
+    case PG__D_CHANGED:
+        pg__report_diff_changes(&b, e, "");
         break;
     }
     return pg_buf_detach(&b);
@@ -229,10 +157,10 @@ typedef void (*cell_fn)(pg_buf *b, const pg_report_run *run, const char *s);
 /* The Old, New and Details cells of a row, separated by sep: the same
  * three texts in the Markdown and the HTML table. */
 static void add_desc_cells(pg_buf *b, const pg_report_run *run,
-                           const drow *w, cell_fn cell, const char *sep)
+                           const pg__drow *w, cell_fn cell, const char *sep)
 {
     char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
-    char *details = row_details(w);
+    char *details = pg__report_drow_details(w);
     cell(b, run, od ? od : "\xE2\x80\x94"); /* em dash */
     pg_buf_adds(b, sep);
     cell(b, run, nd ? nd : "\xE2\x80\x94");
@@ -254,131 +182,17 @@ static pg_report_run secrets_run(const pg_report_diff *r)
     return run;
 }
 
-/* What every format renders from: the rows in report order with their
- * counts, a run for the secrets to clean and the start time. The caller
- * frees rows. */
-typedef struct dview {
-    pg_report_run run;
-    drow *rows;
-    size_t n;
-    dcounts c;
-    char started[32];
-} dview;
-
-static void dview_init(dview *v, const pg_report_diff *r)
+void pg__report_dview_init(pg__dview *v, const pg_report_diff *r)
 {
     v->run = secrets_run(r);
     v->rows = diff_rows(r->diff, &v->n, &v->c);
     pg__report_time_iso(r->started, v->started);
 }
 
-/* ---- JSON --------------------------------------------------------------- */
-
-#define jstr pg__report_jstr
-
-static json_t *jmetric(const pg_report_run *run, const pg_golden_metric *m)
+void pg__report_dview_release(pg__dview *v)
 {
-    if (!m)
-        return json_null();
-    json_t *labels = json_array();
-    for (size_t i = 0; i < m->nlabels; i++)
-        json_array_append_new(labels, jstr(run, m->labels[i]));
-    json_t *buckets = json_null();
-    if (m->has_buckets) {
-        buckets = json_array();
-        for (size_t i = 0; i < m->nbuckets; i++)
-            json_array_append_new(buckets, json_real(m->buckets[i]));
-    }
-    return json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:b}",
-                     "name", jstr(run, m->name),
-                     "type", pg_type_name(m->type),
-                     "labels", labels, "buckets", buckets,
-                     "help", jstr(run, m->help ? m->help : ""),
-                     "condition", jstr(run, m->condition),
-                     "native_histogram", m->native_histogram);
-}
-
-static json_t *jstrv(const pg_report_run *run, char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, jstr(run, v[i]));
-    return a;
-}
-
-static json_t *jside(const pg_report_run *run, const char *source,
-                     const pg_golden *g)
-{
-    json_t *sources = json_array();
-    for (size_t i = 0; i < g->nsources; i++)
-        json_array_append_new(sources,
-                              json_pack("{s:o,s:o}", "file",
-                                        jstr(run, g->sources[i].file),
-                                        "sha256",
-                                        jstr(run, g->sources[i].sha256)));
-    return json_pack("{s:o,s:o,s:o,s:I,s:o}", "source", jstr(run, source),
-                     "kind", jstr(run, g->kind), "version",
-                     jstr(run, g->version), "metrics",
-                     (json_int_t)g->nmetrics, "sources", sources);
-}
-
-char *pg_report_diff_json(const pg_report_diff *r)
-{
-    const pg_diff *d = r->diff;
-    dview v;
-    dview_init(&v, r);
-    json_t *entries = json_array();
-    for (size_t i = 0; i < v.n; i++) {
-        const drow *w = &v.rows[i];
-        if (w->kind == D_UNCHANGED)
-            continue;
-        char buf[128];
-        json_t *what = json_array();
-        if (w->e && w->e->what) {
-            pg_diff_what_str(w->e->what, buf, sizeof buf);
-            for (char *tok = strtok(buf, ", "); tok; tok = strtok(NULL, ", "))
-                json_array_append_new(what, json_string(tok));
-        }
-        char *details = row_details(w);
-        json_array_append_new(entries, json_pack(
-            "{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-            "change", kind_names[w->kind],
-            "verdict", pg_verdict_name(w->verdict),
-            "metric", jstr(&v.run, row_name(w)),
-            "new_name", w->kind == D_RENAMED ? jstr(&v.run, w->new_m->name)
-                                             : json_null(),
-            "details", jstr(&v.run, details),
-            "what", what,
-            "old", jmetric(&v.run, w->old_m),
-            "new", jmetric(&v.run, w->new_m),
-            "labels_added", w->e ? jstrv(&v.run, w->e->labels_added,
-                                         w->e->nlabels_added) : json_array(),
-            "labels_removed", w->e ? jstrv(&v.run, w->e->labels_removed,
-                                           w->e->nlabels_removed)
-                                   : json_array(),
-            "rename_reason", w->kind == D_RENAMED
-                                 ? jstr(&v.run, w->e->rename_reason)
-                                 : json_null(),
-            "similarity", w->kind == D_RENAMED ? json_real(w->e->similarity)
-                                               : json_null()));
-        free(details);
-    }
-    free(v.rows);
-    json_t *doc = json_pack(
-        "{s:i,s:s,s:s,s:s,s:s,s:f,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
-        "s:o}",
-        "schema_version", 1, "kind", "diff", "promgate_version", PG_VERSION,
-        "result", pg_diff_is_empty(d) ? "equal" : "different",
-        "started", v.started, "duration_seconds", r->seconds,
-        "old", jside(&v.run, d->old_source, d->old_g),
-        "new", jside(&v.run, d->new_source, d->new_g),
-        "summary", "added", (json_int_t)v.c.added, "removed",
-        (json_int_t)v.c.removed, "renamed", (json_int_t)v.c.renamed,
-        "changed", (json_int_t)v.c.changed, "unchanged",
-        (json_int_t)v.c.unchanged, "breaking", (json_int_t)v.c.breaking,
-        "notes", (json_int_t)v.c.notes,
-        "entries", entries);
-    return pg__report_json_text(doc, 15);
+    free(v->rows);
+    v->rows = NULL;
 }
 
 /* ---- Markdown ----------------------------------------------------------- */
@@ -414,8 +228,8 @@ static void md_side(pg_buf *b, const pg_report_run *run, const char *label,
 char *pg_report_diff_markdown(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    dview v;
-    dview_init(&v, r);
+    pg__dview v;
+    pg__report_dview_init(&v, r);
     pg_buf b = PG_BUF_INIT;
     pg_buf_addf(&b, "# promgate diff: %s\n\n| | |\n|---|---|\n",
                 v.c.breaking ? "\xE2\x9C\x96 BREAKING CHANGES"
@@ -436,12 +250,12 @@ char *pg_report_diff_markdown(const pg_report_diff *r)
         pg_buf_adds(&b, "## Differences\n\n| Verdict | Change | Metric | Old "
                         "| New | Details |\n|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < v.n; i++) {
-            const drow *w = &v.rows[i];
-            if (w->kind == D_UNCHANGED)
+            const pg__drow *w = &v.rows[i];
+            if (w->kind == PG__D_UNCHANGED)
                 continue;
             pg_buf_addf(&b, "| %s | %s | ", verdict_md(w->verdict),
-                        kind_names[w->kind]);
-            pg__report_md_code(&b, &v.run, row_name(w));
+                        pg__report_drow_kind(w->kind));
+            pg__report_md_code(&b, &v.run, pg__report_drow_name(w));
             pg_buf_adds(&b, " | ");
             add_desc_cells(&b, &v.run, w, pg__report_md_text, " | ");
             pg_buf_adds(&b, " |\n");
@@ -450,7 +264,7 @@ char *pg_report_diff_markdown(const pg_report_diff *r)
     }
     pg_buf_addf(&b, "%zu metric%s unchanged.\n", v.c.unchanged,
                 v.c.unchanged == 1 ? "" : "s");
-    free(v.rows);
+    pg__report_dview_release(&v);
     return pg_buf_detach(&b);
 }
 
@@ -481,8 +295,8 @@ static void h_card(pg_buf *b, const char *cls, const char *key, size_t n,
 char *pg_report_diff_html(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    dview v;
-    dview_init(&v, r);
+    pg__dview v;
+    pg__report_dview_init(&v, r);
     pg_buf b = PG_BUF_INIT;
     pg__report_html_head(&b, "promgate diff", v.c.breaking > 0, 1);
     pg_buf_adds(&b, "<table class=\"meta\">\n");
@@ -511,18 +325,18 @@ char *pg_report_diff_html(const pg_report_diff *r)
                     "<th>Change</th><th>Metric</th><th>Old</th><th>New</th>"
                     "<th>Details</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < v.n; i++) {
-        const drow *w = &v.rows[i];
+        const pg__drow *w = &v.rows[i];
         const char *vn = pg_verdict_name(w->verdict);
         pg_buf_addf(&b, "<tr class=\"v-%s\" data-verdict=\"%s\" "
                     "data-change=\"%s\"><td><span class=\"badge\">%s</span>"
                     "</td><td>%s</td><td class=\"metric\"><code>", vn, vn,
-                    kind_names[w->kind],
+                    pg__report_drow_kind(w->kind),
                     w->verdict == PG_VERDICT_FAIL ? "&#x2716; BREAKING"
                     : w->verdict == PG_VERDICT_WARN ? "&#x26A0; NOTE"
                                                     : "&#x2714; SAME",
-                    kind_names[w->kind]);
-        h_text(&b, &v.run, row_name(w));
-        if (w->kind == D_RENAMED) {
+                    pg__report_drow_kind(w->kind));
+        h_text(&b, &v.run, pg__report_drow_name(w));
+        if (w->kind == PG__D_RENAMED) {
             pg_buf_adds(&b, "</code> &#x2192; <code>");
             h_text(&b, &v.run, w->new_m->name);
         }
@@ -532,7 +346,7 @@ char *pg_report_diff_html(const pg_report_diff *r)
     }
     pg_buf_adds(&b, "</tbody>\n</table>\n</section>\n");
     pg__report_html_tail(&b);
-    free(v.rows);
+    pg__report_dview_release(&v);
     return pg_buf_detach(&b);
 }
 
@@ -543,8 +357,8 @@ char *pg_report_diff_html(const pg_report_diff *r)
 char *pg_report_diff_junit(const pg_report_diff *r)
 {
     const pg_diff *d = r->diff;
-    dview v;
-    dview_init(&v, r);
+    pg__dview v;
+    pg__report_dview_init(&v, r);
     pg_buf b = PG_BUF_INIT;
     pg_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<testsuites name=\"promgate diff\" tests=\"%zu\" "
@@ -564,21 +378,21 @@ char *pg_report_diff_junit(const pg_report_diff *r)
     pg_buf_addf(&b, "\"/>\n      <property name=\"promgate_version\" "
                 "value=\"%s\"/>\n    </properties>\n", PG_VERSION);
     for (size_t i = 0; i < v.n; i++) {
-        const drow *w = &v.rows[i];
+        const pg__drow *w = &v.rows[i];
         pg_buf_addf(&b, "    <testcase classname=\"diff.%s\" name=\"",
-                    kind_names[w->kind]);
-        x_text(&b, &v.run, row_name(w), 1);
+                    pg__report_drow_kind(w->kind));
+        x_text(&b, &v.run, pg__report_drow_name(w), 1);
         pg_buf_adds(&b, "\" time=\"0\"");
         if (w->verdict == PG_VERDICT_PASS) {
             pg_buf_adds(&b, "/>\n");
             continue;
         }
-        char *details = row_details(w);
+        char *details = pg__report_drow_details(w);
         char *od = metric_desc(w->old_m), *nd = metric_desc(w->new_m);
         if (w->verdict == PG_VERDICT_FAIL) {
             pg_buf_adds(&b, ">\n      <failure message=\"");
             x_text(&b, &v.run, details, 1);
-            pg_buf_addf(&b, "\" type=\"%s\">", kind_names[w->kind]);
+            pg_buf_addf(&b, "\" type=\"%s\">", pg__report_drow_kind(w->kind));
         } else {
             pg_buf_adds(&b, ">\n      <system-out>");
         }
@@ -595,7 +409,7 @@ char *pg_report_diff_junit(const pg_report_diff *r)
         free(nd);
     }
     pg_buf_adds(&b, "  </testsuite>\n</testsuites>\n");
-    free(v.rows);
+    pg__report_dview_release(&v);
     return pg_buf_detach(&b);
 }
 

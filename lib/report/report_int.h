@@ -68,12 +68,12 @@ pg__report_row *pg__report_rows(const pg_report_run *run, size_t one_target,
  * NULL. New string. */
 char *pg__report_clean(const pg_report_run *run, const char *s);
 /* A JSON string of s cleaned as by pg__report_clean, or JSON null for
- * NULL; new reference (report_json.c; also used by report_diff.c). */
+ * NULL; new reference (report_json.c; also used by report_diff_json.c). */
 struct json_t;
 struct json_t *pg__report_jstr(const pg_report_run *run, const char *s);
 /* doc as report text: indented, keys sorted, reals with precision
  * significant digits, a final newline ("{}\n" if it cannot be dumped).
- * Takes doc's reference. New string (report_json.c; also report_diff.c). */
+ * Takes doc's reference. New string (report_json.c; also report_diff_json.c). */
 char *pg__report_json_text(struct json_t *doc, int precision);
 /* Replaces every run->secrets value in buf (any bytes) by REDACTED. */
 void pg__report_scrub_secrets(const pg_report_run *run, pg_buf *buf);
@@ -145,5 +145,61 @@ int pg__report_put_str(const char *dir, const char *name, char *data,
 int pg__report_copy(const pg_report_run *run, const char *dir,
                     const char *name, const char *src, int headers,
                     pg_error *err);
+
+/* ---- diff reports -------------------------------------------------------- */
+
+/* Phrases every diff format shares (report_diff_text.c): label names
+ * joined by ", ", each between quote; bucket bounds "[0.1,1]" with the
+ * fewest digits that read back alike ("unknown" when the side does not
+ * know them); what changed in a changed or renamed entry, "type gauge ->
+ * counter; labels added 'a'; ..." (label names between quote); and what
+ * the docs changed in a docs correction. */
+void pg__report_diff_labels(pg_buf *b, char *const *v, size_t n,
+                            const char *quote);
+void pg__report_diff_bounds(pg_buf *b, const pg_golden_metric *m);
+void pg__report_diff_changes(pg_buf *b, const pg_diff_entry *e,
+                             const char *quote);
+void pg__report_diff_correction(pg_buf *b, const pg_diff_entry *e);
+
+/* What `promgate diff` prints: text or Markdown (report_diff_text.c),
+ * JSON (report_diff_json.c). New strings. */
+char *pg__report_diff_text(const pg_diff *d, int md);
+char *pg__report_diff_stdout_json(const pg_diff *d);
+
+/* The rows of a diff report (report_diff.c): every metric of either side
+ * once, breaking changes first, then notes, then unchanged metrics. */
+enum pg__drow_kind {
+    PG__D_REMOVED, PG__D_RENAMED, PG__D_CHANGED, PG__D_ADDED, PG__D_UNCHANGED
+};
+
+typedef struct pg__drow {
+    enum pg__drow_kind kind;
+    enum pg_verdict verdict;       /* FAIL breaking, WARN note, PASS same */
+    const pg_diff_entry *e;        /* NULL for unchanged */
+    const pg_golden_metric *old_m, *new_m;
+} pg__drow;
+
+typedef struct pg__dcounts {
+    size_t added, removed, renamed, changed, unchanged, breaking, notes;
+} pg__dcounts;
+
+/* What every report format renders from: the rows with their counts, a
+ * run holding the secrets to clean, the start time. pg__report_dview_release
+ * frees the rows. */
+typedef struct pg__dview {
+    pg_report_run run;
+    pg__drow *rows;
+    size_t n;
+    pg__dcounts c;
+    char started[32];
+} pg__dview;
+
+void pg__report_dview_init(pg__dview *v, const pg_report_diff *r);
+void pg__report_dview_release(pg__dview *v);
+const char *pg__report_drow_kind(enum pg__drow_kind k);
+/* The metric a row is about (the old name of a rename). */
+const char *pg__report_drow_name(const pg__drow *w);
+/* What changed, one line. New string. */
+char *pg__report_drow_details(const pg__drow *w);
 
 #endif
