@@ -19,16 +19,14 @@ FUZZ_SECONDS ?= 60
 # generated code, see below).
 PROTO_GEN := build/gen/expo/proto_metrics.pb-c
 PROTO_LIBS := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
-FUZZ_SRC := tests/fuzz/fuzz_expo.c lib/expo/expo.c lib/expo/expo_num.c \
-  lib/expo/proto.c lib/expo/nhist.c lib/core/util.c lib/core/num.c \
-  $(PROTO_GEN).c
+FUZZ_SRC := tests/fuzz/fuzz_expo.c $(wildcard lib/expo/*.c) lib/core/util.c \
+  lib/core/num.c $(PROTO_GEN).c
 FUZZ_FLAGS := -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
   -Ilib -Ibuild/gen -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=undefined
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 
-build/fuzz/fuzz_expo: $(FUZZ_SRC) lib/expo/expo.h lib/expo/expo_int.h \
-  lib/core/util.h lib/core/num.h $(PROTO_GEN).h
+build/fuzz/fuzz_expo: $(FUZZ_SRC) $(wildcard lib/expo/*.h) lib/core/util.h lib/core/num.h $(PROTO_GEN).h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(PROTO_LIBS) -lm
 

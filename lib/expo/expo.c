@@ -109,8 +109,7 @@ struct group {
     int64_t qcol;
 };
 
-struct pg_parser {
-    pg__proto *proto;        /* PG_FORMAT_PROTOBUF: all work is done there */
+struct pg__text {
     pg_parser_callbacks cb;
     void *ctx;
     char *source;
@@ -230,9 +229,9 @@ struct pg_parser {
     } ps;
 };
 
-static void series_flush(pg_parser *p);
-static void potential_clash(pg_parser *p, const char *at);
-static enum role fam_role(const pg_parser *p, const char *name, size_t n);
+static void series_flush(pg__text *p);
+static void potential_clash(pg__text *p, const char *at);
+static enum role fam_role(const pg__text *p, const char *name, size_t n);
 
 /* ---- diagnostics ---- */
 
@@ -278,7 +277,7 @@ static const char *subj(char *buf, size_t cap, const char *s, size_t n)
     return buf;
 }
 
-static void deliver(pg_parser *p, const pg_diag *d)
+static void deliver(pg__text *p, const pg_diag *d)
 {
     if (d->level == PG_LEVEL_ERROR)
         p->st.errors++;
@@ -289,7 +288,7 @@ static void deliver(pg_parser *p, const pg_diag *d)
 }
 
 __attribute__((format(printf, 8, 0)))
-static void vdiag(pg_parser *p, int mask, int level, int64_t line, int64_t col,
+static void vdiag(pg__text *p, int mask, int level, int64_t line, int64_t col,
                   uint64_t off, const char *rule, const char *fmt, va_list ap)
 {
     if (!(mask & p->fmt))
@@ -316,7 +315,7 @@ static void vdiag(pg_parser *p, int mask, int level, int64_t line, int64_t col,
 
 /* Reports a fault at position `at` of the current line. */
 __attribute__((format(printf, 6, 7)))
-static void diag(pg_parser *p, int mask, int level, const char *at,
+static void diag(pg__text *p, int mask, int level, const char *at,
                  const char *rule, const char *fmt, ...)
 {
     if (!(mask & p->fmt))
@@ -333,7 +332,7 @@ static void diag(pg_parser *p, int mask, int level, const char *at,
 
 /* Reports a fault at a remembered position (end-of-family checks). */
 __attribute__((format(printf, 7, 8)))
-static void diag_at(pg_parser *p, int mask, int level, int64_t line,
+static void diag_at(pg__text *p, int mask, int level, int64_t line,
                     uint64_t off, const char *rule, const char *fmt, ...)
 {
     va_list ap;
@@ -344,7 +343,7 @@ static void diag_at(pg_parser *p, int mask, int level, int64_t line,
 
 /* Reports a fault at a remembered line and column. */
 __attribute__((format(printf, 8, 9)))
-static void diag_at_col(pg_parser *p, int mask, int level, int64_t line, int64_t col,
+static void diag_at_col(pg__text *p, int mask, int level, int64_t line, int64_t col,
                         uint64_t off, const char *rule, const char *fmt, ...)
 {
     va_list ap;
@@ -355,7 +354,7 @@ static void diag_at_col(pg_parser *p, int mask, int level, int64_t line, int64_t
 
 /* Reports a fault at the end of the input (line and column given). */
 __attribute__((format(printf, 6, 7)))
-static void diag_end(pg_parser *p, int mask, int level, int64_t col,
+static void diag_end(pg__text *p, int mask, int level, int64_t col,
                      const char *rule, const char *fmt, ...)
 {
     va_list ap;
@@ -437,7 +436,7 @@ name_span(const char *q, const char *e, int colon)
 /* Skips blanks and tabs. In OpenMetrics a separator is exactly one space;
  * `need` says whether a separator is required here. Returns the new
  * position. */
-static const char *sep_slow(pg_parser *p, const char *q, const char *e, int need,
+static const char *sep_slow(pg__text *p, const char *q, const char *e, int need,
                             const char *what)
 {
     const char *s = q;
@@ -455,7 +454,7 @@ static const char *sep_slow(pg_parser *p, const char *q, const char *e, int need
 }
 
 static inline __attribute__((always_inline)) const char *
-sep(pg_parser *p, const char *q, const char *e, int need, const char *what)
+sep(pg__text *p, const char *q, const char *e, int need, const char *what)
 {
     /* the usual single space */
     if (e - q >= 2 && q[0] == ' ' && !IS(q[1], C_WS))
@@ -464,7 +463,7 @@ sep(pg_parser *p, const char *q, const char *e, int need, const char *what)
 }
 
 /* Optional whitespace that the text format allows and OpenMetrics not. */
-static const char *opt_ws_slow(pg_parser *p, const char *q, const char *e)
+static const char *opt_ws_slow(pg__text *p, const char *q, const char *e)
 {
     const char *s = q;
     while (q < e && IS(*q, C_WS))
@@ -474,7 +473,7 @@ static const char *opt_ws_slow(pg_parser *p, const char *q, const char *e)
 }
 
 static inline __attribute__((always_inline)) const char *
-opt_ws(pg_parser *p, const char *q, const char *e)
+opt_ws(pg__text *p, const char *q, const char *e)
 {
     if (__builtin_expect(q < e && (*q == ' ' || *q == '\t'), 0))
         return opt_ws_slow(p, q, e);
@@ -509,7 +508,7 @@ qfast(const char *q, const char *e)
     return NULL;
 }
 
-static char *scratch_reserve(pg_parser *p)
+static char *scratch_reserve(pg__text *p)
 {
     if (!p->scratch_ready) {
         p->scratch.len = 0;
@@ -526,7 +525,7 @@ enum qkind { Q_LVALUE, Q_NAME, Q_HELP_OM };
  * format ("must be escaped" leaves no other) and a warning in OpenMetrics
  * (ABNF allows BS normal-char, Escaping says SHOULD NOT). Returns 0 and
  * sets *out, or -1 after a diagnostic. */
-static int qstring(pg_parser *p, const char **qp, const char *e, pg_str *out,
+static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
                    enum qkind kind)
 {
     const char *q = *qp + 1, *start = q;
@@ -614,7 +613,7 @@ static int qstring(pg_parser *p, const char **qp, const char *e, pg_str *out,
 }
 
 /* A metric name: legacy identifier, or a quoted UTF-8 name. */
-static int metric_name(pg_parser *p, const char **qp, const char *e,
+static int metric_name(pg__text *p, const char **qp, const char *e,
                        pg_str *out, const char *what)
 {
     const char *q = *qp;
@@ -660,7 +659,7 @@ static uint64_t name_hash(const char *s, size_t n)
     return pg__hash(s, n, 0x51ed27a3c2f8b1ULL);
 }
 
-static enum role role_of(const pg_parser *p, enum pg_type t, const char *suf,
+static enum role role_of(const pg__text *p, enum pg_type t, const char *suf,
                          size_t n)
 {
 #define SUF(lit, r)                                                 \
@@ -700,7 +699,7 @@ static enum role role_of(const pg_parser *p, enum pg_type t, const char *suf,
 
 /* Role of sample `name` in the current family, or ROLE_NONE if the
  * sample starts another family. */
-static enum role fam_role(const pg_parser *p, const char *name, size_t n)
+static enum role fam_role(const pg__text *p, const char *name, size_t n)
 {
     if (!p->have_fam || n < p->fam.len || memcmp(name, p->fam.p, p->fam.len))
         return ROLE_NONE;
@@ -709,14 +708,14 @@ static enum role fam_role(const pg_parser *p, const char *name, size_t n)
     return role_of(p, p->ftype, name + p->fam.len, n - p->fam.len);
 }
 
-static const char *type_word(const pg_parser *p, enum pg_type t)
+static const char *type_word(const pg__text *p, enum pg_type t)
 {
     if (t == PG_TYPE_NONE)
         return p->fmt == PG__F_OM ? "unknown" : "untyped";
     return pg_type_name(t);
 }
 
-static void group_end_checks(pg_parser *p)
+static void group_end_checks(pg__text *p)
 {
     char b[80];
     const char *fn = subj(b, sizeof b, p->fam.p, p->fam.len);
@@ -796,7 +795,7 @@ static void group_end_checks(pg_parser *p)
 
 /* Ends the current family: structure checks, family callback, and its
  * name goes into the set of finished families (interleaving check). */
-static int fam_end(pg_parser *p)
+static int fam_end(pg__text *p)
 {
     series_flush(p);
     if (!p->have_fam)
@@ -851,7 +850,7 @@ static int fam_end(pg_parser *p)
     return rc;
 }
 
-static void fam_begin(pg_parser *p, const char *name, size_t n)
+static void fam_begin(pg__text *p, const char *name, size_t n)
 {
     p->have_fam = 1;
     p->fam.len = 0;
@@ -890,7 +889,7 @@ static void fam_begin(pg_parser *p, const char *name, size_t n)
 /* Was a family of this name finished before? Families must be
  * contiguous: text format "Grouping and sorting", OpenMetrics
  * "MetricFamilies MUST NOT be interleaved". */
-static int check_reopen(pg_parser *p, const char *name, size_t n,
+static int check_reopen(pg__text *p, const char *name, size_t n,
                         const char *at, const char *what)
 {
     char b[80], b2[80];
@@ -949,7 +948,7 @@ static int type_known(enum pg_type t)
  * rest). OpenMetrics: escaped-string, like label values, but a bare '"'
  * and a backslash before another character are what the reference parsers
  * accept in HELP: warnings there (errors in label values). */
-static void help_text(pg_parser *p, const char *q, const char *e)
+static void help_text(pg__text *p, const char *q, const char *e)
 {
     size_t n = (size_t)(e - q);
     size_t v = pg__utf8_valid(q, n);
@@ -997,7 +996,7 @@ static void help_text(pg_parser *p, const char *q, const char *e)
 enum meta_kind { M_HELP, M_TYPE, M_UNIT };
 
 /* HELP: text, once per family. */
-static void help_line(pg_parser *p, pg_str name, const char *rest,
+static void help_line(pg__text *p, pg_str name, const char *rest,
                       const char *q, const char *e)
 {
     char b[80];
@@ -1015,7 +1014,7 @@ static void help_line(pg_parser *p, pg_str name, const char *rest,
 }
 
 /* TYPE: one known type, once per family, before UNIT and HELP. */
-static void type_line(pg_parser *p, pg_str name, const char *q, const char *e)
+static void type_line(pg__text *p, pg_str name, const char *q, const char *e)
 {
     char b[80], b2[80];
     const char *t = q;
@@ -1065,7 +1064,7 @@ static void type_line(pg_parser *p, pg_str name, const char *q, const char *e)
 }
 
 /* UNIT (OpenMetrics): a suffix of the name, once per family. */
-static void unit_line(pg_parser *p, pg_str name, const char *rest,
+static void unit_line(pg__text *p, pg_str name, const char *rest,
                       const char *q, const char *e)
 {
     char b[80], b2[80];
@@ -1100,7 +1099,7 @@ static void unit_line(pg_parser *p, pg_str name, const char *rest,
 /* The metric name of a HELP, TYPE or UNIT line, and the family it
  * describes (which it may start). Returns 0 with *name, *rest (what
  * follows the name) and *textp (after the separator), or -1. */
-static int meta_target(pg_parser *p, enum meta_kind k, const char *q,
+static int meta_target(pg__text *p, enum meta_kind k, const char *q,
                        const char *e, pg_str *namep, const char **restp,
                        const char **textp)
 {
@@ -1153,7 +1152,7 @@ static int meta_target(pg_parser *p, enum meta_kind k, const char *q,
     return 0;
 }
 
-static void meta_line(pg_parser *p, enum meta_kind k,
+static void meta_line(pg__text *p, enum meta_kind k,
                       const char *q, const char *e)
 {
     pg_str name;
@@ -1173,7 +1172,7 @@ static void meta_line(pg_parser *p, enum meta_kind k,
     }
 }
 
-static void comment_line(pg_parser *p, const char *s, const char *e)
+static void comment_line(pg__text *p, const char *s, const char *e)
 {
     const char *q = s + 1;
     const char *w = q;
@@ -1221,7 +1220,7 @@ static void comment_line(pg_parser *p, const char *s, const char *e)
 /* Labels inside braces starting at *qp ('{'). In the brace-name form
  * ({"name", l="v"}) a bare quoted string is the metric name; *name is
  * set then. Returns 0, or -1 after a diagnostic. */
-static int labels(pg_parser *p, const char **qp, const char *e, pg_str *name,
+static int labels(pg__text *p, const char **qp, const char *e, pg_str *name,
                   int exemplar)
 {
     const char *q = *qp + 1;
@@ -1351,7 +1350,7 @@ static int name_cmp(pg_str a, pg_str b)
     return c ? c : (a.len > b.len) - (a.len < b.len);
 }
 
-static int dup_labels(pg_parser *p, const pg_label *l, size_t n, size_t *at)
+static int dup_labels(pg__text *p, const pg_label *l, size_t n, size_t *at)
 {
     /* Names in strictly increasing order (as most clients write them)
      * cannot repeat: n-1 comparisons instead of n(n-1)/2. */
@@ -1395,7 +1394,7 @@ static uint64_t label_hash(const pg_label *l)
     return pg__hash(l->value.p, l->value.len, name_hash(l->name.p, l->name.len));
 }
 
-static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
+static struct group *group_get(pg__text *p, uint64_t key, int *fresh)
 {
     uint32_t idx;
     *fresh = 0;
@@ -1436,7 +1435,7 @@ static struct group *group_get(pg_parser *p, uint64_t key, int *fresh)
  * rendered as Go's %g with ".0" ("MUST NOT use arbitrary rendering", but
  * parsers MUST NOT reject: a warning). Each distinct string is checked
  * once per family. */
-static void check_canonical(pg_parser *p, const char *at, const char *label,
+static void check_canonical(pg__text *p, const char *at, const char *label,
                             const pg_str *v, double d)
 {
     if (p->fmt == PG__F_PROM || !(p->flags & PG_PARSE_CANONICAL))
@@ -1459,7 +1458,7 @@ static int is_int(double v)
     return isfinite(v) && v == floor(v);
 }
 
-static void dup_series(pg_parser *p, const char *at, pg_str name)
+static void dup_series(pg__text *p, const char *at, pg_str name)
 {
     char b[80];
     diag(p, P, E, at, R_P_GROUP, "duplicate series '%s'",
@@ -1472,7 +1471,7 @@ static void dup_series(pg_parser *p, const char *at, pg_str name)
  * state (one _count, strictly increasing le/quantile), which is cheaper
  * than the family-wide series set. OpenMetrics lets a Metric repeat
  * with timestamps. */
-static int grouped(const pg_parser *p, enum role role, int has_ts)
+static int grouped(const pg__text *p, enum role role, int has_ts)
 {
     if (has_ts && p->fmt == PG__F_OM)
         return 0;
@@ -1489,7 +1488,7 @@ static int grouped(const pg_parser *p, enum role role, int has_ts)
 
 /* Position of a label for diagnostics: its name if it lies in the
  * current line (a decoded quoted name may not), else `fallback`. */
-static const char *label_at(const pg_parser *p, const pg_label *l,
+static const char *label_at(const pg__text *p, const pg_label *l,
                             const char *fallback)
 {
     if (l && l->name.p >= p->ls && l->name.p < p->ls + p->line_len)
@@ -1511,7 +1510,7 @@ static const pg_label *label_find(const pg_label *l, size_t n, const char *name,
  * single group"); OpenMetrics, MetricFamily ("MUST NOT result in a
  * potential clash for sample metric names"). A family's sample name is
  * fixed by its role, so each role's name is looked up once per family. */
-static void name_clash(pg_parser *p, const char *at, pg_str name, enum role role)
+static void name_clash(pg__text *p, const char *at, pg_str name, enum role role)
 {
     if (p->fmt == PG__F_OM)
         return;  /* potential_clash() covers every name the family may use */
@@ -1558,7 +1557,7 @@ static const char *const *type_suffixes(enum pg_type t)
  * called foo could create a foo_created"), whether or not either has
  * samples. Run once per family, when its type is final: at its first
  * sample (at), or at its end if it has none (at is NULL). */
-static void potential_clash(pg_parser *p, const char *at)
+static void potential_clash(pg__text *p, const char *at)
 {
     if (p->fmt != PG__F_OM || p->fidx == UINT32_MAX || p->freopen)
         return;
@@ -1599,7 +1598,7 @@ static void potential_clash(pg_parser *p, const char *at)
  * Yes when the point already has a sample of its role, except for runs
  * of buckets and of a summary's quantiles or a StateSet's states, which
  * one point holds many of; or when its timestamp differs. */
-static int point_starts(const pg_parser *p, enum role role, const pg_sample *sm)
+static int point_starts(const pg__text *p, enum role role, const pg_sample *sm)
 {
     if (sm->has_timestamp && p->m_has_ts && sm->timestamp != p->m_ts)
         return 1;
@@ -1614,7 +1613,7 @@ static int point_starts(const pg_parser *p, enum role role, const pg_sample *sm)
 /* OpenMetrics: the MetricPoints of a Metric all have timestamps or none,
  * and the samples of one MetricPoint share its timestamp. Reported once
  * per Metric. */
-static void point_timestamps(pg_parser *p, const char *at, const char *s,
+static void point_timestamps(pg__text *p, const char *at, const char *s,
                              const char *lend, int new_point,
                              const pg_sample *sm)
 {
@@ -1641,7 +1640,7 @@ static void point_timestamps(pg_parser *p, const char *at, const char *s,
  * one is allowed. The text format states neither (its rule is one group
  * per metric name and a unique name and label set per line), so this is
  * OpenMetrics only. */
-static void metric_order(pg_parser *p, const char *s, const char *lend,
+static void metric_order(pg__text *p, const char *s, const char *lend,
                          uint64_t key, enum role role, const pg_sample *sm,
                          const char *ts_at)
 {
@@ -1692,7 +1691,7 @@ struct sample_ctx {
 };
 
 /* Counter: the total is neither NaN nor negative. */
-static void counter_checks(pg_parser *p, const pg_sample *sm,
+static void counter_checks(pg__text *p, const pg_sample *sm,
                            const struct sample_ctx *sc)
 {
     const char *fn = p->famq;
@@ -1707,7 +1706,7 @@ static void counter_checks(pg_parser *p, const pg_sample *sm,
     }
 }
 
-static void stateset_checks(pg_parser *p, const pg_sample *sm,
+static void stateset_checks(pg__text *p, const pg_sample *sm,
                             const struct sample_ctx *sc)
 {
     const char *fn = p->famq;
@@ -1721,7 +1720,7 @@ static void stateset_checks(pg_parser *p, const pg_sample *sm,
 
 /* The bound of a bucket: a number, +Inf written so, above the previous
  * one. Returns 0 and sets *lv, or -1. */
-static int bucket_bound(pg_parser *p, struct group *g, const pg_label *lel,
+static int bucket_bound(pg__text *p, struct group *g, const pg_label *lel,
                         const pg_sample *sm, const struct sample_ctx *sc,
                         const char *rule, double *lv)
 {
@@ -1755,7 +1754,7 @@ static int bucket_bound(pg_parser *p, struct group *g, const pg_label *lel,
 
 /* A histogram or gaugehistogram bucket: bound, cumulative count, exemplar
  * within the bound. */
-static void bucket_checks(pg_parser *p, struct group *g, const pg_sample *sm,
+static void bucket_checks(pg__text *p, struct group *g, const pg_sample *sm,
                           const struct sample_ctx *sc, const char *rule)
 {
     const char *fn = p->famq;
@@ -1798,7 +1797,7 @@ static void bucket_checks(pg_parser *p, struct group *g, const pg_sample *sm,
 
 /* A histogram's _count/_gcount, _sum/_gsum or _created: once per series,
  * counts integers, sums not NaN (and a Histogram's not negative). */
-static void hist_part_checks(pg_parser *p, enum role role, struct group *g,
+static void hist_part_checks(pg__text *p, enum role role, struct group *g,
                              const pg_sample *sm, const struct sample_ctx *sc,
                              const char *rule)
 {
@@ -1838,7 +1837,7 @@ static void hist_part_checks(pg_parser *p, enum role role, struct group *g,
 
 /* Histogram and GaugeHistogram samples. Returns 1 if an exemplar may be
  * attached (a bucket). */
-static int histogram_checks(pg_parser *p, enum role role, const pg_sample *sm,
+static int histogram_checks(pg__text *p, enum role role, const pg_sample *sm,
                             const struct sample_ctx *sc, uint64_t gkey)
 {
     const char *rule = p->ftype == PG_TYPE_GAUGEHISTOGRAM ? R_OM_GHIST : R_OM_HIST;
@@ -1859,7 +1858,7 @@ static int histogram_checks(pg_parser *p, enum role role, const pg_sample *sm,
 
 /* A summary's _count, _sum or _created: once per series, not NaN or
  * negative, the count an integer. */
-static void summary_part_checks(pg_parser *p, enum role role, const pg_sample *sm,
+static void summary_part_checks(pg__text *p, enum role role, const pg_sample *sm,
                                 const struct sample_ctx *sc, uint64_t gkey)
 {
     const char *fn = p->famq;
@@ -1901,7 +1900,7 @@ static void summary_part_checks(pg_parser *p, enum role role, const pg_sample *s
 /* A summary's quantile sample: a number in [0, 1], increasing, its value
  * not negative; the first one that is not NaN is kept for the end check
  * (_count 0 wants NaN). */
-static void quantile_checks(pg_parser *p, const pg_sample *sm,
+static void quantile_checks(pg__text *p, const pg_sample *sm,
                             const struct sample_ctx *sc, uint64_t gkey)
 {
     char b2[80];
@@ -1953,7 +1952,7 @@ static void quantile_checks(pg_parser *p, const pg_sample *sm,
 
 /* A sample name that its type wants suffixed. Returns 1 if reported (the
  * sample is not checked further). */
-static int suffix_checks(pg_parser *p, enum role role, const pg_sample *sm,
+static int suffix_checks(pg__text *p, enum role role, const pg_sample *sm,
                          const struct sample_ctx *sc)
 {
     char b2[80];
@@ -1980,7 +1979,7 @@ static int suffix_checks(pg_parser *p, enum role role, const pg_sample *sm,
 }
 
 /* Type rules for one sample, with the family's per-series state. */
-static void sample_checks(pg_parser *p, enum role role, pg_sample *sm,
+static void sample_checks(pg__text *p, enum role role, pg_sample *sm,
                           struct sample_ctx *sc, uint64_t gkey)
 {
     char b2[80];
@@ -2039,7 +2038,7 @@ static int realnumber(const char *s, size_t n, double *v)
 
 /* Matches the line at s against the template; on success the labels are
  * set and the end of the closing brace is returned, else NULL. */
-static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
+static inline const char *tmpl_match(pg__text *p, const char *s, const char *e)
 {
     const char *sk = p->tp.sk;
     const uint16_t *seg = p->tp.seg;
@@ -2070,7 +2069,7 @@ static inline const char *tmpl_match(pg_parser *p, const char *s, const char *e)
 /* Makes the current line the template if it is plain: unquoted names,
  * labels written back to back as name="value" without escapes, and no
  * diagnostic about its names or labels. */
-static void tmpl_build(pg_parser *p, const char *s, const char *lend,
+static void tmpl_build(pg__text *p, const char *s, const char *lend,
                        pg_str name, enum role role, uint64_t nsig)
 {
     size_t nl = p->nlabels;
@@ -2139,7 +2138,7 @@ struct sline {
 
 /* The metric name and labels, through the line template when the line
  * matches it. Returns the end of the labels, or NULL after a diagnostic. */
-static const char *sample_head(pg_parser *p, struct sline *l)
+static const char *sample_head(pg__text *p, struct sline *l)
 {
     char b[80];
     const char *s = l->s, *e = l->e, *q = s;
@@ -2193,7 +2192,7 @@ static const char *sample_head(pg_parser *p, struct sline *l)
 }
 
 /* The value after the labels. Returns the end of the value, or NULL. */
-static const char *sample_value(pg_parser *p, struct sline *l, const char *q)
+static const char *sample_value(pg__text *p, struct sline *l, const char *q)
 {
     char b[80];
     const char *e = l->e;
@@ -2223,7 +2222,7 @@ static const char *sample_value(pg_parser *p, struct sline *l, const char *q)
 
 /* A timestamp token at q: int64 milliseconds in the text format, a
  * realnumber in OpenMetrics. Returns its end, or NULL. */
-static const char *sample_timestamp(pg_parser *p, struct sline *l, const char *q)
+static const char *sample_timestamp(pg__text *p, struct sline *l, const char *q)
 {
     char b[80];
     const char *te = token_end(q, l->e);
@@ -2257,7 +2256,7 @@ static const char *sample_timestamp(pg_parser *p, struct sline *l, const char *q
 
 /* An exemplar's labels: at most 128 runes, unique names. They are parsed
  * after the sample's own labels and dropped again. */
-static void exemplar_labels_check(pg_parser *p, struct sline *l, size_t base)
+static void exemplar_labels_check(pg__text *p, struct sline *l, size_t base)
 {
     char b[80];
     size_t runes = 0;
@@ -2279,7 +2278,7 @@ static void exemplar_labels_check(pg_parser *p, struct sline *l, size_t base)
 
 /* An exemplar at q ('#'): SP HASH SP labels SP number [SP timestamp].
  * Returns 0, or -1 after a diagnostic. */
-static int sample_exemplar(pg_parser *p, struct sline *l, const char *q)
+static int sample_exemplar(pg__text *p, struct sline *l, const char *q)
 {
     char b[80];
     const char *e = l->e;
@@ -2334,7 +2333,7 @@ static int sample_exemplar(pg_parser *p, struct sline *l, const char *q)
 
 /* What follows the value: an optional timestamp, then an optional
  * exemplar. Returns 0, or -1 after a diagnostic. */
-static int sample_tail(pg_parser *p, struct sline *l, const char *q)
+static int sample_tail(pg__text *p, struct sline *l, const char *q)
 {
     char b[80];
     const char *e = l->e;
@@ -2376,7 +2375,7 @@ static int is_le_or_quantile(const pg_str *n)
  * summary series (le and quantile left out); on the full path, also the
  * reserved-name and duplicate-label checks. Returns -1 on duplicate
  * label names (the sample is dropped). */
-static int sample_keys(pg_parser *p, struct sline *l)
+static int sample_keys(pg__text *p, struct sline *l)
 {
     char b[80];
     l->lsum = l->gsum = 0;
@@ -2422,7 +2421,7 @@ static int sample_keys(pg_parser *p, struct sline *l)
 
 /* The family the sample belongs to: the current one, or a new one it
  * starts. Sets l->role; returns -1 if a callback stopped the parse. */
-static int sample_family(pg_parser *p, struct sline *l)
+static int sample_family(pg__text *p, struct sline *l)
 {
     const pg_str name = l->name;
     l->role = l->fast ? p->tp.role : fam_role(p, name.p, name.len);
@@ -2454,7 +2453,7 @@ static int sample_family(pg_parser *p, struct sline *l)
  * format, Grouping and sorting; OpenMetrics, Metric unique LabelSet);
  * sample names must not clash across families; OpenMetrics Metrics and
  * MetricPoints keep their order. */
-static void sample_series(pg_parser *p, struct sline *l, uint64_t skey)
+static void sample_series(pg__text *p, struct sline *l, uint64_t skey)
 {
     enum role role = l->role;
     /* OpenMetrics: a Metric may repeat as MetricPoints with timestamps,
@@ -2494,7 +2493,7 @@ static void sample_series(pg_parser *p, struct sline *l, uint64_t skey)
 /* OpenMetrics, Metric: metrics of a family SHOULD have the same label
  * names (le and quantile aside); checked where it is stated, once per
  * family. The label-name signature is also the template's. */
-static void sample_label_names(pg_parser *p, struct sline *l, int clean)
+static void sample_label_names(pg__text *p, struct sline *l, int clean)
 {
     uint64_t nsig = 0;
     if (l->fast) {
@@ -2520,7 +2519,7 @@ static void sample_label_names(pg_parser *p, struct sline *l, int clean)
 
 /* A sample line: name and labels, value, timestamp and exemplar, then
  * its family, series identity and its type's rules. */
-static void sample_line(pg_parser *p, const char *s, const char *e)
+static void sample_line(pg__text *p, const char *s, const char *e)
 {
     struct sline l;
     memset(&l.sc, 0, sizeof l.sc);
@@ -2569,7 +2568,7 @@ static void sample_line(pg_parser *p, const char *s, const char *e)
     }
 }
 
-static void series_flush(pg_parser *p)
+static void series_flush(pg__text *p)
 {
     if (!p->ps.valid)
         return;
@@ -2604,7 +2603,7 @@ static void series_flush(pg_parser *p)
 
 /* ---- lines ---- */
 
-static void process_line(pg_parser *p, const char *s, size_t n)
+static void process_line(pg__text *p, const char *s, size_t n)
 {
     p->line_no++;
     p->st.lines++;
@@ -2658,7 +2657,7 @@ static void process_line(pg_parser *p, const char *s, size_t n)
 }
 
 /* A line too long to keep: report it once, then drop bytes to its end. */
-static void overlong(pg_parser *p)
+static void overlong(pg__text *p)
 {
     p->line_no++;
     p->st.lines++;
@@ -2678,7 +2677,7 @@ static void overlong(pg_parser *p)
 }
 
 /* Keeps the last bytes of the input, which decide the format. */
-static void tail_keep(pg_parser *p, const char *buf, size_t len)
+static void tail_keep(pg__text *p, const char *buf, size_t len)
 {
     size_t cap = sizeof p->tail;
     if (len >= cap) {
@@ -2694,7 +2693,7 @@ static void tail_keep(pg_parser *p, const char *buf, size_t len)
 
 /* A temporary file that cannot be written or read back: the input is
  * lost, and a verdict on part of it would be wrong. As out of memory. */
-__attribute__((noreturn)) static void spool_fail(pg_parser *p)
+__attribute__((noreturn)) static void spool_fail(pg__text *p)
 {
     fprintf(stderr, "promgate: %s: cannot keep the input in a temporary file\n",
             p->source);
@@ -2703,7 +2702,7 @@ __attribute__((noreturn)) static void spool_fail(pg_parser *p)
 
 /* Moves the memory spool to a temporary file, so a long undecided input
  * does not stay resident. Returns 0, or -1 (the spool stays in memory). */
-static int spool_to_file(pg_parser *p)
+static int spool_to_file(pg__text *p)
 {
     FILE *f = tmpfile();
     if (!f)
@@ -2718,7 +2717,7 @@ static int spool_to_file(pg_parser *p)
 }
 
 /* Brings a spool file back into memory after a failed write. */
-static void spool_to_mem(pg_parser *p)
+static void spool_to_mem(pg__text *p)
 {
     char buf[SPOOL_READ];
     size_t n;
@@ -2729,7 +2728,7 @@ static void spool_to_mem(pg_parser *p)
     p->spool_file = NULL;
 }
 
-static void spool_add(pg_parser *p, const char *buf, size_t len)
+static void spool_add(pg__text *p, const char *buf, size_t len)
 {
     tail_keep(p, buf, len);
     if (p->spool_file) {
@@ -2752,7 +2751,7 @@ static void spool_add(pg_parser *p, const char *buf, size_t len)
 
 /* Decides the format of a deferred input and parses it. Returns -1 if a
  * callback stopped the parse. */
-static int spool_replay(pg_parser *p)
+static int spool_replay(pg__text *p)
 {
     p->fmt = pg_format_from_tail(p->tail, p->ntail) == PG_FORMAT_OPENMETRICS
                  ? PG__F_OM : PG__F_PROM;
@@ -2763,23 +2762,21 @@ static int spool_replay(pg_parser *p)
         size_t n;
         rewind(p->spool_file);
         while (!rc && (n = fread(buf, 1, SPOOL_READ, p->spool_file)) > 0)
-            rc = pg_parser_feed(p, buf, n);
+            rc = pg__text_feed(p, buf, n);
         if (!rc && ferror(p->spool_file))
             spool_fail(p);
         free(buf);
         fclose(p->spool_file);
         p->spool_file = NULL;
     } else if (p->spool.len) {
-        rc = pg_parser_feed(p, p->spool.p, p->spool.len);
+        rc = pg__text_feed(p, p->spool.p, p->spool.len);
     }
     pg_buf_release(&p->spool);
     return rc;
 }
 
-int pg_parser_feed(pg_parser *p, const char *buf, size_t len)
+int pg__text_feed(pg__text *p, const char *buf, size_t len)
 {
-    if (p->proto)
-        return pg__proto_feed(p->proto, buf, len);
     if (p->stopped)
         return -1;
     if (p->deferred) {
@@ -2833,10 +2830,8 @@ int pg_parser_feed(pg_parser *p, const char *buf, size_t len)
     return p->stopped ? -1 : 0;
 }
 
-int pg_parser_finish(pg_parser *p)
+int pg__text_finish(pg__text *p)
 {
-    if (p->proto)
-        return pg__proto_finish(p->proto);
     if (p->stopped)
         return -1;
     if (p->deferred && spool_replay(p))
@@ -2873,34 +2868,24 @@ int pg_parser_finish(pg_parser *p)
     return 0;
 }
 
-/* ---- API ---- */
+/* ---- the text parser's life ---- */
 
-pg_parser *pg_parser_new(const pg_parser_opts *opts,
-                         const pg_parser_callbacks *cb, void *ctx)
+pg__text *pg__text_new(const pg_parser_opts *o, enum pg_format f,
+                       const pg_parser_callbacks *cb, void *ctx)
 {
     cls_init();
-    pg_parser *p = pg_xcalloc(1, sizeof *p);
+    pg__text *p = pg_xcalloc(1, sizeof *p);
     if (cb)
         p->cb = *cb;
     p->ctx = ctx;
-    pg_parser_opts o = { 0 };
-    if (opts)
-        o = *opts;
-    p->source = pg_xstrdup(o.source ? o.source : "-");
-    enum pg_format f = o.format;
-    if (f == PG_FORMAT_AUTO)
-        f = pg_format_from_content_type(o.content_type);
-    if (f == PG_FORMAT_PROTOBUF) {
-        p->proto = pg__proto_new(&o, cb, ctx);
-        return p;
-    }
+    p->source = pg_xstrdup(o->source ? o->source : "-");
     p->fmt = f == PG_FORMAT_PROM ? PG__F_PROM
            : f == PG_FORMAT_OPENMETRICS ? PG__F_OM : 0;
     p->deferred = !p->fmt;
-    p->max_line = o.max_line ? o.max_line : DEFAULT_MAX_LINE;
-    p->max_labels = o.max_labels ? o.max_labels : DEFAULT_MAX_LABELS;
-    p->max_name = o.max_name ? o.max_name : DEFAULT_MAX_NAME;
-    p->flags = o.flags;
+    p->max_line = o->max_line ? o->max_line : DEFAULT_MAX_LINE;
+    p->max_labels = o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS;
+    p->max_name = o->max_name ? o->max_name : DEFAULT_MAX_NAME;
+    p->flags = o->flags;
     p->series.limit = MAX_SERIES;
     p->series.novals = 1;
     p->seen.limit = MAX_FAMILIES;
@@ -2912,28 +2897,21 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     return p;
 }
 
-void pg_parser_stats(const pg_parser *p, pg_parse_stats *out)
+void pg__text_stats(const pg__text *p, pg_parse_stats *out)
 {
-    if (p->proto) {
-        pg__proto_stats(p->proto, out);
-        return;
-    }
     *out = p->st;
 }
 
-enum pg_format pg_parser_format(const pg_parser *p)
+enum pg_format pg__text_format(const pg__text *p)
 {
-    if (p->proto)
-        return PG_FORMAT_PROTOBUF;
     return p->fmt == PG__F_PROM ? PG_FORMAT_PROM
          : p->fmt == PG__F_OM ? PG_FORMAT_OPENMETRICS : PG_FORMAT_AUTO;
 }
 
-void pg_parser_free(pg_parser *p)
+void pg__text_free(pg__text *p)
 {
     if (!p)
         return;
-    pg__proto_free(p->proto);
     pg_buf_release(&p->carry);
     pg_buf_release(&p->scratch);
     pg_buf_release(&p->fam);
@@ -2955,65 +2933,4 @@ void pg_parser_free(pg_parser *p)
         fclose(p->spool_file);
     free(p->source);
     free(p);
-}
-
-static const char *const type_names[] = {
-    [PG_TYPE_NONE] = "none",       [PG_TYPE_UNTYPED] = "untyped",
-    [PG_TYPE_UNKNOWN] = "unknown", [PG_TYPE_COUNTER] = "counter",
-    [PG_TYPE_GAUGE] = "gauge",     [PG_TYPE_HISTOGRAM] = "histogram",
-    [PG_TYPE_GAUGEHISTOGRAM] = "gaugehistogram",
-    [PG_TYPE_SUMMARY] = "summary", [PG_TYPE_INFO] = "info",
-    [PG_TYPE_STATESET] = "stateset",
-};
-
-const char *pg_type_name(enum pg_type t)
-{
-    if ((unsigned)t < sizeof type_names / sizeof *type_names)
-        return type_names[t];
-    return "none";
-}
-
-int pg_type_parse(const char *s, size_t len, enum pg_type *out)
-{
-    for (size_t i = 1; i < sizeof type_names / sizeof *type_names; i++)
-        if (strlen(type_names[i]) == len && !memcmp(type_names[i], s, len)) {
-            *out = (enum pg_type)i;
-            return 0;
-        }
-    return -1;
-}
-
-const char *pg_format_name(enum pg_format f)
-{
-    switch (f) {
-    case PG_FORMAT_PROM: return "prom";
-    case PG_FORMAT_OPENMETRICS: return "openmetrics";
-    case PG_FORMAT_PROTOBUF: return "protobuf";
-    default: return "auto";
-    }
-}
-
-enum pg_format pg_format_from_content_type(const char *ct)
-{
-    if (!ct)
-        return PG_FORMAT_AUTO;
-    while (*ct == ' ' || *ct == '\t')
-        ct++;
-    if (!strncasecmp(ct, "application/openmetrics-text", 28))
-        return PG_FORMAT_OPENMETRICS;
-    if (!strncasecmp(ct, "text/plain", 10))
-        return PG_FORMAT_PROM;
-    if (!strncasecmp(ct, "application/vnd.google.protobuf", 31))
-        return PG_FORMAT_PROTOBUF;
-    return PG_FORMAT_AUTO;
-}
-
-enum pg_format pg_format_from_tail(const char *tail, size_t n)
-{
-    if (n && tail[n - 1] == '\n')
-        n--;
-    if (n >= 5 && !memcmp(tail + n - 5, "# EOF", 5) &&
-        (n == 5 || tail[n - 6] == '\n'))
-        return PG_FORMAT_OPENMETRICS;
-    return PG_FORMAT_PROM;
 }

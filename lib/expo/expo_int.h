@@ -47,8 +47,23 @@ size_t pg__utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t pg__utf8_runes(const char *s, size_t n);
 
-/* The delimited protobuf parser (proto.c), behind pg_parser when the
- * format is PG_FORMAT_PROTOBUF: same callbacks, same stats. */
+/* The two parsers behind pg_parser (parser.c), which picks one by format:
+ * the same callbacks, the same stats. */
+
+/* The text formats (text format 0.0.4 and OpenMetrics; expo.c). f is
+ * PG_FORMAT_PROM, PG_FORMAT_OPENMETRICS, or PG_FORMAT_AUTO to decide from
+ * the input's last line. */
+typedef struct pg__text pg__text;
+pg__text *pg__text_new(const pg_parser_opts *o, enum pg_format f,
+                       const pg_parser_callbacks *cb, void *ctx);
+int pg__text_feed(pg__text *p, const char *buf, size_t len);
+int pg__text_finish(pg__text *p);
+void pg__text_stats(const pg__text *p, pg_parse_stats *out);
+/* The format in use, PG_FORMAT_AUTO until an AUTO parse has decided. */
+enum pg_format pg__text_format(const pg__text *p);
+void pg__text_free(pg__text *p);
+
+/* The delimited protobuf format (proto.c). */
 typedef struct pg__proto pg__proto;
 pg__proto *pg__proto_new(const pg_parser_opts *o, const pg_parser_callbacks *cb,
                          void *ctx);

@@ -896,17 +896,3 @@ void pg__proto_free(pg__proto *p)
     free(p->bound_vals);
     free(p);
 }
-
-/* A delimited MetricFamily stream starts with a length varint and then
- * field 1 (name) as a length-delimited field, tag 0x0a; a text exposition
- * starts with '#', a name or white space. */
-int pg_format_looks_protobuf(const char *buf, size_t len)
-{
-    size_t i = 0;
-    while (i < len && i < 10 && ((unsigned char)buf[i] & 0x80))
-        i++;
-    if (i >= len || i >= 10)
-        return 0;
-    i++;
-    return i < len && buf[i] == 0x0a && (unsigned char)buf[0] != '#';
-}

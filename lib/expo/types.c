@@ -1,0 +1,83 @@
+/* types.c: the names of metric types and formats, and how a format is
+ * recognised (Content-Type, the last line, the first bytes). Both parsers
+ * and the layers above use these; they depend on nothing of either
+ * parser, so they sit below both. */
+#include "expo/expo.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const type_names[] = {
+    [PG_TYPE_NONE] = "none",       [PG_TYPE_UNTYPED] = "untyped",
+    [PG_TYPE_UNKNOWN] = "unknown", [PG_TYPE_COUNTER] = "counter",
+    [PG_TYPE_GAUGE] = "gauge",     [PG_TYPE_HISTOGRAM] = "histogram",
+    [PG_TYPE_GAUGEHISTOGRAM] = "gaugehistogram",
+    [PG_TYPE_SUMMARY] = "summary", [PG_TYPE_INFO] = "info",
+    [PG_TYPE_STATESET] = "stateset",
+};
+
+const char *pg_type_name(enum pg_type t)
+{
+    if ((unsigned)t < sizeof type_names / sizeof *type_names)
+        return type_names[t];
+    return "none";
+}
+
+int pg_type_parse(const char *s, size_t len, enum pg_type *out)
+{
+    for (size_t i = 1; i < sizeof type_names / sizeof *type_names; i++)
+        if (strlen(type_names[i]) == len && !memcmp(type_names[i], s, len)) {
+            *out = (enum pg_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *pg_format_name(enum pg_format f)
+{
+    switch (f) {
+    case PG_FORMAT_PROM: return "prom";
+    case PG_FORMAT_OPENMETRICS: return "openmetrics";
+    case PG_FORMAT_PROTOBUF: return "protobuf";
+    default: return "auto";
+    }
+}
+
+enum pg_format pg_format_from_content_type(const char *ct)
+{
+    if (!ct)
+        return PG_FORMAT_AUTO;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    if (!strncasecmp(ct, "application/openmetrics-text", 28))
+        return PG_FORMAT_OPENMETRICS;
+    if (!strncasecmp(ct, "text/plain", 10))
+        return PG_FORMAT_PROM;
+    if (!strncasecmp(ct, "application/vnd.google.protobuf", 31))
+        return PG_FORMAT_PROTOBUF;
+    return PG_FORMAT_AUTO;
+}
+
+enum pg_format pg_format_from_tail(const char *tail, size_t n)
+{
+    if (n && tail[n - 1] == '\n')
+        n--;
+    if (n >= 5 && !memcmp(tail + n - 5, "# EOF", 5) &&
+        (n == 5 || tail[n - 6] == '\n'))
+        return PG_FORMAT_OPENMETRICS;
+    return PG_FORMAT_PROM;
+}
+
+/* A delimited MetricFamily stream starts with a length varint and then
+ * field 1 (name) as a length-delimited field, tag 0x0a; a text exposition
+ * starts with '#', a name or white space. */
+int pg_format_looks_protobuf(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 10 && ((unsigned char)buf[i] & 0x80))
+        i++;
+    if (i >= len || i >= 10)
+        return 0;
+    i++;
+    return i < len && buf[i] == 0x0a && (unsigned char)buf[0] != '#';
+}
