@@ -12,17 +12,20 @@
 static const pg_opts_cmd compat_cmd = {
     "promgate compat",
     "promgate compat [options] URL",
-    "Scrapes URL once per scrape protocol alone and once per scraper's\n"
-    "default Accept header, and checks that Prometheus 3 accepts every\n"
-    "Content-Type and that every format serves the same families and\n"
-    "series.\n",
+    "Scrapes URL once per scrape protocol alone, once per escaping scheme\n"
+    "of each 1.0.0 text protocol and once per scraper's default Accept\n"
+    "header, all at once, and checks that Prometheus 3 accepts every\n"
+    "Content-Type, that names are escaped as asked and that every format\n"
+    "serves the same families and series.\n",
     "output: TAP: one point per request (status, Content-Type, the format\n"
-    "  the body is, parse errors), then one per equivalence finding, or\n"
+    "  the body is, parse errors, whether names are escaped as asked), then\n"
+    "  one per equivalence finding, or\n"
     "  'ok - equivalence' when the formats agree\n\n"
     "exit codes:\n"
-    "  0  every response accepted by Prometheus 3, the formats agree\n"
+    "  0  every response accepted by Prometheus 3 and escaped as asked,\n"
+    "     the formats agree\n"
     "  1  findings\n"
-    "  2  the endpoint could not be scraped, or usage error\n",
+    "  2  no request got a whole body, or usage error\n",
     pg_print_version,
 };
 
@@ -40,12 +43,14 @@ static void finding(void *ctx, const char *text)
 static int probe_point(struct tap *t, const pg_compat_probe *p)
 {
     const pg_ctype *j = &p->judged;
-    int bad = !p->res.ok || !j->accepted || p->errors;
+    int bad = !p->res.ok || !j->accepted || p->errors || p->escaping_wrong;
     printf("%s %lu - %s: status %ld, Content-Type '%s'", bad ? "not ok" : "ok",
            ++t->point, p->label, p->res.status, p->res.content_type);
     if (p->res.ok)
         printf(", body %s, %lu parse error%s", pg_format_name(p->real),
                p->errors, p->errors == 1 ? "" : "s");
+    if (pg_compat_parsed(p) && p->escaping > PG_ESCAPING_ALLOW_UTF8)
+        printf(", names %sescaped as asked", p->escaping_wrong ? "not " : "");
     putchar('\n');
     printf("# Accept: %s\n", p->accept);
     if (!p->res.ok)
@@ -54,6 +59,8 @@ static int probe_point(struct tap *t, const pg_compat_probe *p)
         printf("# refused by Prometheus 3: %s\n", j->why);
     else if (j->warning)
         printf("# warning: %s\n", j->why);
+    if (p->escaping_wrong)
+        printf("# escaping: %s\n", p->escaping_why);
     return bad;
 }
 
@@ -78,10 +85,9 @@ int pg_cmd_compat(int argc, char **argv)
         pg_compat_probe *p;
         size_t np = pg_compat_plan(&p), scraped = 0, bad = 0;
         struct tap t = { 0 };
-        for (size_t i = 0; i < np; i++) {
-            pg_compat_run(&p[i], argv[0], &sf.opts);
-            scraped += p[i].res.status != 0;
-        }
+        pg_compat_run(p, np, argv[0], &sf.opts);
+        for (size_t i = 0; i < np; i++)
+            scraped += p[i].res.ok;
         if (!scraped) {
             /* the error names the URL, credentials removed */
             fprintf(stderr, "promgate compat: %s\n", p[0].res.error);

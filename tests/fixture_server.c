@@ -56,6 +56,20 @@
  *   fault=cookie         add "Set-Cookie: session=pg-cookie-secret; Path=/"
  *                        (tests check the value is redacted in evidence)
  *   ctype=VALUE          send this Content-Type (URL-decoded) instead
+ *   by-accept=1          negotiate as an exporter does: of the media ranges
+ *                        of the Accept header, the one with the highest q
+ *                        (the first of equals) whose file exists beside the
+ *                        path is served: PATH.pb for application/vnd.google
+ *                        .protobuf, PATH.om for application/openmetrics-text,
+ *                        PATH.prom for text/plain and any type; with none,
+ *                        PATH.prom (as client_golang falls back to text).
+ *                        With an escaping=E parameter on that range and a
+ *                        file PATH.E.om or PATH.E.prom, that file instead.
+ *                        The Content-Type names the format, the version
+ *                        asked (OpenMetrics 1.0.0 and text 0.0.4 if none)
+ *                        and, for a 1.0.0 text format, the escaping asked
+ *   say-escaping=E       with by-accept: name escaping E in the Content-Type
+ *                        whatever was asked (a producer lying about it)
  *
  * SIGTERM and SIGINT stop the server and exit 0. */
 #define _GNU_SOURCE
@@ -126,6 +140,7 @@ typedef struct request {
     char path[4096];       /* decoded path */
     char query[4096];      /* raw query, without '?' */
     char accept_encoding[256];
+    char accept[2048];
     char authorization[1024];
 } request;
 
@@ -426,6 +441,7 @@ static int read_request(conn *c, request *rq)
     url_decode(target, strlen(target), rq->path, sizeof(rq->path));
     header_value(head, "Accept-Encoding", rq->accept_encoding,
                  sizeof(rq->accept_encoding));
+    header_value(head, "Accept", rq->accept, sizeof(rq->accept));
     header_value(head, "Authorization", rq->authorization,
                  sizeof(rq->authorization));
     return 0;
@@ -540,6 +556,112 @@ static const char *content_type_for(const char *path, const char *data,
         (end == 5 || data[end - 6] == '\n'))
         return "application/openmetrics-text; version=1.0.0; charset=utf-8";
     return "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* The representation by-accept=1 chose: file suffix and Content-Type. */
+typedef struct choice {
+    char suffix[64];     /* ".prom", ".dots.om", ... */
+    char ctype[256];
+} choice;
+
+static const struct {
+    const char *media, *ext;
+} served_media[] = {
+    { "application/vnd.google.protobuf", ".pb" },
+    { "application/openmetrics-text", ".om" },
+    { "text/plain", ".prom" },
+    { "*/*", ".prom" },
+};
+
+/* Copies the value of parameter name in media range r[0..len), or "". */
+static void range_param(const char *r, size_t len, const char *name,
+                        char *out, size_t outlen)
+{
+    out[0] = '\0';
+    size_t nlen = strlen(name);
+    for (const char *p = memchr(r, ';', len); p && p < r + len;
+         p = memchr(p + 1, ';', (size_t)(r + len - p - 1))) {
+        const char *k = p + 1;
+        while (*k == ' ')
+            k++;
+        if (strncasecmp(k, name, nlen) == 0 && k[nlen] == '=') {
+            size_t vlen = strcspn(k + nlen + 1, ";, ");
+            snprintf(out, outlen, "%.*s", (int)vlen, k + nlen + 1);
+            return;
+        }
+    }
+}
+
+/* 1 if ROOT/path + suffix is a file load_file would serve. */
+static int have_file(const char *path, const char *suffix)
+{
+    char full[4200];
+    size_t len;
+    snprintf(full, sizeof(full), "%s%s", path, suffix);
+    char *data = load_file(full, &len);
+    free(data);
+    return data != NULL;
+}
+
+/* Fills c for the Accept range r[0..len) of media index m. */
+static void choose(const request *rq, const char *r, size_t len, size_t m,
+                   choice *c)
+{
+    const char *ext = served_media[m].ext;
+    char version[32], esc[32];
+    range_param(r, len, "version", version, sizeof(version));
+    range_param(r, len, "escaping", esc, sizeof(esc));
+    snprintf(c->suffix, sizeof(c->suffix), "%s", ext);
+    if (*esc && strchr(ext + 1, '.') == NULL) {
+        char with[64];
+        snprintf(with, sizeof(with), ".%s%s", esc, ext);
+        if (!strchr(esc, '/') && have_file(rq->path, with))
+            snprintf(c->suffix, sizeof(c->suffix), "%s", with);
+    }
+    char said[32];
+    if (!query_get(rq->query, "say-escaping", said, sizeof(said)))
+        snprintf(said, sizeof(said), "%s", esc);
+    int om = strcmp(ext, ".om") == 0;
+    if (!*version)
+        snprintf(version, sizeof(version), "%s", om ? "1.0.0" : "0.0.4");
+    if (strcmp(ext, ".pb") == 0)
+        snprintf(c->ctype, sizeof(c->ctype), "application/vnd.google.protobuf; "
+                 "proto=io.prometheus.client.MetricFamily; encoding=delimited");
+    else
+        snprintf(c->ctype, sizeof(c->ctype), "%s; version=%s%s%s; charset=utf-8",
+                 om ? "application/openmetrics-text" : "text/plain", version,
+                 *said && !strcmp(version, "1.0.0") ? "; escaping=" : "",
+                 !strcmp(version, "1.0.0") ? said : "");
+}
+
+/* by-accept=1: the representation of rq->path the Accept header asks for
+ * (see the header comment). */
+static void negotiate(const request *rq, choice *c)
+{
+    double best = -1;
+    const char *a = rq->accept;
+    choose(rq, "", 0, 2, c);  /* nothing acceptable: the text format */
+    while (*a) {
+        size_t len = strcspn(a, ",");
+        while (*a == ' ')
+            a++, len--;
+        char q[32];
+        range_param(a, len, "q", q, sizeof(q));
+        double w = *q ? strtod(q, NULL) : 1.0;
+        for (size_t m = 0; m < sizeof(served_media) / sizeof(served_media[0]);
+             m++) {
+            size_t ml = strlen(served_media[m].media);
+            if (w > best && len >= ml && strncasecmp(a, served_media[m].media, ml) == 0 &&
+                (len == ml || a[ml] == ';' || a[ml] == ' ') &&
+                have_file(rq->path, served_media[m].ext)) {
+                best = w;
+                choose(rq, a, len, m, c);
+            }
+        }
+        a += len;
+        if (*a == ',')
+            a++;
+    }
 }
 
 /* Compresses data with zlib; gzip framing if gzip, else zlib (deflate). */
@@ -774,12 +896,18 @@ static void serve(conn *c)
         return;
     }
     size_t len = 0;
-    char *data = load_file(rq.path, &len);
+    choice ch = { "", "" };
+    if (query_long(rq.query, "by-accept", 0))
+        negotiate(&rq, &ch);
+    char file[4200];
+    snprintf(file, sizeof(file), "%s%s", rq.path, ch.suffix);
+    char *data = load_file(file, &len);
     if (!data) {
         send_simple(c, &rq, 404, NULL);
         return;
     }
-    const char *ct = have_ctype ? ctype : content_type_for(rq.path, data, len);
+    const char *ct = have_ctype ? ctype : ch.ctype[0] ? ch.ctype
+                   : content_type_for(rq.path, data, len);
     char extra[256] = "";
     if (f & F_COOKIE)
         snprintf(extra, sizeof(extra),

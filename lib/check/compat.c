@@ -1,24 +1,49 @@
 /* compat.c: the compatibility matrix (see compat.h). */
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check/compat.h"
+#include "core/names.h"
+
+/* Fills probe k; returns k + 1. */
+static size_t plan_one(pg_compat_probe *p, size_t k, const char *kind,
+                       const char *name, char *accept)
+{
+    snprintf(p[k].label, sizeof p[k].label, "%s %s", kind, name);
+    p[k].accept = accept;
+    return k + 1;
+}
 
 size_t pg_compat_plan(pg_compat_probe **out)
 {
     size_t n = pg_nprotocols + pg_nscrapers, k = 0;
+    for (size_t i = 0; i < pg_nprotocols; i++)
+        if (pg_protocols[i].escaping)
+            n += PG_ESCAPING_COUNT - 1;
     pg_compat_probe *p = pg_xcalloc(n, sizeof *p);
-    for (size_t i = 0; i < pg_nprotocols; i++, k++) {
-        snprintf(p[k].label, sizeof p[k].label, "protocol %s",
-                 pg_protocols[i].name);
-        p[k].accept = pg_accept_one(&pg_protocols[i], PG_ESCAPING_NONE);
+    for (size_t i = 0; i < pg_nprotocols; i++) {
+        p[k].protocol = &pg_protocols[i];
+        k = plan_one(p, k, "protocol", pg_protocols[i].name,
+                     pg_accept_one(&pg_protocols[i], PG_ESCAPING_NONE));
     }
-    for (size_t i = 0; i < pg_nscrapers; i++, k++) {
-        snprintf(p[k].label, sizeof p[k].label, "scraper %s",
-                 pg_scrapers[i].name);
-        p[k].accept = pg_xstrdup(pg_scrapers[i].accept);
-    }
+    for (size_t i = 0; i < pg_nprotocols; i++)
+        for (int e = 1; pg_protocols[i].escaping && e < PG_ESCAPING_COUNT;
+             e++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s escaping=%s", pg_protocols[i].name,
+                     pg_escaping_name((enum pg_escaping)e));
+            p[k].protocol = &pg_protocols[i];
+            p[k].escaping = (enum pg_escaping)e;
+            k = plan_one(p, k, "protocol", name,
+                         pg_accept_one(&pg_protocols[i], p[k].escaping));
+        }
+    for (size_t i = 0; i < pg_nscrapers; i++)
+        k = plan_one(p, k, "scraper", pg_scrapers[i].name,
+                     pg_xstrdup(pg_scrapers[i].accept));
     *out = p;
     return n;
 }
@@ -45,6 +70,7 @@ struct collect {
     pg_buf keys;              /* NUL-separated */
     size_t n;
     unsigned long errors;
+    pg_strmap *names;         /* the probe's names */
 };
 
 static int ends_with(pg_str s, const char *suffix)
@@ -74,9 +100,24 @@ static int cmp_label(const void *a, const void *b)
     return r ? r : (x->name.len > y->name.len) - (x->name.len < y->name.len);
 }
 
+/* Records name p[0..len) of kind 'M' (family), 'C' (counter family,
+ * without _total) or 'L' (label). */
+static void add_name(pg_strmap *names, char kind, const char *p, size_t len)
+{
+    char buf[512];
+    if (len > sizeof buf - 2)
+        len = sizeof buf - 2;
+    buf[0] = kind;
+    buf[1] = ' ';
+    memcpy(buf + 2, p, len);
+    pg_strmap_put(names, buf, len + 2, names);  /* any non-NULL value */
+}
+
 static int on_sample(void *ctx, const pg_sample *s)
 {
     struct collect *c = ctx;
+    for (size_t i = 0; i < s->nlabels; i++)
+        add_name(c->names, 'L', s->labels[i].name.p, s->labels[i].name.len);
     if (ends_with(s->name, "_created"))
         return 0;
     pg_label *l = pg_xmalloc((s->nlabels + 1) * sizeof *l);
@@ -100,6 +141,8 @@ static int on_family(void *ctx, const pg_family_info *f)
     pg_str name = f->name;
     if (f->type == PG_TYPE_COUNTER && ends_with(name, "_total"))
         name.len -= 6;
+    add_name(c->names, f->type == PG_TYPE_COUNTER ? 'C' : 'M', name.p,
+             name.len);
     pg_buf k = PG_BUF_INIT;
     pg_buf_addf(&k, "F %.*s %s", (int)name.len, name.p, type_key(f->type));
     if (f->native)  /* its buckets are native: drop the classic ones */
@@ -154,47 +197,236 @@ static void keys_finish(pg_compat_probe *p, struct collect *c)
     p->nkeys = n;
 }
 
-void pg_compat_run(pg_compat_probe *p, const char *url,
-                   const pg_scrape_opts *o)
+/* One request of the matrix, run in a thread of its own. */
+struct fetch {
+    pg_compat_probe *p;
+    const char *url;
+    const pg_scrape_opts *o;
+    pg_buf body;
+};
+
+/* Scrapes f->url with the probe's Accept header in place of any the
+ * user gave; the body is kept for parsing after every request ended. */
+static void *fetch(void *arg)
 {
-    pg_scrape_opts mine = *o;
-    const char **h = pg_xcalloc(o->nheaders + 1, sizeof *h);
+    struct fetch *f = arg;
+    pg_scrape_opts mine = *f->o;
+    const char **h = pg_xcalloc(f->o->nheaders + 1, sizeof *h);
     size_t nh = 0;
-    for (size_t i = 0; i < o->nheaders; i++)
-        if (strncasecmp(o->headers[i], "accept:", 7))
-            h[nh++] = o->headers[i];
-    pg_buf ah = PG_BUF_INIT, body = PG_BUF_INIT;
-    pg_buf_addf(&ah, "Accept: %s", p->accept);
+    for (size_t i = 0; i < f->o->nheaders; i++)
+        if (strncasecmp(f->o->headers[i], "accept:", 7))
+            h[nh++] = f->o->headers[i];
+    pg_buf ah = PG_BUF_INIT;
+    pg_buf_addf(&ah, "Accept: %s", f->p->accept);
     h[nh++] = ah.p;
     mine.headers = h;
     mine.nheaders = nh;
-    pg_scrape_sink sink = { body_begin, body_data, &body };
-    pg_scrape_all(&url, 1, &mine, &sink, &p->res);
-    free(p->res.headers);
-    p->res.headers = NULL;
-    pg_ctype_judge(p->res.content_type, &p->judged);
-    if (p->res.ok) {
-        p->real = pg_format_looks_protobuf(body.p, body.len)
-            ? PG_FORMAT_PROTOBUF
-            : pg_format_from_tail(body.len > 64 ? body.p + body.len - 64
-                                  : body.p, body.len > 64 ? 64 : body.len);
-        struct collect c = { PG_BUF_INIT, 0, 0 };
-        pg_parser_opts po;
-        memset(&po, 0, sizeof po);
-        po.format = p->real;
-        po.source = url;
-        pg_parser_callbacks cb = { on_sample, on_family, on_diag };
-        pg_parser *ps = pg_parser_new(&po, &cb, &c);
-        pg_parser_feed(ps, body.p ? body.p : "", body.len);
-        pg_parser_finish(ps);
-        pg_parser_free(ps);
-        p->errors = c.errors;
-        keys_finish(p, &c);
-        pg_buf_release(&c.keys);
-    }
-    pg_buf_release(&body);
+    pg_scrape_sink sink = { body_begin, body_data, &f->body };
+    pg_scrape_all(&f->url, 1, &mine, &sink, &f->p->res);
+    free(f->p->res.headers);
+    f->p->res.headers = NULL;
     pg_buf_release(&ah);
     free(h);
+    return NULL;
+}
+
+/* Judges p's Content-Type, classifies its body by its bytes and parses
+ * it in that format, collecting its keys and names. */
+static void read_body(pg_compat_probe *p, const char *url, const pg_buf *body)
+{
+    pg_ctype_judge(p->res.content_type, &p->judged);
+    if (!p->res.ok)
+        return;
+    p->real = pg_format_looks_protobuf(body->p, body->len)
+        ? PG_FORMAT_PROTOBUF
+        : pg_format_from_tail(body->len > 64 ? body->p + body->len - 64
+                              : body->p, body->len > 64 ? 64 : body->len);
+    struct collect c = { PG_BUF_INIT, 0, 0, &p->names };
+    pg_parser_opts po;
+    memset(&po, 0, sizeof po);
+    po.format = p->real;
+    po.source = url;
+    pg_parser_callbacks cb = { on_sample, on_family, on_diag };
+    pg_parser *ps = pg_parser_new(&po, &cb, &c);
+    pg_parser_feed(ps, body->p ? body->p : "", body->len);
+    pg_parser_finish(ps);
+    pg_parser_free(ps);
+    p->errors = c.errors;
+    keys_finish(p, &c);
+    pg_buf_release(&c.keys);
+}
+
+static void judge_escaping(pg_compat_probe *probes, size_t n);
+
+void pg_compat_run(pg_compat_probe *probes, size_t n, const char *url,
+                   const pg_scrape_opts *o)
+{
+    struct fetch *f = pg_xcalloc(n, sizeof *f);
+    pthread_t *t = pg_xcalloc(n, sizeof *t);
+    int *started = pg_xcalloc(n, sizeof *started);
+    for (size_t i = 0; i < n; i++) {
+        f[i].p = &probes[i];
+        f[i].url = url;
+        f[i].o = o;
+        started[i] = !pthread_create(&t[i], NULL, fetch, &f[i]);
+    }
+    /* a request whose thread could not start runs here, after the rest */
+    for (size_t i = 0; i < n; i++)
+        if (started[i])
+            pthread_join(t[i], NULL);
+    for (size_t i = 0; i < n; i++)
+        if (!started[i])
+            fetch(&f[i]);
+    /* parsing stays in this thread, in plan order */
+    for (size_t i = 0; i < n; i++) {
+        read_body(&probes[i], url, &f[i].body);
+        pg_buf_release(&f[i].body);
+    }
+    judge_escaping(probes, n);
+    free(started);
+    free(t);
+    free(f);
+}
+
+/* ---- escaping (specs/prometheus-escaping_schemes.md) ---- */
+
+/* Appends a sentence to p's escaping verdict and marks it wrong. */
+static void escaping_finding(pg_compat_probe *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void escaping_finding(pg_compat_probe *p, const char *fmt, ...)
+{
+    size_t len = strlen(p->escaping_why);
+    if (len && len + 2 < sizeof p->escaping_why) {
+        memcpy(p->escaping_why + len, "; ", 3);
+        len += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->escaping_why + len, sizeof p->escaping_why - len, fmt, ap);
+    va_end(ap);
+    p->escaping_wrong = 1;
+}
+
+/* 1 if name key k ("M name", "C name", "L name") needs quoting. */
+static int name_needs_quoting(const char *k, size_t len)
+{
+    return k[0] == 'L' ? !pg_label_name_valid(k + 2, len - 2)
+                       : !pg_metric_name_valid(k + 2, len - 2);
+}
+
+/* "when Prometheus requests an escaping scheme other than allow-utf-8,
+ * the producer convert the names in the manner requested"
+ * (specs/prometheus-utf8.md): the Content-Type names no other scheme ... */
+static void check_ctype_escaping(pg_compat_probe *p)
+{
+    const char *said = p->judged.escaping, *asked = pg_escaping_name(p->escaping);
+    if (*said && strcmp(said, asked))
+        escaping_finding(p, "Content-Type says escaping=%s, asked "
+                         "escaping=%s", said, asked);
+}
+
+/* The name keys of p sorted, so findings come in a stable order
+ * (NULL-terminated; caller frees the array only). */
+static const char **sorted_names(const pg_compat_probe *p)
+{
+    const pg_strmap *m = &p->names;
+    const char **all = pg_xcalloc(m->n + 1, sizeof *all);
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            all[n++] = m->keys[i];
+    qsort(all, n, sizeof *all, cmp_key);
+    return all;
+}
+
+/* ... and no name of the body may need quoting. */
+static void check_legacy_names(pg_compat_probe *p)
+{
+    const char **names = sorted_names(p);
+    for (const char **k = names; *k; k++)
+        if (name_needs_quoting(*k, strlen(*k)))
+            escaping_finding(p, "%s name '%s' is not escaped",
+                             **k == 'L' ? "label" : "metric", *k + 2);
+    free(names);
+}
+
+/* 1 if p has name key k escaped as p's scheme says, in the spec's form
+ * or prometheus/common's; a counter's name escaped with its _total and
+ * that suffix cut again counts too (as client_golang's OpenMetrics
+ * encoder writes it). */
+static int has_escaped(const pg_compat_probe *p, const char *k, size_t len,
+                       char *want, size_t cap)
+{
+    int found = 0;
+    for (int total = 0; total <= (k[0] == 'C') && !found; total++)
+        for (int common = 0; common < 2 && !found; common++) {
+            pg_buf n = PG_BUF_INIT;
+            pg_buf_add(&n, k + 2, len - 2);
+            if (total)
+                pg_buf_adds(&n, "_total");
+            char *e = pg_escape_name(n.p, n.len, p->escaping, common);
+            size_t elen = strlen(e);
+            if (total && elen >= 6)
+                e[elen -= 6] = '\0';
+            if (!total && !common)
+                snprintf(want, cap, "%s", e);
+            pg_buf_release(&n);
+            pg_buf_addc(&n, k[0]);
+            pg_buf_addc(&n, ' ');
+            pg_buf_add(&n, e, elen);
+            found = pg_strmap_get(&p->names, n.p, n.len) != NULL;
+            pg_buf_release(&n);
+            free(e);
+        }
+    return found;
+}
+
+/* Every name that needs quoting in the allow-utf-8 response of the same
+ * protocol must appear in p escaped as p asked. */
+static void check_escaped_names(pg_compat_probe *p, const pg_compat_probe *utf8)
+{
+    const char **names = sorted_names(utf8);
+    for (const char **k = names; *k; k++) {
+        char want[512];
+        size_t len = strlen(*k);
+        if (!name_needs_quoting(*k, len) ||
+            has_escaped(p, *k, len, want, sizeof want))
+            continue;
+        escaping_finding(p, "%s name '%s' (%s) is not here as '%s'",
+                         **k == 'L' ? "label" : "metric", *k + 2,
+                         utf8->label, want);
+    }
+    free(names);
+}
+
+/* The allow-utf-8 request of p's protocol, if its body parsed. */
+static const pg_compat_probe *utf8_twin(const pg_compat_probe *probes,
+                                        size_t n, const pg_compat_probe *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (probes[i].protocol == p->protocol &&
+            probes[i].escaping == PG_ESCAPING_ALLOW_UTF8 &&
+            pg_compat_parsed(&probes[i]))
+            return &probes[i];
+    return NULL;
+}
+
+/* The producer may answer allow-utf-8 as it likes ("does not require that
+ * the metrics producer disable name translation"); any other scheme it
+ * must apply. */
+static void judge_escaping(pg_compat_probe *probes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        pg_compat_probe *p = &probes[i];
+        if (p->escaping == PG_ESCAPING_NONE ||
+            p->escaping == PG_ESCAPING_ALLOW_UTF8 || !pg_compat_parsed(p))
+            continue;
+        check_ctype_escaping(p);
+        check_legacy_names(p);
+        const pg_compat_probe *utf8 = utf8_twin(probes, n, p);
+        if (utf8)
+            check_escaped_names(p, utf8);
+    }
 }
 
 int pg_compat_parsed(const pg_compat_probe *p)
@@ -202,31 +434,75 @@ int pg_compat_parsed(const pg_compat_probe *p)
     return p->res.ok && p->keys && !p->errors;
 }
 
-/* Names the metric of key k ("S name{..}" or "F name type"). */
-static void report(const char *k, const char *what, const pg_compat_probe *a,
-                   const pg_compat_probe *b,
-                   void (*found)(void *, const char *), void *ctx)
+/* "in protocol X (prom)": a request and the format its body was. */
+static void where(pg_buf *t, const pg_compat_probe *p)
 {
-    char text[1024];
-    size_t n = strcspn(k + 2, k[0] == 'S' ? "{" : " ");
-    snprintf(text, sizeof text, "%s %.*s: %s%s in %s (%s), not in %s (%s)",
-             k[0] == 'S' ? "series of" : "family", (int)n, k + 2, what,
-             k[0] == 'S' ? k + 2 + n : k + 2 + n, a->label,
-             pg_format_name(a->real), b->label, pg_format_name(b->real));
-    found(ctx, text);
+    pg_buf_addf(t, " in %s (%s)", p->label, pg_format_name(p->real));
 }
 
-/* Reports the keys of a missing from b; returns how many. */
+/* The type key of family name[0..len) in p ("gauge"), or NULL. Keys
+ * are sorted, so the first key not below "F name " is the one. */
+static const char *family_type(const pg_compat_probe *p, const char *name,
+                               size_t len)
+{
+    pg_buf prefix = PG_BUF_INIT;
+    pg_buf_addf(&prefix, "F %.*s ", (int)len, name);
+    size_t lo = 0, hi = p->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(p->keys[mid], prefix.p) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const char *type = lo < p->nkeys &&
+        !strncmp(p->keys[lo], prefix.p, prefix.len)
+        ? p->keys[lo] + prefix.len : NULL;
+    pg_buf_release(&prefix);
+    return type;
+}
+
+/* Reports key k of a missing from b, naming the metric; a family that b
+ * has with another type is one finding, reported from the base's side
+ * only (`reverse` is the other). Returns 1 if it reported. */
+static int report(const char *k, const pg_compat_probe *a,
+                  const pg_compat_probe *b, int reverse,
+                  void (*found)(void *, const char *), void *ctx)
+{
+    int series = k[0] == 'S';
+    size_t n = strcspn(k + 2, series ? "{" : " ");
+    const char *rest = k + 2 + n, *other = NULL;
+    if (!series && (other = family_type(b, k + 2, n)) != NULL && reverse)
+        return 0;
+    pg_buf t = PG_BUF_INIT;
+    if (series)
+        pg_buf_addf(&t, "series of %.*s: %s", (int)n, k + 2, rest);
+    else
+        pg_buf_addf(&t, "family %.*s: %s", (int)n, k + 2,
+                    other ? "type " : "");
+    if (!series)
+        pg_buf_adds(&t, rest + 1);
+    where(&t, a);
+    if (other)
+        pg_buf_addf(&t, ", type %s", other);
+    else
+        pg_buf_adds(&t, ", not");
+    where(&t, b);
+    found(ctx, t.p);
+    pg_buf_release(&t);
+    return 1;
+}
+
+/* Reports the keys of a missing from b; returns how many findings. */
 static size_t missing(const pg_compat_probe *a, const pg_compat_probe *b,
-                      void (*found)(void *, const char *), void *ctx)
+                      int reverse, void (*found)(void *, const char *),
+                      void *ctx)
 {
     size_t d = 0;
     for (size_t i = 0; i < a->nkeys; i++)
         if (!bsearch(&a->keys[i], b->keys, b->nkeys, sizeof *b->keys,
-                     cmp_key)) {
-            report(a->keys[i], "", a, b, found, ctx);
-            d++;
-        }
+                     cmp_key))
+            d += (size_t)report(a->keys[i], a, b, reverse, found, ctx);
     return d;
 }
 
@@ -247,8 +523,8 @@ size_t pg_compat_compare(const pg_compat_probe *probes, size_t n,
             base = p;
             continue;
         }
-        d += missing(base, p, found, ctx);
-        d += missing(p, base, found, ctx);
+        d += missing(base, p, 0, found, ctx);
+        d += missing(p, base, 1, found, ctx);
     }
     return d;
 }
@@ -260,6 +536,7 @@ void pg_compat_free(pg_compat_probe *probes, size_t n)
         for (size_t k = 0; k < probes[i].nkeys; k++)
             free(probes[i].keys[k]);
         free(probes[i].keys);
+        pg_strmap_release(&probes[i].names, NULL);
     }
     free(probes);
 }

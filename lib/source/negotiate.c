@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/names.h"
 #include "core/util.h"
 #include "source/negotiate.h"
 
@@ -25,6 +26,70 @@ int pg_escaping_parse(const char *s, enum pg_escaping *out)
             return 0;
         }
     return -1;
+}
+
+/* ---- name escaping (specs/prometheus-escaping_schemes.md) ---- */
+
+/* Decodes the code point at s[0..n) into *cp; returns its length in
+ * bytes (1 with U+FFFD for a byte that starts no valid sequence). */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
+{
+    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xf0 && s[0] < 0xf5 ? 4
+               : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (!len || len > n) {
+        *cp = 0xfffd;
+        return 1;
+    }
+    unsigned long v = len == 1 ? s[0] : s[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *cp = 0xfffd;
+            return 1;
+        }
+        v = v << 6 | (s[i] & 0x3f);
+    }
+    *cp = v;
+    return len;
+}
+
+/* A character of the legacy set (a-zA-Z0-9_:), digits not first. */
+static int legacy_rune(unsigned long c, size_t at)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           c == ':' || (at > 0 && c >= '0' && c <= '9');
+}
+
+/* "The name MUST be prefixed with `U__`": only names that need escaping
+ * are (legacy names are left as they are). */
+char *pg_escape_name(const char *s, size_t len, enum pg_escaping e,
+                     int common)
+{
+    pg_buf b = PG_BUF_INIT;
+    if (e == PG_ESCAPING_NONE || e == PG_ESCAPING_ALLOW_UTF8 ||
+        pg_metric_name_valid(s, len)) {
+        pg_buf_add(&b, s, len);
+        return pg_buf_detach(&b);
+    }
+    if (e == PG_ESCAPING_VALUES)
+        pg_buf_adds(&b, "U__");
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t at = 0, step; at < len; at += step) {
+        unsigned long c;
+        step = utf8_next(u + at, len - at, &c);
+        if (e == PG_ESCAPING_UNDERSCORES)
+            pg_buf_addc(&b, legacy_rune(c, at) ? (char)c : '_');
+        else if (c == '_')
+            pg_buf_adds(&b, "__");
+        else if (e == PG_ESCAPING_DOTS && c == '.')
+            pg_buf_adds(&b, "_dot_");
+        else if (legacy_rune(c, at))
+            pg_buf_addc(&b, (char)c);
+        else if (e == PG_ESCAPING_DOTS)
+            pg_buf_adds(&b, common ? "__" : "_");
+        else
+            pg_buf_addf(&b, common ? "_%lx_" : "_%lX_", c);
+    }
+    return pg_buf_detach(&b);
 }
 
 /* Prometheus config.ScrapeProtocolsHeaders, in Prometheus 3's default
@@ -50,6 +115,14 @@ const pg_protocol *pg_protocol_find(const char *name)
     return NULL;
 }
 
+/* Prometheus 3's default header, sent by every scraper built on its
+ * scrape library with the default scrape_protocols. */
+#define PROMETHEUS_3_ACCEPT \
+    "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6," \
+    "application/openmetrics-text;version=0.0.1;q=0.5," \
+    "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4," \
+    "text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+
 const pg_scraper pg_scrapers[] = {
     { "prometheus-2",
       "application/openmetrics-text;version=1.0.0,"
@@ -64,11 +137,7 @@ const pg_scraper pg_scrapers[] = {
       "text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
       "Prometheus 2.x scrape/scrape.go scrapeAcceptHeaderWithProtobuf "
       "(--enable-feature=native-histograms)" },
-    { "prometheus-3",
-      "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
-      "application/openmetrics-text;version=0.0.1;q=0.5,"
-      "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
-      "text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
+    { "prometheus-3", PROMETHEUS_3_ACCEPT,
       "Prometheus 3.x scrape.acceptHeader over DefaultScrapeProtocols" },
     { "prometheus-3-native",
       "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
@@ -88,6 +157,11 @@ const pg_scraper pg_scrapers[] = {
       "text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
       "Grafana Alloy prometheus.scrape default scrape_protocols "
       "(Prometheus 2.5x scrape library)" },
+    { "otelcol", PROMETHEUS_3_ACCEPT,
+      "OpenTelemetry Collector contrib receiver/prometheusreceiver "
+      "(metrics_receiver.go): the Prometheus 3.x scrape manager with the "
+      "scrape config's default scrape_protocols; enable_protobuf_negotiation "
+      "makes it prometheus-3-native's" },
 };
 const size_t pg_nscrapers = sizeof pg_scrapers / sizeof *pg_scrapers;
 

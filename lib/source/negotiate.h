@@ -25,6 +25,18 @@ const char *pg_escaping_name(enum pg_escaping e);
 /* Returns 0, or -1 if s names no scheme. */
 int pg_escaping_parse(const char *s, enum pg_escaping *out);
 
+/* The name s[0..len) (valid UTF-8) escaped as scheme e says
+ * (specs/prometheus-escaping_schemes.md); a name that needs no quoting
+ * (legacy metric name characters) is returned unchanged, and so is every
+ * name under NONE and ALLOW_UTF8. The spec and prometheus/common's
+ * model.EscapeName (client_golang's) differ in two details: under dots, a
+ * character other than '.' and '_' becomes "_" (spec) or "__" (common);
+ * under values, code points are written in upper-case (spec example) or
+ * lower-case hex (common). `common` picks the second of each. Caller
+ * frees. */
+char *pg_escape_name(const char *s, size_t len, enum pg_escaping e,
+                     int common);
+
 /* A scrape protocol as Prometheus names it in scrape_protocols. */
 typedef struct pg_protocol {
     const char *name;     /* "PrometheusProto", "OpenMetricsText1.0.0", ... */

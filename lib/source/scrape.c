@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,11 +429,20 @@ static void start_attempt(CURLM *m, target *t)
     curl_multi_add_handle(m, t->easy);
 }
 
+/* libcurl's global set-up runs once, whichever thread scrapes first
+ * (promgate compat scrapes from several threads at once). */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_ready;
+
+static void curl_init_once(void)
+{
+    curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
 size_t pg_scrape_all(const char *const *urls, size_t n,
                      const pg_scrape_opts *opts, const pg_scrape_sink *sinks,
                      pg_scrape_result *results)
 {
-    static int curl_ready;
     pg_scrape_opts defaults;
     if (!opts) {
         memset(&defaults, 0, sizeof(defaults));
@@ -448,14 +458,12 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
         memset(&results[i], 0, sizeof(results[i]));
     if (n == 0)
         return 0;
+    pthread_once(&curl_once, curl_init_once);
     if (!curl_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            for (size_t i = 0; i < n; i++)
-                snprintf(results[i].error, sizeof(results[i].error),
-                         "cannot initialise libcurl");
-            return n;
-        }
-        curl_ready = 1;
+        for (size_t i = 0; i < n; i++)
+            snprintf(results[i].error, sizeof(results[i].error),
+                     "cannot initialise libcurl");
+        return n;
     }
     target *ts = pg_xcalloc(n, sizeof(*ts));
     body_ctx *bcs = pg_xcalloc(n, sizeof(*bcs));

@@ -51,7 +51,8 @@ typedef struct pg_scrape_result {
 } pg_scrape_result;
 
 /* Fetches urls[0..n) concurrently, delivering bodies to sinks[i]; fills
- * results[i]. Returns the number of targets that failed. */
+ * results[i]. Returns the number of targets that failed. Several threads
+ * may call it at once (each with its own opts, sinks and results). */
 size_t pg_scrape_all(const char *const *urls, size_t n,
                      const pg_scrape_opts *opts, const pg_scrape_sink *sinks,
                      pg_scrape_result *results);
