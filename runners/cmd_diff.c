@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "report/report_opts.h"
 #include "source/input.h"
+#include "source/spec_input.h"
 #include "core/url.h"
 #include "core/util.h"
 #include "cmd.h"
@@ -96,24 +97,13 @@ static int parse_args(int argc, char **argv, diff_args *a)
     return -1;
 }
 
-/* One side as a golden: read (file, stdin or URL), then parsed as a
- * golden, docs or an exposition. A URL's body is an exposition. */
+/* One side as a golden (source/spec_input.h). */
 static pg_golden *load_side(const diff_args *a, const char *side,
                             pg_error *err)
 {
-    char *data, *ctype;
-    size_t len;
-    if (pg_input_read(side, &a->scrape.opts, &data, &len, &ctype, err))
-        return NULL;
-    int url = pg_url_is_http(side);
-    char *shown = url ? pg_url_redact(side) : NULL;
-    const char *forced = pg_input_format_content_type(a->input_format);
-    pg_golden *g = pg_diff_side_parse(data, len, shown ? shown : side,
-                                      forced ? forced : ctype, !url, err);
-    free(shown);
-    free(ctype);
-    free(data);
-    return g;
+    return pg_spec_input_read(side, &a->scrape.opts,
+                              pg_input_format_content_type(a->input_format),
+                              err);
 }
 
 /* The report directory of --report-dir (lib/report). */

@@ -20,6 +20,7 @@
 
 #include "report/report.h"
 #include "source/scrape.h"
+#include "source/spec_input.h"
 
 static int hexval(char c)
 {
@@ -177,8 +178,8 @@ static int render_diff(int argc, char **argv)
     }
     pg_error err;
     pg_error_init(&err);
-    pg_golden *o = pg_diff_load_side(argv[3], &err);
-    pg_golden *n = o ? pg_diff_load_side(argv[4], &err) : NULL;
+    pg_golden *o = pg_spec_input_read(argv[3], NULL, NULL, &err);
+    pg_golden *n = o ? pg_spec_input_read(argv[4], NULL, NULL, &err) : NULL;
     if (!n) {
         pg_error_print(&err, stderr);
         pg_golden_free(o);

@@ -16,8 +16,6 @@
 #include <string.h>
 
 #include "core/similar.h"
-#include "specs/docs.h"
-#include "specs/golden_expo.h"
 
 /* ---- unit canonicalization ---------------------------------------------- */
 
@@ -563,53 +561,4 @@ const char *pg_diff_what_name(unsigned bit)
         if (bit == 1u << i)
             return names[i];
     return "unknown";
-}
-
-/* ---- sides -------------------------------------------------------------- */
-
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
-static const char *skip_ws(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-    return p;
-}
-
-pg_golden *pg_diff_side_parse(const char *data, size_t len,
-                              const char *source, const char *content_type,
-                              int sniff, pg_error *err)
-{
-    const char *first = skip_ws(data, data + len);
-    if (sniff && (has_suffix(source, ".json") ||
-                  (first < data + len && *first == '{')))
-        return pg_golden_loadb(data, len, source, err);
-    if (sniff && (has_suffix(source, ".md") || pg_docs_sniff(data, len))) {
-        pg_docs_opts o = { source, NULL, NULL, NULL, NULL, 0, NULL };
-        return pg_docs_parse(data, len, &o, err);
-    }
-    pg_gexpo *x = pg_gexpo_new();
-    if (pg_gexpo_add(x, data, len, source, content_type, err)) {
-        pg_gexpo_free(x);
-        return NULL;
-    }
-    char *v = sniff ? pg_docs_version_from_name(source) : NULL;
-    pg_golden *g = pg_gexpo_finish(x, v);
-    free(v);
-    return g;
-}
-
-pg_golden *pg_diff_load_side(const char *spec, pg_error *err)
-{
-    char *data;
-    size_t len;
-    if (pg_read_file(spec, &data, &len, err))
-        return NULL;
-    pg_golden *g = pg_diff_side_parse(data, len, spec, NULL, 1, err);
-    free(data);
-    return g;
 }

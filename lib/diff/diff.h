@@ -80,16 +80,4 @@ int pg_diff_is_empty(const pg_diff *d);
 const char *pg_diff_what_name(unsigned bit);
 void pg_diff_free(pg_diff *d);
 
-/* Reads one side of a diff, already in memory, into a golden. With
- * sniff, a golden JSON, a docs Markdown page or an exposition, decided by
- * source's extension and the content; without (a scraped URL), an
- * exposition. An exposition's format comes from content_type (NULL: the
- * content). Reading files and URLs is the caller's (source/input.h).
- * Returns a new golden or NULL with err set. */
-pg_golden *pg_diff_side_parse(const char *data, size_t len,
-                              const char *source, const char *content_type,
-                              int sniff, pg_error *err);
-/* pg_diff_side_parse() of a file's content. */
-pg_golden *pg_diff_load_side(const char *spec, pg_error *err);
-
 #endif
