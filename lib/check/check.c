@@ -97,6 +97,8 @@ typedef struct family {
     size_t nseries, series_cap;
     size_t name_len;
     int gm_miss;           /* 1 + type for which golden_for() found none */
+    size_t native;         /* protobuf: series exposed as native histograms
+                              (spans, zero threshold or zero count) */
     /* Per-sample caches. Consecutive samples of a family nearly always
      * share their label names, and often values and series, so these let
      * a sample be judged by comparing bytes in place instead of building
@@ -828,6 +830,7 @@ static int on_family(void *ctx, const pg_family_info *fi)
         f->has_help = 1;
         f->help = pg_xstrndup(fi->help.p, fi->help.len);
     }
+    f->native += fi->native;
     return 0;
 }
 
@@ -1143,33 +1146,56 @@ static void check_sum_count(const pg_golden_metric *m, const series *se,
     pg_buf_release(&msg);
 }
 
-/* Checks one histogram series: OpenMetrics 1.0 "Histogram": buckets MUST
- * include +Inf, be cumulative, and _count MUST equal the +Inf bucket;
- * text format 0.0.4 says _sum and _count SHOULD be present, which
- * promgate requires unless the golden says sum_count_optional. */
-static void check_hist_series(const pg_golden_metric *m, const series *se,
-                              fault_list *fl)
+/* Whether a series shows no finite bucket: how the text formats render a
+ * native-only histogram (client_golang writes _sum, _count and a lone
+ * le="+Inf" bucket; other libraries no bucket at all), and how the
+ * protobuf parser reports a Histogram message without classic buckets. */
+static int no_finite_bucket(const series *se)
 {
-    pg_buf msg = PG_BUF_INIT, e = PG_BUF_INIT, g = PG_BUF_INIT;
-    const char *lab = se->labels;
-    if (se->bad_bound) {
-        pg_buf_addf(&msg, "invalid bucket bound le='%s' (series %s)",
-                    se->bad_bound, lab);
-        fault_note(fl, "invalid bucket bound", PG_PROBLEM_STRUCTURE,
-                   se->bad_bound_line, NULL, se->bad_bound, msg.p);
-        msg.len = 0;
-    }
-    if (!se->has_inf) {
-        pg_buf_addf(&msg, "no '+Inf' bucket (series %s)", lab);
-        fault_note(fl, "no '+Inf' bucket", PG_PROBLEM_STRUCTURE, se->line,
-                   "le=\"+Inf\" bucket", "none", msg.p);
-        msg.len = 0;
-    }
+    if (se->bad_bound)
+        return 0;
+    for (size_t i = 0; i < se->npoints; i++)
+        if (!(isinf(se->points[i].bound) && se->points[i].bound > 0))
+            return 0;
+    return 1;
+}
+
+static void note_bad_bound(const series *se, fault_list *fl)
+{
+    pg_buf msg = PG_BUF_INIT;
+    pg_buf_addf(&msg, "invalid bucket bound le='%s' (series %s)",
+                se->bad_bound, se->labels);
+    fault_note(fl, "invalid bucket bound", PG_PROBLEM_STRUCTURE,
+               se->bad_bound_line, NULL, se->bad_bound, msg.p);
+    pg_buf_release(&msg);
+}
+
+static void note_no_inf(const series *se, fault_list *fl)
+{
+    pg_buf msg = PG_BUF_INIT;
+    pg_buf_addf(&msg, "no '+Inf' bucket (series %s)", se->labels);
+    fault_note(fl, "no '+Inf' bucket", PG_PROBLEM_STRUCTURE, se->line,
+               "le=\"+Inf\" bucket", "none", msg.p);
+    pg_buf_release(&msg);
+}
+
+/* The series' buckets in bound order (the input may list them in any). */
+static point *sorted_points(const series *se)
+{
     point *pts = pg_xmalloc((se->npoints + 1) * sizeof *pts);
     if (se->npoints) {
         memcpy(pts, se->points, se->npoints * sizeof *pts);
         qsort(pts, se->npoints, sizeof *pts, cmp_point);
     }
+    return pts;
+}
+
+/* The first bucket whose count falls below the one before, or whose
+ * bound repeats. */
+static void check_cumulative(const series *se, const point *pts,
+                             fault_list *fl)
+{
+    pg_buf msg = PG_BUF_INIT, e = PG_BUF_INIT, g = PG_BUF_INIT;
     for (size_t i = 1; i < se->npoints; i++) {
         if (pts[i].value < pts[i - 1].value) {
             numstr b0, v0, b1, v1;
@@ -1177,61 +1203,93 @@ static void check_hist_series(const pg_golden_metric *m, const series *se,
                         "bucket counts not cumulative: le=%s has %s, "
                         "le=%s has %s (series %s)",
                         num(&b0, pts[i - 1].bound), num(&v0, pts[i - 1].value),
-                        num(&b1, pts[i].bound), num(&v1, pts[i].value), lab);
+                        num(&b1, pts[i].bound), num(&v1, pts[i].value),
+                        se->labels);
             pg_buf_addf(&e, ">= %s", v0.s);
             pg_buf_adds(&g, v1.s);
             fault_note(fl, "bucket counts not cumulative", PG_PROBLEM_STRUCTURE,
                        pts[i].line, e.p, g.p, msg.p);
-            msg.len = e.len = g.len = 0;
             break;
         }
         if (pts[i].bound == pts[i - 1].bound) {
             numstr b0;
             pg_buf_addf(&msg, "duplicate bucket le=%s (series %s)",
-                        num(&b0, pts[i].bound), lab);
+                        num(&b0, pts[i].bound), se->labels);
             fault_note(fl, "duplicate bucket", PG_PROBLEM_STRUCTURE,
                        pts[i].line, NULL, NULL, msg.p);
-            msg.len = 0;
             break;
         }
     }
-    check_sum_count(m, se, fl);
-    if (se->has_count && se->has_inf && se->count != se->inf_value) {
-        numstr cnt, inf;
-        pg_buf_addf(&msg, "_count %s differs from the '+Inf' bucket "
-                    "%s (series %s)", num(&cnt, se->count),
-                    num(&inf, se->inf_value), lab);
-        pg_buf_adds(&e, inf.s);
-        pg_buf_adds(&g, cnt.s);
-        fault_note(fl, "differs from the '+Inf' bucket", PG_PROBLEM_STRUCTURE,
-                   se->line, e.p, g.p, msg.p);
-        msg.len = e.len = g.len = 0;
-    }
-    if (m && m->has_buckets) {
-        double *got = pg_xmalloc((se->npoints + 1) * sizeof *got);
-        size_t n = 0;
-        for (size_t i = 0; i < se->npoints; i++)
-            if (!isinf(pts[i].bound) &&
-                (n == 0 || !bound_eq(got[n - 1], pts[i].bound)))
-                got[n++] = pts[i].bound;
-        int same = n == m->nbuckets;
-        for (size_t i = 0; same && i < n; i++)
-            same = bound_eq(got[i], m->buckets[i]);
-        if (!same) {
-            add_bounds(&e, m->buckets, m->nbuckets);
-            add_bounds(&g, got, n);
-            pg_buf_addf(&msg, "bucket bounds differ from the golden "
-                        "(series %s)", lab);
-            fault_note(fl, "bucket bounds differ", PG_PROBLEM_BUCKETS,
-                       se->line, e.p, g.p, msg.p);
-            msg.len = e.len = g.len = 0;
-        }
-        free(got);
-    }
-    free(pts);
     pg_buf_release(&msg);
     pg_buf_release(&e);
     pg_buf_release(&g);
+}
+
+static void check_count_is_inf(const series *se, fault_list *fl)
+{
+    if (!se->has_count || !se->has_inf || se->count == se->inf_value)
+        return;
+    pg_buf msg = PG_BUF_INIT;
+    numstr cnt, inf;
+    pg_buf_addf(&msg, "_count %s differs from the '+Inf' bucket %s (series %s)",
+                num(&cnt, se->count), num(&inf, se->inf_value), se->labels);
+    fault_note(fl, "differs from the '+Inf' bucket", PG_PROBLEM_STRUCTURE,
+               se->line, inf.s, cnt.s, msg.p);
+    pg_buf_release(&msg);
+}
+
+/* The finite bounds (each once) against the golden's. */
+static void check_golden_bounds(const pg_golden_metric *m, const series *se,
+                                const point *pts, fault_list *fl)
+{
+    double *got = pg_xmalloc((se->npoints + 1) * sizeof *got);
+    size_t n = 0;
+    for (size_t i = 0; i < se->npoints; i++)
+        if (!isinf(pts[i].bound) &&
+            (n == 0 || !bound_eq(got[n - 1], pts[i].bound)))
+            got[n++] = pts[i].bound;
+    int same = n == m->nbuckets;
+    for (size_t i = 0; same && i < n; i++)
+        same = bound_eq(got[i], m->buckets[i]);
+    if (!same) {
+        pg_buf msg = PG_BUF_INIT, e = PG_BUF_INIT, g = PG_BUF_INIT;
+        add_bounds(&e, m->buckets, m->nbuckets);
+        add_bounds(&g, got, n);
+        pg_buf_addf(&msg, "bucket bounds differ from the golden (series %s)",
+                    se->labels);
+        fault_note(fl, "bucket bounds differ", PG_PROBLEM_BUCKETS, se->line,
+                   e.p, g.p, msg.p);
+        pg_buf_release(&msg);
+        pg_buf_release(&e);
+        pg_buf_release(&g);
+    }
+    free(got);
+}
+
+/* Checks one histogram series: OpenMetrics 1.0 "Histogram": buckets MUST
+ * include +Inf, be cumulative, and _count MUST equal the +Inf bucket;
+ * text format 0.0.4 says _sum and _count SHOULD be present, which
+ * promgate requires unless the golden says sum_count_optional.
+ *
+ * A metric the golden documents as native may show no finite bucket (its
+ * native-only view, see no_finite_bucket()): that is no bucket mismatch.
+ * The +Inf bucket stays required: both text formats say a histogram MUST
+ * have one, and the protobuf parser reports one for every histogram. */
+static void check_hist_series(const pg_golden_metric *m, const series *se,
+                              fault_list *fl)
+{
+    int native_view = m && m->native_histogram && no_finite_bucket(se);
+    if (se->bad_bound)
+        note_bad_bound(se, fl);
+    if (!se->has_inf)
+        note_no_inf(se, fl);
+    point *pts = sorted_points(se);
+    check_cumulative(se, pts, fl);
+    check_sum_count(m, se, fl);
+    check_count_is_inf(se, fl);
+    if (m && m->has_buckets && !native_view)
+        check_golden_bounds(m, se, pts, fl);
+    free(pts);
 }
 
 /* Summary series: quantile labels are numbers in [0, 1] (text format
@@ -1400,50 +1458,45 @@ static const char *type_words(const pg_checker *c, enum pg_type t)
     return "no TYPE line";
 }
 
-static void check_documented(pg_checker *c, pg_metric_result *r,
-                             const pg_golden_metric *m, family *f)
+/* Whether the metric has samples to judge; if not, says why (absent,
+ * metadata only, or a condition not enabled: SKIP). */
+static int check_present(pg_checker *c, pg_metric_result *r,
+                         const pg_golden_metric *m, family *f)
 {
-    if (m->condition)
-        r->condition = pg_xstrdup(m->condition);
     /* The code does not serve what the docs list by mistake: its absence
      * is what the corrected contract expects (note_erratum says so). */
     int unserved = m->erratum && m->erratum->unserved &&
                    !m->erratum->docs_side;
     if (unserved && (!f || !f->nsamples))
-        return;
-    if (!f) {
-        if (m->condition && !condition_enabled(c, m->condition)) {
-            r->verdict = PG_VERDICT_SKIP;
-            return;
-        }
+        return 0;
+    if (f)
+        f->reported = 1;
+    if (f && f->nsamples)
+        return 1;
+    if (m->condition && !condition_enabled(c, m->condition)) {
+        r->verdict = PG_VERDICT_SKIP;
+        return 0;
+    }
+    if (!f)
         problem_add(r, PG_PROBLEM_MISSING, 1, 0, 0, "present", "absent",
                     "metric '%s' is absent%s%s%s", m->name,
                     m->condition ? " though condition '" : "",
                     m->condition ? m->condition : "",
                     m->condition ? "' is enabled" : "");
-        return;
-    }
-    f->reported = 1;
-    if (!f->nsamples) {
-        /* A TYPE or HELP line alone exposes nothing to query. */
-        if (m->condition && !condition_enabled(c, m->condition)) {
-            r->verdict = PG_VERDICT_SKIP;
-            return;
-        }
+    else /* a TYPE or HELP line alone exposes nothing to query */
         problem_add(r, PG_PROBLEM_MISSING, 1, f->line, 0, "present",
                     "metadata only", "metric '%s' has metadata but no "
                     "samples", m->name);
-        return;
-    }
-    enum pg_type got = f->type;
-    /* PG_TYPE_NONE: the docs give no type (golden type null) */
-    if (m->type != PG_TYPE_NONE && got != m->type) {
-        problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
-                    type_words(c, got), "type is '%s', documented as '%s'",
-                    type_words(c, got), pg_type_name(m->type));
-    }
+    return 0;
+}
+
+/* Documented labels some series lack, and labels the golden does not
+ * list. */
+static void check_label_sets(pg_checker *c, pg_metric_result *r,
+                             const pg_golden_metric *m, family *f)
+{
+    pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
     if (f->missing.n) {
-        pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
         qsort(f->missing.names, f->missing.n, sizeof(char *), cmp_str);
         join_names(&e, m->labels, m->nlabels);
         join_names_capped(&g, f->missing.names, f->missing.n);
@@ -1456,20 +1509,23 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
                         ? " (the Prometheus API drops empty label values; "
                           "--empty-labels treats them as empty)"
                         : "");
-        pg_buf_release(&e);
-        pg_buf_release(&g);
+        e.len = g.len = 0;
     }
     if (f->extra.n) {
-        pg_buf e = PG_BUF_INIT, g = PG_BUF_INIT;
         qsort(f->extra.names, f->extra.n, sizeof(char *), cmp_str);
         join_names(&e, m->labels, m->nlabels);
         join_names_capped(&g, f->extra.names, f->extra.n);
         problem_add(r, PG_PROBLEM_LABELS_EXTRA, 1, f->extra.lines[0], 0,
                     e.p, f->extra_got, "undocumented label%s '%s'",
                     f->extra.n > 1 ? "s" : "", g.p);
-        pg_buf_release(&e);
-        pg_buf_release(&g);
     }
+    pg_buf_release(&e);
+    pg_buf_release(&g);
+}
+
+static void check_value_domains(pg_metric_result *r, const pg_golden_metric *m,
+                                const family *f)
+{
     for (size_t i = 0; i < f->nbad; i++) {
         const char *pat = "";
         for (size_t j = 0; j < m->nlabel_values; j++)
@@ -1481,17 +1537,62 @@ static void check_documented(pg_checker *c, pg_metric_result *r,
                     f->bad[i].nvalues, f->bad[i].nvalues > 1 ? "s" : "",
                     f->bad[i].values);
     }
+}
+
+/* Histogram and summary series, then the parser's findings about the
+ * family's type rules that the series checks did not already make. */
+static void check_structure(pg_checker *c, pg_metric_result *r,
+                            const pg_golden_metric *m, const family *f)
+{
     fault_list fl;
     memset(&fl, 0, sizeof fl);
-    if (is_hist_type(got) && is_hist_type(m->type))
+    if (is_hist_type(f->type) && is_hist_type(m->type))
         for (size_t i = 0; i < f->nseries; i++)
             check_hist_series(m, &f->series[i], &fl);
-    else if (got == PG_TYPE_SUMMARY && m->type == PG_TYPE_SUMMARY)
+    else if (f->type == PG_TYPE_SUMMARY && m->type == PG_TYPE_SUMMARY)
         for (size_t i = 0; i < f->nseries; i++)
             check_summary_series(m, &f->series[i], &fl);
     faults_to_problems(&fl, r, f->nseries);
-    attach_diags(c, r, f->parser_name, got, &fl);
+    attach_diags(c, r, f->parser_name, f->type, &fl);
     free(fl.lines);
+}
+
+/* A metric the golden documents as native must be exposed as a native
+ * histogram where the format can carry one: the protobuf format (the
+ * native histograms spec: "native histograms are only supported in the
+ * protobuf exposition format"). The parser counts the series whose
+ * Histogram message has native buckets (spans, a zero threshold or a zero
+ * count); every series must. */
+static void check_native(pg_checker *c, pg_metric_result *r,
+                         const pg_golden_metric *m, const family *f)
+{
+    if (!m->native_histogram || c->format != PG_FORMAT_PROTOBUF ||
+        !is_hist_type(f->type) || f->native >= f->nseries)
+        return;
+    size_t classic = f->nseries - f->native;
+    problem_add(r, PG_PROBLEM_NATIVE, 1, f->line, 0,
+                "native histogram (schema and spans)", "classic buckets only",
+                "documented as a native histogram, exposed without native "
+                "buckets (no schema or spans) over protobuf; %zu of %zu "
+                "series", classic, f->nseries);
+}
+
+static void check_documented(pg_checker *c, pg_metric_result *r,
+                             const pg_golden_metric *m, family *f)
+{
+    if (m->condition)
+        r->condition = pg_xstrdup(m->condition);
+    if (!check_present(c, r, m, f))
+        return;
+    /* PG_TYPE_NONE: the docs give no type (golden type null) */
+    if (m->type != PG_TYPE_NONE && f->type != m->type)
+        problem_add(r, PG_PROBLEM_TYPE, 1, f->line, 0, pg_type_name(m->type),
+                    type_words(c, f->type), "type is '%s', documented as '%s'",
+                    type_words(c, f->type), pg_type_name(m->type));
+    check_label_sets(c, r, m, f);
+    check_value_domains(r, m, f);
+    check_native(c, r, m, f);
+    check_structure(c, r, m, f);
     /* HELP: a diagnostic only; the docs table may reword it, and an
      * explained runtime difference (help_exception) is not reported. */
     if (m->help && m->help[0] && f->has_help && !m->help_exception &&

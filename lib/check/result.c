@@ -19,9 +19,10 @@ static const char *const problem_names[] = {
     [PG_PROBLEM_FORMAT] = "format",
     [PG_PROBLEM_BASELINE] = "baseline",
     [PG_PROBLEM_ERRATUM] = "erratum",
+    [PG_PROBLEM_NATIVE] = "native",
 };
 _Static_assert(sizeof problem_names / sizeof *problem_names ==
-                   PG_PROBLEM_ERRATUM + 1,
+                   PG_PROBLEM_NATIVE + 1,
                "one name per problem code");
 
 const char *pg_problem_code_name(enum pg_problem_code c)

@@ -34,9 +34,11 @@ enum pg_problem_code {
     PG_PROBLEM_UNDOCUMENTED,   /* not in the golden */
     PG_PROBLEM_FORMAT,         /* exposition format violation */
     PG_PROBLEM_BASELINE,       /* note: a baseline entry has expired */
-    PG_PROBLEM_ERRATUM         /* a docs erratum: a diagnostic on the
+    PG_PROBLEM_ERRATUM,        /* a docs erratum: a diagnostic on the
                                   corrected contract, a failure when the
                                   docs are checked as written */
+    PG_PROBLEM_NATIVE          /* documented as a native histogram, served
+                                  over protobuf without native buckets */
 };
 
 /* Stable lowercase names of problem codes ("missing", "labels_extra", ...),
