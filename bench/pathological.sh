@@ -3,7 +3,9 @@
 # For each input kind of bench/patho-gen.sh (many label sets, many
 # families, many undocumented metrics, long label values with a pattern),
 # inputs that double in size; CPU time (user + system, best of
-# BENCH_RUNS) of `promgate lint` and `promgate check` on each, and the
+# BENCH_RUNS) of `promgate lint` and `promgate check` on each, and of
+# `promgate lint` on the same input as delimited protobuf (encoded by
+# pg-bench-pb, cached beside it), and the
 # ratio to the size before: about 2 where the work is linear, 4 where it
 # is quadratic. Writes BENCH_OUT/pathological.tsv and .md and prints the
 # latter.
@@ -20,7 +22,8 @@ RUNS=${BENCH_RUNS:-3}
 OUT=${BENCH_OUT:-bench/out}
 RSS=bin/pg-bench-rss
 PROMGATE=bin/promgate
-for p in "$RSS" "$PROMGATE"; do
+PBENC=bin/pg-bench-pb
+for p in "$RSS" "$PROMGATE" "$PBENC"; do
     [ -x "$p" ] || { echo "pathological: missing $p (run make bench)" >&2; exit 2; }
 done
 mkdir -p "$OUT/patho" || exit 2
@@ -41,17 +44,25 @@ best_cpu() {
 }
 
 for kind in labelsets families undocumented longvalues; do
-    prev_lint="" prev_check=""
+    prev_lint="" prev_check="" prev_pblint=""
     for n in $SIZES; do
         size=$n
         [ "$kind" = longvalues ] && size=$((n / 10))
         dir=$OUT/patho/$kind-$size
         [ -s "$dir/input.prom" ] && [ ! bench/patho-gen.sh -nt "$dir/input.prom" ] ||
             sh bench/patho-gen.sh "$kind" "$size" "$dir" || exit 2
-        for tool in lint check; do
+        [ -s "$dir/input.pb" ] && [ ! "$dir/input.prom" -nt "$dir/input.pb" ] &&
+            [ ! "$PBENC" -nt "$dir/input.pb" ] ||
+            "$PBENC" --lenient -o "$dir/input.pb" "$dir/input.prom" 2>/dev/null ||
+            exit 2
+        for tool in lint check pblint; do
             if [ "$tool" = lint ]; then
                 best_cpu "$PROMGATE" lint "$dir/input.prom" || exit 2
                 prev=$prev_lint
+            elif [ "$tool" = pblint ]; then
+                best_cpu "$PROMGATE" lint --input-format protobuf \
+                    "$dir/input.pb" || exit 2
+                prev=$prev_pblint
             else
                 best_cpu "$PROMGATE" check --golden "$dir/golden.json" \
                     --target "$dir/input.prom" --no-report || exit 2
@@ -61,14 +72,18 @@ for kind in labelsets families undocumented longvalues; do
                 if (a == "" || a + 0 < 0.005) print "-"; else printf "%.2f", b / a }')
             printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$size" "$tool" "$cpu" \
                 "$ratio" "$code" >>"$TSV"
-            if [ "$tool" = lint ]; then prev_lint=$cpu; else prev_check=$cpu; fi
+            case $tool in
+            lint) prev_lint=$cpu ;;
+            check) prev_check=$cpu ;;
+            pblint) prev_pblint=$cpu ;;
+            esac
         done
     done
 done
 
 {
-    echo "| input | size | lint cpu s | ratio | check cpu s | ratio |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| input | size | lint cpu s | ratio | check cpu s | ratio | protobuf lint cpu s | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' 'NR > 1 {
         key = $1 "\t" $2
         if (!(key in seen)) { order[++n] = key; seen[key] = 1 }
@@ -76,9 +91,10 @@ done
     } END {
         for (i = 1; i <= n; i++) {
             split(order[i], k, "\t")
-            printf "| %s | %s | %.3f | %s | %.3f | %s |\n", k[1], k[2],
+            printf "| %s | %s | %.3f | %s | %.3f | %s | %.3f | %s |\n", k[1], k[2],
                 cpu[order[i], "lint"], ratio[order[i], "lint"],
-                cpu[order[i], "check"], ratio[order[i], "check"]
+                cpu[order[i], "check"], ratio[order[i], "check"],
+                cpu[order[i], "pblint"], ratio[order[i], "pblint"]
         }
     }' "$TSV"
     echo

@@ -1,13 +1,16 @@
 #!/bin/sh
 # run.sh: the benchmark behind `make bench` (see doc/bench.md).
 #
-# For each size in BENCH_SIZES (workspaces) and each format (text 0.0.4
-# and OpenMetrics), generates a Coder-like exposition once (cached in
+# For each size in BENCH_SIZES (workspaces) and each format (text 0.0.4,
+# OpenMetrics, and the text file re-encoded as delimited protobuf by
+# pg-bench-pb), generates a Coder-like exposition once (cached in
 # BENCH_OUT), then measures wall time (best of BENCH_RUNS) and peak RSS of
-#   promgate lint FILE                  the parser
+#   promgate lint FILE                  the parser (protobuf: with
+#                                       --input-format protobuf)
 #   promtool check metrics < FILE       Prometheus's reference (text only;
 #                                       run once at sizes >= 100000)
 #   pg-bench-memchr FILE                the byte-scan limit: read + memchr
+#                                       (text formats)
 # and, on the largest size, `promgate check` scraping the file from
 # pg-fixture-server over loopback HTTP against golden/coder-latest.json.
 # Writes BENCH_OUT/results.tsv (raw) and BENCH_OUT/results.md, and prints
@@ -17,7 +20,7 @@
 #   BENCH_SIZES   workspace counts (default "1000 10000 100000")
 #   BENCH_RUNS    runs per measurement, best taken (default 3)
 #   BENCH_OUT     output directory (default bench/out)
-#   BENCH_FORMATS "prom om" (default both)
+#   BENCH_FORMATS "prom om pb" (default all three)
 #   PROMTOOL      promtool binary (default: promtool on PATH; "" skips it)
 #   BENCH_CHECK_ARGS  arguments for promgate check besides --golden and
 #                 --target (default "--undocumented warn --max-bytes 1G --no-report")
@@ -29,12 +32,13 @@ ROOT=$(pwd)
 SIZES=${BENCH_SIZES:-1000 10000 100000}
 RUNS=${BENCH_RUNS:-3}
 OUT=${BENCH_OUT:-bench/out}
-FORMATS=${BENCH_FORMATS:-prom om}
+FORMATS=${BENCH_FORMATS:-prom om pb}
 PG_SHARED=${PG_SHARED:-$ROOT/../shared}
 if [ "${PROMTOOL+set}" != set ]; then
     PROMTOOL=$(command -v promtool || true)
 fi
 GEN=bin/pg-bench-gen
+PBENC=bin/pg-bench-pb
 RSS=bin/pg-bench-rss
 MEMCHR=bin/pg-bench-memchr
 PROMGATE=bin/promgate
@@ -44,7 +48,7 @@ SERVER=bin/pg-fixture-server
 die() { echo "bench: $*" >&2; exit 2; }
 note() { echo "bench: $*" >&2; }
 
-for p in "$GEN" "$RSS" "$MEMCHR" "$PROMGATE"; do
+for p in "$GEN" "$PBENC" "$RSS" "$MEMCHR" "$PROMGATE"; do
     [ -x "$p" ] || die "missing $p (run make bench)"
 done
 mkdir -p "$OUT" || die "cannot create $OUT"
@@ -80,9 +84,20 @@ printf 'size\tformat\ttool\tbytes\tsamples\twall_s\trss_kib\texit\truns\tcpu_s\n
     >"$RESULTS"
 
 # gen N FMT: path of the cached exposition, generated if missing or older
-# than the generator.
+# than the generator. pb: the prom file of that size, encoded.
 gen() {
     _f=$OUT/coder-$1.$2
+    if [ "$2" = pb ]; then
+        _src=$(gen "$1" prom) || exit 2
+        if [ ! -s "$_f" ] || [ ! -s "$_f.stats" ] || [ "$PBENC" -nt "$_f" ] ||
+            [ "$_src" -nt "$_f" ]; then
+            "$PBENC" --stats "$_f.stats" -o "$_f.tmp.$$" "$_src" ||
+                die "protobuf encoder failed for $1"
+            mv "$_f.tmp.$$" "$_f"
+        fi
+        echo "$_f"
+        return
+    fi
     if [ ! -s "$_f" ] || [ ! -s "$_f.stats" ] || [ "$GEN" -nt "$_f" ]; then
         _om=""
         [ "$2" = om ] && _om=--openmetrics
@@ -148,10 +163,14 @@ for n in $SIZES; do
     for f in $FORMATS; do
         file=$(gen "$n" "$f")
         cat "$file" >/dev/null # warm the page cache for every tool alike
-        measure "$n" "$f" memchr "$RUNS" "$file" "" "$MEMCHR" "$file"
+        informat=""
+        [ "$f" = pb ] && informat="--input-format protobuf"
+        [ "$f" = pb ] ||
+            measure "$n" "$f" memchr "$RUNS" "$file" "" "$MEMCHR" "$file"
         if [ "$LINT_OK" = 1 ]; then
+            # shellcheck disable=SC2086
             measure "$n" "$f" "promgate-lint" "$RUNS" "$file" "" \
-                "$PROMGATE" lint "$file"
+                "$PROMGATE" lint $informat "$file"
         fi
         # promtool reads only the text format; at 100k it takes ~15 s
         # and ~1.5 GiB, so one run there.
@@ -189,9 +208,11 @@ if [ "$CHECK_OK" = 1 ] && [ -n "$last" ]; then
     port=$(cat "$TMP/port")
     for f in $FORMATS; do
         file=$OUT/coder-$last.$f
+        informat=""
+        [ "$f" = pb ] && informat="--input-format protobuf"
         # shellcheck disable=SC2086
         measure "$last" "$f" promgate-check "$RUNS" "$file" "" \
-            "$PROMGATE" check --golden "$GOLDEN" \
+            "$PROMGATE" check --golden "$GOLDEN" $informat \
             ${BENCH_CHECK_ARGS:---undocumented warn --max-bytes 1G --no-report} \
             --target "http://127.0.0.1:$port/coder-$last.$f"
     done
@@ -283,6 +304,37 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
                     ratio(k, "memchr", "promgate-lint", "%.0f%%", 100),
                     ratio(k, "promgate-check", "promgate-lint", "%.2fx", 1),
                     mib(k, "promgate-lint"), mib(k, "promtool")
+            }
+        }' "$RESULTS"
+    echo
+    echo "## Protobuf beside the text format"
+    echo
+    echo "\`promgate lint\` on the same content as text format 0.0.4 (prom) and as"
+    echo "delimited protobuf (pb, written by pg-bench-pb; samples counted as the"
+    echo "text format shows them, so both rows count the same). Per-sample"
+    echo "time: pb's wall (CPU) time per sample over prom's; below 1 is faster."
+    echo
+    echo "| workspaces | prom MB/s | pb MB/s | prom Msamples/s | pb Msamples/s | per-sample time pb/prom | prom RSS MiB | pb RSS MiB |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' 'NR > 1 && $3 == "promgate-lint" && ($2 == "prom" || $2 == "pb") {
+            k = $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+            b[k, $2] = $4; s[k, $2] = $5; w[k, $2] = $6; c[k, $2] = $10
+            r[k, $2] = $7 }
+        function rate(x, t) { return t > 0 ? sprintf("%.0f", x / 1e6 / t) : "-" }
+        function srate(x, t) { return t > 0 ? sprintf("%.2f", x / 1e6 / t) : "-" }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = order[i]
+                if (w[k, "pb"] == "" || w[k, "prom"] == "") continue
+                ratio = "-"
+                if (w[k, "prom"] > 0 && c[k, "prom"] > 0 && s[k, "pb"] > 0)
+                    ratio = sprintf("%.2f (%.2f)",
+                        (w[k, "pb"] / s[k, "pb"]) / (w[k, "prom"] / s[k, "prom"]),
+                        (c[k, "pb"] / s[k, "pb"]) / (c[k, "prom"] / s[k, "prom"]))
+                printf "| %s | %s | %s | %s | %s | %s | %.1f | %.1f |\n", k,
+                    rate(b[k, "prom"], w[k, "prom"]), rate(b[k, "pb"], w[k, "pb"]),
+                    srate(s[k, "prom"], w[k, "prom"]), srate(s[k, "pb"], w[k, "pb"]),
+                    ratio, r[k, "prom"] / 1024, r[k, "pb"] / 1024
             }
         }' "$RESULTS"
     echo

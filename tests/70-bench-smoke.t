@@ -3,7 +3,8 @@
 # generator's output is deterministic and structurally valid (cumulative
 # buckets, _count equal to the +Inf bucket, contiguous families, # EOF),
 # promgate lint finds no error in it, the helpers count and report right,
-# and bench/run.sh runs end to end.
+# the protobuf encoder writes the same content as delimited protobuf that
+# python3-protobuf decodes, and bench/run.sh runs end to end.
 cd "$(dirname "$0")/.." || exit 1
 GEN=bin/pg-bench-gen
 T=$(mktemp -d "${TMPDIR:-/tmp}/pg-bench-smoke.XXXXXX") || exit 1
@@ -15,7 +16,7 @@ ok() {
     if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 
-echo "1..17"
+echo "1..21"
 
 $GEN --stats "$T/p.stats" 200 >"$T/p.prom"; ok $? "generator writes the text format"
 $GEN --openmetrics --stats "$T/o.stats" -o "$T/o.om" 200; ok $? "generator writes OpenMetrics"
@@ -88,6 +89,26 @@ m=$(bin/pg-bench-memchr "$T/o.om")
     [ "$(bin/pg-bench-memchr --read "$T/o.om")" = "$m" ]
 ok $? "memchr agrees mapped, read in chunks, and from stdin"
 
+# The protobuf copy: what python3-protobuf reads, and what promgate lint
+# reads as the same samples and families with no error.
+bin/pg-bench-pb --stats "$T/p.pb.stats" -o "$T/p.pb" "$T/p.prom"
+ok $? "protobuf encoder writes the text format's content"
+/usr/bin/python3 -c 'import sys; sys.path.insert(0, "tests/producers")
+import pb_encode
+n = pb_encode.verify(open(sys.argv[1], "rb").read())
+print(n)' "$T/p.pb" >"$T/pb.n" 2>"$T/pb.err"
+[ $? = 0 ] && [ "$(cat "$T/pb.n")" -gt 10 ]
+ok $? "python3-protobuf decodes its $(cat "$T/pb.n") MetricFamily messages"
+bin/promgate lint "$T/p.prom" 2>&1 | sed 's/.*: 0 errors/0 errors/; s/ (prom)$//' >"$T/lint.prom"
+bin/promgate lint --input-format protobuf "$T/p.pb" 2>&1 |
+    sed 's/.*: 0 errors/0 errors/; s/ (protobuf)$//' >"$T/lint.pb"
+cmp -s "$T/lint.prom" "$T/lint.pb" && grep -q '^0 errors, 0 warnings, ' "$T/lint.pb"
+ok $? "lint: no error, the same samples and families ($(cat "$T/lint.pb"))"
+echo garbage >"$T/bad.prom"
+bin/pg-bench-pb -o "$T/bad.pb" "$T/bad.prom" 2>"$T/bad.err"
+[ $? = 2 ] && [ ! -e "$T/bad.pb" ] && grep -q 'input:1:' "$T/bad.err"
+ok $? "an input with parser errors: exit 2, the line named, no output left"
+
 bin/pg-bench-rss -r "$T/rep" -- sh -c 'exit 3'
 rc=$?
 read -r w r c u <"$T/rep"
@@ -99,7 +120,8 @@ BENCH_SIZES=10 BENCH_RUNS=1 BENCH_OUT="$T/out" ./bench/run.sh \
 rc=$?
 [ "$rc" = 0 ] && grep -q '^| 10 | prom | memchr |' "$T/out/results.md" &&
     grep -q '^| 10 | om | memchr |' "$T/out/results.md" &&
-    grep -q '^| 10 | prom | promgate-lint | .* | 0 |$' "$T/out/results.md"
+    grep -q '^| 10 | prom | promgate-lint | .* | 0 |$' "$T/out/results.md" &&
+    grep -q '^| 10 | pb | promgate-lint | .* | 0 |$' "$T/out/results.md"
 r=$?
 ok $r "bench/run.sh runs end to end at 10 workspaces"
 [ $r = 0 ] || sed 's/^/# /' "$T/run.err" "$T/run.out" | head -40
