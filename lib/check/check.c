@@ -29,14 +29,14 @@
 typedef struct point {
     double bound;  /* le or quantile */
     double value;
-    int line;
+    uint64_t line;
 } point;
 
 /* One histogram or summary series: its samples grouped by the labels other
  * than le/quantile. */
 typedef struct series {
     char *labels;       /* {a="x",b="y"} for messages */
-    int line;
+    uint64_t line;
     point *points;
     size_t npoints, cap;
     int has_inf;
@@ -44,14 +44,14 @@ typedef struct series {
     int has_sum, has_count;
     double count;
     char *bad_bound;    /* first le/quantile that is not a number */
-    int bad_bound_line;
+    uint64_t bad_bound_line;
 } series;
 
 /* A set of label names with the first line each was seen on, indexed:
  * a scrape may show thousands of distinct label names in one family. */
 typedef struct nameset {
     char **names;
-    int *lines;
+    uint64_t *lines;
     size_t n, cap;
     pg_strmap idx;
 } nameset;
@@ -60,7 +60,7 @@ typedef struct bad_value {
     char *label;
     char *values;       /* 'a', 'b' (capped) */
     size_t nvalues;
-    int line;
+    uint64_t line;
 } bad_value;
 
 /* A sequence of byte strings, stored flat: the per-sample caches below
@@ -81,7 +81,7 @@ typedef struct family {
     int type_known;
     int has_help;
     char *help;
-    int line;
+    uint64_t line;
     size_t nsamples;
     char *parser_name;     /* the family's name in the parser's terms
                               (diagnostics use it): name, or for an
@@ -119,7 +119,7 @@ typedef struct family {
 
 typedef struct stored_diag {
     enum pg_level level;
-    int line, column;
+    uint64_t line, column;
     char *family;
     char *text;
     const char *rule;
@@ -388,7 +388,7 @@ static const pg_golden_metric *golden_for(const pg_golden *g, const char *name,
     return m;
 }
 
-static void nameset_add(nameset *s, pg_str name, int line)
+static void nameset_add(nameset *s, pg_str name, uint64_t line)
 {
     if (pg_strmap_get(&s->idx, name.p, name.len))
         return;
@@ -506,7 +506,7 @@ static int check_label_names(family *f, const pg_sample *s,
         if (!known) {
             if (!f->extra_got)
                 f->extra_got = sample_names(s, reserved);
-            nameset_add(&f->extra, n, pg_pos_int(s->line));
+            nameset_add(&f->extra, n, (uint64_t)s->line);
         }
     }
     for (size_t j = 0; j < m->nlabels; j++) {
@@ -517,7 +517,7 @@ static int check_label_names(family *f, const pg_sample *s,
             pg_str n = { m->labels[j], strlen(m->labels[j]) };
             if (!f->missing_got)
                 f->missing_got = sample_names(s, reserved);
-            nameset_add(&f->missing, n, pg_pos_int(s->line));
+            nameset_add(&f->missing, n, (uint64_t)s->line);
         }
     }
     return 0;
@@ -577,7 +577,7 @@ static void check_label_values(pg_checker *c, family *f, const pg_sample *s,
             b = &f->bad[f->nbad++];
             memset(b, 0, sizeof *b);
             b->label = pg_xstrdup(label);
-            b->line = pg_pos_int(s->line);
+            b->line = (uint64_t)s->line;
         }
         pg_buf q = PG_BUF_INIT;
         pg_buf_addf(&q, "'%.*s'", (int)v.len, v.p);
@@ -694,7 +694,7 @@ static series *series_get(pg_checker *c, family *f, const pg_sample *s,
     series *se = &f->series[f->nseries++];
     memset(se, 0, sizeof *se);
     se->labels = pg_xstrndup(k->p, k->len);
-    se->line = pg_pos_int(s->line);
+    se->line = (uint64_t)s->line;
     pg_strmap_put(&f->series_idx, k->p, k->len,
                   (void *)(uintptr_t)f->nseries);
     f->last_series_at = f->nseries;
@@ -732,7 +732,7 @@ static void record_structure(pg_checker *c, family *f, const pg_sample *s,
             if (!se->bad_bound) {
                 se->bad_bound = found ? pg_xstrndup(bound.p, bound.len)
                                       : pg_xstrdup("");
-                se->bad_bound_line = pg_pos_int(s->line);
+                se->bad_bound_line = (uint64_t)s->line;
             }
             return;
         }
@@ -744,7 +744,7 @@ static void record_structure(pg_checker *c, family *f, const pg_sample *s,
             se->cap = se->cap ? se->cap * 2 : 16;
             se->points = pg_xrealloc(se->points, se->cap * sizeof *se->points);
         }
-        se->points[se->npoints++] = (point){ b, s->value, pg_pos_int(s->line) };
+        se->points[se->npoints++] = (point){ b, s->value, (uint64_t)s->line };
     }
 }
 
@@ -775,7 +775,7 @@ static int on_sample(void *ctx, const pg_sample *s)
     if (!f || f->name_len != key.len || !pg_bytes_eq(f->name, key.p, key.len))
         c->last_fam = f = family_get2(c, key, fname, s->type);
     if (!f->line)
-        f->line = pg_pos_int(s->line);
+        f->line = (uint64_t)s->line;
     f->nsamples++;
     if (s->type != PG_TYPE_NONE) {
         f->type = s->type;
@@ -821,7 +821,7 @@ static int on_family(void *ctx, const pg_family_info *fi)
     if (!f)
         f = family_get(c, fi->name, fi->type);
     if (!f->line)
-        f->line = pg_pos_int(fi->line);
+        f->line = (uint64_t)fi->line;
     if (fi->type != PG_TYPE_NONE || !f->type_known) {
         f->type = fi->type;
         f->type_known = fi->type != PG_TYPE_NONE;
@@ -847,8 +847,8 @@ static void on_diag(void *ctx, const pg_diag *d)
     }
     stored_diag *s = &c->diags[c->ndiags++];
     s->level = d->level;
-    s->line = pg_pos_int(d->line);
-    s->column = pg_pos_int(d->column);
+    s->line = (uint64_t)d->line;
+    s->column = (uint64_t)d->column;
     s->family = pg_xstrdup(d->family);
     s->text = pg_xstrdup(d->text);
     s->rule = d->rule;
@@ -884,13 +884,13 @@ static pg_metric_result *result_add(result_list *l, const char *target,
 }
 
 static pg_problem *problem_add(pg_metric_result *r, enum pg_problem_code code,
-                               int failure, int line, int column,
+                               int failure, uint64_t line, uint64_t column,
                                const char *expected, const char *got,
                                const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
 static pg_problem *problem_add(pg_metric_result *r, enum pg_problem_code code,
-                               int failure, int line, int column,
+                               int failure, uint64_t line, uint64_t column,
                                const char *expected, const char *got,
                                const char *fmt, ...)
 {
@@ -1085,7 +1085,7 @@ typedef struct fault {
     const char *kind;
     char *message;
     char *expected, *got;
-    int line;
+    uint64_t line;
     size_t count;
     enum pg_problem_code code;
 } fault;
@@ -1093,12 +1093,12 @@ typedef struct fault {
 typedef struct fault_list {
     fault items[16];
     size_t n;
-    int *lines;         /* every line a fault was noted at */
+    uint64_t *lines;        /* every line a fault was noted at */
     size_t nlines, lines_cap;
 } fault_list;
 
 static void fault_note(fault_list *l, const char *kind, enum pg_problem_code code,
-                       int line, const char *expected, const char *got,
+                       uint64_t line, const char *expected, const char *got,
                        const char *message)
 {
     if (l->nlines == l->lines_cap) {
@@ -1364,17 +1364,17 @@ static int is_type_rule(const char *rule)
     return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
+static int cmp_line(const void *a, const void *b)
 {
-    int x = *(const int *)a, y = *(const int *)b;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
 /* Whether a fault was noted at line; fl->lines sorted. */
-static int line_in(const fault_list *fl, int line)
+static int line_in(const fault_list *fl, uint64_t line)
 {
     return fl && fl->nlines &&
-           bsearch(&line, fl->lines, fl->nlines, sizeof *fl->lines, cmp_int);
+           bsearch(&line, fl->lines, fl->nlines, sizeof *fl->lines, cmp_line);
 }
 
 /* Links the stored diagnostics of each family, in input order, so a
@@ -1411,7 +1411,7 @@ static void attach_diags(pg_checker *c, pg_metric_result *r, const char *fam,
     size_t shown = 0, more = 0;
     index_diags(c);
     if (fl && fl->nlines)
-        qsort(fl->lines, fl->nlines, sizeof *fl->lines, cmp_int);
+        qsort(fl->lines, fl->nlines, sizeof *fl->lines, cmp_line);
     size_t i = (size_t)(uintptr_t)pg_strmap_get(&c->diag_first, fam, strlen(fam));
     for (; i; i = c->diag_next[i - 1]) {
         stored_diag *d = &c->diags[i - 1];

@@ -5,6 +5,7 @@
 #define PG_RESULT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "expo/expo.h"
 
@@ -57,7 +58,7 @@ typedef struct pg_problem {
     char *message;    /* one line, e.g. "missing label 'agent_name'" */
     char *expected;   /* NULL if not applicable */
     char *got;        /* NULL if not applicable */
-    int line, column; /* position in the raw scrape, 0 if none */
+    uint64_t line, column; /* position in the raw scrape, 0 if none */
 } pg_problem;
 
 typedef struct pg_metric_result {

@@ -75,9 +75,9 @@ static void write_yaml(FILE *out, const pg_metric_result *r)
         yaml_field(out, "      ", "expected", p->expected);
         yaml_field(out, "      ", "got", p->got);
         if (p->line > 0)
-            fprintf(out, "      line: %d\n", p->line);
+            fprintf(out, "      line: %llu\n", (unsigned long long)p->line);
         if (p->column > 0)
-            fprintf(out, "      column: %d\n", p->column);
+            fprintf(out, "      column: %llu\n", (unsigned long long)p->column);
     }
     fputs("  ...\n", out);
 }

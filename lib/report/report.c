@@ -392,12 +392,13 @@ const char *pg__report_golden_version(const pg_report_run *run)
     return "unknown";
 }
 
-void pg__report_add_pos(pg_buf *b, int line, int column)
+void pg__report_add_pos(pg_buf *b, uint64_t line, uint64_t column)
 {
     if (column > 0)
-        pg_buf_addf(b, "scrape %d:%d", line, column);
+        pg_buf_addf(b, "scrape %llu:%llu", (unsigned long long)line,
+                    (unsigned long long)column);
     else
-        pg_buf_addf(b, "scrape line %d", line);
+        pg_buf_addf(b, "scrape line %llu", (unsigned long long)line);
 }
 
 /* "N word" with a plural s, after a separator when not the first. */

@@ -5,6 +5,7 @@
 #define PG_REPORT_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -102,7 +103,7 @@ int pg__report_list_next(pg__report_list *l, const char **item,
                          size_t *len);
 
 /* "scrape LINE:COL", or "scrape line LINE" when the column is unknown. */
-void pg__report_add_pos(pg_buf *b, int line, int column);
+void pg__report_add_pos(pg_buf *b, uint64_t line, uint64_t column);
 
 /* "2026-07-06T10:00:00Z". */
 void pg__report_time_iso(time_t t, char out[32]);

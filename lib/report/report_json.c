@@ -122,8 +122,9 @@ static json_t *jproblem(const pg_report_run *run, const pg_problem *p)
                      "message", jstr(run, p->message ? p->message : ""),
                      "expected", jvalue(run, p->code, p->expected),
                      "got", jvalue(run, p->code, p->got),
-                     "line", p->line > 0 ? json_integer(p->line) : json_null(),
-                     "column", p->column > 0 ? json_integer(p->column)
+                     "line", p->line > 0 ? json_integer((json_int_t)p->line)
+                                          : json_null(),
+                     "column", p->column > 0 ? json_integer((json_int_t)p->column)
                                              : json_null());
 }
 
