@@ -317,6 +317,18 @@ static int has_pipe(const docs_line *ln)
     return 0;
 }
 
+/* Removes leading and trailing blanks of a cell in place. */
+static void trim_cell(char *s)
+{
+    size_t a = 0, z = strlen(s);
+    while (a < z && docs_is_space(s[a]))
+        a++;
+    while (z > a && docs_is_space(s[z - 1]))
+        z--;
+    memmove(s, s + a, z - a);
+    s[z - a] = '\0';
+}
+
 /* Splits a table row into cells; outer pipes optional, `\|` is a pipe
  * inside a cell (GFM requires it even inside code spans). */
 static void split_row(const docs_line *ln, docs_row *row)
@@ -347,13 +359,7 @@ static void split_row(const docs_line *ln, docs_row *row)
             pg_buf_addc(&b, *q++);
         }
         char *t = b.p ? pg_buf_detach(&b) : pg_xstrdup("");
-        size_t a = 0, z = strlen(t);
-        while (a < z && docs_is_space(t[a]))
-            a++;
-        while (z > a && docs_is_space(t[z - 1]))
-            z--;
-        memmove(t, t + a, z - a);
-        t[z - a] = '\0';
+        trim_cell(t);
         if (row->n == cap)
             row->cells = pg_xrealloc(row->cells, (cap *= 2) * sizeof *row->cells);
         const char *cs = c;
@@ -527,29 +533,91 @@ static char *html_cell(const char *p, size_t n)
     return s;
 }
 
-/* HTML tables: <table> ... </table>, rows <tr>, cells <th>/<td>. */
-static size_t read_html_table(docs_reader *R, const docs_line *v, size_t n,
-                              size_t at, docs_table *t)
+/* Joins lines from at up to the one holding "</table" into *all; starts
+ * gets each line's offset in it. Returns the index of that last line. */
+static size_t html_lines(const docs_line *v, size_t n, size_t at, pg_buf *all,
+                         size_t **starts, size_t *nl)
 {
     size_t end = at;
+    for (; end < n; end++) {
+        *starts = pg_xrealloc(*starts, (*nl + 1) * sizeof **starts);
+        (*starts)[(*nl)++] = all->len;
+        pg_buf_add(all, v[end].p, v[end].len);
+        pg_buf_addc(all, '\n');
+        if (strcasestr(all->p + (*starts)[*nl - 1], "</table"))
+            break;
+    }
+    return end;
+}
+
+/* The end of the cell whose content starts after gt: its closing tag, the
+ * next cell, or the row's end. */
+static const char *html_cell_end(const char *gt, const char *stop)
+{
+    const char *ce = strcasestr(gt, "</t");
+    const char *nx1 = strcasestr(gt, "<td"), *nx2 = strcasestr(gt, "<th");
+    if (nx1 && (!ce || nx1 < ce))
+        ce = nx1;
+    if (nx2 && (!ce || nx2 < ce))
+        ce = nx2;
+    return !ce || ce > stop ? stop : ce;
+}
+
+/* Adds the <td>/<th> cells between tr and stop to row, trimmed. */
+static void html_row_cells(const char *tr, const char *stop, docs_row *row)
+{
+    size_t cap = 0;
+    const char *c = tr;
+    for (;;) {
+        const char *td = strcasestr(c, "<td");
+        const char *th = strcasestr(c, "<th");
+        if (!td || (th && th < td))
+            td = th;
+        if (!td || td >= stop)
+            break;
+        const char *gt = strchr(td, '>');
+        if (!gt)
+            break;
+        const char *ce = html_cell_end(gt, stop);
+        if (row->n == cap)
+            row->cells = pg_xrealloc(row->cells, (cap = cap ? cap * 2 : 8) *
+                                                     sizeof *row->cells);
+        char *raw = html_cell(gt + 1, (size_t)(ce - gt - 1));
+        trim_cell(raw);
+        row->cells[row->n].raw = raw;
+        row->cells[row->n].column = 1;
+        row->n++;
+        c = ce;
+    }
+}
+
+/* The first row with cells is the header. */
+static void table_take_row(docs_table *t, docs_row *row)
+{
+    if (!row->n) {
+        free(row->cells);
+    } else if (!t->head.n) {
+        t->head = *row;
+        t->at = row->line;
+    } else {
+        t->rows = pg_xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
+        t->rows[t->nrows++] = *row;
+    }
+}
+
+/* HTML tables: <table> ... </table>, rows <tr>, cells <th>/<td>. */
+static size_t read_html_table(const docs_line *v, size_t n, size_t at,
+                              docs_table *t)
+{
     pg_buf all = PG_BUF_INIT;
     size_t *starts = NULL; /* offset in all of each line */
     size_t nl = 0;
-    for (; end < n; end++) {
-        starts = pg_xrealloc(starts, (nl + 1) * sizeof *starts);
-        starts[nl++] = all.len;
-        pg_buf_add(&all, v[end].p, v[end].len);
-        pg_buf_addc(&all, '\n');
-        if (strcasestr(all.p + starts[nl - 1], "</table"))
-            break;
-    }
+    size_t end = html_lines(v, n, at, &all, &starts, &nl);
     if (!all.p) {
         free(starts);
         return at;
     }
-    const char *p = all.p;
-    docs_row *cur = NULL;
-    const char *tr;
+    const char *p = all.p, *tr;
     while ((tr = strcasestr(p, "<tr")) != NULL) {
         size_t off = (size_t)(tr - all.p), li = 0;
         while (li + 1 < nl && starts[li + 1] <= off)
@@ -559,57 +627,10 @@ static size_t read_html_table(docs_reader *R, const docs_line *v, size_t n,
         if (!stop || (next && next < stop))
             stop = next ? next : all.p + all.len;
         docs_row row = { NULL, 0, &v[at + li] };
-        size_t cap = 0;
-        const char *c = tr;
-        for (;;) {
-            const char *td = strcasestr(c, "<td");
-            const char *th = strcasestr(c, "<th");
-            if (!td || (th && th < td))
-                td = th;
-            if (!td || td >= stop)
-                break;
-            const char *gt = strchr(td, '>');
-            if (!gt)
-                break;
-            const char *ce = strcasestr(gt, "</t");
-            const char *nx1 = strcasestr(gt, "<td"), *nx2 = strcasestr(gt, "<th");
-            if (nx1 && (!ce || nx1 < ce))
-                ce = nx1;
-            if (nx2 && (!ce || nx2 < ce))
-                ce = nx2;
-            if (!ce || ce > stop)
-                ce = stop;
-            if (row.n == cap)
-                row.cells = pg_xrealloc(row.cells, (cap = cap ? cap * 2 : 8) *
-                                                       sizeof *row.cells);
-            char *raw = html_cell(gt + 1, (size_t)(ce - gt - 1));
-            size_t a = 0, z = strlen(raw);
-            while (a < z && docs_is_space(raw[a]))
-                a++;
-            while (z > a && docs_is_space(raw[z - 1]))
-                z--;
-            memmove(raw, raw + a, z - a);
-            raw[z - a] = '\0';
-            row.cells[row.n].raw = raw;
-            row.cells[row.n].column = 1;
-            row.n++;
-            c = ce;
-        }
-        if (row.n) {
-            if (!t->head.n) {
-                t->head = row;
-                t->at = row.line;
-            } else {
-                t->rows = pg_xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
-                t->rows[t->nrows++] = row;
-            }
-        } else {
-            free(row.cells);
-        }
-        (void)cur;
+        html_row_cells(tr, stop, &row);
+        table_take_row(t, &row);
         p = stop;
     }
-    (void)R;
     pg_buf_release(&all);
     free(starts);
     return end < n ? end : n - 1;
@@ -641,104 +662,160 @@ static int handle_table(docs_reader *R, docs_table *t)
     return rc;
 }
 
-int docs_scan(docs_reader *R)
+/* Coder's generated section: when present, it is the table; [from, to)
+ * are its lines (all lines if there is none). */
+static void find_generated(docs_reader *R, size_t *from, size_t *to)
 {
     const docs_line *v = R->lines;
     size_t n = R->nlines;
-    /* Coder's generated section: when present, it is the table. */
-    size_t from = 0, to = n;
-    for (size_t i = 0; i < n; i++)
-        if (marker(&v[i], "Code generated by") && marker(&v[i], "DO NOT EDIT")) {
-            R->coder_marker = (int)i + 1;
-            from = i + 1;
-            for (size_t k = from; k < n; k++)
-                if (marker(&v[k], "End generated by")) {
-                    to = k;
-                    break;
-                }
-            break;
-        }
+    *from = 0;
+    *to = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!marker(&v[i], "Code generated by") || !marker(&v[i], "DO NOT EDIT"))
+            continue;
+        R->coder_marker = (int)i + 1;
+        *from = i + 1;
+        for (size_t k = *from; k < n; k++)
+            if (marker(&v[k], "End generated by")) {
+                *to = k;
+                break;
+            }
+        return;
+    }
+}
+
+/* A fenced block opened at line i is remembered, to be read by
+ * docs_scan_fences(); returns the line of its closing fence. */
+static size_t scan_fence(docs_reader *R, size_t i, char fch, size_t fcount)
+{
+    const docs_line *v = R->lines;
+    size_t n = R->nlines, k = i + 1;
+    while (k < n && !fence_close(&v[k], fch, fcount))
+        k++;
+    if (!R->coder_marker && heading_ok(R)) {
+        R->fence_at = pg_xrealloc(R->fence_at,
+                                  (R->nfences + 1) * sizeof *R->fence_at);
+        R->fence_len = pg_xrealloc(R->fence_len,
+                                   (R->nfences + 1) * sizeof *R->fence_len);
+        R->fence_at[R->nfences] = i;
+        R->fence_len[R->nfences++] = (k < n ? k + 1 : n) - i;
+    }
+    return k;
+}
+
+/* A heading: the section it opens, and maybe one metric (its name as the
+ * heading). *i moves past what was read; -1 on a hard error. */
+static int scan_heading(docs_reader *R, size_t *i, int level, const char *ht,
+                        size_t hn)
+{
+    set_heading(R, level, ht, hn);
+    if (R->coder_marker || !heading_ok(R))
+        return 0;
+    size_t end = *i;
+    int got = docs_read_heading_metric(R, R->lines, R->nlines, *i, &end);
+    if (got < 0)
+        return -1;
+    if (got)
+        *i = end;
+    return 0;
+}
+
+static int scan_html_table(docs_reader *R, size_t *i)
+{
+    docs_table t;
+    memset(&t, 0, sizeof t);
+    *i = read_html_table(R->lines, R->nlines, *i, &t);
+    if (!t.head.n) {
+        free_table(&t);
+        return 0;
+    }
+    return handle_table(R, &t);
+}
+
+/* A pipe table: header at *i, delimiter row after it, rows up to the
+ * first line without a pipe (or the end of the generated section). */
+static int scan_pipe_table(docs_reader *R, size_t *i, size_t to)
+{
+    const docs_line *v = R->lines;
+    docs_table t;
+    memset(&t, 0, sizeof t);
+    split_row(&v[*i], &t.head);
+    t.at = &v[*i];
+    size_t k = *i + 2;
+    for (; k < to && has_pipe(&v[k]) && !blank(v[k].p, v[k].len); k++) {
+        t.rows = pg_xrealloc(t.rows, (t.nrows + 1) * sizeof *t.rows);
+        split_row(&v[k], &t.rows[t.nrows++]);
+    }
+    *i = k - 1;
+    return handle_table(R, &t);
+}
+
+/* A metrics header whose delimiter row is missing is not a table in
+ * Markdown, but it is a metrics table not read. */
+static void scan_headless(docs_reader *R, size_t i)
+{
+    const docs_line *v = R->lines;
+    docs_table t;
+    memset(&t, 0, sizeof t);
+    split_row(&v[i], &t.head);
+    t.at = &v[i];
+    if (i + 1 < R->nlines && has_pipe(&v[i + 1]) &&
+        docs_header_is_metrics(R, &t.head))
+        docs_add_unread(R, &t, 0, 0, "table header not followed "
+                                     "by a delimiter row ('| --- |')");
+    free_table(&t);
+}
+
+/* A line that starts no block: a bullet, or prose that may name the
+ * metrics' prefix. */
+static int scan_prose(docs_reader *R, const docs_line *ln)
+{
+    if (!R->coder_marker && heading_ok(R) && docs_read_bullet(R, ln))
+        return -1;
+    if (!R->coder_marker && memchr(ln->p, '`', ln->len))
+        prose_prefix(R, ln);
+    return 0;
+}
+
+int docs_scan(docs_reader *R)
+{
+    const docs_line *v = R->lines;
+    size_t n = R->nlines, from, to;
+    find_generated(R, &from, &to);
     for (size_t i = 0; i < n; i++) {
         const docs_line *ln = &v[i];
         char fch;
-        size_t fcount;
+        size_t fcount, hn;
+        const char *ht;
+        int level;
         if (fence_open(ln, &fch, &fcount)) {
-            size_t k = i + 1;
-            while (k < n && !fence_close(&v[k], fch, fcount))
-                k++;
-            if (!R->coder_marker && heading_ok(R)) {
-                R->fence_at = pg_xrealloc(R->fence_at, (R->nfences + 1) *
-                                                           sizeof *R->fence_at);
-                R->fence_len = pg_xrealloc(R->fence_len, (R->nfences + 1) *
-                                                             sizeof *R->fence_len);
-                R->fence_at[R->nfences] = i;
-                R->fence_len[R->nfences++] = (k < n ? k + 1 : n) - i;
-            }
-            i = k;
+            i = scan_fence(R, i, fch, fcount);
             continue;
         }
-        const char *ht;
-        size_t hn;
-        int level = heading_level(ln, &ht, &hn);
-        if (level) {
-            set_heading(R, level, ht, hn);
-            if (R->coder_marker || !heading_ok(R))
-                continue;
-            size_t end = i;
-            int got = docs_read_heading_metric(R, v, n, i, &end);
-            if (got < 0)
+        if ((level = heading_level(ln, &ht, &hn)) != 0) {
+            if (scan_heading(R, &i, level, ht, hn))
                 return -1;
-            if (got)
-                i = end;
             continue;
         }
         if (i < from || i >= to)
             continue;
         size_t ind = indent_of(ln->p, ln->len);
         if (ln->len > ind + 5 && !strncasecmp(ln->p + ind, "<table", 6)) {
-            docs_table t;
-            memset(&t, 0, sizeof t);
-            i = read_html_table(R, v, n, i, &t);
-            if (!t.head.n)
-                free_table(&t);
-            else if (handle_table(R, &t))
+            if (scan_html_table(R, &i))
                 return -1;
             continue;
         }
-        if (i + 1 < n && has_pipe(ln) && delim_row(&v[i + 1]) &&
+        int pipe = has_pipe(ln);
+        if (pipe && i + 1 < n && delim_row(&v[i + 1]) &&
             v[i + 1].file == ln->file) {
-            docs_table t;
-            memset(&t, 0, sizeof t);
-            split_row(ln, &t.head);
-            t.at = ln;
-            size_t k = i + 2;
-            for (; k < to && has_pipe(&v[k]) && !blank(v[k].p, v[k].len); k++) {
-                t.rows = pg_xrealloc(t.rows, (t.nrows + 1) * sizeof *t.rows);
-                split_row(&v[k], &t.rows[t.nrows++]);
-            }
-            if (handle_table(R, &t))
+            if (scan_pipe_table(R, &i, to))
                 return -1;
-            i = k - 1;
             continue;
         }
-        if (has_pipe(ln) && (i + 1 >= n || !has_pipe(&v[i + 1]) ||
-                             !delim_row(&v[i + 1]))) {
-            /* a metrics header whose delimiter row is missing is not a
-             * table in Markdown, but it is a metrics table not read */
-            docs_table t;
-            memset(&t, 0, sizeof t);
-            split_row(ln, &t.head);
-            t.at = ln;
-            if (i + 1 < n && has_pipe(&v[i + 1]) &&
-                docs_header_is_metrics(R, &t.head))
-                docs_add_unread(R, &t, 0, 0, "table header not followed "
-                                             "by a delimiter row ('| --- |')");
-            free_table(&t);
-        }
-        if (!R->coder_marker && heading_ok(R) && docs_read_bullet(R, ln))
+        if (pipe && (i + 1 >= n || !has_pipe(&v[i + 1]) || !delim_row(&v[i + 1])))
+            scan_headless(R, i);
+        if (scan_prose(R, ln))
             return -1;
-        if (!R->coder_marker && memchr(ln->p, '`', ln->len))
-            prose_prefix(R, ln);
     }
     return 0;
 }

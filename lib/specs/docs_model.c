@@ -179,90 +179,118 @@ void docs_note_table(docs_table_note **v, size_t *n, const docs_table *t,
     u->why = why ? pg_xstrdup(why) : NULL;
 }
 
-int docs_add(docs_reader *R, const docs_metric *dm, const docs_line *ln,
-             int column)
+/* The metric's name (and pattern) with the profile's or the section's
+ * prefix, when it lacks it. */
+static void prefixed_name(const docs_reader *R, const docs_metric *dm,
+                          pg_buf *name, pg_buf *pat)
 {
     const pg_docs_profile *prof = R->opts ? R->opts->profile : NULL;
     const char *prefix = prof && prof->prefix ? prof->prefix : R->prose_prefix;
-    pg_buf name = PG_BUF_INIT, pat = PG_BUF_INIT;
     if (prefix && strncmp(dm->name, prefix, strlen(prefix))) {
-        pg_buf_adds(&name, prefix);
+        pg_buf_adds(name, prefix);
         if (dm->name_pattern)
-            pg_buf_adds(&pat, prefix); /* a name prefix needs no escape */
+            pg_buf_adds(pat, prefix); /* a name prefix needs no escape */
     }
-    pg_buf_adds(&name, dm->name);
+    pg_buf_adds(name, dm->name);
     if (dm->name_pattern)
-        pg_buf_adds(&pat, dm->name_pattern);
+        pg_buf_adds(pat, dm->name_pattern);
+}
+
+/* The same table twice: an identical row is redundant (lint); a row that
+ * disagrees cannot become one golden entry. */
+static int add_same_table(docs_reader *R, const docs_metric *dm,
+                          const char *name, size_t k, const docs_line *ln,
+                          int column)
+{
+    const docs_origin *og = &R->origin[k];
+    pg_golden_metric tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.name = (char *)name;
+    tmp.type = dm->type;
+    tmp.help = (char *)(dm->help ? dm->help : "");
+    char **labels = pg_xcalloc(dm->nlabels + 1, sizeof *labels);
+    for (size_t i = 0; i < dm->nlabels; i++)
+        labels[i] = pg_xstrdup(dm->labels[i]);
+    tmp.labels = labels;
+    tmp.nlabels = dm->nlabels;
+    pg_golden_metric_normalize(&tmp);
     int rc = 0;
-    size_t k = docs_find_metric(R->g, name.p);
-    if (k != (size_t)-1) {
-        pg_golden_metric *o = &R->g->metrics[k];
-        docs_origin *og = &R->origin[k];
-        if (dm->table >= 0 && og->table == dm->table) {
-            /* the same table twice: an identical row is redundant (lint);
-             * a row that disagrees cannot become one golden entry */
-            pg_golden_metric tmp;
-            memset(&tmp, 0, sizeof tmp);
-            tmp.name = name.p;
-            tmp.type = dm->type;
-            tmp.help = (char *)(dm->help ? dm->help : "");
-            char **labels = pg_xcalloc(dm->nlabels + 1, sizeof *labels);
-            for (size_t i = 0; i < dm->nlabels; i++)
-                labels[i] = pg_xstrdup(dm->labels[i]);
-            tmp.labels = labels;
-            tmp.nlabels = dm->nlabels;
-            pg_golden_metric_normalize(&tmp);
-            if (same_metric(o, &tmp))
-                docs_warn(R, "duplicate-row", ln, column,
-                          "duplicate row for metric '%s' (first at line %d)",
-                          name.p, og->line);
-            else
-                rc = docs_fail(R, ln, column,
-                               "duplicate metric '%s' (first at line %d) with "
-                               "a different type, labels or description",
-                               name.p, og->line);
-            for (size_t i = 0; i < tmp.nlabels; i++)
-                free(tmp.labels[i]);
-            free(tmp.labels);
-        } else if (dm->type != PG_TYPE_NONE && o->type != PG_TYPE_NONE &&
-                   dm->type != o->type) {
-            rc = docs_fail(R, ln, column,
-                           "metric '%s' documented as %s here and as %s at "
-                           "%s:%d", name.p, pg_type_name(dm->type),
-                           pg_type_name(o->type),
-                           docs_file(R, og->file), og->line);
-        } else {
-            /* documented again elsewhere: one entry, every place kept */
-            docs_line first = { NULL, 0, og->file, og->line, 0, 0 };
-            char *a = place(R, &first), *b = place(R, ln);
-            add_string(&o->documented_at, &o->ndocumented_at, a);
-            add_string(&o->documented_at, &o->ndocumented_at, b);
-            free(a);
-            free(b);
-            if (o->condition && !dm->condition) {
-                free(o->condition);
-                o->condition = NULL;
-            }
-            fill(o, dm);
-            pg_golden_metric_normalize(o);
-        }
-        pg_buf_release(&name);
-        pg_buf_release(&pat);
-        return rc;
+    if (same_metric(&R->g->metrics[k], &tmp))
+        docs_warn(R, "duplicate-row", ln, column,
+                  "duplicate row for metric '%s' (first at line %d)", name,
+                  og->line);
+    else
+        rc = docs_fail(R, ln, column,
+                       "duplicate metric '%s' (first at line %d) with a "
+                       "different type, labels or description", name,
+                       og->line);
+    for (size_t i = 0; i < tmp.nlabels; i++)
+        free(tmp.labels[i]);
+    free(tmp.labels);
+    return rc;
+}
+
+/* Documented again elsewhere: one entry, every place kept; -1 when the
+ * two places give different types. */
+static int add_again(docs_reader *R, const docs_metric *dm, const char *name,
+                     size_t k, const docs_line *ln, int column)
+{
+    pg_golden_metric *o = &R->g->metrics[k];
+    const docs_origin *og = &R->origin[k];
+    if (dm->type != PG_TYPE_NONE && o->type != PG_TYPE_NONE &&
+        dm->type != o->type)
+        return docs_fail(R, ln, column,
+                         "metric '%s' documented as %s here and as %s at "
+                         "%s:%d", name, pg_type_name(dm->type),
+                         pg_type_name(o->type), docs_file(R, og->file),
+                         og->line);
+    docs_line first = { NULL, 0, og->file, og->line, 0, 0 };
+    char *a = place(R, &first), *b = place(R, ln);
+    add_string(&o->documented_at, &o->ndocumented_at, a);
+    add_string(&o->documented_at, &o->ndocumented_at, b);
+    free(a);
+    free(b);
+    if (o->condition && !dm->condition) {
+        free(o->condition);
+        o->condition = NULL;
     }
-    pg_golden_metric *m = pg_golden_add(R->g, name.p);
+    fill(o, dm);
+    pg_golden_metric_normalize(o);
+    return 0;
+}
+
+/* A metric not seen before; pat (detached) becomes its name pattern. */
+static void add_new(docs_reader *R, const docs_metric *dm, const char *name,
+                    pg_buf *pat, const docs_line *ln, int column)
+{
+    pg_golden_metric *m = pg_golden_add(R->g, name);
     R->origin = pg_xrealloc(R->origin, R->g->nmetrics * sizeof *R->origin);
     R->origin[R->g->nmetrics - 1] =
         (docs_origin){ ln->file, ln->lineno, column, dm->table };
-    if (pat.p)
-        m->name_pattern = pg_buf_detach(&pat);
+    if (pat->p)
+        m->name_pattern = pg_buf_detach(pat);
     m->type = PG_TYPE_NONE;
     if (dm->condition)
         m->condition = pg_xstrdup(dm->condition);
     fill(m, dm);
     pg_golden_metric_normalize(m);
     lint_name(R, m, ln, column);
+}
+
+int docs_add(docs_reader *R, const docs_metric *dm, const docs_line *ln,
+             int column)
+{
+    pg_buf name = PG_BUF_INIT, pat = PG_BUF_INIT;
+    prefixed_name(R, dm, &name, &pat);
+    int rc = 0;
+    size_t k = docs_find_metric(R->g, name.p);
+    if (k == (size_t)-1)
+        add_new(R, dm, name.p, &pat, ln, column);
+    else if (dm->table >= 0 && R->origin[k].table == dm->table)
+        rc = add_same_table(R, dm, name.p, k, ln, column);
+    else
+        rc = add_again(R, dm, name.p, k, ln, column);
     pg_buf_release(&name);
     pg_buf_release(&pat);
-    return 0;
+    return rc;
 }

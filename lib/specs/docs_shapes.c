@@ -384,103 +384,135 @@ static fence_fam *series_family(fence_fam **v, size_t *n, const char *p,
     return fam_get(v, n, p, len, l);
 }
 
-int docs_read_fence(docs_reader *R, const docs_line *v, size_t n)
+/* What a fenced block holds, line by line. */
+typedef struct fence_scan {
+    fence_fam *fams;
+    size_t nf;
+    size_t typed, series, other;  /* TYPE lines, series lines, others */
+} fence_scan;
+
+/* "# TYPE name type" or "# HELP name text" (p is past the "# "). */
+static void fence_meta(fence_scan *fs, const char *p, size_t len,
+                       const docs_line *l)
 {
-    fence_fam *fams = NULL;
-    size_t nf = 0, typed = 0, series = 0, other = 0;
-    for (size_t i = 1; i < n; i++) {
-        const docs_line *l = &v[i];
-        const char *p = l->p;
-        size_t len = l->len;
-        while (len && docs_is_space(*p))
-            p++, len--;
-        if (!len)
-            continue;
-        if (len > 7 && (!strncmp(p, "# TYPE ", 7) || !strncmp(p, "# HELP ", 7))) {
-            int is_type = p[2] == 'T';
-            size_t nl = name_len(p + 7, len - 7);
-            if (!nl)
-                continue;
-            fence_fam *f = fam_get(&fams, &nf, p + 7, nl, l);
-            const char *rest = p + 7 + nl;
-            size_t rl = len - 7 - nl;
-            while (rl && docs_is_space(*rest))
-                rest++, rl--;
-            if (is_type) {
-                char *w = pg_xstrndup(rest, rl);
-                char *tl = NULL;
-                if (docs_type_word(w, &f->type, &tl))
-                    f->type = PG_TYPE_NONE;
-                free(tl);
-                free(w);
-                typed++;
-            } else if (!f->help) {
-                f->help = pg_xstrndup(rest, rl);
+    int is_type = p[2] == 'T';
+    size_t nl = name_len(p + 7, len - 7);
+    if (!nl)
+        return;
+    fence_fam *f = fam_get(&fs->fams, &fs->nf, p + 7, nl, l);
+    const char *rest = p + 7 + nl;
+    size_t rl = len - 7 - nl;
+    while (rl && docs_is_space(*rest))
+        rest++, rl--;
+    if (is_type) {
+        char *w = pg_xstrndup(rest, rl);
+        char *tl = NULL;
+        if (docs_type_word(w, &f->type, &tl))
+            f->type = PG_TYPE_NONE;
+        free(tl);
+        free(w);
+        fs->typed++;
+    } else if (!f->help) {
+        f->help = pg_xstrndup(rest, rl);
+    }
+}
+
+/* The label names of a series' {...}, values skipped. */
+static void fence_labels(fence_fam *f, const char *q, const char *e)
+{
+    while (q < e && *q != '}') {
+        while (q < e && (docs_is_space(*q) || *q == ','))
+            q++;
+        size_t ll = name_len(q, (size_t)(e - q));
+        if (!ll)
+            break;
+        add_label(&f->labels, q, ll);
+        q += ll;
+        /* skip ="value" */
+        if (q < e && *q == '=') {
+            q++;
+            if (q < e && *q == '"') {
+                q++;
+                while (q < e && *q != '"')
+                    q += *q == '\\' ? 2 : 1;
+                q++;
             }
-            continue;
-        }
-        if (*p == '#' || (i == n - 1 && (*p == '`' || *p == '~')))
-            continue;
-        size_t nl = name_len(p, len);
-        if (nl && (nl == len || p[nl] == '{' || p[nl] == ' ') &&
-            memchr(p, '_', nl)) {
-            fence_fam *f = series_family(&fams, &nf, p, nl, l);
-            series++;
-            if (nl < len && p[nl] == '{') {
-                const char *q = p + nl + 1, *e = p + len;
-                while (q < e && *q != '}') {
-                    while (q < e && (docs_is_space(*q) || *q == ','))
-                        q++;
-                    size_t ll = name_len(q, (size_t)(e - q));
-                    if (!ll)
-                        break;
-                    add_label(&f->labels, q, ll);
-                    q += ll;
-                    /* skip ="value" */
-                    if (q < e && *q == '=') {
-                        q++;
-                        if (q < e && *q == '"') {
-                            q++;
-                            while (q < e && *q != '"')
-                                q += *q == '\\' ? 2 : 1;
-                            q++;
-                        }
-                    }
-                }
-            }
-        } else {
-            other++;
         }
     }
-    int rc = 0;
-    /* Exposition text: TYPE lines, or an info string that says so. A bare
-     * block of series is an example of one flag's output (node_exporter's
-     * sysctl section), not the list of metrics. */
-    char *info = pg_xstrndup(v[0].p, v[0].len);
-    int expo_info = strcasestr(info, "prometheus") || strcasestr(info, "openmetrics") ||
+}
+
+/* One line of the block (not its opening fence). */
+static void fence_line(fence_scan *fs, const docs_line *l, int last)
+{
+    const char *p = l->p;
+    size_t len = l->len;
+    while (len && docs_is_space(*p))
+        p++, len--;
+    if (!len)
+        return;
+    if (len > 7 && (!strncmp(p, "# TYPE ", 7) || !strncmp(p, "# HELP ", 7))) {
+        fence_meta(fs, p, len, l);
+        return;
+    }
+    if (*p == '#' || (last && (*p == '`' || *p == '~')))
+        return;
+    size_t nl = name_len(p, len);
+    if (!nl || (nl != len && p[nl] != '{' && p[nl] != ' ') ||
+        !memchr(p, '_', nl)) {
+        fs->other++;
+        return;
+    }
+    fence_fam *f = series_family(&fs->fams, &fs->nf, p, nl, l);
+    fs->series++;
+    if (nl < len && p[nl] == '{')
+        fence_labels(f, p + nl + 1, p + len);
+}
+
+/* Exposition text: TYPE lines, or an info string that says so. A bare
+ * block of series is an example of one flag's output (node_exporter's
+ * sysctl section), not the list of metrics. */
+static int fence_is_exposition(const fence_scan *fs, const docs_line *open)
+{
+    char *info = pg_xstrndup(open->p, open->len);
+    int expo_info = strcasestr(info, "prometheus") ||
+                    strcasestr(info, "openmetrics") ||
                     strcasestr(info, "exposition");
     free(info);
-    if ((typed || (expo_info && series && !other)) && nf) {
-        for (size_t i = 0; i < nf && !rc; i++) {
-            fence_fam *f = &fams[i];
-            docs_metric dm;
-            memset(&dm, 0, sizeof dm);
-            dm.table = -1;
-            dm.name = f->name;
-            dm.type = f->type;
-            dm.help = f->help ? f->help : "";
-            docs_fold_series(f->name, f->type);
-            docs_metric_labels(R, &dm, &f->labels, R->headings);
-            if (!pg_metric_name_valid(f->name, strlen(f->name)))
-                continue;
-            rc = docs_add(R, &dm, f->line, 1);
-        }
+    return (fs->typed || (expo_info && fs->series && !fs->other)) && fs->nf;
+}
+
+static int fence_add(docs_reader *R, fence_scan *fs)
+{
+    int rc = 0;
+    for (size_t i = 0; i < fs->nf && !rc; i++) {
+        fence_fam *f = &fs->fams[i];
+        docs_metric dm;
+        memset(&dm, 0, sizeof dm);
+        dm.table = -1;
+        dm.name = f->name;
+        dm.type = f->type;
+        dm.help = f->help ? f->help : "";
+        docs_fold_series(f->name, f->type);
+        docs_metric_labels(R, &dm, &f->labels, R->headings);
+        if (!pg_metric_name_valid(f->name, strlen(f->name)))
+            continue;
+        rc = docs_add(R, &dm, f->line, 1);
     }
-    for (size_t i = 0; i < nf; i++) {
-        free(fams[i].name);
-        free(fams[i].help);
-        docs_labels_release(&fams[i].labels);
+    return rc;
+}
+
+int docs_read_fence(docs_reader *R, const docs_line *v, size_t n)
+{
+    fence_scan fs;
+    memset(&fs, 0, sizeof fs);
+    for (size_t i = 1; i < n; i++)
+        fence_line(&fs, &v[i], i == n - 1);
+    int rc = fence_is_exposition(&fs, &v[0]) ? fence_add(R, &fs) : 0;
+    for (size_t i = 0; i < fs.nf; i++) {
+        free(fs.fams[i].name);
+        free(fs.fams[i].help);
+        docs_labels_release(&fs.fams[i].labels);
     }
-    free(fams);
+    free(fs.fams);
     return rc;
 }

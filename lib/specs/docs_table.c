@@ -131,29 +131,38 @@ static void labels_join(docs_labels *into, docs_labels *l)
     }
 }
 
-/* Reads one row; 0 ok, 1 not a metric row (skipped), -1 with why set. */
-static int read_row(docs_reader *R, const docs_table *t, const colmap *m,
-                    const docs_row *row, int serial, char *why, size_t wl,
-                    int *col)
+/* Removes every backtick of s in place. */
+static void drop_backticks(char *s)
 {
-    int nc = m->role[DC_NAME];
-    *col = 1;
+    for (char *q = s; *q; q++)
+        if (*q == '`')
+            memmove(q, q + 1, strlen(q)), q--;
+}
+
+static int short_row(const docs_table *t, const docs_row *row, char *why,
+                     size_t wl)
+{
+    snprintf(why, wl, "table row has %zu cell%s, expected %zu", row->n,
+             row->n == 1 ? "" : "s", t->head.n);
+    return -1;
+}
+
+/* Whether the row has the cells the golden is made of; -1 with why and
+ * *col set if not. */
+static int check_cells(const docs_table *t, const colmap *m,
+                       const docs_row *row, char *why, size_t wl, int *col)
+{
+    int nc = m->role[DC_NAME], tc = m->role[DC_TYPE], lc = m->role[DC_LABELS];
     if ((size_t)nc >= row->n) {
-        snprintf(why, wl, "table row has %zu cell%s, expected %zu", row->n,
-                 row->n == 1 ? "" : "s", t->head.n);
         *col = row->n ? row->cells[row->n - 1].column : 1;
-        return -1;
+        return short_row(t, row, why, wl);
     }
-    int tc = m->role[DC_TYPE];
     /* GFM fills missing cells with empty ones; for the columns that make
      * the golden (type, labels) a short row is more likely broken than
      * empty, so it is an error. */
-    int lc0 = m->role[DC_LABELS];
-    if ((tc >= 0 && (size_t)tc >= row->n) || (lc0 >= 0 && (size_t)lc0 >= row->n)) {
-        snprintf(why, wl, "table row has %zu cell%s, expected %zu", row->n,
-                 row->n == 1 ? "" : "s", t->head.n);
+    if ((tc >= 0 && (size_t)tc >= row->n) || (lc >= 0 && (size_t)lc >= row->n)) {
         *col = row->cells[row->n - 1].column;
-        return -1;
+        return short_row(t, row, why, wl);
     }
     if (row->n > t->head.n && *row->cells[row->n - 1].raw) {
         snprintf(why, wl, "table row has %zu cells, expected %zu", row->n,
@@ -161,98 +170,136 @@ static int read_row(docs_reader *R, const docs_table *t, const colmap *m,
         *col = row->cells[t->head.n].column;
         return -1;
     }
-    const docs_cell *name_cell = &row->cells[nc];
-    *col = name_cell->column;
-    docs_name nm;
-    if (docs_name_parse(name_cell->raw, &nm)) {
-        char *c = pg_xstrdup(name_cell->raw);
-        docs_clean(c);
-        for (char *q = c; *q; q++)
-            if (*q == '`')
-                memmove(q, q + 1, strlen(q)), q--;
-        if (*c)
-            snprintf(why, wl, "invalid metric name '%.80s'", c);
-        else
-            snprintf(why, wl, "empty metric name");
-        free(c);
-        return -1;
+    return 0;
+}
+
+/* The name cell's metric name; -1 with why set (the text as shown). */
+static int row_name(const docs_cell *cell, docs_name *nm, char *why, size_t wl)
+{
+    if (!docs_name_parse(cell->raw, nm))
+        return 0;
+    char *c = pg_xstrdup(cell->raw);
+    docs_clean(c);
+    drop_backticks(c);
+    if (*c)
+        snprintf(why, wl, "invalid metric name '%.80s'", c);
+    else
+        snprintf(why, wl, "empty metric name");
+    free(c);
+    return -1;
+}
+
+/* The type cell into dm (words in parentheses that are labels go to
+ * *type_labels); -1 with why set for a word that is no type. */
+static int row_type(const docs_cell *cell, const char *name, docs_metric *dm,
+                    char **type_labels, char *why, size_t wl)
+{
+    dm->type_word = cell->raw;
+    if (!docs_type_word(cell->raw, &dm->type, type_labels))
+        return 0;
+    char *c = pg_xstrdup(cell->raw);
+    docs_clean(c);
+    for (char *q = c; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    size_t k = strlen(c);
+    if (k >= 2 && c[0] == '`' && c[k - 1] == '`') {
+        memmove(c, c + 1, k - 2);
+        c[k - 2] = '\0';
     }
-    docs_metric dm;
-    memset(&dm, 0, sizeof dm);
-    dm.table = serial;
-    dm.type = PG_TYPE_NONE;
-    const char *help = m->role[DC_HELP] >= 0 && (size_t)m->role[DC_HELP] < row->n
-                           ? row->cells[m->role[DC_HELP]].raw
-                           : "";
-    dm.help = help;
-    docs_labels labels;
-    memset(&labels, 0, sizeof labels);
-    int rc = 0;
-    char *type_labels = NULL;
-    if (tc >= 0 && *row->cells[tc].raw) {
-        dm.type_word = row->cells[tc].raw;
-        if (docs_type_word(row->cells[tc].raw, &dm.type, &type_labels)) {
-            char *c = pg_xstrdup(row->cells[tc].raw);
-            docs_clean(c);
-            for (char *q = c; *q; q++)
-                *q = (char)tolower((unsigned char)*q);
-            size_t k = strlen(c);
-            if (k >= 2 && c[0] == '`' && c[k - 1] == '`') {
-                memmove(c, c + 1, k - 2);
-                c[k - 2] = '\0';
-            }
-            snprintf(why, wl, "unknown type '%.40s' for metric '%.80s'", c,
-                     nm.name);
-            free(c);
-            *col = row->cells[tc].column;
-            rc = -1;
-            goto out;
-        }
-    }
-    if (dm.type == PG_TYPE_NONE && !(dm.type_word && tc >= 0))
-        dm.type = docs_type_in_text(help);
-    docs_fold_series(nm.name, dm.type);
-    if (nm.folded && dm.type == PG_TYPE_NONE)
-        dm.type = PG_TYPE_HISTOGRAM; /* x_[bucket, sum, count] */
+    snprintf(why, wl, "unknown type '%.40s' for metric '%.80s'", c, name);
+    free(c);
+    return -1;
+}
+
+/* Labels from the labels cell, the name's braces and the type word;
+ * -1 with why set when the labels cell does not parse. */
+static int row_labels(const colmap *m, const docs_row *row, docs_name *nm,
+                      const char *type_labels, docs_labels *labels, char *why,
+                      size_t wl, int *col)
+{
     int lc = m->role[DC_LABELS];
     if (lc >= 0 && (size_t)lc < row->n &&
-        docs_labels_parse(row->cells[lc].raw, &labels, why, wl)) {
+        docs_labels_parse(row->cells[lc].raw, labels, why, wl)) {
         *col = row->cells[lc].column;
-        rc = -1;
-        goto out;
+        return -1;
     }
-    labels_join(&labels, &nm.braces);
+    labels_join(labels, &nm->braces);
     if (type_labels) {
         docs_labels tl;
         if (!docs_labels_parse(type_labels, &tl, why, wl)) {
-            labels_join(&labels, &tl);
+            labels_join(labels, &tl);
             docs_labels_release(&tl);
         }
     }
+    return 0;
+}
+
+/* The cells of columns the golden has no field for become meta, and so
+ * does a type word that names no type. */
+static void row_meta(const colmap *m, const docs_row *row, docs_metric *dm)
+{
     for (size_t i = 0; i < m->nextra; i++) {
         if (m->extra[i] >= row->n)
             continue;
         char *v = pg_xstrdup(row->cells[m->extra[i]].raw);
         docs_clean(v);
-        for (char *q = v; *q; q++)
-            if (*q == '`')
-                memmove(q, q + 1, strlen(q)), q--;
+        drop_backticks(v);
         if (*v)
-            meta_push(&dm, m->extra_name[i], v);
+            meta_push(dm, m->extra_name[i], v);
         free(v);
     }
-    if (dm.type == PG_TYPE_NONE && dm.type_word) {
-        char *v = pg_xstrdup(dm.type_word);
+    if (dm->type == PG_TYPE_NONE && dm->type_word) {
+        char *v = pg_xstrdup(dm->type_word);
         docs_clean(v);
-        meta_push(&dm, "Type", v);
+        meta_push(dm, "Type", v);
         free(v);
     }
+}
+
+/* Reads one row: 0 ok, -1 with why and *col set (the row is not read),
+ * -2 on a hard error (set by docs_add). */
+static int read_row(docs_reader *R, const docs_table *t, const colmap *m,
+                    const docs_row *row, int serial, char *why, size_t wl,
+                    int *col)
+{
+    *col = 1;
+    if (check_cells(t, m, row, why, wl, col))
+        return -1;
+    const docs_cell *name_cell = &row->cells[m->role[DC_NAME]];
+    *col = name_cell->column;
+    docs_name nm;
+    if (row_name(name_cell, &nm, why, wl))
+        return -1;
+    docs_metric dm;
+    memset(&dm, 0, sizeof dm);
+    dm.table = serial;
+    dm.type = PG_TYPE_NONE;
+    int hc = m->role[DC_HELP], tc = m->role[DC_TYPE];
+    dm.help = hc >= 0 && (size_t)hc < row->n ? row->cells[hc].raw : "";
+    docs_labels labels;
+    memset(&labels, 0, sizeof labels);
+    int rc = 0;
+    char *type_labels = NULL;
+    if (tc >= 0 && *row->cells[tc].raw &&
+        row_type(&row->cells[tc], nm.name, &dm, &type_labels, why, wl)) {
+        *col = row->cells[tc].column;
+        rc = -1;
+        goto out;
+    }
+    if (dm.type == PG_TYPE_NONE && !(dm.type_word && tc >= 0))
+        dm.type = docs_type_in_text(dm.help);
+    docs_fold_series(nm.name, dm.type);
+    if (nm.folded && dm.type == PG_TYPE_NONE)
+        dm.type = PG_TYPE_HISTOGRAM; /* x_[bucket, sum, count] */
+    if (row_labels(m, row, &nm, type_labels, &labels, why, wl, col)) {
+        rc = -1;
+        goto out;
+    }
+    row_meta(m, row, &dm);
     dm.name = nm.name;
     dm.name_pattern = nm.pattern;
     docs_metric_labels(R, &dm, &labels, t->headings);
-    rc = docs_add(R, &dm, row->line, name_cell->column);
-    if (rc)
-        rc = -2; /* a hard error, already set */
+    rc = docs_add(R, &dm, row->line, name_cell->column) ? -2 : 0;
 out:
     free(type_labels);
     meta_release(&dm);

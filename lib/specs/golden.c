@@ -673,59 +673,49 @@ static int load_erratum(struct loader *L, json_t *o, pg_golden_metric *m,
     return 0;
 }
 
-static int load_metric(struct loader *L, json_t *o, size_t index,
-                       pg_golden_metric *m)
+/* The name, and the pattern a templated name is matched through. */
+static int load_name(struct loader *L, json_t *o, pg_golden_metric *m,
+                     const char *where)
 {
-    static const char *const keys[] = {
-        "name", "type", "help", "labels", "buckets", "native_histogram",
-        "condition", "label_values", "help_exception", "sum_count_optional",
-        "name_pattern", "label_patterns", "documented_at", "meta", "erratum",
-        NULL
-    };
-    char where[320];
-    if (!json_is_object(o))
-        return fail(L, "metrics[%zu]: must be an object", index);
-    json_t *jn = json_object_get(o, "name");
-    if (!json_is_string(jn) || !*json_string_value(jn))
-        return fail(L, "metrics[%zu]: missing 'name'", index);
-    m->name = pg_xstrdup(json_string_value(jn));
-    snprintf(where, sizeof where, "metric '%.256s': ", m->name);
-    if (check_keys(L, o, keys, where) ||
-        get_string(L, o, "name_pattern", 0, &m->name_pattern, where))
+    if (get_string(L, o, "name_pattern", 0, &m->name_pattern, where))
         return -1;
     /* Prometheus data model: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*.
      * Goldens describe what a server documents, in the classic syntax
      * every scraper reads (golden/SCHEMA.md). A templated name is kept as
      * written and matched through its name_pattern. */
-    if (m->name_pattern) {
-        if (check_pattern(L, "name_pattern", m->name_pattern, where))
-            return -1;
-    } else if (!pg_metric_name_valid(m->name, strlen(m->name))) {
+    if (m->name_pattern)
+        return check_pattern(L, "name_pattern", m->name_pattern, where);
+    if (!pg_metric_name_valid(m->name, strlen(m->name)))
         return fail(L, "%sinvalid metric name (want [a-zA-Z_:][a-zA-Z0-9_:]*)",
                     where);
-    }
+    return 0;
+}
 
+static int load_type(struct loader *L, json_t *o, pg_golden_metric *m,
+                     const char *where)
+{
     /* null: the docs give no type; presence and labels are checked. */
     json_t *jt = json_object_get(o, "type");
     if (!jt)
         return fail(L, "%smissing 'type'", where);
     if (json_is_null(jt)) {
         m->type = PG_TYPE_NONE;
-    } else {
-        char *type = NULL;
-        if (get_string(L, o, "type", 1, &type, where))
-            return -1;
-        int bad = pg_type_parse(type, strlen(type), &m->type) ||
-                  m->type == PG_TYPE_NONE;
-        if (bad)
-            fail(L, "%sunknown type '%s'", where, type);
-        free(type);
-        if (bad)
-            return -1;
+        return 0;
     }
-    if (get_string(L, o, "help", 1, &m->help, where))
+    char *type = NULL;
+    if (get_string(L, o, "type", 1, &type, where))
         return -1;
+    int bad = pg_type_parse(type, strlen(type), &m->type) ||
+              m->type == PG_TYPE_NONE;
+    if (bad)
+        fail(L, "%sunknown type '%s'", where, type);
+    free(type);
+    return bad ? -1 : 0;
+}
 
+static int load_labels(struct loader *L, json_t *o, pg_golden_metric *m,
+                       const char *where)
+{
     json_t *labels = json_object_get(o, "labels");
     if (!json_is_array(labels))
         return fail(L, "%s'labels' must be an array of label names", where);
@@ -745,28 +735,42 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
             return -1;
         m->labels[m->nlabels++] = pg_xstrdup(s);
     }
+    return 0;
+}
 
+static int load_buckets(struct loader *L, json_t *o, pg_golden_metric *m,
+                        const char *where)
+{
     json_t *buckets = json_object_get(o, "buckets");
-    if (buckets) {
-        if (!json_is_array(buckets))
-            return fail(L, "%s'buckets' must be an array of numbers", where);
-        m->has_buckets = 1;
-        m->buckets = pg_xcalloc(json_array_size(buckets), sizeof *m->buckets);
-        json_array_foreach(buckets, i, v) {
-            if (!json_is_number(v))
-                return fail(L, "%sbuckets[%zu] must be a number", where, i);
-            double d = json_number_value(v);
-            if (!isfinite(d))
-                return fail(L, "%sbuckets[%zu] must be finite", where, i);
-            if (m->nbuckets && d <= m->buckets[m->nbuckets - 1])
-                return fail(L, "%sbuckets must be strictly ascending at [%zu]",
-                            where, i);
-            m->buckets[m->nbuckets++] = d;
-        }
-        if (m->type != PG_TYPE_HISTOGRAM && m->type != PG_TYPE_GAUGEHISTOGRAM)
-            return fail(L, "%s'buckets' given for a %s", where,
-                        pg_type_name(m->type));
+    if (!buckets)
+        return 0;
+    if (!json_is_array(buckets))
+        return fail(L, "%s'buckets' must be an array of numbers", where);
+    m->has_buckets = 1;
+    m->buckets = pg_xcalloc(json_array_size(buckets), sizeof *m->buckets);
+    size_t i;
+    json_t *v;
+    json_array_foreach(buckets, i, v) {
+        if (!json_is_number(v))
+            return fail(L, "%sbuckets[%zu] must be a number", where, i);
+        double d = json_number_value(v);
+        if (!isfinite(d))
+            return fail(L, "%sbuckets[%zu] must be finite", where, i);
+        if (m->nbuckets && d <= m->buckets[m->nbuckets - 1])
+            return fail(L, "%sbuckets must be strictly ascending at [%zu]",
+                        where, i);
+        m->buckets[m->nbuckets++] = d;
     }
+    if (m->type != PG_TYPE_HISTOGRAM && m->type != PG_TYPE_GAUGEHISTOGRAM)
+        return fail(L, "%s'buckets' given for a %s", where,
+                    pg_type_name(m->type));
+    return 0;
+}
+
+/* The flags and strings that need no more than their JSON type. */
+static int load_optional(struct loader *L, json_t *o, pg_golden_metric *m,
+                         const char *where)
+{
     if (get_bool(L, o, "native_histogram", &m->native_histogram, where) ||
         get_string(L, o, "condition", 0, &m->condition, where) ||
         get_string(L, o, "help_exception", 0, &m->help_exception, where) ||
@@ -774,7 +778,6 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
         return -1;
     if (m->condition && !*m->condition)
         return fail(L, "%s'condition' must not be empty (omit it)", where);
-
     if (load_strings(L, o, "label_patterns", &m->label_patterns,
                      &m->nlabel_patterns, where) ||
         load_strings(L, o, "documented_at", &m->documented_at,
@@ -784,33 +787,64 @@ static int load_metric(struct loader *L, json_t *o, size_t index,
     for (size_t k = 0; k < m->nlabel_patterns; k++)
         if (check_pattern(L, "label_patterns", m->label_patterns[k], where))
             return -1;
+    return 0;
+}
 
-    json_t *lv = json_object_get(o, "label_values");
-    if (lv) {
-        if (!json_is_object(lv))
-            return fail(L, "%s'label_values' must be an object", where);
-        m->label_values = pg_xcalloc(json_object_size(lv),
-                                     sizeof *m->label_values);
-        const char *key;
-        json_object_foreach(lv, key, v) {
-            if (!json_is_string(v))
-                return fail(L, "%slabel_values['%s'] must be a string", where,
-                            key);
-            size_t k = 0;
-            while (k < m->nlabels && strcmp(m->labels[k], key))
-                k++;
-            if (k == m->nlabels)
-                return fail(L, "%slabel_values for label '%s', which is not "
-                               "in 'labels'", where, key);
-            char what[320];
-            snprintf(what, sizeof what, "label_values['%.256s']", key);
-            if (check_pattern(L, what, json_string_value(v), where))
-                return -1;
-            pg_label_rule *r = &m->label_values[m->nlabel_values++];
-            r->label = pg_xstrdup(key);
-            r->pattern = pg_xstrdup(json_string_value(v));
-        }
+/* label_values: a pattern for each of some of the metric's labels. */
+static int load_label_values(struct loader *L, json_t *o, pg_golden_metric *m,
+                             const char *where)
+{
+    json_t *lv = json_object_get(o, "label_values"), *v;
+    if (!lv)
+        return 0;
+    if (!json_is_object(lv))
+        return fail(L, "%s'label_values' must be an object", where);
+    m->label_values = pg_xcalloc(json_object_size(lv), sizeof *m->label_values);
+    const char *key;
+    json_object_foreach(lv, key, v) {
+        if (!json_is_string(v))
+            return fail(L, "%slabel_values['%s'] must be a string", where,
+                        key);
+        size_t k = 0;
+        while (k < m->nlabels && strcmp(m->labels[k], key))
+            k++;
+        if (k == m->nlabels)
+            return fail(L, "%slabel_values for label '%s', which is not "
+                           "in 'labels'", where, key);
+        char what[320];
+        snprintf(what, sizeof what, "label_values['%.256s']", key);
+        if (check_pattern(L, what, json_string_value(v), where))
+            return -1;
+        pg_label_rule *r = &m->label_values[m->nlabel_values++];
+        r->label = pg_xstrdup(key);
+        r->pattern = pg_xstrdup(json_string_value(v));
     }
+    return 0;
+}
+
+static int load_metric(struct loader *L, json_t *o, size_t index,
+                       pg_golden_metric *m)
+{
+    static const char *const keys[] = {
+        "name", "type", "help", "labels", "buckets", "native_histogram",
+        "condition", "label_values", "help_exception", "sum_count_optional",
+        "name_pattern", "label_patterns", "documented_at", "meta", "erratum",
+        NULL
+    };
+    char where[320];
+    if (!json_is_object(o))
+        return fail(L, "metrics[%zu]: must be an object", index);
+    json_t *jn = json_object_get(o, "name");
+    if (!json_is_string(jn) || !*json_string_value(jn))
+        return fail(L, "metrics[%zu]: missing 'name'", index);
+    m->name = pg_xstrdup(json_string_value(jn));
+    snprintf(where, sizeof where, "metric '%.256s': ", m->name);
+    if (check_keys(L, o, keys, where) || load_name(L, o, m, where) ||
+        load_type(L, o, m, where) ||
+        get_string(L, o, "help", 1, &m->help, where) ||
+        load_labels(L, o, m, where) || load_buckets(L, o, m, where) ||
+        load_optional(L, o, m, where) || load_label_values(L, o, m, where))
+        return -1;
     json_t *er = json_object_get(o, "erratum");
     if (er && load_erratum(L, er, m, where))
         return -1;

@@ -261,18 +261,10 @@ static int load_erratum(struct ld *L, json_t *o, entry *e)
     return 0;
 }
 
-static int load_entry(struct ld *L, json_t *o, entry *e)
+/* name and prefix: which metrics the entry is for; they name the entry
+ * in later messages. */
+static int load_selector(struct ld *L, json_t *o, entry *e)
 {
-    static const char *const keys[] = {
-        "name", "prefix", "buckets", "native_histogram", "condition",
-        "vec_condition", "label_values", "help_exception",
-        "sum_count_optional", "note", "releases", "erratum", NULL
-    };
-    if (!json_is_object(o))
-        return fail(L, "must be an object");
-    if (check_keys(L, o, keys, ""))
-        return -1;
-    json_t *v;
     if (load_strv(L, json_object_get(o, "name"), "name", &e->names,
                   &e->nnames) ||
         load_strv(L, json_object_get(o, "prefix"), "prefix", &e->prefixes,
@@ -280,30 +272,41 @@ static int load_entry(struct ld *L, json_t *o, entry *e)
         return -1;
     if (!e->nnames && !e->nprefixes)
         return fail(L, "needs 'name' or 'prefix'");
+    size_t at = strlen(L->where);
     if (e->nnames)
-        snprintf(L->where + strlen(L->where),
-                 sizeof L->where - strlen(L->where), "'%.40s': ", e->names[0]);
+        snprintf(L->where + at, sizeof L->where - at, "'%.40s': ",
+                 e->names[0]);
     else
-        snprintf(L->where + strlen(L->where),
-                 sizeof L->where - strlen(L->where), "'%.40s*': ",
+        snprintf(L->where + at, sizeof L->where - at, "'%.40s*': ",
                  e->prefixes[0]);
+    return 0;
+}
 
-    if ((v = json_object_get(o, "buckets"))) {
-        if (!json_is_array(v))
-            return fail(L, "'buckets' must be an array of numbers");
-        e->fields |= F_BUCKETS;
-        e->buckets = pg_xcalloc(json_array_size(v), sizeof *e->buckets);
-        size_t i;
-        json_t *b;
-        json_array_foreach(v, i, b) {
-            if (!json_is_number(b) || !isfinite(json_number_value(b)))
-                return fail(L, "buckets[%zu] must be a finite number", i);
-            double d = json_number_value(b);
-            if (e->nbuckets && d <= e->buckets[e->nbuckets - 1])
-                return fail(L, "buckets must be strictly ascending at [%zu]", i);
-            e->buckets[e->nbuckets++] = d;
-        }
+static int load_entry_buckets(struct ld *L, json_t *o, entry *e)
+{
+    json_t *v = json_object_get(o, "buckets"), *b;
+    if (!v)
+        return 0;
+    if (!json_is_array(v))
+        return fail(L, "'buckets' must be an array of numbers");
+    e->fields |= F_BUCKETS;
+    e->buckets = pg_xcalloc(json_array_size(v), sizeof *e->buckets);
+    size_t i;
+    json_array_foreach(v, i, b) {
+        if (!json_is_number(b) || !isfinite(json_number_value(b)))
+            return fail(L, "buckets[%zu] must be a finite number", i);
+        double d = json_number_value(b);
+        if (e->nbuckets && d <= e->buckets[e->nbuckets - 1])
+            return fail(L, "buckets must be strictly ascending at [%zu]", i);
+        e->buckets[e->nbuckets++] = d;
     }
+    return 0;
+}
+
+/* native_histogram, condition and vec_condition. */
+static int load_entry_conditions(struct ld *L, json_t *o, entry *e)
+{
+    json_t *v;
     if ((v = json_object_get(o, "native_histogram"))) {
         if (!json_is_boolean(v))
             return fail(L, "'native_histogram' must be true or false");
@@ -322,23 +325,35 @@ static int load_entry(struct ld *L, json_t *o, entry *e)
         e->fields |= F_VEC_CONDITION;
         e->vec_condition = pg_xstrdup(json_string_value(v));
     }
-    if ((v = json_object_get(o, "label_values"))) {
-        if (!json_is_object(v))
-            return fail(L, "'label_values' must be an object");
-        e->fields |= F_LABEL_VALUES;
-        e->rules = pg_xcalloc(json_object_size(v), sizeof *e->rules);
-        const char *label;
-        json_t *p;
-        json_object_foreach(v, label, p) {
-            if (!json_is_string(p))
-                return fail(L, "label_values['%s'] must be a string", label);
-            if (check_pattern(L, label, json_string_value(p)))
-                return -1;
-            e->rules[e->nrules].label = pg_xstrdup(label);
-            e->rules[e->nrules].pattern = pg_xstrdup(json_string_value(p));
-            e->nrules++;
-        }
+    return 0;
+}
+
+static int load_entry_rules(struct ld *L, json_t *o, entry *e)
+{
+    json_t *v = json_object_get(o, "label_values"), *p;
+    if (!v)
+        return 0;
+    if (!json_is_object(v))
+        return fail(L, "'label_values' must be an object");
+    e->fields |= F_LABEL_VALUES;
+    e->rules = pg_xcalloc(json_object_size(v), sizeof *e->rules);
+    const char *label;
+    json_object_foreach(v, label, p) {
+        if (!json_is_string(p))
+            return fail(L, "label_values['%s'] must be a string", label);
+        if (check_pattern(L, label, json_string_value(p)))
+            return -1;
+        e->rules[e->nrules].label = pg_xstrdup(label);
+        e->rules[e->nrules].pattern = pg_xstrdup(json_string_value(p));
+        e->nrules++;
     }
+    return 0;
+}
+
+/* help_exception and sum_count_optional. */
+static int load_entry_exceptions(struct ld *L, json_t *o, entry *e)
+{
+    json_t *v;
     if ((v = json_object_get(o, "help_exception"))) {
         if (!json_is_string(v) || !*json_string_value(v))
             return fail(L, "'help_exception' must be a non-empty string");
@@ -351,6 +366,13 @@ static int load_entry(struct ld *L, json_t *o, entry *e)
         e->fields |= F_SUM_COUNT;
         e->sum_count = json_is_true(v);
     }
+    return 0;
+}
+
+/* note (free text) and releases (the tags the entry applies to). */
+static int load_entry_releases(struct ld *L, json_t *o, entry *e)
+{
+    json_t *v;
     if ((v = json_object_get(o, "note")) && !json_is_string(v))
         return fail(L, "'note' must be a string");
     if ((v = json_object_get(o, "releases"))) {
@@ -360,7 +382,25 @@ static int load_entry(struct ld *L, json_t *o, entry *e)
                            "(release tags like v2.31.1)");
         e->releases = pg_xstrdup(json_string_value(v));
     }
-    if ((v = json_object_get(o, "erratum")) && load_erratum(L, v, e))
+    return 0;
+}
+
+static int load_entry(struct ld *L, json_t *o, entry *e)
+{
+    static const char *const keys[] = {
+        "name", "prefix", "buckets", "native_histogram", "condition",
+        "vec_condition", "label_values", "help_exception",
+        "sum_count_optional", "note", "releases", "erratum", NULL
+    };
+    if (!json_is_object(o))
+        return fail(L, "must be an object");
+    if (check_keys(L, o, keys, "") || load_selector(L, o, e) ||
+        load_entry_buckets(L, o, e) || load_entry_conditions(L, o, e) ||
+        load_entry_rules(L, o, e) || load_entry_exceptions(L, o, e) ||
+        load_entry_releases(L, o, e))
+        return -1;
+    json_t *v = json_object_get(o, "erratum");
+    if (v && load_erratum(L, v, e))
         return -1;
     if (e->erratum && e->fields)
         return fail(L, "an erratum entry sets nothing else: put buckets, "
@@ -490,34 +530,72 @@ static int has_label(const pg_golden_metric *m, const char *l)
     return 0;
 }
 
-static void apply_entry(const pg_overlay *ov, const entry *e,
-                        pg_golden_metric *m, pg_overlay_warn_fn warn,
-                        void *ctx, size_t *count)
+/* Sets one label's value pattern, replacing the golden's. */
+static void set_label_value(pg_golden_metric *m, const pg_label_rule *r)
+{
+    size_t k = 0;
+    while (k < m->nlabel_values && strcmp(m->label_values[k].label, r->label))
+        k++;
+    if (k == m->nlabel_values) {
+        m->label_values = pg_xrealloc(
+            m->label_values, (m->nlabel_values + 1) * sizeof *m->label_values);
+        m->label_values[k].label = pg_xstrdup(r->label);
+        m->label_values[k].pattern = NULL;
+        m->nlabel_values++;
+    }
+    free(m->label_values[k].pattern);
+    m->label_values[k].pattern = pg_xstrdup(r->pattern);
+}
+
+static void apply_label_values(const pg_overlay *ov, const entry *e,
+                               pg_golden_metric *m, pg_overlay_warn_fn warn,
+                               void *ctx, size_t *count)
+{
+    for (size_t i = 0; i < e->nrules; i++) {
+        const pg_label_rule *r = &e->rules[i];
+        if (has_label(m, r->label)) {
+            set_label_value(m, r);
+            continue;
+        }
+        /* Prefix entries cover many metrics; only an exact entry naming a
+         * label the metric lacks is worth a warning. */
+        if (entry_spec(e, m->name) == (size_t)-1)
+            owarn(ov, warn, ctx, count, "overlay-label",
+                  "entries[%d]: label_values for label '%s', which '%s' "
+                  "does not have; not applied", e->index, r->label, m->name);
+    }
+}
+
+/* buckets and native_histogram, which only a histogram can take. */
+static void apply_histogram(const pg_overlay *ov, const entry *e,
+                            pg_golden_metric *m, pg_overlay_warn_fn warn,
+                            void *ctx, size_t *count)
 {
     int histo = m->type == PG_TYPE_HISTOGRAM ||
                 m->type == PG_TYPE_GAUGEHISTOGRAM;
-    if (e->fields & F_BUCKETS) {
-        if (!histo) {
-            owarn(ov, warn, ctx, count, "overlay-type",
-                  "entries[%d]: buckets for '%s', which is a %s; not applied",
-                  e->index, m->name, pg_type_name(m->type));
-        } else {
-            free(m->buckets);
-            m->buckets = pg_xcalloc(e->nbuckets, sizeof *m->buckets);
-            memcpy(m->buckets, e->buckets, e->nbuckets * sizeof *m->buckets);
-            m->nbuckets = e->nbuckets;
-            m->has_buckets = 1;
-        }
+    if ((e->fields & F_BUCKETS) && !histo) {
+        owarn(ov, warn, ctx, count, "overlay-type",
+              "entries[%d]: buckets for '%s', which is a %s; not applied",
+              e->index, m->name, pg_type_name(m->type));
+    } else if (e->fields & F_BUCKETS) {
+        free(m->buckets);
+        m->buckets = pg_xcalloc(e->nbuckets, sizeof *m->buckets);
+        memcpy(m->buckets, e->buckets, e->nbuckets * sizeof *m->buckets);
+        m->nbuckets = e->nbuckets;
+        m->has_buckets = 1;
     }
-    if (e->fields & F_NATIVE) {
-        if (!histo && e->native)
-            owarn(ov, warn, ctx, count, "overlay-type",
-                  "entries[%d]: native_histogram for '%s', which is a %s; "
-                  "not applied", e->index, m->name,
-                  pg_type_name(m->type));
-        else
-            m->native_histogram = e->native;
-    }
+    if (!(e->fields & F_NATIVE))
+        return;
+    if (!histo && e->native)
+        owarn(ov, warn, ctx, count, "overlay-type",
+              "entries[%d]: native_histogram for '%s', which is a %s; "
+              "not applied", e->index, m->name, pg_type_name(m->type));
+    else
+        m->native_histogram = e->native;
+}
+
+static void apply_conditions(const entry *e, pg_golden_metric *m)
+{
     if (e->fields & F_CONDITION) {
         free(m->condition);
         m->condition = e->condition ? pg_xstrdup(e->condition) : NULL;
@@ -531,48 +609,30 @@ static void apply_entry(const pg_overlay *ov, const entry *e,
         free(m->condition);
         m->condition = pg_xstrdup(e->vec_condition);
     }
-    if (e->fields & F_LABEL_VALUES) {
-        for (size_t i = 0; i < e->nrules; i++) {
-            const pg_label_rule *r = &e->rules[i];
-            if (!has_label(m, r->label)) {
-                /* Prefix entries cover many metrics; only an exact entry
-                 * naming a label the metric lacks is worth a warning. */
-                if (entry_spec(e, m->name) == (size_t)-1)
-                    owarn(ov, warn, ctx, count, "overlay-label",
-                          "entries[%d]: label_values for label '%s', which "
-                          "'%s' does not have; not applied",
-                          e->index, r->label, m->name);
-                continue;
-            }
-            size_t k = 0;
-            while (k < m->nlabel_values &&
-                   strcmp(m->label_values[k].label, r->label))
-                k++;
-            if (k == m->nlabel_values) {
-                m->label_values = pg_xrealloc(
-                    m->label_values,
-                    (m->nlabel_values + 1) * sizeof *m->label_values);
-                m->label_values[k].label = pg_xstrdup(r->label);
-                m->label_values[k].pattern = NULL;
-                m->nlabel_values++;
-            }
-            free(m->label_values[k].pattern);
-            m->label_values[k].pattern = pg_xstrdup(r->pattern);
-        }
-    }
+}
+
+static void apply_entry(const pg_overlay *ov, const entry *e,
+                        pg_golden_metric *m, pg_overlay_warn_fn warn,
+                        void *ctx, size_t *count)
+{
+    apply_histogram(ov, e, m, warn, ctx, count);
+    apply_conditions(e, m);
+    if (e->fields & F_LABEL_VALUES)
+        apply_label_values(ov, e, m, warn, ctx, count);
     if (e->fields & F_HELP_EXCEPTION) {
         free(m->help_exception);
         m->help_exception = pg_xstrdup(e->help_exception);
     }
-    if (e->fields & F_SUM_COUNT) {
-        if (!histo && m->type != PG_TYPE_SUMMARY && e->sum_count)
-            owarn(ov, warn, ctx, count, "overlay-type",
-                  "entries[%d]: sum_count_optional for '%s', which is a %s; "
-                  "not applied", e->index, m->name,
-                  pg_type_name(m->type));
-        else
-            m->sum_count_optional = e->sum_count;
-    }
+    if (!(e->fields & F_SUM_COUNT))
+        return;
+    int histo = m->type == PG_TYPE_HISTOGRAM ||
+                m->type == PG_TYPE_GAUGEHISTOGRAM;
+    if (!histo && m->type != PG_TYPE_SUMMARY && e->sum_count)
+        owarn(ov, warn, ctx, count, "overlay-type",
+              "entries[%d]: sum_count_optional for '%s', which is a %s; "
+              "not applied", e->index, m->name, pg_type_name(m->type));
+    else
+        m->sum_count_optional = e->sum_count;
 }
 
 static pg_golden_metric *find_mut(pg_golden *g, const char *name)
