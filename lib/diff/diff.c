@@ -267,94 +267,153 @@ static size_t move_count(const struct move *v, size_t n, const char *from,
     return k - lo;
 }
 
+/* What pairing a removed and an added list needs: both lists, their names
+ * with units canonical, and for every pair (i * nadd + j) the prefix move
+ * it implies; the moves of all pairs sorted for counting. */
+typedef struct pairing {
+    const pg_golden_metric **rem, **add;
+    size_t nrem, nadd, npairs;
+    char **cr, **ca;           /* canonical names */
+    char **po, **pn;           /* per pair: old and new prefix */
+    const char **sfx;          /* per pair: common suffix, or NULL */
+    struct move *moves;
+    size_t nmoves;
+} pairing;
+
+static void pairing_init(pairing *P, const pg_golden_metric **rem,
+                         size_t nrem, const pg_golden_metric **add,
+                         size_t nadd)
+{
+    *P = (pairing){ rem, add, nrem, nadd, nrem * nadd, NULL, NULL, NULL,
+                    NULL, NULL, NULL, 0 };
+    size_t np = P->npairs ? P->npairs : 1;
+    P->cr = pg_xcalloc(nrem + 1, sizeof *P->cr);
+    P->ca = pg_xcalloc(nadd + 1, sizeof *P->ca);
+    for (size_t i = 0; i < nrem; i++)
+        P->cr[i] = canon_units(rem[i]->name);
+    for (size_t j = 0; j < nadd; j++)
+        P->ca[j] = canon_units(add[j]->name);
+    P->po = pg_xcalloc(np, sizeof *P->po);
+    P->pn = pg_xcalloc(np, sizeof *P->pn);
+    P->sfx = pg_xcalloc(np, sizeof *P->sfx);
+    for (size_t i = 0; i < nrem; i++)
+        for (size_t j = 0; j < nadd; j++) {
+            size_t k = i * nadd + j;
+            prefix_move(P->cr[i], P->ca[j], &P->po[k], &P->pn[k], &P->sfx[k]);
+        }
+    /* Count each prefix move once per pair, sorted for lookup, so that
+     * pairing stays O(pairs log pairs). */
+    P->moves = pg_xcalloc(np, sizeof *P->moves);
+    for (size_t k = 0; k < P->npairs; k++)
+        if (P->sfx[k] && !generic_suffix(P->sfx[k]))
+            P->moves[P->nmoves++] = (struct move){ P->po[k], P->pn[k] };
+    qsort(P->moves, P->nmoves, sizeof *P->moves, cmp_move);
+}
+
+static void pairing_release(pairing *P)
+{
+    for (size_t k = 0; k < P->npairs; k++) {
+        free(P->po[k]);
+        free(P->pn[k]);
+    }
+    for (size_t i = 0; i < P->nrem; i++)
+        free(P->cr[i]);
+    for (size_t j = 0; j < P->nadd; j++)
+        free(P->ca[j]);
+    free(P->po);
+    free(P->pn);
+    free(P->sfx);
+    free(P->moves);
+    free(P->cr);
+    free(P->ca);
+}
+
+/* Three or more trailing segments in common that are not just a unit
+ * name out-rank edit distance: the part after the namespace was kept
+ * while the namespace was corrected. Returns the score, or 0. */
+static double suffix_score(const char *sfx)
+{
+    if (!sfx || generic_suffix(sfx))
+        return 0;
+    size_t segs = 1;
+    for (const char *q = sfx; *q; q++)
+        segs += *q == '_';
+    if (segs < 3)
+        return 0;
+    double s = 0.7 + 0.05 * (double)(segs > 6 ? 6 : segs);
+    return s > 0.88 ? 0.88 : s;
+}
+
+static const char *scored(double *score, double s, const char *why)
+{
+    *score = s;
+    return why;
+}
+
+/* The first rule that names removed i and added j a rename, best rules
+ * first; its score in *score. NULL when none does. */
+static const char *rename_rule(const pairing *P, size_t i, size_t j,
+                               double *score)
+{
+    size_t k = i * P->nadd + j;
+    const char *o = P->cr[i], *n = P->ca[j];
+    if (!strcmp(o, n))
+        return scored(score, 1.0, "unit renamed to a base unit");
+    if (P->sfx[k] && *P->po[k] && *P->pn[k] && !generic_suffix(P->sfx[k]) &&
+        move_count(P->moves, P->nmoves, P->po[k], P->pn[k]) >= 2)
+        return scored(score, 0.9, "prefix moved");
+    if ((*score = suffix_score(P->sfx[k])) > 0)
+        return "same name suffix";
+    double sim = name_similarity(o, n);
+    if (sim >= 0.8)
+        return scored(score, sim * 0.85, "similar name");
+    size_t extra = 0;
+    switch (parts_renamed(o, n, &extra)) {
+    case PG_PARTS_MOVED:
+        return scored(score, 0.8, "name parts moved");
+    case PG_PARTS_INSERTED:
+        return scored(score, 0.78 - 0.02 * (double)(extra > 5 ? 5 : extra),
+                      "name parts inserted");
+    default:
+        return NULL;
+    }
+}
+
+/* Every pair some rule names a rename, best score first. */
+static struct cand *rename_candidates(const pairing *P, size_t *n)
+{
+    size_t cap = 16, nc = 0;
+    struct cand *cv = pg_xmalloc(cap * sizeof *cv);
+    for (size_t i = 0; i < P->nrem; i++)
+        for (size_t j = 0; j < P->nadd; j++) {
+            double s = 0;
+            /* Every rule wants the same type: a family that changes type
+             * and name at once is a new family to its users. */
+            if (P->rem[i]->type != P->add[j]->type)
+                continue;
+            const char *why = rename_rule(P, i, j, &s);
+            if (!why)
+                continue;
+            if (nc == cap)
+                cv = pg_xrealloc(cv, (cap *= 2) * sizeof *cv);
+            cv[nc++] = (struct cand){ i, j, s, why };
+        }
+    qsort(cv, nc, sizeof *cv, cmp_cand);
+    *n = nc;
+    return cv;
+}
+
+/* Pairs removed with added metrics, best score first, each metric at
+ * most once: rem_to[i] / add_from[j] are the partner's index or -1. */
 static void pair_renames(const pg_golden_metric **rem, size_t nrem,
                          const pg_golden_metric **add, size_t nadd,
                          size_t *rem_to, size_t *add_from, double *score,
                          const char **reason)
 {
-    size_t cap = 16, nc = 0;
-    struct cand *cv = pg_xmalloc(cap * sizeof *cv);
-    char **cr = pg_xcalloc(nrem, sizeof *cr), **ca = pg_xcalloc(nadd, sizeof *ca);
-    for (size_t i = 0; i < nrem; i++)
-        cr[i] = canon_units(rem[i]->name);
-    for (size_t j = 0; j < nadd; j++)
-        ca[j] = canon_units(add[j]->name);
-
-    /* Prefix moves: count each (old prefix, new prefix) over all pairs. */
-    size_t npairs = nrem * nadd;
-    char **po = pg_xcalloc(npairs ? npairs : 1, sizeof *po);
-    char **pn = pg_xcalloc(npairs ? npairs : 1, sizeof *pn);
-    const char **sfx = pg_xcalloc(npairs ? npairs : 1, sizeof *sfx);
-    for (size_t i = 0; i < nrem; i++)
-        for (size_t j = 0; j < nadd; j++)
-            prefix_move(cr[i], ca[j], &po[i * nadd + j], &pn[i * nadd + j],
-                        &sfx[i * nadd + j]);
-
-    /* Count each prefix move once per pair, sorted for lookup, so that
-     * pairing stays O(pairs log pairs). */
-    struct move *moves = pg_xcalloc(npairs ? npairs : 1, sizeof *moves);
-    size_t nmoves = 0;
-    for (size_t k = 0; k < npairs; k++)
-        if (sfx[k] && !generic_suffix(sfx[k]))
-            moves[nmoves++] = (struct move){ po[k], pn[k] };
-    qsort(moves, nmoves, sizeof *moves, cmp_move);
-
-    for (size_t i = 0; i < nrem; i++)
-        for (size_t j = 0; j < nadd; j++) {
-            double s = 0;
-            const char *why = NULL;
-            size_t k = i * nadd + j;
-            /* Every rule wants the same type: a family that changes type
-             * and name at once is a new family to its users. */
-            if (rem[i]->type != add[j]->type)
-                continue;
-            if (!strcmp(cr[i], ca[j])) {
-                s = 1.0;
-                why = "unit renamed to a base unit";
-            } else if (sfx[k] && *po[k] && *pn[k] && !generic_suffix(sfx[k]) &&
-                       move_count(moves, nmoves, po[k], pn[k]) >= 2) {
-                s = 0.9;
-                why = "prefix moved";
-            }
-            /* Three or more trailing segments in common that are not just
-             * a unit name out-rank edit distance: the part after the
-             * namespace was kept while the namespace was corrected. */
-            if (!why && sfx[k] &&
-                !generic_suffix(sfx[k])) {
-                size_t segs = 1;
-                for (const char *q = sfx[k]; *q; q++)
-                    segs += *q == '_';
-                if (segs >= 3) {
-                    s = 0.7 + 0.05 * (double)(segs > 6 ? 6 : segs);
-                    if (s > 0.88)
-                        s = 0.88;
-                    why = "same name suffix";
-                }
-            }
-            if (!why) {
-                double sim = name_similarity(cr[i], ca[j]);
-                if (sim >= 0.8) {
-                    s = sim * 0.85;
-                    why = "similar name";
-                }
-            }
-            size_t extra = 0;
-            enum pg_parts_relation rel =
-                why ? PG_PARTS_NONE : parts_renamed(cr[i], ca[j], &extra);
-            if (rel == PG_PARTS_MOVED) {
-                s = 0.8;
-                why = "name parts moved";
-            } else if (rel == PG_PARTS_INSERTED) {
-                s = 0.78 - 0.02 * (double)(extra > 5 ? 5 : extra);
-                why = "name parts inserted";
-            }
-            if (why) {
-                if (nc == cap)
-                    cv = pg_xrealloc(cv, (cap *= 2) * sizeof *cv);
-                cv[nc++] = (struct cand){ i, j, s, why };
-            }
-        }
-    qsort(cv, nc, sizeof *cv, cmp_cand);
+    pairing P;
+    pairing_init(&P, rem, nrem, add, nadd);
+    size_t nc;
+    struct cand *cv = rename_candidates(&P, &nc);
     for (size_t c = 0; c < nc; c++) {
         if (rem_to[cv[c].r] != (size_t)-1 || add_from[cv[c].a] != (size_t)-1)
             continue;
@@ -363,21 +422,8 @@ static void pair_renames(const pg_golden_metric **rem, size_t nrem,
         score[cv[c].r] = cv[c].score > 1 ? 1 : cv[c].score;
         reason[cv[c].r] = cv[c].reason;
     }
-    free(moves);
-    for (size_t k = 0; k < npairs; k++) {
-        free(po[k]);
-        free(pn[k]);
-    }
-    free(po);
-    free(pn);
-    free(sfx);
-    for (size_t i = 0; i < nrem; i++)
-        free(cr[i]);
-    for (size_t j = 0; j < nadd; j++)
-        free(ca[j]);
-    free(cr);
-    free(ca);
     free(cv);
+    pairing_release(&P);
 }
 
 /* ---- compute ------------------------------------------------------------ */
@@ -415,6 +461,128 @@ static size_t drop_templated(const pg_golden_metric **v, size_t n,
     return k;
 }
 
+/* Metrics of one side only, before pairing: borrowed from the goldens. */
+typedef struct unmatched {
+    const pg_golden_metric **rem, **add;
+    size_t nrem, nadd;
+} unmatched;
+
+/* A metric on both sides: changed, a docs correction, or (listed on both
+ * sides but served on one only) removed or added. */
+static void judge_common(pg_diff *d, const struct cmp_ctx *C,
+                         const pg_golden_metric *o, const pg_golden_metric *n)
+{
+    pg_diff_entry tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.old_m = o;
+    tmp.new_m = n;
+    int ou = unserved_row(o), nu = unserved_row(n);
+    if (ou != nu) {
+        /* listed on both sides, but the code stopped (or started again)
+         * serving it: a release change */
+        pg_diff_entry *e = nu ? push(&d->removed, &d->nremoved)
+                              : push(&d->added, &d->nadded);
+        e->old_m = nu ? o : NULL;
+        e->new_m = nu ? NULL : n;
+        e->what = PG_DIFF_SERVED;
+        return;
+    }
+    compare(C, &tmp);
+    if (tmp.what)
+        *push(&d->changed, &d->nchanged) = tmp;
+    else if (!same_erratum(o->erratum, n->erratum))
+        *push(&d->corrected, &d->ncorrected) = tmp;
+}
+
+/* Walks both sorted goldens at once: common metrics are judged, the
+ * others collected in u. */
+static void merge_sides(pg_diff *d, const struct cmp_ctx *C, unmatched *u)
+{
+    const pg_golden *og = d->old_g, *ng = d->new_g;
+    u->rem = pg_xcalloc(og->nmetrics + 1, sizeof *u->rem);
+    u->add = pg_xcalloc(ng->nmetrics + 1, sizeof *u->add);
+    u->nrem = u->nadd = 0;
+    size_t i = 0, j = 0;
+    while (i < og->nmetrics || j < ng->nmetrics) {
+        int c = i == og->nmetrics ? 1
+              : j == ng->nmetrics ? -1
+              : strcmp(og->metrics[i].name, ng->metrics[j].name);
+        if (c < 0)
+            u->rem[u->nrem++] = &og->metrics[i++];
+        else if (c > 0)
+            u->add[u->nadd++] = &ng->metrics[j++];
+        else
+            judge_common(d, C, &og->metrics[i++], &ng->metrics[j++]);
+    }
+    u->nrem = drop_templated(u->rem, u->nrem, ng);
+    u->nadd = drop_templated(u->add, u->nadd, og);
+}
+
+/* The metrics of one side only: renamed where paired, else removed (or a
+ * docs correction, for a row the code never served) and added. */
+static void classify_unmatched(pg_diff *d, const struct cmp_ctx *C,
+                               const unmatched *u, int renames)
+{
+    size_t *rem_to = pg_xmalloc((u->nrem + 1) * sizeof *rem_to);
+    size_t *add_from = pg_xmalloc((u->nadd + 1) * sizeof *add_from);
+    double *score = pg_xcalloc(u->nrem + 1, sizeof *score);
+    const char **reason = pg_xcalloc(u->nrem + 1, sizeof *reason);
+    for (size_t k = 0; k < u->nrem; k++)
+        rem_to[k] = (size_t)-1;
+    for (size_t k = 0; k < u->nadd; k++)
+        add_from[k] = (size_t)-1;
+    if (renames)
+        pair_renames(u->rem, u->nrem, u->add, u->nadd, rem_to, add_from,
+                     score, reason);
+    for (size_t k = 0; k < u->nrem; k++) {
+        if (rem_to[k] == (size_t)-1) {
+            pg_diff_entry *e = unserved_row(u->rem[k])
+                                   ? push(&d->corrected, &d->ncorrected)
+                                   : push(&d->removed, &d->nremoved);
+            e->old_m = u->rem[k];
+            continue;
+        }
+        pg_diff_entry *e = push(&d->renamed, &d->nrenamed);
+        e->old_m = u->rem[k];
+        e->new_m = u->add[rem_to[k]];
+        e->rename_reason = reason[k];
+        e->similarity = score[k];
+        compare(C, e);
+    }
+    for (size_t k = 0; k < u->nadd; k++)
+        if (add_from[k] == (size_t)-1)
+            push(&d->added, &d->nadded)->new_m = u->add[k];
+    free(rem_to);
+    free(add_from);
+    free(score);
+    free(reason);
+}
+
+/* Each list by name (renamed, removed, corrected: the old name). */
+static void sort_entries(pg_diff *d)
+{
+    if (d->nrenamed)
+        qsort(d->renamed, d->nrenamed, sizeof *d->renamed, cmp_renamed);
+    if (d->ncorrected)
+        qsort(d->corrected, d->ncorrected, sizeof *d->corrected, cmp_renamed);
+    if (d->nremoved)
+        qsort(d->removed, d->nremoved, sizeof *d->removed, cmp_renamed);
+    if (d->nadded)
+        qsort(d->added, d->nadded, sizeof *d->added, cmp_added);
+}
+
+/* What is compared: conditions when both sides carry an overlay, the
+ * native-histogram flag then or when both sides are docs. */
+static struct cmp_ctx cmp_ctx_for(const pg_golden *o, const pg_golden *n,
+                                  const pg_diff_opts *opts)
+{
+    struct cmp_ctx C = { opts, o->overlay.file && n->overlay.file, 0 };
+    C.compare_native = C.compare_conditions ||
+                       (o->kind && n->kind && !strcmp(o->kind, "docs") &&
+                        !strcmp(n->kind, "docs"));
+    return C;
+}
+
 pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
                          const char *old_source, const char *new_source,
                          const pg_diff_opts *opts)
@@ -426,94 +594,13 @@ pg_diff *pg_diff_compute(pg_golden *old_g, pg_golden *new_g,
     d->new_source = pg_xstrdup(new_source ? new_source : "new");
     pg_golden_sort(old_g);
     pg_golden_sort(new_g);
-    struct cmp_ctx C = { opts, old_g->overlay.file && new_g->overlay.file, 0 };
-    C.compare_native = C.compare_conditions ||
-                       (old_g->kind && new_g->kind &&
-                        !strcmp(old_g->kind, "docs") &&
-                        !strcmp(new_g->kind, "docs"));
-
-    const pg_golden_metric **rem = pg_xcalloc(old_g->nmetrics + 1, sizeof *rem);
-    const pg_golden_metric **add = pg_xcalloc(new_g->nmetrics + 1, sizeof *add);
-    size_t nrem = 0, nadd = 0, i = 0, j = 0;
-    while (i < old_g->nmetrics || j < new_g->nmetrics) {
-        int c = i == old_g->nmetrics ? 1
-              : j == new_g->nmetrics ? -1
-              : strcmp(old_g->metrics[i].name, new_g->metrics[j].name);
-        if (c < 0) {
-            rem[nrem++] = &old_g->metrics[i++];
-        } else if (c > 0) {
-            add[nadd++] = &new_g->metrics[j++];
-        } else {
-            pg_diff_entry tmp;
-            memset(&tmp, 0, sizeof tmp);
-            tmp.old_m = &old_g->metrics[i++];
-            tmp.new_m = &new_g->metrics[j++];
-            int ou = unserved_row(tmp.old_m), nu = unserved_row(tmp.new_m);
-            if (ou != nu) {
-                /* listed on both sides, but the code stopped (or started
-                 * again) serving it: a release change */
-                pg_diff_entry *e = nu ? push(&d->removed, &d->nremoved)
-                                      : push(&d->added, &d->nadded);
-                e->old_m = nu ? tmp.old_m : NULL;
-                e->new_m = nu ? NULL : tmp.new_m;
-                e->what = PG_DIFF_SERVED;
-                continue;
-            }
-            compare(&C, &tmp);
-            if (tmp.what)
-                *push(&d->changed, &d->nchanged) = tmp;
-            else if (!same_erratum(tmp.old_m->erratum, tmp.new_m->erratum))
-                *push(&d->corrected, &d->ncorrected) = tmp;
-        }
-    }
-
-    nrem = drop_templated(rem, nrem, new_g);
-    nadd = drop_templated(add, nadd, old_g);
-
-    size_t *rem_to = pg_xmalloc((nrem + 1) * sizeof *rem_to);
-    size_t *add_from = pg_xmalloc((nadd + 1) * sizeof *add_from);
-    double *score = pg_xcalloc(nrem + 1, sizeof *score);
-    const char **reason = pg_xcalloc(nrem + 1, sizeof *reason);
-    for (size_t k = 0; k < nrem; k++)
-        rem_to[k] = (size_t)-1;
-    for (size_t k = 0; k < nadd; k++)
-        add_from[k] = (size_t)-1;
-    if (!(opts && opts->no_renames))
-        pair_renames(rem, nrem, add, nadd, rem_to, add_from, score, reason);
-
-    for (size_t k = 0; k < nrem; k++) {
-        if (rem_to[k] == (size_t)-1 && unserved_row(rem[k])) {
-            push(&d->corrected, &d->ncorrected)->old_m = rem[k];
-            continue;
-        }
-        if (rem_to[k] == (size_t)-1) {
-            push(&d->removed, &d->nremoved)->old_m = rem[k];
-            continue;
-        }
-        pg_diff_entry *e = push(&d->renamed, &d->nrenamed);
-        e->old_m = rem[k];
-        e->new_m = add[rem_to[k]];
-        e->rename_reason = reason[k];
-        e->similarity = score[k];
-        compare(&C, e);
-    }
-    for (size_t k = 0; k < nadd; k++)
-        if (add_from[k] == (size_t)-1)
-            push(&d->added, &d->nadded)->new_m = add[k];
-    if (d->nrenamed)
-        qsort(d->renamed, d->nrenamed, sizeof *d->renamed, cmp_renamed);
-    if (d->ncorrected)
-        qsort(d->corrected, d->ncorrected, sizeof *d->corrected, cmp_renamed);
-    if (d->nremoved)
-        qsort(d->removed, d->nremoved, sizeof *d->removed, cmp_renamed);
-    if (d->nadded)
-        qsort(d->added, d->nadded, sizeof *d->added, cmp_added);
-    free(rem_to);
-    free(add_from);
-    free(score);
-    free(reason);
-    free(rem);
-    free(add);
+    struct cmp_ctx C = cmp_ctx_for(old_g, new_g, opts);
+    unmatched u;
+    merge_sides(d, &C, &u);
+    classify_unmatched(d, &C, &u, !(opts && opts->no_renames));
+    sort_entries(d);
+    free(u.rem);
+    free(u.add);
     return d;
 }
 
