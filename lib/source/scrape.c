@@ -439,6 +439,122 @@ static void curl_init_once(void)
     curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
+/* The limits of a run: the options', or the defaults where unset. */
+static scrape_run scrape_run_for(const pg_scrape_opts *opts)
+{
+    scrape_run run = { opts,
+                       opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES,
+                       opts->timeout > 0 ? opts->timeout : DEFAULT_TIMEOUT,
+                       opts->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS
+                                               : opts->max_redirects,
+                       build_headers(opts) };
+    return run;
+}
+
+/* Sets up target t for url and adds its first attempt to m. Returns 1 if
+ * it started; 0 if it is already done (failed, the reason in its
+ * result). */
+static int start_target(CURLM *m, target *t, body_ctx *bc, const char *url,
+                        const scrape_run *run)
+{
+    const pg_scrape_opts *opts = run->opts;
+    t->url = url;
+    t->shown = pg_url_redact(url);
+    pg_buf_init(&t->headers);
+    bc->t = t;
+    bc->run = run;
+    t->state = T_DONE;
+    const char *why = NULL;
+    if (!pg_url_is_http(url))
+        why = "not an http:// or https:// URL";
+    else if (opts->bearer_token && opts->basic_user)
+        why = "both a bearer token and basic auth given; use one";
+    else if (!m || !(t->easy = curl_easy_init()) ||
+             setup_easy(t, run, bc) != 0)
+        why = "cannot set up the transfer (libcurl)";
+    if (why) {
+        fail(t, "%s", why);
+        finish_target(t, opts->progress);
+        return 0;
+    }
+    start_attempt(m, t);
+    return 1;
+}
+
+/* A finished transfer: its target waits for a retry, or is done. Returns
+ * 1 when the target is done. */
+static int transfer_done(CURLM *m, CURLMsg *msg, const scrape_run *run)
+{
+    const pg_scrape_opts *opts = run->opts;
+    target *t = NULL;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+    CURLcode code = msg->data.result;
+    curl_multi_remove_handle(m, msg->easy_handle);
+    if (!judge_attempt(t, code, run)) {
+        finish_target(t, opts->progress);
+        return 1;
+    }
+    double d = backoff_delay(opts, t->attempt);
+    if (opts->progress)
+        fprintf(stderr, "promgate: attempt %d of %d failed: %s; "
+                        "retrying in %.2f s\n",
+                t->attempt, opts->retries + 1, t->res->error, d);
+    t->state = T_WAITING;
+    t->retry_at = now_mono() + d;
+    return 0;
+}
+
+/* Starts the retries that are due; returns how long to sleep (ms), no
+ * longer than until the next one, at most a second. */
+static int start_due_retries(CURLM *m, target *ts, size_t n)
+{
+    double now = now_mono(), next = now + 1.0;
+    for (size_t i = 0; i < n; i++) {
+        target *t = &ts[i];
+        if (t->state != T_WAITING)
+            continue;
+        if (t->retry_at <= now)
+            start_attempt(m, t);
+        else if (t->retry_at < next)
+            next = t->retry_at;
+    }
+    int wait_ms = (int)((next - now) * 1000.0) + 1;
+    return wait_ms > 1000 ? 1000 : wait_ms;
+}
+
+/* Drives the transfers until `pending` targets are done. */
+static void run_transfers(CURLM *m, target *ts, size_t n, size_t pending,
+                          const scrape_run *run)
+{
+    while (pending > 0) {
+        int running = 0, left;
+        curl_multi_perform(m, &running);
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read(m, &left)) != NULL)
+            if (msg->msg == CURLMSG_DONE)
+                pending -= (size_t)transfer_done(m, msg, run);
+        if (pending == 0)
+            break;
+        curl_multi_poll(m, NULL, 0, start_due_retries(m, ts, n), NULL);
+    }
+}
+
+/* Frees the targets; returns how many failed. */
+static size_t release_targets(target *ts, size_t n)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ts[i].res->ok)
+            failed++;
+        if (ts[i].easy)
+            curl_easy_cleanup(ts[i].easy);
+        free(ts[i].shown);
+        pg_buf_release(&ts[i].headers);
+    }
+    free(ts);
+    return failed;
+}
+
 size_t pg_scrape_all(const char *const *urls, size_t n,
                      const pg_scrape_opts *opts, const pg_scrape_sink *sinks,
                      pg_scrape_result *results)
@@ -448,12 +564,6 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
         memset(&defaults, 0, sizeof(defaults));
         opts = &defaults;
     }
-    scrape_run run = { opts, opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES,
-                       opts->timeout > 0 ? opts->timeout : DEFAULT_TIMEOUT,
-                       opts->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS
-                                               : opts->max_redirects,
-                       NULL };
-    size_t failed = 0;
     for (size_t i = 0; i < n; i++)
         memset(&results[i], 0, sizeof(results[i]));
     if (n == 0)
@@ -465,99 +575,24 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
                      "cannot initialise libcurl");
         return n;
     }
+    scrape_run run = scrape_run_for(opts);
     target *ts = pg_xcalloc(n, sizeof(*ts));
     body_ctx *bcs = pg_xcalloc(n, sizeof(*bcs));
     CURLM *m = curl_multi_init();
-    run.headers = build_headers(opts);
     size_t pending = 0;
     double t0 = now_mono();
     for (size_t i = 0; i < n; i++) {
-        target *t = &ts[i];
-        t->url = urls[i];
-        t->shown = pg_url_redact(urls[i]);
-        t->sink = sinks ? &sinks[i] : NULL;
-        t->res = &results[i];
-        t->started = t0;
-        pg_buf_init(&t->headers);
-        bcs[i].t = t;
-        bcs[i].run = &run;
-        t->state = T_DONE;
-        if (!pg_url_is_http(urls[i])) {
-            fail(t, "not an http:// or https:// URL");
-            finish_target(t, opts->progress);
-            continue;
-        }
-        if (opts->bearer_token && opts->basic_user) {
-            fail(t, "both a bearer token and basic auth given; use one");
-            finish_target(t, opts->progress);
-            continue;
-        }
-        t->easy = curl_easy_init();
-        if (!m || !t->easy || setup_easy(t, &run, &bcs[i]) != 0) {
-            fail(t, "cannot set up the transfer (libcurl)");
-            finish_target(t, opts->progress);
-            continue;
-        }
-        start_attempt(m, t);
-        pending++;
+        ts[i].sink = sinks ? &sinks[i] : NULL;
+        ts[i].res = &results[i];
+        ts[i].started = t0;
+        pending += (size_t)start_target(m, &ts[i], &bcs[i], urls[i], &run);
     }
-    while (pending > 0) {
-        int running = 0;
-        curl_multi_perform(m, &running);
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(m, &left)) != NULL) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            target *t = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-            CURLcode code = msg->data.result;
-            curl_multi_remove_handle(m, msg->easy_handle);
-            if (judge_attempt(t, code, &run)) {
-                double d = backoff_delay(opts, t->attempt);
-                if (opts->progress)
-                    fprintf(stderr,
-                            "promgate: attempt %d of %d failed: %s; "
-                            "retrying in %.2f s\n",
-                            t->attempt, opts->retries + 1, t->res->error, d);
-                t->state = T_WAITING;
-                t->retry_at = now_mono() + d;
-            } else {
-                finish_target(t, opts->progress);
-                pending--;
-            }
-        }
-        if (pending == 0)
-            break;
-        /* Start retries that are due; sleep no longer than the next one. */
-        double now = now_mono(), next = now + 1.0;
-        for (size_t i = 0; i < n; i++) {
-            target *t = &ts[i];
-            if (t->state != T_WAITING)
-                continue;
-            if (t->retry_at <= now)
-                start_attempt(m, t);
-            else if (t->retry_at < next)
-                next = t->retry_at;
-        }
-        int wait_ms = (int)((next - now) * 1000.0) + 1;
-        if (wait_ms > 1000)
-            wait_ms = 1000;
-        curl_multi_poll(m, NULL, 0, wait_ms, NULL);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!results[i].ok)
-            failed++;
-        if (ts[i].easy)
-            curl_easy_cleanup(ts[i].easy);
-        free(ts[i].shown);
-        pg_buf_release(&ts[i].headers);
-    }
+    run_transfers(m, ts, n, pending, &run);
+    size_t failed = release_targets(ts, n);
     curl_slist_free_all(run.headers);
     if (m)
         curl_multi_cleanup(m);
     free(bcs);
-    free(ts);
     return failed;
 }
 
