@@ -109,6 +109,118 @@ static int entry_string(json_t *e, const char *key, int required, char **out,
     return 0;
 }
 
+/* Where an entry's error points: the file, the entry's position and its
+ * index in "accepted". */
+typedef struct entry_at {
+    const char *path;
+    pos p;
+    size_t idx;
+} entry_at;
+
+static int entry_keys_known(json_t *e, const entry_at *at, pg_error *err)
+{
+    static const char *const known[] = { "metric", "target", "problem",
+                                         "reason", "expires" };
+    const char *key;
+    json_t *val;
+    json_object_foreach(e, key, val) {
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            ok |= !strcmp(key, known[k]);
+        if (!ok)
+            return pg_error_set(err, at->path, at->p.line, at->p.column,
+                                "accepted[%zu]: unknown key '%s'", at->idx,
+                                key);
+    }
+    return 0;
+}
+
+static int entry_problem(json_t *e, pg_baseline_entry *ent,
+                         const entry_at *at, pg_error *err)
+{
+    char *problem = NULL;
+    if (entry_string(e, "problem", 0, &problem, at->path, at->p, at->idx,
+                     err))
+        return -1;
+    if (!problem)
+        return 0;
+    ent->has_problem = 1;
+    int rc = 0;
+    if (pg_problem_code_parse(problem, &ent->problem) != 0)
+        rc = pg_error_set(err, at->path, at->p.line, at->p.column,
+                          "accepted[%zu]: unknown problem '%s'", at->idx,
+                          problem);
+    free(problem);
+    return rc;
+}
+
+/* Reads element at->idx of "accepted" into ent. Returns 0, or -1 with err
+ * set. */
+static int load_entry(json_t *e, pg_baseline_entry *ent, const entry_at *at,
+                      pg_error *err)
+{
+    const char *path = at->path;
+    pos p = at->p;
+    size_t i = at->idx;
+    ent->line = p.line;
+    ent->column = p.column;
+    if (!json_is_object(e))
+        return pg_error_set(err, path, p.line, p.column,
+                            "accepted[%zu]: entry must be an object", i);
+    if (entry_keys_known(e, at, err) ||
+        entry_string(e, "metric", 1, &ent->metric, path, p, i, err) ||
+        entry_string(e, "reason", 1, &ent->reason, path, p, i, err) ||
+        entry_string(e, "target", 0, &ent->target, path, p, i, err) ||
+        entry_string(e, "expires", 0, &ent->expires, path, p, i, err) ||
+        entry_problem(e, ent, at, err))
+        return -1;
+    if (ent->expires && !pg_date_valid(ent->expires))
+        return pg_error_set(err, path, p.line, p.column,
+                            "accepted[%zu]: invalid expires '%s' (want "
+                            "YYYY-MM-DD)", i, ent->expires);
+    return 0;
+}
+
+/* The "accepted" array of a baseline document, or NULL with err set. */
+static json_t *accepted_array(json_t *root, const char *path, pg_error *err)
+{
+    json_t *acc = json_is_object(root) ? json_object_get(root, "accepted")
+                                       : NULL;
+    if (!acc || !json_is_array(acc)) {
+        pg_error_set(err, path, 1, 1,
+                     "baseline must be an object with an 'accepted' array");
+        return NULL;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val) {
+        if (strcmp(key, "accepted") != 0) {
+            pg_error_set(err, path, 1, 1, "unknown key '%s'", key);
+            return NULL;
+        }
+    }
+    return acc;
+}
+
+/* Reads every entry of acc into b, each error pointing at its entry in
+ * text. Returns 0, or -1 with err set. */
+static int load_entries(pg_baseline *b, json_t *acc, const char *text,
+                        size_t len, pg_error *err)
+{
+    size_t n = json_array_size(acc);
+    pos *where = pg_xcalloc(n + 1, sizeof *where);
+    locate_entries(text, len, where, n);
+    b->entries = pg_xcalloc(n + 1, sizeof *b->entries);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        entry_at at = { b->path, where[i], i };
+        b->nentries = i + 1;
+        rc = load_entry(json_array_get(acc, i), &b->entries[i], &at, err);
+    }
+    free(where);
+    return rc;
+}
+
 pg_baseline *pg_baseline_load(const char *path, pg_error *err)
 {
     char *text;
@@ -124,88 +236,14 @@ pg_baseline *pg_baseline_load(const char *path, pg_error *err)
     }
     pg_baseline *b = pg_xcalloc(1, sizeof *b);
     b->path = pg_xstrdup(path);
-    json_t *acc = json_is_object(root) ? json_object_get(root, "accepted")
-                                       : NULL;
-    if (!acc || !json_is_array(acc)) {
-        pg_error_set(err, path, 1, 1,
-                     "baseline must be an object with an 'accepted' array");
-        goto fail;
+    json_t *acc = accepted_array(root, path, err);
+    if (!acc || load_entries(b, acc, text, len, err) != 0) {
+        pg_baseline_free(b);
+        b = NULL;
     }
-    const char *key;
-    json_t *val;
-    json_object_foreach(root, key, val) {
-        if (strcmp(key, "accepted") != 0) {
-            pg_error_set(err, path, 1, 1, "unknown key '%s'", key);
-            goto fail;
-        }
-    }
-    size_t n = json_array_size(acc);
-    pos *where = pg_xcalloc(n + 1, sizeof *where);
-    locate_entries(text, len, where, n);
-    b->entries = pg_xcalloc(n + 1, sizeof *b->entries);
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(acc, i);
-        pos p = where[i];
-        pg_baseline_entry *ent = &b->entries[i];
-        b->nentries = i + 1;
-        ent->line = p.line;
-        ent->column = p.column;
-        if (!json_is_object(e)) {
-            pg_error_set(err, path, p.line, p.column,
-                         "accepted[%zu]: entry must be an object", i);
-            break;
-        }
-        json_object_foreach(e, key, val) {
-            static const char *const known[] = { "metric", "target",
-                                                 "problem", "reason",
-                                                 "expires" };
-            int ok = 0;
-            for (size_t k = 0; k < 5; k++)
-                ok |= !strcmp(key, known[k]);
-            if (!ok) {
-                pg_error_set(err, path, p.line, p.column,
-                             "accepted[%zu]: unknown key '%s'", i, key);
-                break;
-            }
-        }
-        if (err && err->set)
-            break;
-        char *problem = NULL;
-        if (entry_string(e, "metric", 1, &ent->metric, path, p, i, err) ||
-            entry_string(e, "reason", 1, &ent->reason, path, p, i, err) ||
-            entry_string(e, "target", 0, &ent->target, path, p, i, err) ||
-            entry_string(e, "expires", 0, &ent->expires, path, p, i, err) ||
-            entry_string(e, "problem", 0, &problem, path, p, i, err))
-            break;
-        if (problem) {
-            int bad = pg_problem_code_parse(problem, &ent->problem) != 0;
-            ent->has_problem = 1;
-            if (bad)
-                pg_error_set(err, path, p.line, p.column,
-                             "accepted[%zu]: unknown problem '%s'", i,
-                             problem);
-            free(problem);
-            if (bad)
-                break;
-        }
-        if (ent->expires && !pg_date_valid(ent->expires)) {
-            pg_error_set(err, path, p.line, p.column,
-                         "accepted[%zu]: invalid expires '%s' (want "
-                         "YYYY-MM-DD)", i, ent->expires);
-            break;
-        }
-    }
-    free(where);
-    if (err && err->set)
-        goto fail;
     json_decref(root);
     free(text);
     return b;
-fail:
-    json_decref(root);
-    free(text);
-    pg_baseline_free(b);
-    return NULL;
 }
 
 void pg_baseline_free(pg_baseline *b)
