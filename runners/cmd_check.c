@@ -180,10 +180,19 @@ static int nested_flags(const pg_option *opt, void *value, const char *s,
 #define SECONDS(l, v, lo, hi, fl, w, h) \
     PG_OPT_DOUBLE(0, (l), (v), "S", (lo), (hi), (fl), (w), (h))
 
-/* Parses argv into a. Returns -1 to go on, else an exit code. */
-static int parse_args(int argc, char **argv, check_args *a)
+/* A table built on the stack, kept for the parse (pg_opts_parse reads the
+ * tables it includes until it returns). Caller frees. */
+static pg_option *table_copy(const pg_option *t, size_t size)
 {
-    pg_option opts[] = {
+    pg_option *copy = pg_xmalloc(size);
+    memcpy(copy, t, size);
+    return copy;
+}
+
+/* What is read: the golden, the targets, --wait, --prometheus. */
+static pg_option *target_options(check_args *a)
+{
+    const pg_option t[] = {
         PG_OPT_GROUP("targets"),
         PG_OPT_STRING(0, "golden", &a->golden_path, "GOLDEN",
                       "the golden spec to check against: a file, or "
@@ -217,6 +226,15 @@ static int parse_args(int argc, char **argv, check_args *a)
                     "with --prometheus: documented labels a\n"
                     "series lacks are taken as empty values\n"
                     "(Prometheus stores no empty label)"),
+        PG_OPT_END(),
+    };
+    return table_copy(t, sizeof t);
+}
+
+/* How the scrape is judged. */
+static pg_option *judging_options(check_args *a)
+{
+    const pg_option t[] = {
         PG_OPT_GROUP("what is checked"),
         PG_OPT_LIST(0, "enable", &a->enable, "CONDITION",
                     "a conditional metric's condition holds:\n"
@@ -261,6 +279,15 @@ static int parse_args(int argc, char **argv, check_args *a)
         PG_OPT_CALLBACK(0, "flags-file", NULL, "FILE",
                         "the same, read from FILE ('#' comments)", 0,
                         nested_flags),
+        PG_OPT_END(),
+    };
+    return table_copy(t, sizeof t);
+}
+
+/* What is printed. */
+static pg_option *output_options(check_args *a)
+{
+    const pg_option t[] = {
         PG_OPT_GROUP("output"),
         PG_OPT_CHOICE(0, "format", &a->json, output_formats,
                       "stdout format (default tap; summary: the\n"
@@ -272,11 +299,27 @@ static int parse_args(int argc, char **argv, check_args *a)
                     "line on stderr (seen by prove without -v)"),
         { PG_OPT_T_SET_INT, 0, "json", &a->json, NULL, "--format json",
           PG_OPT_HIDDEN, 0, 0, NULL, NULL, NULL, 1 },
+        PG_OPT_END(),
+    };
+    return table_copy(t, sizeof t);
+}
+
+/* Parses argv into a. Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, check_args *a)
+{
+    pg_option *groups[] = { target_options(a), judging_options(a),
+                            output_options(a) };
+    pg_option opts[] = {
+        PG_OPT_INCLUDE(groups[0], NULL),
+        PG_OPT_INCLUDE(groups[1], NULL),
+        PG_OPT_INCLUDE(groups[2], NULL),
         PG_OPT_INCLUDE(pg_report_options, &a->report),
         PG_OPT_INCLUDE(pg_scrape_options, &a->scrape),
         PG_OPT_END(),
     };
     int n = pg_opts_parse(&check_cmd, opts, argc, argv);
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+        free(groups[i]);
     if (n < 0)
         return pg_opts_exit(n);
     if (n > 0)
