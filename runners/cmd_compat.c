@@ -59,6 +59,8 @@ static int probe_point(struct tap *t, const pg_compat_probe *p)
         printf("# refused by Prometheus 3: %s\n", j->why);
     else if (j->warning)
         printf("# warning: %s\n", j->why);
+    if (p->errors)
+        printf("# first parse error: %s\n", p->first_error);
     if (p->escaping_wrong)
         printf("# escaping: %s\n", p->escaping_why);
     return bad;

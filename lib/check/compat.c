@@ -63,14 +63,16 @@ static int body_data(void *ctx, const char *buf, size_t len)
 }
 
 /* What a format cannot carry is left out of the comparison: the
- * _created series (OpenMetrics and protobuf only) and, for a family
- * with native histograms, its classic buckets. Counter families are
- * named without _total, and the two "no type" types are one. */
+ * _created series (OpenMetrics and protobuf only). Counter families are
+ * named without _total, and the two "no type" types are one. Native
+ * buckets are no samples: the protobuf parser renders a histogram's
+ * classic buckets, _sum and _count, and a +Inf bucket when it has none,
+ * as the text format shows them. */
 struct collect {
     pg_buf keys;              /* NUL-separated */
     size_t n;
-    unsigned long errors;
     pg_strmap *names;         /* the probe's names */
+    pg_compat_probe *p;       /* for its error count and first error */
 };
 
 static int ends_with(pg_str s, const char *suffix)
@@ -145,8 +147,6 @@ static int on_family(void *ctx, const pg_family_info *f)
              name.len);
     pg_buf k = PG_BUF_INIT;
     pg_buf_addf(&k, "F %.*s %s", (int)name.len, name.p, type_key(f->type));
-    if (f->native)  /* its buckets are native: drop the classic ones */
-        pg_buf_addf(&k, "%c%.*s_bucket", '\1', (int)f->name.len, f->name.p);
     add_key(c, k.p, k.len);
     pg_buf_release(&k);
     return 0;
@@ -154,8 +154,13 @@ static int on_family(void *ctx, const pg_family_info *f)
 
 static void on_diag(void *ctx, const pg_diag *d)
 {
-    if (d->level == PG_LEVEL_ERROR)
-        ((struct collect *)ctx)->errors++;
+    pg_compat_probe *p = ((struct collect *)ctx)->p;
+    if (d->level != PG_LEVEL_ERROR)
+        return;
+    if (!p->errors++)
+        snprintf(p->first_error, sizeof p->first_error, "%s %lld: %s",
+                 p->real == PG_FORMAT_PROTOBUF ? "message" : "line",
+                 (long long)d->line, d->text);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -163,38 +168,16 @@ static int cmp_key(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 1 if series key s is a classic bucket of a native histogram family. */
-static int native_bucket(const char *s, char **keys, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const char *m = strchr(keys[i], '\1');
-        if (m && !strncmp(s + 2, m + 1, strlen(m + 1)) &&
-            s[2 + strlen(m + 1)] == '{')
-            return 1;
-    }
-    return 0;
-}
-
+/* The keys of c, sorted, become p's. */
 static void keys_finish(pg_compat_probe *p, struct collect *c)
 {
     char **all = pg_xcalloc(c->n + 1, sizeof *all);
     const char *s = c->keys.p;
-    size_t n = 0;
     for (size_t i = 0; i < c->n; i++, s += strlen(s) + 1)
         all[i] = pg_xstrdup(s);
-    for (size_t i = 0; i < c->n; i++) {
-        if (all[i][0] == 'S' && native_bucket(all[i], all, c->n)) {
-            free(all[i]);
-            continue;
-        }
-        char *m = strchr(all[i], '\1');
-        if (m)
-            *m = '\0';
-        all[n++] = all[i];
-    }
-    qsort(all, n, sizeof *all, cmp_key);
+    qsort(all, c->n, sizeof *all, cmp_key);
     p->keys = all;
-    p->nkeys = n;
+    p->nkeys = c->n;
 }
 
 /* One request of the matrix, run in a thread of its own. */
@@ -241,7 +224,7 @@ static void read_body(pg_compat_probe *p, const char *url, const pg_buf *body)
         ? PG_FORMAT_PROTOBUF
         : pg_format_from_tail(body->len > 64 ? body->p + body->len - 64
                               : body->p, body->len > 64 ? 64 : body->len);
-    struct collect c = { PG_BUF_INIT, 0, 0, &p->names };
+    struct collect c = { PG_BUF_INIT, 0, &p->names, p };
     pg_parser_opts po;
     memset(&po, 0, sizeof po);
     po.format = p->real;
@@ -251,7 +234,6 @@ static void read_body(pg_compat_probe *p, const char *url, const pg_buf *body)
     pg_parser_feed(ps, body->p ? body->p : "", body->len);
     pg_parser_finish(ps);
     pg_parser_free(ps);
-    p->errors = c.errors;
     keys_finish(p, &c);
     pg_buf_release(&c.keys);
 }

@@ -35,6 +35,9 @@ typedef struct pg_compat_probe {
                                 _total), "L name" (label) */
     int escaping_wrong;      /* 1: names not escaped as asked (a finding) */
     char escaping_why[384];  /* what is wrong, "" if nothing */
+    char first_error[300];   /* the first parse error, "" if none:
+                                "line 3: ..." ("message 3: ..." in
+                                protobuf) */
 } pg_compat_probe;
 
 /* The requests of the matrix, filled with their labels and Accept
