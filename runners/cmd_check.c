@@ -382,13 +382,6 @@ static void check_args_release(check_args *a)
     pg_opt_list_release(&a->target_labels);
 }
 
-static double now_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- one target's run ---- */
 
 typedef struct target_run {
@@ -477,7 +470,7 @@ static void run_finish(target_run *t, pg_target_result *out)
     pg_checker_set_format(t->checker, pg_parser_format(t->parser));
     pg_checker_finish(t->checker, out);
     pg_parser_stats(t->parser, &out->stats);
-    out->seconds = now_mono() - t->t0;
+    out->seconds = pg_now_mono() - t->t0;
 }
 
 static void run_release(target_run *t)
@@ -736,7 +729,7 @@ static void check_targets(const check_args *a, const pg_scrape_opts *so,
 {
     size_t nurl = 0;
     for (size_t i = 0; i < n; i++) {
-        runs[i].t0 = now_mono();
+        runs[i].t0 = pg_now_mono();
         runs[i].keep_raw = a->save_dir != NULL || a->report.place.dir != NULL;
         if (pg_url_is_http(runs[i].spec))
             nurl++;
@@ -798,7 +791,7 @@ static int on_instance(void *ctx, const char *instance, const char *text,
     t.copts = p->copts;
     t.name = pg_xstrdup(instance);
     t.format = PG_FORMAT_PROM;
-    t.t0 = now_mono();
+    t.t0 = pg_now_mono();
     run_reset(&t, NULL);
     run_feed(&t, text, len);
     if (p->n == p->cap) {
@@ -929,17 +922,17 @@ static void check_until_ready(check_run *r)
     int has_stdin = 0;
     for (size_t i = 0; i < n; i++)
         has_stdin |= !strcmp(r->runs[i].spec, "-");
-    double deadline = now_mono() + a->wait;
+    double deadline = pg_now_mono() + a->wait;
     for (;;) {
         r->results = pg_xcalloc(n + 1, sizeof *r->results);
         r->nresults = n;
         check_targets(a, so, r->runs, n, r->results);
         if (a->wait <= 0 || has_stdin || !still_missing(r->results, n) ||
-            now_mono() + a->interval > deadline)
+            pg_now_mono() + a->interval > deadline)
             return;
         if (so->progress)
             fprintf(stderr, ME ": waiting for documented metrics "
-                    "(%.0f s left)\n", deadline - now_mono());
+                    "(%.0f s left)\n", deadline - pg_now_mono());
         free_results(r->results, r->nresults);
         r->results = NULL;
         sleep_seconds(a->interval);
@@ -1057,7 +1050,7 @@ static int report(check_run *r)
     run.targets = r->results;
     run.ntargets = r->nresults;
     run.started = r->started;
-    run.seconds = now_mono() - r->t_start;
+    run.seconds = pg_now_mono() - r->t_start;
     /* tokens and passwords a server may echo into a saved scrape */
     run.secrets = (const char *const *)r->secrets.v;
     run.nsecrets = r->secrets.n;
@@ -1167,7 +1160,7 @@ static int check_command(int argc, char **argv)
     pg_buf_init(&r.scratch);
     pg_error_init(&r.err);
     r.started = time(NULL);
-    r.t_start = now_mono();
+    r.t_start = pg_now_mono();
     int rc = parse_args(argc, argv, &r.a);
     if (rc < 0)
         rc = check_arg_rules(&r.a);

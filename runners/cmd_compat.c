@@ -3,9 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check/compat.h"
 #include "core/opts.h"
+#include "core/redact.h"
+#include "report/report_compat.h"
+#include "report/report_opts.h"
 #include "source/input.h"
 #include "cmd.h"
 
@@ -31,12 +35,46 @@ static const pg_opts_cmd compat_cmd = {
 
 struct tap {
     unsigned long point;
+    pg_report_compat *report;   /* keeps the findings for the reports */
 };
 
 static void finding(void *ctx, const char *text)
 {
     struct tap *t = ctx;
     printf("not ok %lu - equivalence: %s\n", ++t->point, text);
+    pg_report_compat_add_finding(t->report, text);
+}
+
+/* The reports, where asked (--report-dir or PROMGATE_REPORT_DIR): what
+ * the TAP says, as tables. Returns rc, or exit 2 when they cannot be
+ * written. */
+static int write_report(const pg_report_flags *rf, pg_report_compat *rep,
+                        const pg_scrape_flags *sf, int rc)
+{
+    if (!rf->place.dir)
+        return rc;
+    const char *sec[16];
+    pg_secrets secrets = { NULL, 0, 0 };
+    size_t n = pg_scrape_flags_secrets(sf, sec, 16);
+    for (size_t i = 0; i < n; i++)
+        pg_secrets_add(&secrets, sec[i], strlen(sec[i]));
+    pg_secrets_add_url(&secrets, rep->url);
+    rep->secrets = (const char *const *)secrets.v;
+    rep->nsecrets = secrets.n;
+    rep->seconds = pg_now_mono() - rep->seconds;
+    char *dir = NULL;
+    pg_error err;
+    pg_error_init(&err);
+    if (pg_report_write_compat(&rf->place, rep, &dir, &err)) {
+        fputs("promgate compat: ", stderr);
+        pg_error_print(&err, stderr);
+        rc = PG_EXIT_ERROR;
+    } else {
+        fprintf(stderr, "promgate compat: report in %s/\n", dir);
+    }
+    free(dir);
+    pg_secrets_release(&secrets);
+    return rc;
 }
 
 /* One point for probe p; returns 1 if it is a finding. */
@@ -69,8 +107,11 @@ static int probe_point(struct tap *t, const pg_compat_probe *p)
 int pg_cmd_compat(int argc, char **argv)
 {
     pg_scrape_flags sf;
+    pg_report_flags rf;
     pg_scrape_flags_init(&sf);
+    pg_report_flags_init(&rf);
     pg_option opts[] = {
+        PG_OPT_INCLUDE(pg_report_options, &rf),
         PG_OPT_INCLUDE(pg_scrape_options, &sf),
         PG_OPT_END(),
     };
@@ -86,7 +127,10 @@ int pg_cmd_compat(int argc, char **argv)
     else {
         pg_compat_probe *p;
         size_t np = pg_compat_plan(&p), scraped = 0, bad = 0;
-        struct tap t = { 0 };
+        pg_report_compat rep = { argv[0], p, np, NULL, 0, time(NULL),
+                                 pg_now_mono(), NULL, 0 };
+        struct tap t = { 0, &rep };
+        pg_report_flags_finish(&rf, getenv("PROMGATE_REPORT_DIR"));
         pg_compat_run(p, np, argv[0], &sf.opts);
         for (size_t i = 0; i < np; i++)
             scraped += p[i].res.ok;
@@ -103,6 +147,8 @@ int pg_cmd_compat(int argc, char **argv)
             printf("1..%lu\n", t.point);  /* findings are counted as found */
             rc = bad || d ? PG_EXIT_FAIL : PG_EXIT_OK;
         }
+        rc = write_report(&rf, &rep, &sf, rc);
+        pg_report_compat_release(&rep);
         pg_compat_free(p, np);
     }
     pg_scrape_flags_release(&sf);

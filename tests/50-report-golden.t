@@ -1,6 +1,7 @@
 #!/bin/sh
 # Golden output of the report renderers: every fixtures/report/<case>/
-# run.json (a check run) or old.json + new.json (a release diff) rendered
+# run.json (a check run), old.json + new.json (a release diff) or
+# compat.json (a compatibility matrix) rendered
 # as JSON, Markdown, JUnit XML and HTML must equal the expected files byte
 # for byte. `make bless` rewrites the expected files (tests/lib/bless.sh).
 cd "$(dirname "$0")/.." || exit 1
@@ -10,7 +11,8 @@ cases=$(ls -d fixtures/report/*/ | sed 's:/$::')
 n=0
 total=0
 for c in $cases; do
-    [ -f "$c/run.json" ] || [ -f "$c/new.json" ] && total=$((total + 4))
+    [ -f "$c/run.json" ] || [ -f "$c/new.json" ] || [ -f "$c/compat.json" ] &&
+        total=$((total + 4))
 done
 echo "1..$total"
 out=$(mktemp -d)
@@ -20,6 +22,8 @@ for c in $cases; do
         render() { $R "$1" "$c/run.json"; }
     elif [ -f "$c/new.json" ]; then
         render() { $R diff "$1" "$c/old.json" "$c/new.json"; }
+    elif [ -f "$c/compat.json" ]; then
+        render() { $R compat "$1" "$c/compat.json"; }
     else
         continue
     fi

@@ -10,7 +10,8 @@ use JSON::PP;
 chdir "$FindBin::Bin/.." or die;
 
 my $R = 'bin/pg-report-render';
-my @cases = grep { -f "$_/run.json" || -f "$_/new.json" } glob 'fixtures/report/*';
+my @cases = grep { -f "$_/run.json" || -f "$_/new.json" || -f "$_/compat.json" }
+    glob 'fixtures/report/*';
 my $xmllint = `command -v xmllint 2>/dev/null`;
 chomp $xmllint;
 printf "1..%d\n", 4 * @cases;
@@ -22,10 +23,13 @@ system('mkdir', '-p', $tmp);
 for my $c (@cases) {
     (my $case = $c) =~ s{.*/}{};
     my $diff = -f "$c/new.json";
-    my $in = $diff ? "diff %s $c/old.json $c/new.json" : "%s $c/run.json";
+    my $compat = -f "$c/compat.json";
+    my $in = $diff ? "diff %s $c/old.json $c/new.json"
+           : $compat ? "compat %s $c/compat.json" : "%s $c/run.json";
     system(sprintf("$R $in > $tmp/$case.json", 'json')) == 0 or die "render json $c";
     system(sprintf("$R $in > $tmp/$case.xml", 'junit')) == 0 or die "render junit $c";
-    my $schema = $diff ? 'fixtures/report/schema-diff.json' : 'fixtures/report/schema.json';
+    my $schema = $diff ? 'fixtures/report/schema-diff.json'
+               : $compat ? 'fixtures/report/schema-compat.json' : 'fixtures/report/schema.json';
     my $out = `perl tests/report_schema.pl $schema $tmp/$case.json 2>&1`;
     ok($? == 0, "$case: report.json valid against the schema") or print map { "# $_\n" } split /\n/, $out;
 
@@ -48,6 +52,15 @@ for my $c (@cases) {
            "$case: one testcase per metric ($cases = $entries differences + $s->{unchanged} unchanged)");
         ok(defined $tf && $tf == $s->{breaking} && $fails == $tf && $te == 0,
            "$case: junit failures are the breaking changes ($s->{breaking})");
+        next;
+    }
+    if ($compat) {
+        my $s = $doc->{summary};
+        my $findings = @{$doc->{findings}};
+        ok($cases == @{$doc->{requests}} + ($findings || 1),
+           "$case: one testcase per request and per finding ($cases)");
+        ok(defined $tf && $tf == $s->{failing} + $s->{findings} && $fails == $tf && $te == 0,
+           "$case: junit failures are the failing requests and the findings ($tf)");
         next;
     }
     my $results = 0;

@@ -6,6 +6,10 @@
  *   pg-report-render dir RUN.json DIR [--now] [--repeat N]
  *   pg-report-render diff json|md|html|junit|dir OLD NEW [DIR]
  *                                            (release diff; time fixed)
+ *   pg-report-render compat json|md|html|junit|dir RUN.json [DIR]
+ *                                            (a compat matrix: "url",
+ *                                             "requests", "findings",
+ *                                             "secrets"; time fixed)
  *   pg-report-render scrape-secrets TOKEN PASSWORD [HEADER...]
  *                                            (prints pg_scrape_secrets)
  *   pg-report-render jsoncheck REPORT.json   (exit 0 if it parses and has
@@ -19,6 +23,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/report_compat.h"
 #include "source/scrape.h"
 #include "source/spec_input.h"
 
@@ -216,6 +221,128 @@ static int render_diff(int argc, char **argv)
     return rc;
 }
 
+/* The body format named in a fixture ("prom", "openmetrics",
+ * "protobuf"), PG_FORMAT_AUTO for anything else. */
+static enum pg_format format_named(const char *s)
+{
+    for (int f = PG_FORMAT_PROM; s && f <= PG_FORMAT_PROTOBUF; f++)
+        if (!strcmp(s, pg_format_name((enum pg_format)f)))
+            return (enum pg_format)f;
+    return PG_FORMAT_AUTO;
+}
+
+/* Copies the decoded string of key into a fixed field of a probe. */
+static void str_into(json_t *obj, const char *key, char *out, size_t cap)
+{
+    char *v = str(obj, key);
+    snprintf(out, cap, "%s", v ? v : "");
+    free(v);
+}
+
+static void load_probe(json_t *j, pg_compat_probe *p)
+{
+    str_into(j, "label", p->label, sizeof p->label);
+    p->accept = str(j, "accept");
+    p->res.ok = json_is_true(json_object_get(j, "ok"));
+    p->res.status = num(j, "status");
+    str_into(j, "content_type", p->res.content_type,
+             sizeof p->res.content_type);
+    str_into(j, "error", p->res.error, sizeof p->res.error);
+    p->judged.accepted = json_is_true(json_object_get(j, "accepted"));
+    p->judged.warning = json_is_true(json_object_get(j, "warning"));
+    str_into(j, "why", p->judged.why, sizeof p->judged.why);
+    p->real = format_named(json_string_value(json_object_get(j, "body")));
+    p->errors = (unsigned long)num(j, "errors");
+    const char *esc = json_string_value(json_object_get(j, "escaping"));
+    if (esc && pg_escaping_parse(esc, &p->escaping) != 0) {
+        fprintf(stderr, "report_render: bad escaping '%s'\n", esc);
+        exit(2);
+    }
+    p->escaping_wrong = json_is_true(json_object_get(j, "escaping_wrong"));
+    str_into(j, "escaping_why", p->escaping_why, sizeof p->escaping_why);
+}
+
+static char **load_strings(json_t *a, size_t *n)
+{
+    *n = json_array_size(a);
+    char **v = pg_xcalloc(*n + 1, sizeof *v);
+    for (size_t i = 0; i < *n; i++) {
+        json_t *box = json_pack("{s:O}", "s", json_array_get(a, i));
+        v[i] = str(box, "s");
+        json_decref(box);
+    }
+    return v;
+}
+
+static char *render_compat_as(const char *fmt, pg_report_compat *r,
+                              const char *dir, int *rc)
+{
+    if (!strcmp(fmt, "json"))
+        return pg_report_compat_json(r);
+    if (!strcmp(fmt, "md"))
+        return pg_report_compat_markdown(r);
+    if (!strcmp(fmt, "html"))
+        return pg_report_compat_html(r);
+    if (!strcmp(fmt, "junit"))
+        return pg_report_compat_junit(r);
+    if (strcmp(fmt, "dir") || !dir) {
+        *rc = unknown_format(fmt);
+        return NULL;
+    }
+    pg_error err;
+    pg_error_init(&err);
+    char *out = NULL;
+    pg_report_place where = { dir, 0, 0 };
+    if (pg_report_write_compat(&where, r, &out, &err) != 0) {
+        pg_error_print(&err, stderr);
+        *rc = 2;
+        return NULL;
+    }
+    pg_buf b = PG_BUF_INIT;
+    pg_buf_addf(&b, "%s\n", out);
+    free(out);
+    return pg_buf_detach(&b);
+}
+
+static int render_compat(int argc, char **argv)
+{
+    json_error_t jerr;
+    json_t *doc = argc >= 4 ? json_load_file(argv[3], 0, &jerr) : NULL;
+    if (!doc) {
+        fprintf(stderr, "usage: pg-report-render compat FORMAT RUN.json "
+                        "[DIR]\n");
+        return 2;
+    }
+    json_t *reqs = json_object_get(doc, "requests");
+    size_t np = json_array_size(reqs), ns, nf;
+    pg_compat_probe *probes = pg_xcalloc(np + 1, sizeof *probes);
+    for (size_t i = 0; i < np; i++)
+        load_probe(json_array_get(reqs, i), &probes[i]);
+    char **secrets = load_strings(json_object_get(doc, "secrets"), &ns);
+    char **findings = load_strings(json_object_get(doc, "findings"), &nf);
+    char *url = str(doc, "url");
+    pg_report_compat r = { url, probes, np, NULL, 0, (time_t)1783332000,
+                           0.5, (const char *const *)secrets, ns };
+    for (size_t i = 0; i < nf; i++)
+        pg_report_compat_add_finding(&r, findings[i]);
+    int rc = 0;
+    print_report(render_compat_as(argv[2], &r, argc >= 5 ? argv[4] : NULL,
+                                  &rc));
+    pg_report_compat_release(&r);
+    for (size_t i = 0; i < np; i++)
+        free(probes[i].accept);
+    free(probes);
+    for (size_t i = 0; i < ns; i++)
+        free(secrets[i]);
+    for (size_t i = 0; i < nf; i++)
+        free(findings[i]);
+    free(secrets);
+    free(findings);
+    free(url);
+    json_decref(doc);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -226,6 +353,8 @@ int main(int argc, char **argv)
     json_error_t jerr;
     if (!strcmp(argv[1], "diff"))
         return render_diff(argc, argv);
+    if (!strcmp(argv[1], "compat"))
+        return render_compat(argc, argv);
     if (!strcmp(argv[1], "scrape-secrets")) {
         pg_scrape_opts so;
         memset(&so, 0, sizeof so);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void oom(size_t n)
@@ -215,4 +216,11 @@ size_t pg_edit_distance(const char *a, const char *b)
     size_t d = row[m];
     free(row);
     return d;
+}
+
+double pg_now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

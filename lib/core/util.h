@@ -118,4 +118,7 @@ int pg_read_file(const char *path, char **data, size_t *len, pg_error *err);
  * time, O(strlen(b)) memory. */
 size_t pg_edit_distance(const char *a, const char *b);
 
+/* Seconds on the monotonic clock, for durations (not wall time). */
+double pg_now_mono(void);
+
 #endif
