@@ -50,7 +50,7 @@ size_t pg__utf8_runes(const char *s, size_t n);
 /* The two parsers behind pg_parser (parser.c), which picks one by format:
  * the same callbacks, the same stats. */
 
-/* The text formats (text format 0.0.4 and OpenMetrics; expo.c). f is
+/* The text formats (text format 0.0.4 and OpenMetrics; text*.c). f is
  * PG_FORMAT_PROM, PG_FORMAT_OPENMETRICS, or PG_FORMAT_AUTO to decide from
  * the input's last line. */
 typedef struct pg__text pg__text;

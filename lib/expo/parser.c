@@ -1,6 +1,6 @@
 /* parser.c: pg_parser, the one entry to the exposition parsers. It
  * resolves the format (given, or from the Content-Type) and hands every
- * call to the text parser (expo.c) or the protobuf parser (proto.c). It
+ * call to the text parser (text*.c) or the protobuf parser (proto.c). It
  * sits above both so neither parser knows the other. */
 #include "expo/expo.h"
 #include "expo/expo_int.h"

@@ -1,0 +1,343 @@
+/* text_lex.c: the lexical layer of the text formats: separators, metric
+ * names, quoted strings with their escapes, and label sets. Sample lines,
+ * exemplars and HELP/TYPE/UNIT lines all read their names and labels
+ * here, so each token has one reader and one set of messages. */
+#include "expo/text_int.h"
+
+const char *pg__sep(pg__text *p, const char *q, const char *e, int need,
+                         const char *what)
+{
+    const char *s = q;
+    while (q < e && IS(*q, C_WS))
+        q++;
+    if (q == s) {
+        if (need)
+            pg__diag(p, B, E, s, R_P_LINE, "expected whitespace before %s", what);
+        return q;
+    }
+    if (q - s != 1 || *s != ' ')
+        pg__diag(p, O, E, s, R_OM_ABNF,
+                 "expected a single space before %s", what);
+    return q;
+}
+
+/* Optional whitespace that the text format allows and OpenMetrics not. */
+static const char *opt_ws_slow(pg__text *p, const char *q, const char *e)
+{
+    const char *s = q;
+    while (q < e && IS(*q, C_WS))
+        q++;
+    pg__diag(p, O, E, s, R_OM_ABNF, "unexpected whitespace");
+    return q;
+}
+
+static inline __attribute__((always_inline)) const char *
+opt_ws(pg__text *p, const char *q, const char *e)
+{
+    if (__builtin_expect(q < e && (*q == ' ' || *q == '\t'), 0))
+        return opt_ws_slow(p, q, e);
+    return q;
+}
+
+static char *scratch_reserve(pg__text *p)
+{
+    if (!p->scratch_ready) {
+        p->scratch.len = 0;
+        pg_buf_grow(&p->scratch, p->line_len + 1);
+        p->scratch_ready = 1;
+    }
+    return p->scratch.p + p->scratch.len;
+}
+
+/* Parses a double-quoted escaped string starting at *qp (on the quote).
+ * Escapes \\ \" \n are decoded; an unknown escape is an error in the text
+ * format ("must be escaped" leaves no other) and a warning in OpenMetrics
+ * (ABNF allows BS normal-char, Escaping says SHOULD NOT). Returns 0 and
+ * sets *out, or -1 after a diagnostic. */
+enum qkind { Q_LVALUE, Q_NAME, Q_HELP_OM };
+
+static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
+                   enum qkind kind)
+{
+    const char *q = *qp + 1, *start = q;
+    const char *bs = NULL;
+    int high = 0;
+    /* Eight bytes at a time to the first quote, backslash or non-ASCII
+     * byte (SWAR zero-byte test: the lowest flagged byte is exact). */
+    while (e - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
+        uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
+        if (z) {
+            q += (size_t)__builtin_ctzll(z) >> 3;
+            break;
+        }
+        q += 8;
+    }
+    if (q < e && *q == '"' && (size_t)(q - start) <= p->max_name) {
+        /* the common case: plain ASCII, no escapes */
+        out->p = start;
+        out->len = (size_t)(q - start);
+        *qp = q + 1;
+        return 0;
+    }
+    while (q < e && *q != '"') {
+        if (*q == '\\') {
+            if (!bs)
+                bs = q;
+            q++;
+        } else if (*q & 0x80) {
+            high = 1;
+        }
+        q++;
+    }
+    if (q >= e) {
+        pg__diag(p, B, E, *qp, R_P_SYNTAX, "unterminated quoted string");
+        return -1;
+    }
+    size_t rawlen = (size_t)(q - start);
+    size_t v = high ? pg__utf8_valid(start, rawlen) : rawlen;
+    if (v != rawlen) {
+        pg__diag(p, B, E, start + v, kind == Q_LVALUE ? R_OM_STRING : R_P_UTF8,
+                 "invalid UTF-8 in %s", kind == Q_LVALUE ? "label value" : "name");
+        return -1;
+    }
+    if (rawlen > p->max_name) {
+        pg__diag(p, B, E, start, R_LIMIT, "quoted string longer than %zu bytes",
+                 p->max_name);
+        return -1;
+    }
+    *qp = q + 1;
+    if (!bs) {
+        out->p = start;
+        out->len = rawlen;
+        return 0;
+    }
+    char *d = scratch_reserve(p), *d0 = d;
+    memcpy(d, start, (size_t)(bs - start));
+    d += bs - start;
+    for (const char *r = bs; r < q; r++) {
+        if (*r != '\\') {
+            *d++ = *r;
+            continue;
+        }
+        r++;
+        switch (*r) {
+        case '\\': *d++ = '\\'; break;
+        case '"': *d++ = '"'; break;
+        case 'n': *d++ = '\n'; break;
+        default:
+            pg__diag(p, P, E, r - 1, R_P_SYNTAX, "invalid escape sequence '\\%c'",
+                     (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x7f ? *r : '?');
+            pg__diag(p, O, W, r - 1, R_OM_ESC,
+                     "undefined escape sequence '\\%c'",
+                     (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x7f ? *r : '?');
+            *d++ = '\\';
+            *d++ = *r;
+        }
+    }
+    out->p = d0;
+    out->len = (size_t)(d - d0);
+    p->scratch.len += out->len;
+    return 0;
+}
+
+/* A metric name: legacy identifier, or a quoted UTF-8 name. */
+int pg__metric_name(pg__text *p, const char **qp, const char *e,
+                    pg_str *out, const char *what)
+{
+    const char *q = *qp;
+    if (q < e && *q == '"') {
+        pg__diag(p, O, E, q, R_OM_QUOTED, "quoted metric name %s", what);
+        if (qstring(p, qp, e, out, Q_NAME))
+            return -1;
+        if (!out->len) {
+            pg__diag(p, B, E, q, R_P_UTF8, "empty metric name %s", what);
+            return -1;
+        }
+        return 0;
+    }
+    if (q >= e || !IS(*q, C_NAME0)) {
+        char b[80];
+        const char *t = q;
+        while (t < e && !IS(*t, C_WS) && *t != '{')
+            t++;
+        if (t == q)
+            pg__diag(p, B, E, q, R_P_SYNTAX, "expected metric name %s", what);
+        else
+            pg__diag(p, B, E, q, R_P_SYNTAX, "invalid metric name '%s' %s",
+                     pg__subj(b, sizeof b, q, (size_t)(t - q)), what);
+        return -1;
+    }
+    const char *s = q;
+    q += name_span(q, e, 1);
+    if ((size_t)(q - s) > p->max_name) {
+        pg__diag(p, B, E, s, R_LIMIT, "metric name longer than %zu bytes",
+                 p->max_name);
+        return -1;
+    }
+    out->p = s;
+    out->len = (size_t)(q - s);
+    *qp = q;
+    return 0;
+}
+
+/* Labels inside braces starting at *qp ('{'). In the brace-name form
+ * ({"name", l="v"}) a bare quoted string is the metric name; *name is
+ * set then. Returns 0, or -1 after a diagnostic. */
+int pg__labels(pg__text *p, const char **qp, const char *e, pg_str *name,
+               int exemplar)
+{
+    const char *q = *qp + 1;
+    char b[80];
+    int after_comma = 0;
+    for (;;) {
+        q = opt_ws(p, q, e);
+        if (q >= e) {
+            pg__diag(p, B, E, q, R_P_SYNTAX, "unexpected end of line in labels");
+            return -1;
+        }
+        if (*q == '}') {
+            if (after_comma)
+                pg__diag(p, O, E, q - 1, R_OM_ABNF, "trailing comma in labels");
+            q++;
+            break;
+        }
+        after_comma = 0;
+        if (p->nlabels >= p->max_labels) {
+            pg__diag(p, B, E, q, R_LIMIT, "more than %zu labels", p->max_labels);
+            return -1;
+        }
+        if (p->nlabels == p->labels_cap) {
+            p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
+            if (p->labels_cap > p->max_labels)
+                p->labels_cap = p->max_labels;
+            p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
+        }
+        /* name and value are written straight into their slot */
+        pg_label *slot = &p->labels[p->nlabels];
+        pg_str ln;
+        const char *lat = q;
+        if (*q == '"') {
+            if (qstring(p, &q, e, &ln, Q_NAME))
+                return -1;
+            const char *t = opt_ws(p, q, e);
+            if (t < e && (*t == ',' || *t == '}') && name && !exemplar) {
+                if (name->p) {
+                    pg__diag(p, B, E, lat, R_P_UTF8, "multiple metric names");
+                    return -1;
+                }
+                if (!ln.len) {
+                    pg__diag(p, B, E, lat, R_P_UTF8, "empty metric name");
+                    return -1;
+                }
+                pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted metric name");
+                *name = ln;
+                p->qname_at = lat;
+                q = t;
+                goto next;
+            }
+            q = t;
+            if (!ln.len) {
+                pg__diag(p, B, E, lat, R_P_UTF8, "empty label name");
+                return -1;
+            }
+            pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted label name");
+        } else {
+            if (!IS(*q, C_LNAME0)) {
+                pg__diag(p, B, E, q, R_P_SYNTAX, "expected label name, got '%s'",
+                         pg__subj(b, sizeof b, q, 1));
+                return -1;
+            }
+            q += name_span(q, e, 0);
+            ln.p = lat;
+            ln.len = (size_t)(q - lat);
+            if (ln.len > p->max_name) {
+                pg__diag(p, B, E, lat, R_LIMIT, "label name longer than %zu bytes",
+                         p->max_name);
+                return -1;
+            }
+            q = opt_ws(p, q, e);
+        }
+        if (q >= e || *q != '=') {
+            pg__diag(p, B, E, q, R_P_SYNTAX, "expected '=' after label name '%s'",
+                     pg__subj(b, sizeof b, ln.p, ln.len));
+            return -1;
+        }
+        q = opt_ws(p, q + 1, e);
+        if (q >= e || *q != '"') {
+            pg__diag(p, B, E, q, R_P_SYNTAX, "expected '\"' to start label value");
+            return -1;
+        }
+        slot->name = ln;
+        const char *close = qfast(q + 1, e);
+        if (close && (size_t)(close - q - 1) <= p->max_name) {
+            slot->value.p = q + 1;
+            slot->value.len = (size_t)(close - q - 1);
+            q = close + 1;
+        } else if (qstring(p, &q, e, &slot->value, Q_LVALUE)) {
+            return -1;
+        }
+        p->nlabels++;
+        q = opt_ws(p, q, e);
+    next:
+        if (q < e && *q == ',') {
+            q++;
+            after_comma = 1;
+            continue;
+        }
+        if (q < e && *q == '}') {
+            q++;
+            break;
+        }
+        pg__diag(p, B, E, q, R_P_SYNTAX, "expected ',' or '}' after label");
+        return -1;
+    }
+    *qp = q;
+    return 0;
+}
+
+/* Duplicate label names: MUST be unique (OpenMetrics LabelSet; expfmt
+ * "duplicate label names"). Quadratic for the usual handful of labels,
+ * a hash set beyond. */
+static int name_cmp(pg_str a, pg_str b)
+{
+    int c = memcmp(a.p, b.p, a.len < b.len ? a.len : b.len);
+    return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
+int pg__dup_labels(const pg_label *l, size_t n, size_t *at)
+{
+    /* Names in strictly increasing order (as most clients write them)
+     * cannot repeat: n-1 comparisons instead of n(n-1)/2. */
+    size_t sorted = 1;
+    while (sorted < n && name_cmp(l[sorted - 1].name, l[sorted].name) < 0)
+        sorted++;
+    if (sorted >= n)
+        return 0;
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (l[i].name.len == l[j].name.len &&
+                    !memcmp(l[i].name.p, l[j].name.p, l[i].name.len)) {
+                    *at = i;
+                    return 1;
+                }
+        return 0;
+    }
+    pg__hset h = { 0 };
+    int dup = 0;
+    for (size_t i = 0; i < n && !dup; i++) {
+        uint64_t k = name_hash(l[i].name.p, l[i].name.len);
+        uint32_t old;
+        if (pg__hset_put(&h, k, (uint32_t)i, &old) == 0 &&
+            l[old].name.len == l[i].name.len &&
+            !memcmp(l[old].name.p, l[i].name.p, l[i].name.len)) {
+            *at = i;
+            dup = 1;
+        }
+    }
+    pg__hset_release(&h);
+    return dup;
+}
