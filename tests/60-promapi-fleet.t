@@ -13,8 +13,9 @@ use File::Basename qw(dirname);
 use IO::Socket::INET;
 
 BEGIN { chdir dirname(abs_path($0)) . '/..' or die "chdir: $!"; }
-use lib 'fixtures/promapi';
+use lib 'fixtures/promapi', 'tests/lib';
 use Fleet qw(ok done);
+use PgServers;
 
 my $root = getcwd();
 my $fix = "$root/fixtures/promapi";
@@ -160,7 +161,7 @@ my @check = ($pg, 'check', '--prometheus', $url, '--match', '{job="coder"}',
                                    @check[6 .. $#check]);
     ok($rc == 2 && $err =~ /bad_data: .*parse error/,
        'check: bad selector exits 2 with the API error', "rc=$rc $err");
-    my $closed = Fleet::free_port();
+    my $closed = PgServers::free_port();
     ($rc, $out, $err) = Fleet::run($pg, 'check', '--prometheus',
         "http://127.0.0.1:$closed", '--match', '{job="coder"}',
         '--golden', "$fix/golden.json");
@@ -223,7 +224,7 @@ ok($rc == 2 && $err =~ m{/api/v1/series: api error \(HTTP 400\): bad_data: .*par
 ok($rc == 2 && $err =~ m{/no/such/prefix/api/v1/targets/metadata: api error \(HTTP 404\)},
    'wrong path: exit 2 naming the URL and 404', "rc=$rc $err");
 
-my $closed = Fleet::free_port();
+my $closed = PgServers::free_port();
 ($rc, $out, $err) = Fleet::run($dump, "http://127.0.0.1:$closed",
                                '--match', '{job="coder"}', '--timeout', '5');
 ok($rc == 2 && $err =~ m{^http://127\.0\.0\.1:$closed/api/v1/targets/metadata: request failed: }m,

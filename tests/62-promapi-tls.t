@@ -10,8 +10,9 @@ use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 
 BEGIN { chdir dirname(abs_path($0)) . '/..' or die "chdir: $!"; }
-use lib 'fixtures/promapi';
+use lib 'fixtures/promapi', 'tests/lib';
 use Fleet qw(ok done);
+use PgServers;
 
 my $root = getcwd();
 my $dump = "$root/bin/test-promapi-dump";
@@ -19,8 +20,8 @@ if (!-x '/usr/bin/prometheus' || system('openssl version >/dev/null 2>&1')) {
     print "1..0 # skip needs /usr/bin/prometheus and openssl\n";
     exit 0;
 }
-$Fleet::tmp = tempdir('promgate-tls.XXXXXX', TMPDIR => 1, CLEANUP => 1);
-my $t = $Fleet::tmp;
+$PgServers::tmp = tempdir('promgate-tls.XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $t = $PgServers::tmp;
 
 my $ssl = join ' && ',
     "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=pg test CA'"
@@ -37,21 +38,26 @@ my $ssl = join ' && ',
 system("($ssl) >$t/openssl.log 2>&1") == 0
     or die "openssl failed: " . Fleet::slurp("$t/openssl.log");
 
-my $port = Fleet::free_port();
-open my $w, '>', "$t/web.yml" or die;
-print $w "tls_server_config:\n  cert_file: $t/server.pem\n  key_file: $t/server.key\n";
-close $w;
-open my $y, '>', "$t/prom.yml" or die;
-print $y "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
-    . "scrape_configs:\n  - job_name: self\n    scheme: https\n"
-    . "    tls_config:\n      ca_file: $t/ca.pem\n"
-    . "    static_configs:\n      - targets: ['127.0.0.1:$port']\n";
-close $y;
-mkdir "$t/tsdb";
-Fleet::spawn("$t/prometheus.log", '/usr/bin/prometheus',
-    "--web.listen-address=127.0.0.1:$port", "--web.config.file=$t/web.yml",
-    "--storage.tsdb.path=$t/tsdb", "--config.file=$t/prom.yml",
-    '--log.level=warn');
+# the configuration names the port prometheus listens on (it scrapes
+# itself), so it is written once the port is chosen
+my ($port) = PgServers::start_server(
+    log => "$t/prometheus.log",
+    prepare => sub {
+        my ($p) = @_;
+        open my $w, '>', "$t/web.yml" or die;
+        print $w "tls_server_config:\n  cert_file: $t/server.pem\n  key_file: $t/server.key\n";
+        close $w;
+        open my $y, '>', "$t/prom.yml" or die;
+        print $y "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+            . "scrape_configs:\n  - job_name: self\n    scheme: https\n"
+            . "    tls_config:\n      ca_file: $t/ca.pem\n"
+            . "    static_configs:\n      - targets: ['127.0.0.1:$p']\n";
+        close $y;
+    },
+    cmd => ['/usr/bin/prometheus', '--web.listen-address=127.0.0.1:PORT',
+            "--web.config.file=$t/web.yml", "--storage.tsdb.path=$t/tsdbPORT",
+            "--config.file=$t/prom.yml", '--log.level=warn'])
+    or die "prometheus did not start: " . Fleet::slurp("$t/prometheus.log");
 my $url = "https://127.0.0.1:$port";
 
 my ($rc, $out, $err);

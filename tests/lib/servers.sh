@@ -1,30 +1,26 @@
 # servers.sh: starting real servers (exporters, Prometheus, client
-# programs) on loopback for a test. Source after fixture.sh.
+# programs) on loopback for a shell test (Perl tests: PgServers.pm).
+# Source after fixture.sh.
 #   start_server NAME CMD...   CMD with PORT in it, replaced by a free
 #                              port; sets PORT (and _pg_pid, to stop it
 #                              early); the server is stopped at exit; its
 #                              output goes to $PG_TMP/NAME.log
 _pg_server_pids=""
 
+# free_port and wait_port are tests/lib/PgServers.pm's, which the Perl
+# tests use: one way to find a port and to wait for a server.
+_pg_servers() {
+    perl -I"${PG_ROOT:-.}/tests/lib" -MPgServers -e "$@"
+}
+
 free_port() {
-    perl -MIO::Socket::INET -e '
-        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-            LocalPort => 0, Listen => 1) or die "no port: $!";
-        print $s->sockport;'
+    _pg_servers 'print PgServers::free_port()'
 }
 
 # wait_port PORT PID: until something accepts on PORT (30 s bound against
 # hangs), or the process died.
 wait_port() {
-    perl -MIO::Socket::INET -e '
-        my ($port, $pid) = @ARGV;
-        for (1 .. 300) {
-            exit 0 if IO::Socket::INET->new(PeerAddr => "127.0.0.1",
-                PeerPort => $port, Timeout => 1);
-            exit 1 unless kill 0, $pid;
-            select(undef, undef, undef, 0.1);
-        }
-        exit 1;' "$1" "$2"
+    _pg_servers 'exit(PgServers::wait_port(@ARGV) ? 0 : 1)' "$1" "$2"
 }
 
 _pg_stop_servers() {
