@@ -6,8 +6,9 @@
 # (URL credentials, a bearer token) is refused on every row, with the
 # reason the TAP gives, and no secret reaches a report; the compat cases'
 # exporters (fixtures/compat) give the TAP's equivalence findings and
-# escaping verdicts; an endpoint nothing listens on gives exit 2 and a
-# report of unscraped rows. report.json is
+# escaping verdicts; the client_golang program's OpenMetrics 0.0.1 bodies
+# their first parse errors; an endpoint nothing listens on gives exit 2
+# and a report of unscraped rows. report.json is
 # valid against fixtures/report/schema-compat.json, junit.xml against
 # junit.xsd, and report.html renders in headless Chromium with as many
 # rows, and failing rows, as report.json says.
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/fixture.sh
 . tests/lib/servers.sh
 P=bin/promgate
-plan 30
+plan 31
 pg_tmpdir
 T=$PG_TMP
 OUT=$PG_ROOT/build/test-output/report-compat
@@ -162,6 +163,19 @@ ok "$([ -s "$T/tap.esc" ] && cmp -s "$T/tap.esc" "$T/json.esc"; echo $?)" \
 is "$(report "$R" 'join ",", map { ($_->{label} =~ /escaping=(\S+)/)[0] eq $_->{escaping}{asked} ? () : $_->{label} } grep { $_->{label} =~ /escaping=/ } @{$d->{requests}}')" \
     "" "escaping wrong: each escaping request names the scheme it asked"
 valid "$R" escaping-wrong
+
+# --- the client_golang program: OpenMetrics 0.0.1 bodies fail to parse --
+GO=bin/pg-producer-go
+if [ -x "$GO" ] && start_server go "$GO -listen 127.0.0.1:PORT"; then
+    R=$T/go
+    "$P" compat "http://127.0.0.1:$PORT/metrics" --report-dir "$R" --report-flat >"$T/go.tap" 2>"$T/go.err"
+    sed -n 's/^# first parse error: //p' "$T/go.tap" >"$T/tap.first"
+    report "$R" 'join "", map { defined $_->{first_parse_error} ? "$_->{first_parse_error}\n" : () } @{$d->{requests}}' >"$T/json.first"
+    ok "$([ -s "$T/tap.first" ] && cmp -s "$T/tap.first" "$T/json.first"; echo $?)" \
+        "client_golang program: each failing body's first parse error, as the TAP names it ($(wc -l <"$T/tap.first"))"
+else
+    skip "bin/pg-producer-go not built (make producers)"
+fi
 
 # --- nothing listens: exit 2, and a report that says so ---------------
 closed=$(free_port)

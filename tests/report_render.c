@@ -260,6 +260,7 @@ static void load_probe(json_t *j, pg_compat_probe *p)
     }
     p->escaping_wrong = json_is_true(json_object_get(j, "escaping_wrong"));
     str_into(j, "escaping_why", p->escaping_why, sizeof p->escaping_why);
+    str_into(j, "first_error", p->first_error, sizeof p->first_error);
 }
 
 static char **load_strings(json_t *a, size_t *n)

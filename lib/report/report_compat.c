@@ -131,6 +131,13 @@ static char *escaping_text(const pg_compat_probe *p)
     return pg_buf_detach(&b);
 }
 
+/* The first parse error of a scraped body ("line 3: ..."), or NULL. */
+static const char *first_error(const pg_compat_probe *p)
+{
+    return p->res.ok && p->errors && p->first_error[0] ? p->first_error
+                                                      : NULL;
+}
+
 /* ---- JSON ------------------------------------------------------------ */
 
 #define jstr pg__report_jstr
@@ -156,7 +163,7 @@ static json_t *jrequest(const pg_report_run *run, const pg_compat_probe *p)
 {
     const char *body = body_format(p);
     return json_pack(
-        "{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+        "{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
         "label", jstr(run, p->label),
         "result", pg_report_compat_probe_failed(p) ? "fail" : "pass",
         "accept", jstr(run, p->accept),
@@ -170,6 +177,7 @@ static json_t *jrequest(const pg_report_run *run, const pg_compat_probe *p)
         "body_format", body ? json_string(body) : json_null(),
         "parse_errors", p->res.ok ? json_integer((json_int_t)p->errors)
                                   : json_null(),
+        "first_parse_error", jstr(run, first_error(p)),
         "escaping", jescaping(run, p));
 }
 
@@ -260,9 +268,14 @@ static void md_request(pg_buf *b, const pg_report_run *run,
         pg_buf_adds(b, "none");
     pg_buf_adds(b, " | ");
     md_prometheus3(b, run, p);
-    if (p->res.ok)
-        pg_buf_addf(b, " | %s | %lu | ", pg_format_name(p->real), p->errors);
-    else
+    if (p->res.ok) {
+        pg_buf_addf(b, " | %s | %lu", pg_format_name(p->real), p->errors);
+        if (first_error(p)) {
+            pg_buf_adds(b, ", first: ");
+            pg__report_md_text(b, run, first_error(p));
+        }
+        pg_buf_adds(b, " | ");
+    } else
         pg_buf_adds(b, " | \xE2\x80\x94 | \xE2\x80\x94 | ");
     char *esc = escaping_text(p);
     if (esc)
@@ -366,8 +379,9 @@ static char *failure_text(const pg_compat_probe *p)
     else if (!p->judged.accepted)
         pg_buf_addf(&b, "refused by Prometheus 3: %s", p->judged.why);
     else if (p->errors)
-        pg_buf_addf(&b, "%lu parse error%s in the %s body", p->errors,
-                    p->errors == 1 ? "" : "s", pg_format_name(p->real));
+        pg_buf_addf(&b, "%lu parse error%s in the %s body, the first: %s",
+                    p->errors, p->errors == 1 ? "" : "s",
+                    pg_format_name(p->real), p->first_error);
     else
         pg_buf_addf(&b, "names not escaped as asked (%s): %s",
                     pg_escaping_name(p->escaping), p->escaping_why);
@@ -550,11 +564,16 @@ static void h_request(pg_buf *b, const pg_report_run *run,
         pg_buf_adds(b, "none");
     pg_buf_adds(b, "</td><td data-label=\"Prometheus 3\">");
     h_prometheus3(b, run, p);
-    if (p->res.ok)
+    if (p->res.ok) {
         pg_buf_addf(b, "</td><td data-label=\"Body\">%s</td><td "
                     "data-label=\"Parse errors\">%lu", pg_format_name(p->real),
                     p->errors);
-    else {
+        if (first_error(p)) {
+            pg_buf_adds(b, "<br><span class=\"note\">first: ");
+            h_text(b, run, first_error(p));
+            pg_buf_adds(b, "</span>");
+        }
+    } else {
         pg_buf_adds(b, "</td><td data-label=\"Body\">&#x2014;</td><td "
                        "data-label=\"Parse errors\">");
         h_text(b, run, p->res.error);
