@@ -145,8 +145,10 @@ static int table_kind(const char *low)
 /* "Type: counter", "**Type**: counter" or a "| Type | Counter |" row. */
 static enum pg_type type_row(const char *low)
 {
-    enum pg_type ty = docs_type_in_text(strstr(low, "type"));
-    const char *bar = strchr(low + 1, '|');
+    /* a row of a key/value table need not name the type */
+    const char *word = strstr(low, "type");
+    enum pg_type ty = word ? docs_type_in_text(word) : PG_TYPE_NONE;
+    const char *bar = *low ? strchr(low + 1, '|') : NULL;
     if (ty != PG_TYPE_NONE || !bar)
         return ty;
     char *cell = pg_xstrdup(bar + 1), *tl = NULL;

@@ -190,6 +190,31 @@ static int load_type(struct ld *L, json_t *v, const char *key,
     return 0;
 }
 
+/* A "listed": false entry adds metrics to the golden, so they must be
+ * what a golden may hold (golden/SCHEMA.md): metric names, label names
+ * that are neither structure (le, quantile) nor reserved, each once, and
+ * a type. */
+static int check_unlisted(struct ld *L, const entry *e, const pg_erratum *er)
+{
+    for (size_t i = 0; i < e->nnames; i++)
+        if (!pg_metric_name_valid(e->names[i], strlen(e->names[i])))
+            return fail(L, "erratum: 'listed': false adds '%s', which is not "
+                           "a metric name", e->names[i]);
+    if (er->docs_type == PG_TYPE_NONE)
+        return fail(L, "erratum: 'type' must be a metric type");
+    for (size_t i = 0; i < er->ndocs_labels; i++) {
+        const char *l = er->docs_labels[i];
+        if (!strcmp(l, "le") || !strcmp(l, "quantile") ||
+            (l[0] == '_' && l[1] == '_'))
+            return fail(L, "erratum: labels[%zu] '%s' is structure or "
+                           "reserved, not a label", i, l);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(er->docs_labels[k], l))
+                return fail(L, "erratum: label '%s' listed twice", l);
+    }
+    return 0;
+}
+
 /* "erratum": {"evidence", and one of: "code_name"/"code_labels"/
  * "code_type" (the docs row is wrong), "served": false (the docs list what
  * the code does not serve), "listed": false with "type", "labels", "help"
@@ -239,6 +264,11 @@ static int load_erratum(struct ld *L, json_t *o, entry *e)
         er->unlisted = 1;
         if (!e->nnames || e->nprefixes)
             return fail(L, "erratum: 'listed': false needs exact names");
+        /* they would share (and overwrite) the code_* fields */
+        if (er->docs_name || er->has_docs_labels || er->has_docs_type)
+            return fail(L, "erratum: 'listed': false describes the metric "
+                           "with 'type', 'labels' and 'help', not code_name/"
+                           "code_labels/code_type");
         if (load_type(L, json_object_get(o, "type"), "type", &er->docs_type))
             return -1;
         json_t *labels = json_object_get(o, "labels");
@@ -247,6 +277,8 @@ static int load_erratum(struct ld *L, json_t *o, entry *e)
             return -1;
         v = json_object_get(o, "help");
         e->add_help = pg_xstrdup(json_is_string(v) ? json_string_value(v) : "");
+        if (check_unlisted(L, e, er))
+            return -1;
     } else if (json_object_get(o, "type") || json_object_get(o, "labels") ||
                json_object_get(o, "help")) {
         return fail(L, "erratum: 'type', 'labels' and 'help' describe a "
@@ -414,11 +446,18 @@ pg_overlay *pg_overlay_load(const char *path, pg_error *err)
     size_t len;
     if (pg_read_file(path, &data, &len, err))
         return NULL;
+    pg_overlay *ov = pg_overlay_loadb(data, len, path, err);
+    free(data);
+    return ov;
+}
+
+pg_overlay *pg_overlay_loadb(const char *data, size_t len, const char *path,
+                             pg_error *err)
+{
     json_error_t je;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     pg_overlay *ov = pg_xcalloc(1, sizeof *ov);
     pg_sha256_hex(data, len, ov->sha256);
-    free(data);
     if (!root) {
         pg_error_set(err, path, je.line > 0 ? je.line : 0,
                      je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
@@ -690,7 +729,9 @@ static void add_unlisted(pg_golden *g, const entry *e, const char *name)
 
 /* A docs row corrected to what the code serves: the code's facts on the
  * entry, the docs' in the erratum. Rows the docs already get right are
- * left alone, so a range may be generous. */
+ * left alone, so a range may be generous. When two entries correct the
+ * same fact of a row, the erratum keeps what the docs said, and the last
+ * entry's fact is served. */
 static void correct_row(pg_golden *g, const entry *e, pg_golden_metric *m)
 {
     const pg_erratum *src = e->erratum;
@@ -700,28 +741,52 @@ static void correct_row(pg_golden *g, const entry *e, pg_golden_metric *m)
     }
     if (src->docs_name && strcmp(m->name, src->docs_name) &&
         !pg_golden_find(g, src->docs_name)) {
-        erratum_for(m, e)->docs_name = m->name;
+        pg_erratum *er = erratum_for(m, e);
+        if (er->docs_name)
+            free(m->name);
+        else
+            er->docs_name = m->name;
         m->name = pg_xstrdup(src->docs_name);
     }
     if (src->has_docs_labels &&
         !same_labels(m, src->docs_labels, src->ndocs_labels)) {
         pg_erratum *er = erratum_for(m, e);
-        er->has_docs_labels = 1;
-        er->docs_labels = m->labels;
-        er->ndocs_labels = m->nlabels;
+        if (er->has_docs_labels) {
+            strv_free(m->labels, m->nlabels);
+        } else {
+            er->has_docs_labels = 1;
+            er->docs_labels = m->labels;
+            er->ndocs_labels = m->nlabels;
+        }
         m->labels = strv_dup(src->docs_labels, src->ndocs_labels);
         m->nlabels = src->ndocs_labels;
     }
     if (src->has_docs_type && m->type != src->docs_type) {
         pg_erratum *er = erratum_for(m, e);
-        er->has_docs_type = 1;
-        er->docs_type = m->type;
+        if (!er->has_docs_type) {
+            er->has_docs_type = 1;
+            er->docs_type = m->type;
+        }
         m->type = src->docs_type;
     }
 }
 
+/* A golden's erratum is of one kind (golden/SCHEMA.md): a metric the docs
+ * do not list, a row the code does not serve, or a row's corrections. The
+ * first erratum applied to a metric decides; whether another fits. */
+static int erratum_fits(const pg_golden_metric *m, const pg_erratum *src)
+{
+    const pg_erratum *er = m->erratum;
+    if (!er)
+        return 1;
+    if (er->unlisted || er->unserved)
+        return 0;
+    return !src->unserved;
+}
+
 /* Errata first, so the other entries match the names the code serves. */
-static void apply_errata(const pg_overlay *ov, pg_golden *g)
+static void apply_errata(const pg_overlay *ov, pg_golden *g,
+                         pg_overlay_warn_fn warn, void *ctx, size_t *count)
 {
     for (size_t k = 0; k < ov->nentries; k++) {
         const entry *e = &ov->entries[k];
@@ -730,8 +795,13 @@ static void apply_errata(const pg_overlay *ov, pg_golden *g)
         for (size_t i = 0; i < e->nnames; i++) {
             pg_golden_metric *m = find_mut(g, e->names[i]);
             if (e->erratum->unlisted) {
-                if (!m)
+                if (!m) /* once the docs list it, there is nothing to add */
                     add_unlisted(g, e, e->names[i]);
+            } else if (m && !erratum_fits(m, e->erratum)) {
+                owarn(ov, warn, ctx, count, "overlay-erratum",
+                      "entries[%d]: erratum for '%s', which already has an "
+                      "erratum of another kind; not applied", e->index,
+                      m->name);
             } else if (m) {
                 correct_row(g, e, m);
             }
@@ -744,7 +814,7 @@ size_t pg_overlay_apply(const pg_overlay *ov, pg_golden *g,
                         pg_overlay_warn_fn warn, void *ctx)
 {
     size_t count = 0;
-    apply_errata(ov, g);
+    apply_errata(ov, g, warn, ctx, &count);
     struct match *mv = pg_xcalloc(ov->nentries, sizeof *mv);
     size_t *hits = pg_xcalloc(ov->nentries, sizeof *hits);
     for (size_t i = 0; i < g->nmetrics; i++) {

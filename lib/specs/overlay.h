@@ -22,6 +22,10 @@ typedef void (*pg_overlay_warn_fn)(void *ctx, const char *rule,
  * reject bad ones early). Returns a new overlay, or NULL with err set to
  * file:line:col (JSON syntax) or file and the entry at fault. */
 pg_overlay *pg_overlay_load(const char *path, pg_error *err);
+/* The same for an overlay already in memory; path names it in messages
+ * and in the golden's record of the overlay. */
+pg_overlay *pg_overlay_loadb(const char *data, size_t len, const char *path,
+                             pg_error *err);
 /* Applies the overlay to g: for each metric, every matching entry applies
  * in order of specificity (prefix entries, shorter first, then exact
  * names), so the most specific entry wins per field. Records the overlay
