@@ -70,115 +70,105 @@ static int lower_eq(const char *s, size_t n, const char *word)
     return 1;
 }
 
-/* Both formats take Go ParseFloat's decimal forms: OpenMetrics 1.0 ABNF
- * "realnumber" plus case-insensitive [sign]inf/infinity and nan. Hex
- * floats and underscores are rejected, as Prometheus rejects them. The
- * common short forms are converted here exactly; the rest go to strtod in
- * the C locale (correct rounding), whose overflow is a range error. */
-int pg_num_parse(const char *s, size_t n, double *out)
+/* The usual sample value: up to 15 digits with an optional fraction. The
+ * mantissa and the power of ten are exact, so one multiplication or
+ * division rounds correctly. Returns 1 with *out set, or 0 if s is not of
+ * that form. */
+static int parse_short(const char *s, size_t n, double *out)
 {
-    if (n == 0)
-        return PG_NUM_SYNTAX;
-    /* Fast path: up to 15 digits with an optional fraction, the usual
-     * sample value. The mantissa and the power of ten are exact, so one
-     * multiplication or division rounds correctly (as below). */
-    if (n <= 16 && (unsigned)(s[0] - '0') <= 9) {
-        uint64_t m = 0;
-        size_t k = 0, frac = 0;
-        for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
-            m = m * 10 + (uint64_t)(s[k] - '0');
-        if (k == n) {
-            if (n <= 15) {
-                *out = (double)m;
-                return PG_NUM_OK;
-            }
-        } else if (s[k] == '.' && k + 1 < n) {
-            size_t f0 = ++k;
-            for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
-                m = m * 10 + (uint64_t)(s[k] - '0');
-            frac = k - f0;
-            if (k == n && n - 1 <= 15) {
-                *out = (double)m / pow10_tab[frac];
-                return PG_NUM_OK;
-            }
-        }
+    if (n > 16 || (unsigned)(s[0] - '0') > 9)
+        return 0;
+    uint64_t m = 0;
+    size_t k = 0;
+    for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+        m = m * 10 + (uint64_t)(s[k] - '0');
+    if (k == n) {
+        if (n > 15)
+            return 0;
+        *out = (double)m;
+        return 1;
     }
-    size_t i = 0;
-    int neg = 0;
-    if (s[0] == '+' || s[0] == '-') {
-        neg = s[0] == '-';
-        i = 1;
+    if (s[k] != '.' || k + 1 >= n)
+        return 0;
+    size_t f0 = ++k;
+    for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+        m = m * 10 + (uint64_t)(s[k] - '0');
+    if (k != n || n - 1 > 15)
+        return 0;
+    *out = (double)m / pow10_tab[k - f0];
+    return 1;
+}
+
+/* A number written as a word after its optional sign: inf, infinity, or
+ * (unsigned) nan, in any case. */
+static int parse_word(const char *s, size_t n, size_t i, int neg, double *out)
+{
+    if (lower_eq(s + i, n - i, "inf") || lower_eq(s + i, n - i, "infinity")) {
+        *out = neg ? -HUGE_VAL : HUGE_VAL;
+        return PG_NUM_OK;
     }
-    if (i < n && !(s[i] >= '0' && s[i] <= '9') && s[i] != '.') {
-        if (lower_eq(s + i, n - i, "inf") || lower_eq(s + i, n - i, "infinity")) {
-            *out = neg ? -HUGE_VAL : HUGE_VAL;
-            return PG_NUM_OK;
-        }
-        /* Go's ParseFloat takes "nan" only unsigned. */
-        if (i == 0 && lower_eq(s, n, "nan")) {
-            *out = NAN;
-            return PG_NUM_OK;
-        }
-        return PG_NUM_SYNTAX;
+    /* Go's ParseFloat takes "nan" only unsigned. */
+    if (i == 0 && lower_eq(s, n, "nan")) {
+        *out = NAN;
+        return PG_NUM_OK;
     }
-    uint64_t mant = 0;
-    int ndig = 0, dropped = 0, exp10 = 0, any = 0;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-        any = 1;
-        if (ndig < 19) {
-            mant = mant * 10 + (uint64_t)(s[i] - '0');
-            if (mant)
-                ndig++;
+    return PG_NUM_SYNTAX;
+}
+
+/* A decimal being read: its first 19 significant digits, and the power
+ * of ten that scales them. */
+struct decimal {
+    uint64_t mant;
+    int ndig;     /* significant digits in mant */
+    int dropped;  /* digits beyond those were left out */
+    int exp10;
+    int any;      /* a digit was seen */
+};
+
+/* The digits at s[*i] of the integer part or (fraction) of the fraction. */
+static void add_digits(const char *s, size_t n, size_t *i, struct decimal *d,
+                       int fraction)
+{
+    for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++) {
+        d->any = 1;
+        if (d->ndig < 19) {
+            d->mant = d->mant * 10 + (uint64_t)(s[*i] - '0');
+            if (d->mant)
+                d->ndig++;
+            if (fraction)
+                d->exp10--;
         } else {
-            dropped = 1;
-            exp10++;
+            d->dropped = 1;
+            if (!fraction)
+                d->exp10++;
         }
     }
-    if (i < n && s[i] == '.') {
-        i++;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-            any = 1;
-            if (ndig < 19) {
-                mant = mant * 10 + (uint64_t)(s[i] - '0');
-                if (mant)
-                    ndig++;
-                exp10--;
-            } else {
-                dropped = 1;
-            }
-        }
+}
+
+/* The exponent after 'e' or 'E' at s[*i], added to *exp10. Returns 0, or
+ * -1 if it has no digits. */
+static int add_exponent(const char *s, size_t n, size_t *i, int *exp10)
+{
+    (*i)++;
+    int eneg = 0;
+    if (*i < n && (s[*i] == '+' || s[*i] == '-')) {
+        eneg = s[*i] == '-';
+        (*i)++;
     }
-    if (!any)
-        return PG_NUM_SYNTAX;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        int eneg = 0;
-        if (i < n && (s[i] == '+' || s[i] == '-')) {
-            eneg = s[i] == '-';
-            i++;
-        }
-        if (i >= n || !(s[i] >= '0' && s[i] <= '9'))
-            return PG_NUM_SYNTAX;
-        int e = 0;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-            if (e < 100000)
-                e = e * 10 + (s[i] - '0');
-        exp10 += eneg ? -e : e;
-    }
-    if (i != n)
-        return PG_NUM_SYNTAX;
-    if (!dropped && mant < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
-        double d = (double)mant;
-        d = exp10 < 0 ? d / pow10_tab[-exp10] : d * pow10_tab[exp10];
-        *out = neg ? -d : d;
-        return PG_NUM_OK;
-    }
-    if (mant == 0 && !dropped) {
-        *out = neg ? -0.0 : 0.0;
-        return PG_NUM_OK;
-    }
-    /* Odd forms (many digits, large exponents): the C library rounds
-     * correctly. The syntax is already checked, so strtod sees only it. */
+    if (*i >= n || !(s[*i] >= '0' && s[*i] <= '9'))
+        return -1;
+    int e = 0;
+    for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++)
+        if (e < 100000)
+            e = e * 10 + (s[*i] - '0');
+    *exp10 += eneg ? -e : e;
+    return 0;
+}
+
+/* Odd forms (many digits, large exponents): the C library rounds
+ * correctly. The syntax is already checked, so strtod sees only it. */
+static int parse_strtod(const char *s, size_t n, double *out)
+{
     char tmp[128];
     char *heap = NULL, *buf = tmp;
     if (n >= sizeof tmp)
@@ -188,6 +178,50 @@ int pg_num_parse(const char *s, size_t n, double *out)
     *out = c_strtod(buf);
     free(heap);
     return isinf(*out) ? PG_NUM_RANGE : PG_NUM_OK;
+}
+
+/* Both formats take Go ParseFloat's decimal forms: OpenMetrics 1.0 ABNF
+ * "realnumber" plus case-insensitive [sign]inf/infinity and nan. Hex
+ * floats and underscores are rejected, as Prometheus rejects them. The
+ * common short forms are converted here exactly; the rest go to strtod in
+ * the C locale (correct rounding), whose overflow is a range error. */
+int pg_num_parse(const char *s, size_t n, double *out)
+{
+    if (n == 0)
+        return PG_NUM_SYNTAX;
+    if (parse_short(s, n, out))
+        return PG_NUM_OK;
+    size_t i = 0;
+    int neg = 0;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i < n && !(s[i] >= '0' && s[i] <= '9') && s[i] != '.')
+        return parse_word(s, n, i, neg, out);
+    struct decimal d = { 0 };
+    add_digits(s, n, &i, &d, 0);
+    if (i < n && s[i] == '.') {
+        i++;
+        add_digits(s, n, &i, &d, 1);
+    }
+    if (!d.any)
+        return PG_NUM_SYNTAX;
+    if (i < n && (s[i] == 'e' || s[i] == 'E') && add_exponent(s, n, &i, &d.exp10))
+        return PG_NUM_SYNTAX;
+    if (i != n)
+        return PG_NUM_SYNTAX;
+    if (!d.dropped && d.mant < (1ULL << 53) && d.exp10 >= -22 && d.exp10 <= 22) {
+        double v = (double)d.mant;
+        v = d.exp10 < 0 ? v / pow10_tab[-d.exp10] : v * pow10_tab[d.exp10];
+        *out = neg ? -v : v;
+        return PG_NUM_OK;
+    }
+    if (d.mant == 0 && !d.dropped) {
+        *out = neg ? -0.0 : 0.0;
+        return PG_NUM_OK;
+    }
+    return parse_strtod(s, n, out);
 }
 
 void pg_num_format_canonical(double v, char *buf, size_t cap)

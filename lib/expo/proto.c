@@ -225,6 +225,75 @@ static int read_varint(const uint8_t *b, size_t n, size_t *pos, uint64_t *out)
     return -1;
 }
 
+/* Appends the name of the field of tag to the path `at` (after the
+ * message's own path, base bytes long): its name, and for a repeated field
+ * its index among those seen so far. */
+static void field_path(pg_buf *at, size_t base, const ProtobufCFieldDescriptor *f,
+                       uint64_t tag, unsigned *seen)
+{
+    uint32_t id = (uint32_t)(tag >> 3);
+    if (!f) {
+        pg_buf_addf(at, "%sfield %llu", base ? "." : "",
+                    (unsigned long long)(tag >> 3));
+        return;
+    }
+    pg_buf_addf(at, "%s%s", base ? "." : "", f->name);
+    if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        pg_buf_addf(at, "[%u]", seen[id & 31]);
+    seen[id & 31]++;
+}
+
+/* The payload length of a field of wire type wt at *pos: fixed for 64-
+ * and 32-bit fields, read for length-delimited ones. Returns 1 after
+ * reading a varint field whole (no payload left), 0 with *len, or -1 with
+ * *why. */
+static int field_length(const uint8_t *b, size_t n, size_t *pos, int wt,
+                        uint64_t *len, char *why, size_t whycap)
+{
+    switch (wt) {
+    case 0:
+        if (read_varint(b, n, pos, len)) {
+            snprintf(why, whycap, "truncated or overlong varint");
+            return -1;
+        }
+        return 1;
+    case 1: *len = 8; return 0;
+    case 5: *len = 4; return 0;
+    case 2:
+        if (read_varint(b, n, pos, len)) {
+            snprintf(why, whycap, "truncated length");
+            return -1;
+        }
+        return 0;
+    default:
+        snprintf(why, whycap, "unsupported %s", wire_names[wt]);
+        return -1;
+    }
+}
+
+/* A packed repeated field of len bytes at b: whole elements of a fixed
+ * size, or varints that end inside it. Returns 0, or -1 with *why. */
+static int packed_ok(const uint8_t *b, size_t len,
+                     const ProtobufCFieldDescriptor *f, char *why, size_t whycap)
+{
+    int packable;
+    int elem = want_wire(f, &packable);
+    size_t esize = elem == 1 ? 8 : elem == 5 ? 4 : 0;
+    if (esize && len % esize) {
+        snprintf(why, whycap, "packed array of %zu bytes is not a "
+                 "multiple of %zu", len, esize);
+        return -1;
+    }
+    size_t q = 0;
+    uint64_t v;
+    while (!esize && q < len)
+        if (read_varint(b, len, &q, &v)) {
+            snprintf(why, whycap, "truncated varint in packed array");
+            return -1;
+        }
+    return 0;
+}
+
 /* Walks one message; on the first fault sets *why and the path and
  * returns -1. */
 static int scan(const uint8_t *b, size_t n, const ProtobufCMessageDescriptor *md,
@@ -245,15 +314,7 @@ static int scan(const uint8_t *b, size_t n, const ProtobufCMessageDescriptor *md
         const ProtobufCFieldDescriptor *f =
             tag >> 3 > UINT32_MAX ? NULL
                                   : protobuf_c_message_descriptor_get_field(md, id);
-        if (f) {
-            pg_buf_addf(at, "%s%s", base ? "." : "", f->name);
-            if (f->label == PROTOBUF_C_LABEL_REPEATED)
-                pg_buf_addf(at, "[%u]", seen[id & 31]);
-            seen[id & 31]++;
-        } else {
-            pg_buf_addf(at, "%sfield %llu", base ? "." : "",
-                        (unsigned long long)(tag >> 3));
-        }
+        field_path(at, base, f, tag, seen);
         if (id == 0) {
             snprintf(why, whycap, "invalid field number 0");
             return -1;
@@ -266,46 +327,18 @@ static int scan(const uint8_t *b, size_t n, const ProtobufCMessageDescriptor *md
             return -1;
         }
         uint64_t len = 0;
-        switch (wt) {
-        case 0:
-            if (read_varint(b, n, &pos, &len)) {
-                snprintf(why, whycap, "truncated or overlong varint");
-                return -1;
-            }
-            continue;
-        case 1: len = 8; break;
-        case 5: len = 4; break;
-        case 2:
-            if (read_varint(b, n, &pos, &len)) {
-                snprintf(why, whycap, "truncated length");
-                return -1;
-            }
-            break;
-        default:
-            snprintf(why, whycap, "unsupported %s", wire_names[wt]);
+        int r = field_length(b, n, &pos, wt, &len, why, whycap);
+        if (r < 0)
             return -1;
-        }
+        if (r > 0)
+            continue;
         if (len > n - pos) {
             snprintf(why, whycap, "%llu bytes announced, %zu left in the "
                      "message", (unsigned long long)len, n - pos);
             return -1;
         }
-        if (f && wt == 2 && packable) {
-            int elem = want_wire(f, &packable);
-            size_t esize = elem == 1 ? 8 : elem == 5 ? 4 : 0;
-            if (esize && len % esize) {
-                snprintf(why, whycap, "packed array of %llu bytes is not a "
-                         "multiple of %zu", (unsigned long long)len, esize);
-                return -1;
-            }
-            size_t q = pos;
-            uint64_t v;
-            while (!esize && q < pos + len)
-                if (read_varint(b, pos + len, &q, &v)) {
-                    snprintf(why, whycap, "truncated varint in packed array");
-                    return -1;
-                }
-        }
+        if (f && wt == 2 && packable && packed_ok(b + pos, (size_t)len, f, why, whycap))
+            return -1;
         if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < 8 &&
             scan(b + pos, (size_t)len, f->descriptor, at, why, whycap,
                  depth + 1))

@@ -8,80 +8,116 @@
 
 #include <stdlib.h>
 
+/* A histogram or gaugehistogram series without its le="+Inf" bucket. */
+static void missing_inf(pg__text *p, const struct group *g, const char *fn,
+                        int gh)
+{
+    if (g->has_inf)
+        return;
+    pg__diag_at(p, P, E, g->line, g->off, R_P_HIST,
+                "histogram '%s' has no bucket with le=\"+Inf\"", fn);
+    pg__diag_at(p, O, E, g->line, g->off, gh ? R_OM_GHIST : R_OM_HIST,
+                "%s '%s' has no bucket with le=\"+Inf\"",
+                gh ? "gaugehistogram" : "histogram", fn);
+}
+
+/* A histogram series: _count equal to the +Inf bucket, _count and _sum
+ * present (SHOULD in the text format; both or neither in OpenMetrics),
+ * no _sum beside negative bounds. */
+static void histogram_end(pg__text *p, const struct group *g, const char *fn)
+{
+    if (g->has_inf && g->has_count && g->count != g->inf_val &&
+        !(isnan(g->count) && isnan(g->inf_val))) {
+        pg__diag_at(p, P, E, g->line, g->off, R_P_HIST,
+                    "histogram '%s': _count %g differs from +Inf bucket %g",
+                    fn, g->count, g->inf_val);
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
+                    "histogram '%s': _count %g differs from +Inf bucket %g",
+                    fn, g->count, g->inf_val);
+    }
+    if (!g->has_count)
+        pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
+                    "histogram '%s' has no _count sample", fn);
+    if (!g->has_sum)
+        pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
+                    "histogram '%s' has no _sum sample", fn);
+    if (g->has_sum && !g->has_count)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
+                    "histogram '%s' has _sum but no _count", fn);
+    else if (g->has_count && !g->has_sum)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
+                    "histogram '%s' has _count but no _sum", fn);
+    else if (!g->has_sum)
+        pg__diag_at(p, O, W, g->line, g->off, R_OM_HIST,
+                    "histogram '%s' should have a _sum", fn);
+    if (g->has_sum && g->neg_le)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
+                    "histogram '%s' has negative bucket bounds and a _sum",
+                    fn);
+}
+
+/* A gaugehistogram series: _gcount equal to the +Inf bucket, _gcount and
+ * _gsum together, a negative _gsum only beside negative bounds. */
+static void gaugehistogram_end(pg__text *p, const struct group *g,
+                               const char *fn)
+{
+    if (g->has_inf && g->has_gcount && g->count != g->inf_val)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
+                    "gaugehistogram '%s': _gcount %g differs from +Inf bucket %g",
+                    fn, g->count, g->inf_val);
+    if (g->has_gsum && !g->has_gcount)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
+                    "gaugehistogram '%s' has _gsum but no _gcount", fn);
+    else if (g->has_gcount && !g->has_gsum)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
+                    "gaugehistogram '%s' has _gcount but no _gsum", fn);
+    else if (!g->has_gsum)
+        pg__diag_at(p, O, W, g->line, g->off, R_OM_GHIST,
+                    "gaugehistogram '%s' should have a _gsum", fn);
+    if (g->has_gsum && g->gsum < 0 && !g->neg_le)
+        pg__diag_at(p, O, E, g->line, g->off, R_OM_GSUM,
+                    "gaugehistogram '%s' has a negative _gsum but no negative bucket bounds",
+                    fn);
+}
+
+/* A summary series: NaN quantiles when _count is 0 (OpenMetrics), _count
+ * and _sum present (SHOULD in the text format). */
+static void summary_end(pg__text *p, const struct group *g, const char *fn)
+{
+    if (g->has_count && g->count == 0 && g->qline)
+        pg__diag_at_col(p, O, E, g->qline, g->qcol, g->qoff, R_OM_QNAN,
+                        "summary '%s' has _count 0, so its quantiles must be NaN",
+                        fn);
+    if (!g->has_count)
+        pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
+                    "summary '%s' has no _count sample", fn);
+    if (!g->has_sum)
+        pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
+                    "summary '%s' has no _sum sample", fn);
+}
+
+/* The checks of each histogram or summary series that only its end can
+ * tell. */
 static void group_end_checks(pg__text *p)
 {
     char b[80];
     const char *fn = pg__subj(b, sizeof b, p->fam.p, p->fam.len);
     for (size_t i = 0; i < p->ngroups; i++) {
-        struct group *g = &p->groups[i];
-        if (p->ftype == PG_TYPE_HISTOGRAM || p->ftype == PG_TYPE_GAUGEHISTOGRAM) {
-            int gh = p->ftype == PG_TYPE_GAUGEHISTOGRAM;
-            if (!g->has_inf) {
-                pg__diag_at(p, P, E, g->line, g->off, R_P_HIST,
-                            "histogram '%s' has no bucket with le=\"+Inf\"", fn);
-                pg__diag_at(p, O, E, g->line, g->off, gh ? R_OM_GHIST : R_OM_HIST,
-                            "%s '%s' has no bucket with le=\"+Inf\"",
-                            gh ? "gaugehistogram" : "histogram", fn);
-            }
-            if (!gh && g->has_inf && g->has_count && g->count != g->inf_val &&
-                !(isnan(g->count) && isnan(g->inf_val))) {
-                pg__diag_at(p, P, E, g->line, g->off, R_P_HIST,
-                            "histogram '%s': _count %g differs from +Inf bucket %g",
-                            fn, g->count, g->inf_val);
-                pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
-                            "histogram '%s': _count %g differs from +Inf bucket %g",
-                            fn, g->count, g->inf_val);
-            }
-            if (gh && g->has_inf && g->has_gcount && g->count != g->inf_val)
-                pg__diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
-                            "gaugehistogram '%s': _gcount %g differs from +Inf bucket %g",
-                            fn, g->count, g->inf_val);
-            if (!gh) {
-                if (!g->has_count)
-                    pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
-                                "histogram '%s' has no _count sample", fn);
-                if (!g->has_sum)
-                    pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
-                                "histogram '%s' has no _sum sample", fn);
-                if (g->has_sum && !g->has_count)
-                    pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
-                                "histogram '%s' has _sum but no _count", fn);
-                else if (g->has_count && !g->has_sum)
-                    pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
-                                "histogram '%s' has _count but no _sum", fn);
-                else if (!g->has_sum)
-                    pg__diag_at(p, O, W, g->line, g->off, R_OM_HIST,
-                                "histogram '%s' should have a _sum", fn);
-                if (g->has_sum && g->neg_le)
-                    pg__diag_at(p, O, E, g->line, g->off, R_OM_HIST,
-                                "histogram '%s' has negative bucket bounds and a _sum",
-                                fn);
-            } else {
-                if (g->has_gsum && !g->has_gcount)
-                    pg__diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
-                                "gaugehistogram '%s' has _gsum but no _gcount", fn);
-                else if (g->has_gcount && !g->has_gsum)
-                    pg__diag_at(p, O, E, g->line, g->off, R_OM_GHIST,
-                                "gaugehistogram '%s' has _gcount but no _gsum", fn);
-                else if (!g->has_gsum)
-                    pg__diag_at(p, O, W, g->line, g->off, R_OM_GHIST,
-                                "gaugehistogram '%s' should have a _gsum", fn);
-                if (g->has_gsum && g->gsum < 0 && !g->neg_le)
-                    pg__diag_at(p, O, E, g->line, g->off, R_OM_GSUM,
-                                "gaugehistogram '%s' has a negative _gsum but no negative bucket bounds",
-                                fn);
-            }
-        } else if (p->ftype == PG_TYPE_SUMMARY) {
-            if (g->has_count && g->count == 0 && g->qline)
-                pg__diag_at_col(p, O, E, g->qline, g->qcol, g->qoff, R_OM_QNAN,
-                                "summary '%s' has _count 0, so its quantiles must be NaN",
-                                fn);
-            if (!g->has_count)
-                pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
-                            "summary '%s' has no _count sample", fn);
-            if (!g->has_sum)
-                pg__diag_at(p, P, W, g->line, g->off, R_P_HIST,
-                            "summary '%s' has no _sum sample", fn);
+        const struct group *g = &p->groups[i];
+        switch (p->ftype) {
+        case PG_TYPE_HISTOGRAM:
+            missing_inf(p, g, fn, 0);
+            histogram_end(p, g, fn);
+            break;
+        case PG_TYPE_GAUGEHISTOGRAM:
+            missing_inf(p, g, fn, 1);
+            gaugehistogram_end(p, g, fn);
+            break;
+        case PG_TYPE_SUMMARY:
+            summary_end(p, g, fn);
+            break;
+        default:
+            break;
         }
     }
 }

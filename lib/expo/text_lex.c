@@ -49,32 +49,87 @@ static char *scratch_reserve(pg__text *p)
     return p->scratch.p + p->scratch.len;
 }
 
-/* Parses a double-quoted escaped string starting at *qp (on the quote).
- * Escapes \\ \" \n are decoded; an unknown escape is an error in the text
- * format ("must be escaped" leaves no other) and a warning in OpenMetrics
- * (ABNF allows BS normal-char, Escaping says SHOULD NOT). Returns 0 and
- * sets *out, or -1 after a diagnostic. */
-enum qkind { Q_LVALUE, Q_NAME, Q_HELP_OM };
-
-static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
-                   enum qkind kind)
+/* The run of plain bytes at q: up to the first quote, backslash or
+ * non-ASCII byte (or e). Eight bytes at a time (SWAR zero-byte test: the
+ * lowest flagged byte is exact). */
+static inline const char *plain_run(const char *q, const char *e)
 {
-    const char *q = *qp + 1, *start = q;
-    const char *bs = NULL;
-    int high = 0;
-    /* Eight bytes at a time to the first quote, backslash or non-ASCII
-     * byte (SWAR zero-byte test: the lowest flagged byte is exact). */
     while (e - q >= 8) {
         uint64_t w;
         memcpy(&w, q, 8);
         uint64_t xq = w ^ (ONES * '"'), xb = w ^ (ONES * '\\');
         uint64_t z = (((xq - ONES) & ~xq) | ((xb - ONES) & ~xb) | w) & HIGHS;
-        if (z) {
-            q += (size_t)__builtin_ctzll(z) >> 3;
-            break;
-        }
+        if (z)
+            return q + ((size_t)__builtin_ctzll(z) >> 3);
         q += 8;
     }
+    return q;
+}
+
+/* The closing quote from q on (e if there is none), stepping over
+ * escaped characters; notes the first backslash and any non-ASCII byte. */
+static const char *closing_quote(const char *q, const char *e, const char **bs,
+                                 int *high)
+{
+    while (q < e && *q != '"') {
+        if (*q == '\\') {
+            if (!*bs)
+                *bs = q;
+            q++;
+        } else if (*q & 0x80) {
+            *high = 1;
+        }
+        q++;
+    }
+    return q;
+}
+
+/* Decodes the escapes of [start, end), the first at bs, into the line's
+ * scratch: \\ \" \n. Another escape is kept as written and reported. */
+static void unescape(pg__text *p, const char *start, const char *bs,
+                     const char *end, pg_str *out)
+{
+    char *d = scratch_reserve(p), *d0 = d;
+    memcpy(d, start, (size_t)(bs - start));
+    d += bs - start;
+    for (const char *r = bs; r < end; r++) {
+        if (*r != '\\') {
+            *d++ = *r;
+            continue;
+        }
+        r++;
+        switch (*r) {
+        case '\\': *d++ = '\\'; break;
+        case '"': *d++ = '"'; break;
+        case 'n': *d++ = '\n'; break;
+        default: {
+            char c = (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x7f ? *r : '?';
+            pg__diag(p, P, E, r - 1, R_P_SYNTAX, "invalid escape sequence '\\%c'", c);
+            pg__diag(p, O, W, r - 1, R_OM_ESC, "undefined escape sequence '\\%c'",
+                     c);
+            *d++ = '\\';
+            *d++ = *r;
+            break;
+        }
+        }
+    }
+    out->p = d0;
+    out->len = (size_t)(d - d0);
+    p->scratch.len += out->len;
+}
+
+enum qkind { Q_LVALUE, Q_NAME, Q_HELP_OM };
+
+/* Parses a double-quoted escaped string starting at *qp (on the quote).
+ * Escapes \\ \" \n are decoded; an unknown escape is an error in the text
+ * format ("must be escaped" leaves no other) and a warning in OpenMetrics
+ * (ABNF allows BS normal-char, Escaping says SHOULD NOT). Returns 0 and
+ * sets *out, or -1 after a diagnostic. */
+
+static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
+                   enum qkind kind)
+{
+    const char *start = *qp + 1, *q = plain_run(start, e);
     if (q < e && *q == '"' && (size_t)(q - start) <= p->max_name) {
         /* the common case: plain ASCII, no escapes */
         out->p = start;
@@ -82,16 +137,9 @@ static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
         *qp = q + 1;
         return 0;
     }
-    while (q < e && *q != '"') {
-        if (*q == '\\') {
-            if (!bs)
-                bs = q;
-            q++;
-        } else if (*q & 0x80) {
-            high = 1;
-        }
-        q++;
-    }
+    const char *bs = NULL;
+    int high = 0;
+    q = closing_quote(q, e, &bs, &high);
     if (q >= e) {
         pg__diag(p, B, E, *qp, R_P_SYNTAX, "unterminated quoted string");
         return -1;
@@ -114,32 +162,7 @@ static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
         out->len = rawlen;
         return 0;
     }
-    char *d = scratch_reserve(p), *d0 = d;
-    memcpy(d, start, (size_t)(bs - start));
-    d += bs - start;
-    for (const char *r = bs; r < q; r++) {
-        if (*r != '\\') {
-            *d++ = *r;
-            continue;
-        }
-        r++;
-        switch (*r) {
-        case '\\': *d++ = '\\'; break;
-        case '"': *d++ = '"'; break;
-        case 'n': *d++ = '\n'; break;
-        default:
-            pg__diag(p, P, E, r - 1, R_P_SYNTAX, "invalid escape sequence '\\%c'",
-                     (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x7f ? *r : '?');
-            pg__diag(p, O, W, r - 1, R_OM_ESC,
-                     "undefined escape sequence '\\%c'",
-                     (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x7f ? *r : '?');
-            *d++ = '\\';
-            *d++ = *r;
-        }
-    }
-    out->p = d0;
-    out->len = (size_t)(d - d0);
-    p->scratch.len += out->len;
+    unescape(p, start, bs, q, out);
     return 0;
 }
 
@@ -183,6 +206,124 @@ int pg__metric_name(pg__text *p, const char **qp, const char *e,
     return 0;
 }
 
+/* The slot of the next label, grown as needed; NULL after a diagnostic
+ * if the line has more labels than allowed. */
+static pg_label *label_slot(pg__text *p, const char *at)
+{
+    if (p->nlabels >= p->max_labels) {
+        pg__diag(p, B, E, at, R_LIMIT, "more than %zu labels", p->max_labels);
+        return NULL;
+    }
+    if (p->nlabels == p->labels_cap) {
+        p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
+        if (p->labels_cap > p->max_labels)
+            p->labels_cap = p->max_labels;
+        p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
+    }
+    return &p->labels[p->nlabels];
+}
+
+/* A quoted label name at *qp. In the brace-name form a quoted string
+ * followed by ',' or '}' is the metric name instead (name is NULL where
+ * that form is not allowed). Returns 0 for a label name, 1 for the metric
+ * name (set in *name), -1 after a diagnostic. */
+static int quoted_label_name(pg__text *p, const char **qp, const char *e,
+                             pg_str *ln, pg_str *name)
+{
+    const char *lat = *qp, *q = *qp;
+    if (qstring(p, &q, e, ln, Q_NAME))
+        return -1;
+    q = opt_ws(p, q, e);
+    *qp = q;
+    if (q < e && (*q == ',' || *q == '}') && name) {
+        if (name->p) {
+            pg__diag(p, B, E, lat, R_P_UTF8, "multiple metric names");
+            return -1;
+        }
+        if (!ln->len) {
+            pg__diag(p, B, E, lat, R_P_UTF8, "empty metric name");
+            return -1;
+        }
+        pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted metric name");
+        *name = *ln;
+        p->qname_at = lat;
+        return 1;
+    }
+    if (!ln->len) {
+        pg__diag(p, B, E, lat, R_P_UTF8, "empty label name");
+        return -1;
+    }
+    pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted label name");
+    return 0;
+}
+
+/* A label name without quotes at *qp. Returns 0, or -1 after a
+ * diagnostic. */
+static int plain_label_name(pg__text *p, const char **qp, const char *e,
+                            pg_str *ln)
+{
+    char b[80];
+    const char *lat = *qp, *q = *qp;
+    if (!IS(*q, C_LNAME0)) {
+        pg__diag(p, B, E, q, R_P_SYNTAX, "expected label name, got '%s'",
+                 pg__subj(b, sizeof b, q, 1));
+        return -1;
+    }
+    q += name_span(q, e, 0);
+    ln->p = lat;
+    ln->len = (size_t)(q - lat);
+    if (ln->len > p->max_name) {
+        pg__diag(p, B, E, lat, R_LIMIT, "label name longer than %zu bytes",
+                 p->max_name);
+        return -1;
+    }
+    *qp = opt_ws(p, q, e);
+    return 0;
+}
+
+/* '=' and the quoted value of label ln into slot. Returns 0, or -1 after
+ * a diagnostic. */
+static int label_value(pg__text *p, const char **qp, const char *e,
+                       pg_label *slot, pg_str ln)
+{
+    char b[80];
+    const char *q = *qp;
+    if (q >= e || *q != '=') {
+        pg__diag(p, B, E, q, R_P_SYNTAX, "expected '=' after label name '%s'",
+                 pg__subj(b, sizeof b, ln.p, ln.len));
+        return -1;
+    }
+    q = opt_ws(p, q + 1, e);
+    if (q >= e || *q != '"') {
+        pg__diag(p, B, E, q, R_P_SYNTAX, "expected '\"' to start label value");
+        return -1;
+    }
+    slot->name = ln;
+    const char *close = qfast(q + 1, e);
+    if (close && (size_t)(close - q - 1) <= p->max_name) {
+        slot->value.p = q + 1;
+        slot->value.len = (size_t)(close - q - 1);
+        q = close + 1;
+    } else if (qstring(p, &q, e, &slot->value, Q_LVALUE)) {
+        return -1;
+    }
+    *qp = opt_ws(p, q, e);
+    return 0;
+}
+
+/* What follows a label: ',' (returns 1, another may follow), '}' (0, the
+ * set ends), or anything else (-1 after a diagnostic). */
+static int label_next(pg__text *p, const char **qp, const char *e)
+{
+    const char *q = *qp;
+    if (q < e && (*q == ',' || *q == '}')) {
+        *qp = q + 1;
+        return *q == ',';
+    }
+    pg__diag(p, B, E, q, R_P_SYNTAX, "expected ',' or '}' after label");
+    return -1;
+}
+
 /* Labels inside braces starting at *qp ('{'). In the brace-name form
  * ({"name", l="v"}) a bare quoted string is the metric name; *name is
  * set then. Returns 0, or -1 after a diagnostic. */
@@ -190,7 +331,6 @@ int pg__labels(pg__text *p, const char **qp, const char *e, pg_str *name,
                int exemplar)
 {
     const char *q = *qp + 1;
-    char b[80];
     int after_comma = 0;
     for (;;) {
         q = opt_ws(p, q, e);
@@ -204,95 +344,26 @@ int pg__labels(pg__text *p, const char **qp, const char *e, pg_str *name,
             q++;
             break;
         }
-        after_comma = 0;
-        if (p->nlabels >= p->max_labels) {
-            pg__diag(p, B, E, q, R_LIMIT, "more than %zu labels", p->max_labels);
-            return -1;
-        }
-        if (p->nlabels == p->labels_cap) {
-            p->labels_cap = p->labels_cap ? p->labels_cap * 2 : 16;
-            if (p->labels_cap > p->max_labels)
-                p->labels_cap = p->max_labels;
-            p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
-        }
         /* name and value are written straight into their slot */
-        pg_label *slot = &p->labels[p->nlabels];
+        pg_label *slot = label_slot(p, q);
+        if (!slot)
+            return -1;
         pg_str ln;
-        const char *lat = q;
-        if (*q == '"') {
-            if (qstring(p, &q, e, &ln, Q_NAME))
-                return -1;
-            const char *t = opt_ws(p, q, e);
-            if (t < e && (*t == ',' || *t == '}') && name && !exemplar) {
-                if (name->p) {
-                    pg__diag(p, B, E, lat, R_P_UTF8, "multiple metric names");
-                    return -1;
-                }
-                if (!ln.len) {
-                    pg__diag(p, B, E, lat, R_P_UTF8, "empty metric name");
-                    return -1;
-                }
-                pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted metric name");
-                *name = ln;
-                p->qname_at = lat;
-                q = t;
-                goto next;
-            }
-            q = t;
-            if (!ln.len) {
-                pg__diag(p, B, E, lat, R_P_UTF8, "empty label name");
-                return -1;
-            }
-            pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted label name");
-        } else {
-            if (!IS(*q, C_LNAME0)) {
-                pg__diag(p, B, E, q, R_P_SYNTAX, "expected label name, got '%s'",
-                         pg__subj(b, sizeof b, q, 1));
-                return -1;
-            }
-            q += name_span(q, e, 0);
-            ln.p = lat;
-            ln.len = (size_t)(q - lat);
-            if (ln.len > p->max_name) {
-                pg__diag(p, B, E, lat, R_LIMIT, "label name longer than %zu bytes",
-                         p->max_name);
-                return -1;
-            }
-            q = opt_ws(p, q, e);
-        }
-        if (q >= e || *q != '=') {
-            pg__diag(p, B, E, q, R_P_SYNTAX, "expected '=' after label name '%s'",
-                     pg__subj(b, sizeof b, ln.p, ln.len));
+        int r = *q == '"' ? quoted_label_name(p, &q, e, &ln, exemplar ? NULL : name)
+                          : plain_label_name(p, &q, e, &ln);
+        if (r < 0)
             return -1;
+        if (r == 0) {
+            if (label_value(p, &q, e, slot, ln))
+                return -1;
+            p->nlabels++;
         }
-        q = opt_ws(p, q + 1, e);
-        if (q >= e || *q != '"') {
-            pg__diag(p, B, E, q, R_P_SYNTAX, "expected '\"' to start label value");
+        r = label_next(p, &q, e);
+        if (r < 0)
             return -1;
-        }
-        slot->name = ln;
-        const char *close = qfast(q + 1, e);
-        if (close && (size_t)(close - q - 1) <= p->max_name) {
-            slot->value.p = q + 1;
-            slot->value.len = (size_t)(close - q - 1);
-            q = close + 1;
-        } else if (qstring(p, &q, e, &slot->value, Q_LVALUE)) {
-            return -1;
-        }
-        p->nlabels++;
-        q = opt_ws(p, q, e);
-    next:
-        if (q < e && *q == ',') {
-            q++;
-            after_comma = 1;
-            continue;
-        }
-        if (q < e && *q == '}') {
-            q++;
+        if (r == 0)
             break;
-        }
-        pg__diag(p, B, E, q, R_P_SYNTAX, "expected ',' or '}' after label");
-        return -1;
+        after_comma = 1;
     }
     *qp = q;
     return 0;
