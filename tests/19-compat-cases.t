@@ -12,6 +12,11 @@
 #                     UTF-8 names unescaped
 #   escaping-header   names escaped right, the Content-Type claims
 #                     allow-utf-8 for every scheme
+#   escaping-right    metric and label names with '.', '/' and a two-byte
+#                     character, a counter, escaped right under each scheme
+#                     (dots and values in prometheus/common's forms): exit 0
+#   escaping-total    the same, a label under dots in the spec's form; values
+#                     leaves the underscore before a counter's _total single
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh

@@ -102,8 +102,8 @@ static int cmp_label(const void *a, const void *b)
     return r ? r : (x->name.len > y->name.len) - (x->name.len < y->name.len);
 }
 
-/* Records name p[0..len) of kind 'M' (family), 'C' (counter family,
- * without _total) or 'L' (label). */
+/* Records name p[0..len) of kind 'M' (family), 'C' (counter family) or
+ * 'L' (label). */
 static void add_name(pg_strmap *names, char kind, const char *p, size_t len)
 {
     char buf[512];
@@ -141,10 +141,10 @@ static int on_family(void *ctx, const pg_family_info *f)
 {
     struct collect *c = ctx;
     pg_str name = f->name;
-    if (f->type == PG_TYPE_COUNTER && ends_with(name, "_total"))
-        name.len -= 6;
     add_name(c->names, f->type == PG_TYPE_COUNTER ? 'C' : 'M', name.p,
              name.len);
+    if (f->type == PG_TYPE_COUNTER && ends_with(name, "_total"))
+        name.len -= 6;
     pg_buf k = PG_BUF_INIT;
     pg_buf_addf(&k, "F %.*s %s", (int)name.len, name.p, type_key(f->type));
     add_key(c, k.p, k.len);
@@ -333,9 +333,10 @@ static void check_legacy_names(pg_compat_probe *p)
 }
 
 /* 1 if p has name key k escaped as p's scheme says, in the spec's form
- * or prometheus/common's; a counter's name escaped with its _total and
- * that suffix cut again counts too (as client_golang's OpenMetrics
- * encoder writes it). */
+ * or prometheus/common's. An OpenMetrics counter family is named without
+ * _total: its name escaped with _total and that suffix cut again counts
+ * too (client_golang escapes the name with _total, then its OpenMetrics
+ * encoder cuts it: "a.b" is "a_dot_b_" under dots). */
 static int has_escaped(const pg_compat_probe *p, const char *k, size_t len,
                        char *want, size_t cap)
 {

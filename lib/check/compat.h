@@ -31,8 +31,8 @@ typedef struct pg_compat_probe {
                                     scraper's header */
     enum pg_escaping escaping;   /* the scheme asked; NONE if none */
     pg_strmap names;         /* every name of the body as a key: "M name"
-                                (family), "C name" (counter family, without
-                                _total), "L name" (label) */
+                                (family), "C name" (counter family, named as
+                                the body names it), "L name" (label) */
     int escaping_wrong;      /* 1: names not escaped as asked (a finding) */
     char escaping_why[384];  /* what is wrong, "" if nothing */
     char first_error[300];   /* the first parse error, "" if none:
