@@ -84,7 +84,8 @@ static void arena_free(arena *a)
 static char *arena_str(arena *a, pg_str s)
 {
     char *p = arena_alloc(a, s.len + 1);
-    memcpy(p, s.p, s.len);
+    if (s.len) /* an empty value may have no bytes to point at */
+        memcpy(p, s.p, s.len);
     p[s.len] = '\0';
     return p;
 }
@@ -187,12 +188,18 @@ static series *series_for(encoder *e, const pg_sample *s)
     for (size_t i = 0; i < s->nlabels; i++) {
         if (pg_str_eq(s->labels[i].name, reserved))
             continue;
-        pg_buf_add(&e->key, s->labels[i].name.p, s->labels[i].name.len);
+        pg_str n = s->labels[i].name, v = s->labels[i].value;
+        if (n.len)
+            pg_buf_add(&e->key, n.p, n.len);
         pg_buf_addc(&e->key, '\0');
-        pg_buf_add(&e->key, s->labels[i].value.p, s->labels[i].value.len);
+        if (v.len) /* an empty value may have no bytes to point at */
+            pg_buf_add(&e->key, v.p, v.len);
         pg_buf_addc(&e->key, '\0');
     }
-    size_t at = (size_t)(uintptr_t)pg_strmap_get(&e->series_idx, e->key.p,
+    /* a series without labels has an empty key, and a buffer never
+     * written has no bytes */
+    const char *key = e->key.p ? e->key.p : "";
+    size_t at = (size_t)(uintptr_t)pg_strmap_get(&e->series_idx, key,
                                                  e->key.len);
     if (at)
         return &e->series[at - 1];
@@ -203,7 +210,7 @@ static series *series_for(encoder *e, const pg_sample *s)
     series *se = &e->series[e->nseries++];
     memset(se, 0, sizeof *se);
     se->m = new_metric(e, s);
-    pg_strmap_put(&e->series_idx, e->key.p, e->key.len,
+    pg_strmap_put(&e->series_idx, key, e->key.len,
                   (void *)(uintptr_t)e->nseries);
     return se;
 }
@@ -215,7 +222,8 @@ static double bound_of(const pg_sample *s, const char *label)
             char buf[64];
             size_t n = s->labels[i].value.len < sizeof buf - 1
                            ? s->labels[i].value.len : sizeof buf - 1;
-            memcpy(buf, s->labels[i].value.p, n);
+            if (n)
+                memcpy(buf, s->labels[i].value.p, n);
             buf[n] = '\0';
             return strtod(buf, NULL);
         }

@@ -88,7 +88,7 @@ printf 'size\tformat\ttool\tbytes\tsamples\twall_s\trss_kib\texit\truns\tcpu_s\n
 gen() {
     _f=$OUT/coder-$1.$2
     if [ "$2" = pb ]; then
-        _src=$(gen "$1" prom) || exit 2
+        _src=$(gen "$1" prom) || exit 2 # die said why
         if [ ! -s "$_f" ] || [ ! -s "$_f.stats" ] || [ "$PBENC" -nt "$_f" ] ||
             [ "$_src" -nt "$_f" ]; then
             "$PBENC" --stats "$_f.stats" -o "$_f.tmp.$$" "$_src" ||
@@ -161,7 +161,7 @@ last=""
 for n in $SIZES; do
     last=$n
     for f in $FORMATS; do
-        file=$(gen "$n" "$f")
+        file=$(gen "$n" "$f") || exit 2 # die said why
         cat "$file" >/dev/null # warm the page cache for every tool alike
         informat=""
         [ "$f" = pb ] && informat="--input-format protobuf"

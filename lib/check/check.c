@@ -1559,10 +1559,10 @@ static void check_structure(pg_checker *c, pg_metric_result *r,
 
 /* A metric the golden documents as native must be exposed as a native
  * histogram where the format can carry one: the protobuf format (the
- * native histograms spec: "native histograms are only supported in the
- * protobuf exposition format"). The parser counts the series whose
- * Histogram message has native buckets (spans, a zero threshold or a zero
- * count); every series must. */
+ * native histograms spec, "Exposition formats": "The classic Prometheus
+ * text form was not extended for native histograms"). The parser counts
+ * the series whose Histogram message has native buckets (spans, a zero
+ * threshold or a zero count); every series must. */
 static void check_native(pg_checker *c, pg_metric_result *r,
                          const pg_golden_metric *m, const family *f)
 {
