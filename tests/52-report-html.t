@@ -47,7 +47,7 @@ for my $c (@cases) {
     open my $d, '>', "$out/$case.dom.html" or die; print $d $dom; close $d;
     my ($sum) = $dom =~ /<section id="summary"([^>]*)>/;
     my %attr = ($sum // '') =~ /data-([a-z-]+)="([^"]*)"/g;
-    my @keys = $diff ? qw(removed renamed changed added unchanged breaking notes)
+    my @keys = $diff ? qw(removed renamed changed added corrected unchanged breaking notes)
                      : qw(conformant missing changed undocumented skipped-conditional
                           accepted-by-baseline format-errors unreadable failures warnings);
     my @bad = grep { (my $k = $_) =~ tr/-/_/; !defined $attr{$_} || $attr{$_} != $s->{$k} } @keys;

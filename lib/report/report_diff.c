@@ -3,8 +3,8 @@
  * report_diff_json.c, the shared phrases in report_diff_text.c). A row is
  * a metric: removed, renamed and type/label/bucket changes break
  * dashboards and alerts, so they fail and come first; HELP, condition and
- * native-histogram changes and added metrics are notes; unchanged metrics
- * pass. */
+ * native-histogram changes, added metrics and docs corrections (the code
+ * the same, the docs changed) are notes; unchanged metrics pass. */
 #include <string.h>
 #include <sys/stat.h>
 
@@ -12,7 +12,7 @@
 #include "core/version.h"
 
 static const char *const kind_names[] = { "removed", "renamed", "changed",
-                                          "added", "unchanged" };
+                                          "added", "corrected", "unchanged" };
 
 const char *pg__report_drow_kind(enum pg__drow_kind k)
 {
@@ -21,10 +21,12 @@ const char *pg__report_drow_kind(enum pg__drow_kind k)
 
 #define BREAKING_WHAT (PG_DIFF_TYPE | PG_DIFF_LABELS | PG_DIFF_BUCKETS)
 
+/* 1 if an entry of v is about the metric name on either side. */
 static int has_name(const pg_diff_entry *v, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (v[i].new_m && !strcmp(v[i].new_m->name, name))
+        if ((v[i].new_m && !strcmp(v[i].new_m->name, name)) ||
+            (v[i].old_m && !strcmp(v[i].old_m->name, name)))
             return 1;
     return 0;
 }
@@ -47,7 +49,7 @@ static void push(pg__drow **rows, size_t *n, enum pg__drow_kind k,
 static pg__drow *diff_rows(const pg_diff *d, size_t *n, pg__dcounts *c)
 {
     size_t cap = d->nadded + d->nremoved + d->nrenamed + d->nchanged +
-                 d->new_g->nmetrics + 1;
+                 d->ncorrected + d->new_g->nmetrics + 1;
     pg__drow *rows = pg_xcalloc(cap, sizeof *rows), *out;
     size_t k = 0;
     memset(c, 0, sizeof *c);
@@ -61,11 +63,17 @@ static pg__drow *diff_rows(const pg_diff *d, size_t *n, pg__dcounts *c)
              d->changed[i].new_m);
     for (size_t i = 0; i < d->nadded; i++)
         push(&rows, &k, PG__D_ADDED, &d->added[i], NULL, d->added[i].new_m);
+    for (size_t i = 0; i < d->ncorrected; i++)
+        push(&rows, &k, PG__D_CORRECTED, &d->corrected[i],
+             d->corrected[i].old_m, d->corrected[i].new_m);
     for (size_t i = 0; i < d->new_g->nmetrics; i++) {
         const pg_golden_metric *m = &d->new_g->metrics[i];
         const pg_golden_metric *o = pg_golden_find(d->old_g, m->name);
         if (o && !has_name(d->changed, d->nchanged, m->name) &&
-            !has_name(d->renamed, d->nrenamed, m->name))
+            !has_name(d->renamed, d->nrenamed, m->name) &&
+            !has_name(d->corrected, d->ncorrected, m->name) &&
+            !has_name(d->added, d->nadded, m->name) &&
+            !has_name(d->removed, d->nremoved, m->name))
             push(&rows, &k, PG__D_UNCHANGED, NULL, o, m);
     }
     /* Stable partition by verdict rank: FAIL, WARN, PASS. */
@@ -82,6 +90,7 @@ static pg__drow *diff_rows(const pg_diff *d, size_t *n, pg__dcounts *c)
     c->removed = d->nremoved;
     c->renamed = d->nrenamed;
     c->changed = d->nchanged;
+    c->corrected = d->ncorrected;
     for (size_t i = 0; i < j; i++) {
         c->unchanged += out[i].kind == PG__D_UNCHANGED;
         c->breaking += out[i].verdict == PG_VERDICT_FAIL;
@@ -125,10 +134,14 @@ char *pg__report_drow_details(const pg__drow *r)
     const pg_diff_entry *e = r->e;
     switch (r->kind) {
     case PG__D_REMOVED:
-        pg_buf_addf(&b, "metric '%s' removed", r->old_m->name);
-        break;
     case PG__D_ADDED:
-        pg_buf_addf(&b, "metric '%s' added", r->new_m->name);
+        pg_buf_addf(&b, "metric '%s' %s", pg__report_drow_name(r),
+                    r->kind == PG__D_ADDED ? "added" : "removed");
+        if (pg__report_diff_served_note(e))
+            pg_buf_addf(&b, ": %s", pg__report_diff_served_note(e));
+        break;
+    case PG__D_CORRECTED:
+        pg__report_diff_correction(&b, e);
         break;
     case PG__D_UNCHANGED:
         pg_buf_adds(&b, "unchanged");
@@ -242,10 +255,11 @@ char *pg_report_diff_markdown(const pg_report_diff *r)
                 r->seconds);
     pg_buf_addf(&b, "## Summary\n\n| Change | Count |\n|---|---:|\n"
                 "| removed | %zu |\n| renamed | %zu |\n| changed | %zu |\n"
-                "| added | %zu |\n| unchanged | %zu |\n"
+                "| added | %zu |\n| docs corrections | %zu |\n"
+                "| unchanged | %zu |\n"
                 "| breaking | %zu |\n\n",
                 v.c.removed, v.c.renamed, v.c.changed, v.c.added,
-                v.c.unchanged, v.c.breaking);
+                v.c.corrected, v.c.unchanged, v.c.breaking);
     if (v.c.breaking + v.c.notes) {
         pg_buf_adds(&b, "## Differences\n\n| Verdict | Change | Metric | Old "
                         "| New | Details |\n|---|---|---|---|---|---|\n");
@@ -308,15 +322,18 @@ char *pg_report_diff_html(const pg_report_diff *r)
                 "</header>\n<main>\n", PG_VERSION, v.started, r->seconds);
     pg_buf_addf(&b, "<section id=\"summary\" data-removed=\"%zu\" "
                 "data-renamed=\"%zu\" data-changed=\"%zu\" data-added=\"%zu\" "
-                "data-unchanged=\"%zu\" data-breaking=\"%zu\" "
-                "data-notes=\"%zu\">\n<h2>Summary</h2>\n<div id=\"cards\">\n",
+                "data-corrected=\"%zu\" data-unchanged=\"%zu\" "
+                "data-breaking=\"%zu\" data-notes=\"%zu\">\n"
+                "<h2>Summary</h2>\n<div id=\"cards\">\n",
                 v.c.removed, v.c.renamed, v.c.changed, v.c.added,
-                v.c.unchanged, v.c.breaking, v.c.notes);
+                v.c.corrected, v.c.unchanged, v.c.breaking, v.c.notes);
     h_card(&b, "fail", "removed", v.c.removed, "&#x2716; removed");
     h_card(&b, "fail", "renamed", v.c.renamed, "&#x2716; renamed");
     h_card(&b, v.c.breaking > v.c.removed + v.c.renamed ? "fail" : "warn",
            "changed", v.c.changed, "&#x25B3; changed");
     h_card(&b, "warn", "added", v.c.added, "&#x26A0; added");
+    h_card(&b, "warn", "corrected", v.c.corrected,
+           "&#x26A0; docs corrections");
     h_card(&b, "pass", "unchanged", v.c.unchanged, "&#x2714; unchanged");
     pg_buf_adds(&b, "</div>\n</section>\n<section id=\"results-section\">\n"
                     "<h2>Metrics</h2>\n");

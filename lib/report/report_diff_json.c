@@ -248,8 +248,8 @@ char *pg_report_diff_json(const pg_report_diff *r)
         if (v.rows[i].kind != PG__D_UNCHANGED)
             json_array_append_new(entries, jentry(&v, &v.rows[i]));
     json_t *doc = json_pack(
-        "{s:i,s:s,s:s,s:s,s:s,s:f,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
-        "s:o}",
+        "{s:i,s:s,s:s,s:s,s:s,s:f,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+        "s:I},s:o}",
         "schema_version", 1, "kind", "diff", "promgate_version", PG_VERSION,
         "result", pg_diff_is_empty(d) ? "equal" : "different",
         "started", v.started, "duration_seconds", r->seconds,
@@ -257,7 +257,8 @@ char *pg_report_diff_json(const pg_report_diff *r)
         "new", jside(&v.run, d->new_source, d->new_g),
         "summary", "added", (json_int_t)v.c.added, "removed",
         (json_int_t)v.c.removed, "renamed", (json_int_t)v.c.renamed,
-        "changed", (json_int_t)v.c.changed, "unchanged",
+        "changed", (json_int_t)v.c.changed, "corrected",
+        (json_int_t)v.c.corrected, "unchanged",
         (json_int_t)v.c.unchanged, "breaking", (json_int_t)v.c.breaking,
         "notes", (json_int_t)v.c.notes,
         "entries", entries);

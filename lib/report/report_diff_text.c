@@ -118,6 +118,14 @@ void pg__report_diff_correction(pg_buf *b, const pg_diff_entry *e)
     }
 }
 
+const char *pg__report_diff_served_note(const pg_diff_entry *e)
+{
+    if (!(e->what & PG_DIFF_SERVED))
+        return NULL;
+    return e->new_m ? "served again (the docs list it on both sides)"
+                    : "no longer served, though the docs still list it";
+}
+
 /* ---- stdout: text and Markdown ------------------------------------------ */
 
 /* How one of the two stdout formats spells the same list. */
@@ -173,20 +181,25 @@ static void add_metric_brief(pg_buf *b, const pg_golden_metric *m,
     pg_buf_addc(b, ')');
 }
 
+static void add_served_note(pg_buf *b, const pg_diff_entry *e)
+{
+    const char *note = pg__report_diff_served_note(e);
+    if (note)
+        pg_buf_addf(b, ": %s", note);
+}
+
 static void line_added(pg_buf *b, const pg_diff_entry *e,
                        const text_style *st)
 {
     add_metric_brief(b, e->new_m, st);
-    if (e->what & PG_DIFF_SERVED)
-        pg_buf_adds(b, ": served again (the docs list it on both sides)");
+    add_served_note(b, e);
 }
 
 static void line_removed(pg_buf *b, const pg_diff_entry *e,
                          const text_style *st)
 {
     add_metric_brief(b, e->old_m, st);
-    if (e->what & PG_DIFF_SERVED)
-        pg_buf_adds(b, ": no longer served, though the docs still list it");
+    add_served_note(b, e);
 }
 
 static void line_renamed(pg_buf *b, const pg_diff_entry *e,

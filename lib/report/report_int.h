@@ -161,6 +161,10 @@ void pg__report_diff_bounds(pg_buf *b, const pg_golden_metric *m);
 void pg__report_diff_changes(pg_buf *b, const pg_diff_entry *e,
                              const char *quote);
 void pg__report_diff_correction(pg_buf *b, const pg_diff_entry *e);
+/* For an added or removed entry of a metric the docs list on both sides
+ * while the code started or stopped serving it: what happened, e.g.
+ * "no longer served, though the docs still list it"; else NULL. */
+const char *pg__report_diff_served_note(const pg_diff_entry *e);
 
 /* What `promgate diff` prints: text or Markdown (report_diff_text.c),
  * JSON (report_diff_json.c). New strings. */
@@ -170,7 +174,9 @@ char *pg__report_diff_stdout_json(const pg_diff *d);
 /* The rows of a diff report (report_diff.c): every metric of either side
  * once, breaking changes first, then notes, then unchanged metrics. */
 enum pg__drow_kind {
-    PG__D_REMOVED, PG__D_RENAMED, PG__D_CHANGED, PG__D_ADDED, PG__D_UNCHANGED
+    PG__D_REMOVED, PG__D_RENAMED, PG__D_CHANGED, PG__D_ADDED,
+    PG__D_CORRECTED,               /* a docs correction: a note */
+    PG__D_UNCHANGED
 };
 
 typedef struct pg__drow {
@@ -181,7 +187,8 @@ typedef struct pg__drow {
 } pg__drow;
 
 typedef struct pg__dcounts {
-    size_t added, removed, renamed, changed, unchanged, breaking, notes;
+    size_t added, removed, renamed, changed, corrected, unchanged, breaking,
+        notes;
 } pg__dcounts;
 
 /* What every report format renders from: the rows with their counts, a
