@@ -253,9 +253,12 @@ int docs_load_buffer(docs_reader *R, const char *path, char *data, size_t len,
         if (l.len && l.p[l.len - 1] == '\r')
             l.len--;
         i = nl ? end + 1 : len;
-        size_t ind = indent_of(l.p, l.len);
-        size_t tn;
-        const char *tname = tab_header(l.p + ind, l.len - ind, &tn);
+        size_t ind = indent_of(l.p, l.len), lead = 0, tn;
+        /* ind counts columns (a tab is 4); the header starts after the
+         * blank bytes */
+        while (lead < l.len && docs_is_space(l.p[lead]))
+            lead++;
+        const char *tname = tab_header(l.p + lead, l.len - lead, &tn);
         if (tname) {
             char *low = pg_xstrndup(tname, tn);
             tab = strcasestr(low, "prometheus") ? 1 : 2;
