@@ -37,9 +37,13 @@ build/%.o: %.c build/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-build/libpromgate.a: $(LIB_OBJ)
+# Made anew each time, and whenever the list of its objects changes
+# (build/objects): `ar r` into an existing archive would keep the object
+# of a source file that was removed or renamed.
+build/libpromgate.a: $(LIB_OBJ) build/objects
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	@rm -f $@
+	$(AR) rcs $@ $(filter %.o,$^)
 
 bin/promgate: $(RUN_OBJ) build/libpromgate.a
 	@mkdir -p $(dir $@)
@@ -54,6 +58,9 @@ BUILD_FLAGS := $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 ifneq ($(BUILD_FLAGS),$(shell cat build/flags 2>/dev/null))
 $(shell mkdir -p build && printf '%s\n' '$(BUILD_FLAGS)' > build/flags)
 endif
+ifneq ($(strip $(LIB_OBJ)),$(shell cat build/objects 2>/dev/null))
+$(shell mkdir -p build && printf '%s\n' '$(strip $(LIB_OBJ))' > build/objects)
+endif
 
 deps:
 	./scripts/install-deps.sh
@@ -66,5 +73,7 @@ check: all $(TEST_PROGS)
 clean:
 	rm -rf build bin
 
+# A command that fails leaves no half-made target that looks up to date.
+.DELETE_ON_ERROR:
 .PHONY: all check clean deps
 -include $(LIB_OBJ:.o=.d) $(RUN_OBJ:.o=.d)

@@ -17,32 +17,34 @@ T=$PG_TMP
 cp scripts/completion.zsh "$T/_promgate"
 BIN=$(pwd)/bin
 
-# Every line below expects some match, so an empty answer means zsh gave
-# up before promgate's --help came back (a slow, loaded or sanitizer
-# build): ask again, up to three times, before calling it a failure.
-offered() {
+# offers LINE WANT NAME: the matches zsh offers for LINE are WANT. zsh may
+# give up before promgate's --help comes back, or take a TAB before its
+# line editor is ready (a slow, loaded or sanitizer build), and then
+# offers nothing or part of the list: ask again, up to three times, and
+# fail with the last answer if none was WANT.
+offers() {
     for _try in 1 2 3; do
         _got=$(timeout 30 "$ZSH" -f tests/lib/zsh-complete.zsh "$T" "$BIN" "$1" |
             LC_ALL=C sort -u | tr '\n' ' ')
-        [ -n "$_got" ] && break
+        [ "$_got" = "$2" ] && break
     done
-    printf '%s' "$_got"
+    is "$_got" "$2" "$3"
 }
 sorted() { tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u | tr '\n' ' '; }
 
 cmds=$(bin/promgate --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
-is "$(offered 'promgate ')" "$(echo $cmds | sorted)" "the commands of 'promgate --help'"
-is "$(offered 'promgate help ')" "$(echo $cmds | sorted)" "'promgate help' completes a command"
+offers 'promgate ' "$(echo $cmds | sorted)" "the commands of 'promgate --help'"
+offers 'promgate help ' "$(echo $cmds | sorted)" "'promgate help' completes a command"
 
 for c in $cmds; do
     case $c in help|version) continue ;; esac
     want=$(bin/promgate "$c" --help | sed -n 's/^  \(-[A-Za-z], \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' | sorted)
-    is "$(offered "promgate $c --")" "$want" "the long options of 'promgate $c --help'"
+    offers "promgate $c --" "$want" "the long options of 'promgate $c --help'"
 done
 
 # LINE | the matches expected: an option's listed values, a prefix.
 while IFS='|' read -r line want; do
-    is "$(offered "$line")" "$(echo "$want" | sorted)" "'$line' offers $want"
+    offers "$line" "$(echo "$want" | sorted)" "'$line' offers $want"
 done <<'EOF_CASES'
 promgate check --undocumented |fail warn ignore
 promgate check --format=|tap json summary
