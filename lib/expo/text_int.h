@@ -328,13 +328,14 @@ void pg__name_clash(pg__text *p, const char *at, pg_str name, enum role role);
 void pg__potential_clash(pg__text *p, const char *at);
 
 /* text_rules.c */
-void pg__sample_checks(pg__text *p, enum role role, pg_sample *sm,
-                       struct sample_ctx *sc, uint64_t gkey);
+/* The rules of the family's type for the sample of line l, with the
+ * series state of its group (l->gsum). */
+void pg__sample_checks(pg__text *p, const struct sline *l);
 
 /* text_om.c */
-void pg__metric_order(pg__text *p, const char *s, const char *lend,
-                      uint64_t key, enum role role, const pg_sample *sm,
-                      const char *ts_at);
+/* The order of Metrics (key: the labels that name one) and of the
+ * MetricPoints of the sample of line l. */
+void pg__metric_order(pg__text *p, const struct sline *l, uint64_t key);
 int pg__sample_exemplar(pg__text *p, struct sline *l, const char *q);
 
 /* text_meta.c */

@@ -50,10 +50,11 @@ static void point_timestamps(pg__text *p, const char *at, const char *s,
  * one is allowed. The text format states neither (its rule is one group
  * per metric name and a unique name and label set per line), so this is
  * OpenMetrics only. */
-void pg__metric_order(pg__text *p, const char *s, const char *lend,
-                      uint64_t key, enum role role, const pg_sample *sm,
-                      const char *ts_at)
+void pg__metric_order(pg__text *p, const struct sline *l, uint64_t key)
 {
+    const char *s = l->s, *lend = l->sc.lend, *ts_at = l->ts_at;
+    const pg_sample *sm = &l->sm;
+    enum role role = l->role;
     char b[80], b2[40], b3[40];
     int new_point = 0;
     if (!p->m_valid || key != p->m_key) {

@@ -365,9 +365,12 @@ static int suffix_checks(pg__text *p, enum role role, const pg_sample *sm,
 }
 
 /* Type rules for one sample, with the family's per-series state. */
-void pg__sample_checks(pg__text *p, enum role role, pg_sample *sm,
-                       struct sample_ctx *sc, uint64_t gkey)
+void pg__sample_checks(pg__text *p, const struct sline *l)
 {
+    enum role role = l->role;
+    const pg_sample *sm = &l->sm;
+    const struct sample_ctx *sc = &l->sc;
+    uint64_t gkey = l->gsum;
     char b2[80];
     int exemplar_ok = 0;
     if (suffix_checks(p, role, sm, sc))

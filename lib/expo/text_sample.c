@@ -386,7 +386,7 @@ static void sample_series(pg__text *p, struct sline *l, uint64_t skey)
             if (st)
                 mkey -= label_hash(st);
         }
-        pg__metric_order(p, l->s, l->sc.lend, mkey, role, &l->sm, l->ts_at);
+        pg__metric_order(p, l, mkey);
     }
     /* The insert is deferred to the next line (or the next diagnostic,
      * family end or stop), so the prefetch of its slot has a line's work
@@ -472,7 +472,7 @@ void pg__sample_line(pg__text *p, const char *s, const char *e)
         return;
     sample_series(p, &l, skey);
     sample_label_names(p, &l, clean);
-    pg__sample_checks(p, l.role, &l.sm, &l.sc, l.gsum);
+    pg__sample_checks(p, &l);
     if (p->cb.sample && p->cb.sample(p->ctx, &l.sm)) {
         /* a stopped parse is not finished: report this line's duplicate
          * now */
