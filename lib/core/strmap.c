@@ -20,8 +20,9 @@ static uint64_t fnv1a(const char *p, size_t len)
 static size_t slot_of(const pg_strmap *m, const char *p, size_t len)
 {
     size_t i = (size_t)fnv1a(p, len) & (m->cap - 1);
+    /* an empty key may come with no pointer (an empty pg_buf) */
     while (m->keys[i] &&
-           (m->lens[i] != len || memcmp(m->keys[i], p, len) != 0))
+           (m->lens[i] != len || (len && memcmp(m->keys[i], p, len) != 0)))
         i = (i + 1) & (m->cap - 1);
     return i;
 }

@@ -43,7 +43,8 @@ void *pg_xrealloc(void *p, size_t n)
 char *pg_xstrndup(const char *s, size_t n)
 {
     char *d = pg_xmalloc(n + 1);
-    memcpy(d, s, n);
+    if (n)  /* an empty view may have no pointer: memcpy wants one */
+        memcpy(d, s, n);
     d[n] = '\0';
     return d;
 }
