@@ -192,6 +192,16 @@ static size_t indent_of(const char *p, size_t len)
     return w;
 }
 
+/* The number of blank bytes a line starts with (indent_of() counts
+ * columns). */
+static size_t lead_bytes(const char *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && docs_is_space(p[i]))
+        i++;
+    return i;
+}
+
 static int blank(const char *p, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -253,11 +263,7 @@ int docs_load_buffer(docs_reader *R, const char *path, char *data, size_t len,
         if (l.len && l.p[l.len - 1] == '\r')
             l.len--;
         i = nl ? end + 1 : len;
-        size_t ind = indent_of(l.p, l.len), lead = 0, tn;
-        /* ind counts columns (a tab is 4); the header starts after the
-         * blank bytes */
-        while (lead < l.len && docs_is_space(l.p[lead]))
-            lead++;
+        size_t ind = indent_of(l.p, l.len), lead = lead_bytes(l.p, l.len), tn;
         const char *tname = tab_header(l.p + lead, l.len - lead, &tn);
         if (tname) {
             char *low = pg_xstrndup(tname, tn);
@@ -802,8 +808,8 @@ int docs_scan(docs_reader *R)
         }
         if (i < from || i >= to)
             continue;
-        size_t ind = indent_of(ln->p, ln->len);
-        if (ln->len > ind + 5 && !strncasecmp(ln->p + ind, "<table", 6)) {
+        size_t lead = lead_bytes(ln->p, ln->len);
+        if (ln->len > lead + 5 && !strncasecmp(ln->p + lead, "<table", 6)) {
             if (scan_html_table(R, &i))
                 return -1;
             continue;
