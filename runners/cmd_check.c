@@ -714,14 +714,9 @@ static void record_negotiation(const pg_scrape_opts *so, const target_run *t,
     n->content_type = pg_xstrdup(res->status ? res->content_type : "");
     if (!res->ok || !t->parser)
         n->body = PG_FORMAT_AUTO;
-    else if (pg_format_looks_protobuf(t->head, t->nhead))
-        n->body = PG_FORMAT_PROTOBUF;
-    else {
-        size_t n_tail = t->tail.len > PG_TAIL_BYTES ? PG_TAIL_BYTES
-                                                    : t->tail.len;
-        n->body = pg_format_from_tail(t->tail.p ? t->tail.p + t->tail.len -
-                                                      n_tail : "", n_tail);
-    }
+    else
+        n->body = pg_format_of_body(t->head, t->nhead,
+                                    t->tail.p ? t->tail.p : "", t->tail.len);
 }
 
 static void check_targets(const check_args *a, const pg_scrape_opts *so,

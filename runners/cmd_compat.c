@@ -81,7 +81,7 @@ static int write_report(const pg_report_flags *rf, pg_report_compat *rep,
 static int probe_point(struct tap *t, const pg_compat_probe *p)
 {
     const pg_ctype *j = &p->judged;
-    int bad = !p->res.ok || !j->accepted || p->errors || p->escaping_wrong;
+    int bad = pg_compat_failed(p);
     printf("%s %lu - %s: status %ld, Content-Type '%s'", bad ? "not ok" : "ok",
            ++t->point, p->label, p->res.status, p->res.content_type);
     if (p->res.ok)

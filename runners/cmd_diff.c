@@ -125,8 +125,7 @@ static int run_diff(const diff_args *a)
     pg_error err;
     pg_error_init(&err);
     time_t started = time(NULL);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = pg_now_mono();
     pg_golden *old_g = load_side(a, a->sides[0], &err);
     pg_golden *new_g = old_g ? load_side(a, a->sides[1], &err) : NULL;
     if (!new_g) {
@@ -143,9 +142,7 @@ static int run_diff(const diff_args *a)
     free(shown[0]);
     free(shown[1]);
     int rc = pg_diff_is_empty(d) ? PG_EXIT_OK : PG_EXIT_FAIL;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double seconds = (double)(t1.tv_sec - t0.tv_sec) +
-                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double seconds = pg_now_mono() - t0;
     char *s = NULL;
     if (a->report.place.dir &&
         write_report(a, d, started, seconds, &err) != 0)

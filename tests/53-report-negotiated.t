@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/servers.sh
 P=bin/promgate
 G=fixtures/check/golden.json
-plan 12
+plan 15
 pg_tmpdir
 T=$PG_TMP
 
@@ -49,6 +49,18 @@ like "$(grep -o '<td data-label="Negotiated"[^>]*>' "$T/om/report.html")" \
 perl tests/report_schema.pl fixtures/report/schema.json "$T/om/report.json" >"$T/schema" 2>&1
 ok $? "report.json with a negotiation is valid against the schema"
 [ -s "$T/schema" ] && diag "$(cat "$T/schema")"
+
+# an Accept header the user gives is shown as sent (it only negotiates);
+# any other extra header's value stays a secret
+"$P" check --golden "$G" --target "$FIXTURE_URL/metrics" --lenient-content-type \
+    --header 'Accept: text/plain;version=0.0.4' --header 'X-Api-Key: k3y-sekrit-42' \
+    --report-dir "$T/hdr" --report-flat >"$T/out" 2>"$T/err"
+is "$(field "$T/hdr/report.json" '$n->{accept}')" "text/plain;version=0.0.4" \
+    "report.json: the user's Accept header, as sent"
+grep -q 'text/plain;version=0.0.4' "$T/hdr/report.md"
+ok $? "report.md: the user's Accept header, as sent"
+grep -rq 'k3y-sekrit-42' "$T/hdr" "$T/out" "$T/err"
+ok "$([ $? -ne 0 ]; echo $?)" "another header's value appears nowhere"
 
 "$P" check --golden "$G" --target "$T/www/metrics" --format json >"$T/file.json" 2>"$T/err"
 is "$(field "$T/file.json" '$n')" "null" "a file target: negotiation null"

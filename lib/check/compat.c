@@ -220,10 +220,7 @@ static void read_body(pg_compat_probe *p, const char *url, const pg_buf *body)
     pg_ctype_judge(p->res.content_type, &p->judged);
     if (!p->res.ok)
         return;
-    p->real = pg_format_looks_protobuf(body->p, body->len)
-        ? PG_FORMAT_PROTOBUF
-        : pg_format_from_tail(body->len > 64 ? body->p + body->len - 64
-                              : body->p, body->len > 64 ? 64 : body->len);
+    p->real = pg_format_of_body(body->p, body->len, body->p, body->len);
     struct collect c = { PG_BUF_INIT, 0, &p->names, p };
     pg_parser_opts po;
     memset(&po, 0, sizeof po);
@@ -410,6 +407,12 @@ static void judge_escaping(pg_compat_probe *probes, size_t n)
         if (utf8)
             check_escaped_names(p, utf8);
     }
+}
+
+int pg_compat_failed(const pg_compat_probe *p)
+{
+    return !p->res.ok || !p->judged.accepted || p->errors ||
+           p->escaping_wrong;
 }
 
 int pg_compat_parsed(const pg_compat_probe *p)

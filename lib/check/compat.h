@@ -49,6 +49,9 @@ size_t pg_compat_plan(pg_compat_probe **out);
  * plan order and judges the escaping requests. */
 void pg_compat_run(pg_compat_probe *probes, size_t n, const char *url,
                    const pg_scrape_opts *o);
+/* 1 if p is a finding: no whole body, a Content-Type Prometheus 3
+ * refuses, parse errors, or names not escaped as asked. */
+int pg_compat_failed(const pg_compat_probe *p);
 /* 1 if p's body was scraped and parsed without an error. */
 int pg_compat_parsed(const pg_compat_probe *p);
 /* Compares the parsed bodies of probes[0..n) with the first of them;

@@ -163,4 +163,11 @@ int pg_format_looks_protobuf(const char *buf, size_t len);
  * decided by this one rule, so the same bytes get the same verdict. */
 enum pg_format pg_format_from_tail(const char *tail, size_t n);
 
+/* The format a whole body really is, whatever its Content-Type said:
+ * PROTOBUF if its first bytes look so (head), else what its last bytes
+ * say (tail, as pg_format_from_tail). head and tail may be the same
+ * buffer; only the last 64 bytes of tail are read. */
+enum pg_format pg_format_of_body(const char *head, size_t nhead,
+                                 const char *tail, size_t ntail);
+
 #endif

@@ -68,6 +68,18 @@ enum pg_format pg_format_from_tail(const char *tail, size_t n)
     return PG_FORMAT_PROM;
 }
 
+enum pg_format pg_format_of_body(const char *head, size_t nhead,
+                                 const char *tail, size_t ntail)
+{
+    if (pg_format_looks_protobuf(head, nhead))
+        return PG_FORMAT_PROTOBUF;
+    if (ntail > 64) {
+        tail += ntail - 64;
+        ntail = 64;
+    }
+    return pg_format_from_tail(tail, ntail);
+}
+
 /* A delimited MetricFamily stream starts with a length varint and then
  * field 1 (name) as a length-delimited field, tag 0x0a; a text exposition
  * starts with '#', a name or white space. */

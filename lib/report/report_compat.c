@@ -27,12 +27,6 @@ void pg_report_compat_release(pg_report_compat *r)
     r->nfindings = 0;
 }
 
-int pg_report_compat_probe_failed(const pg_compat_probe *p)
-{
-    return !p->res.ok || !p->judged.accepted || p->errors ||
-           p->escaping_wrong;
-}
-
 /* ---- the model every format renders -------------------------------- */
 
 /* What a request's row says about Prometheus 3, and the counts. */
@@ -83,7 +77,7 @@ static void cview_init(cview *v, const pg_report_compat *r)
     v->c.findings = r->nfindings;
     for (size_t i = 0; i < r->nprobes; i++) {
         v->c.by_state[crow_state_of(&r->probes[i])]++;
-        v->c.failing += pg_report_compat_probe_failed(&r->probes[i]);
+        v->c.failing += pg_compat_failed(&r->probes[i]);
     }
     v->failed = v->c.failing || v->c.findings;
 }
@@ -165,7 +159,7 @@ static json_t *jrequest(const pg_report_run *run, const pg_compat_probe *p)
     return json_pack(
         "{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
         "label", jstr(run, p->label),
-        "result", pg_report_compat_probe_failed(p) ? "fail" : "pass",
+        "result", pg_compat_failed(p) ? "fail" : "pass",
         "accept", jstr(run, p->accept),
         "status", p->res.status ? json_integer(p->res.status) : json_null(),
         "content_type", jstr(run, p->res.status ? p->res.content_type : NULL),
@@ -254,7 +248,7 @@ static void md_prometheus3(pg_buf *b, const pg_report_run *run,
 static void md_request(pg_buf *b, const pg_report_run *run,
                        const pg_compat_probe *p)
 {
-    pg_buf_addf(b, "| %s | ", md_verdict(pg_report_compat_probe_failed(p)));
+    pg_buf_addf(b, "| %s | ", md_verdict(pg_compat_failed(p)));
     pg__report_md_text(b, run, p->label);
     pg_buf_adds(b, " | ");
     pg__report_md_code(b, run, p->accept);
@@ -394,7 +388,7 @@ static void x_request(pg_buf *b, const pg_report_run *run,
     pg_buf_adds(b, "    <testcase classname=\"compat.request\" name=\"");
     x_text(b, run, p->label, 1);
     pg_buf_adds(b, "\" time=\"0\">\n");
-    if (pg_report_compat_probe_failed(p)) {
+    if (pg_compat_failed(p)) {
         char *why = failure_text(p);
         pg_buf_addf(b, "      <failure message=\"");
         x_text(b, run, why, 1);
@@ -541,7 +535,7 @@ static void h_prometheus3(pg_buf *b, const pg_report_run *run,
 static void h_request(pg_buf *b, const pg_report_run *run,
                       const pg_compat_probe *p, size_t i)
 {
-    int failed = pg_report_compat_probe_failed(p);
+    int failed = pg_compat_failed(p);
     const char *v = failed ? "fail" : "pass";
     pg_buf_addf(b, "<tr id=\"req-%zu\" class=\"v-%s\" data-verdict=\"%s\" "
                 "data-status=\"%s\" data-body-format=\"%s\"><td><span "

@@ -30,10 +30,6 @@ typedef struct pg_report_compat {
 void pg_report_compat_add_finding(pg_report_compat *r, const char *text);
 void pg_report_compat_release(pg_report_compat *r);
 
-/* 1 if the request of p is a finding: not scraped, its Content-Type
- * refused by Prometheus 3, or its body not parsed cleanly. */
-int pg_report_compat_probe_failed(const pg_compat_probe *p);
-
 /* The four reports. Caller frees. */
 char *pg_report_compat_json(const pg_report_compat *r);
 char *pg_report_compat_markdown(const pg_report_compat *r);

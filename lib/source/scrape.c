@@ -50,13 +50,6 @@ typedef struct target {
     char errbuf[CURL_ERROR_SIZE];
 } target;
 
-static double now_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int has_prefix_ci(const char *s, const char *prefix)
 {
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
@@ -409,7 +402,7 @@ static double backoff_delay(const pg_scrape_opts *o, int attempt)
 static void finish_target(target *t, int progress)
 {
     t->state = T_DONE;
-    t->res->seconds = now_mono() - t->started;
+    t->res->seconds = pg_now_mono() - t->started;
     t->res->headers = pg_buf_detach(&t->headers);
     if (!progress)
         return;
@@ -500,7 +493,7 @@ static int transfer_done(CURLM *m, CURLMsg *msg, const scrape_run *run)
                         "retrying in %.2f s\n",
                 t->attempt, opts->retries + 1, t->res->error, d);
     t->state = T_WAITING;
-    t->retry_at = now_mono() + d;
+    t->retry_at = pg_now_mono() + d;
     return 0;
 }
 
@@ -508,7 +501,7 @@ static int transfer_done(CURLM *m, CURLMsg *msg, const scrape_run *run)
  * longer than until the next one, at most a second. */
 static int start_due_retries(CURLM *m, target *ts, size_t n)
 {
-    double now = now_mono(), next = now + 1.0;
+    double now = pg_now_mono(), next = now + 1.0;
     for (size_t i = 0; i < n; i++) {
         target *t = &ts[i];
         if (t->state != T_WAITING)
@@ -580,7 +573,7 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
     body_ctx *bcs = pg_xcalloc(n, sizeof(*bcs));
     CURLM *m = curl_multi_init();
     size_t pending = 0;
-    double t0 = now_mono();
+    double t0 = pg_now_mono();
     for (size_t i = 0; i < n; i++) {
         ts[i].sink = sinks ? &sinks[i] : NULL;
         ts[i].res = &results[i];
@@ -603,6 +596,21 @@ void pg_scrape_opts_init(pg_scrape_opts *o)
     o->accept = PG_FORMAT_AUTO;
 }
 
+/* Headers that only negotiate what is sent back: their values are no
+ * credential, and cutting them ("text/plain", "gzip") out of every report
+ * would hide what was asked. Any other header may carry one. */
+static int negotiating_header(const char *h)
+{
+    static const char *const names[] = {
+        "accept:", "accept-encoding:", "user-agent:",
+        "x-prometheus-scrape-timeout-seconds:"
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (has_prefix_ci(h, names[i]))
+            return 1;
+    return 0;
+}
+
 size_t pg_scrape_secrets(const pg_scrape_opts *opts, const char **out,
                          size_t max)
 {
@@ -613,7 +621,7 @@ size_t pg_scrape_secrets(const pg_scrape_opts *opts, const char **out,
     for (size_t i = 0; i < opts->nheaders; i++) {
         const char *h = opts->headers[i];
         const char *colon = h ? strchr(h, ':') : NULL;
-        if (!colon)
+        if (!colon || negotiating_header(h))
             continue;
         const char *v = colon + 1;
         while (*v == ' ' || *v == '\t')

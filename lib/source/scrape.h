@@ -59,7 +59,8 @@ size_t pg_scrape_all(const char *const *urls, size_t n,
 
 /* The values of o a report or saved scrape must never show: the bearer
  * token, the basic-auth password, the value of every extra request header
- * and, for a "Scheme credentials" value (Bearer, Basic, ...), the
+ * but those that only negotiate (Accept, Accept-Encoding, User-Agent,
+ * X-Prometheus-Scrape-Timeout-Seconds) and, for a "Scheme credentials" value (Bearer, Basic, ...), the
  * credentials alone. Stores at most max borrowed pointers into o in out;
  * returns how many. */
 size_t pg_scrape_secrets(const pg_scrape_opts *o, const char **out,
