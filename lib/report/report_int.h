@@ -149,7 +149,7 @@ int pg__report_copy(const pg_report_run *run, const char *dir,
 
 /* ---- diff reports -------------------------------------------------------- */
 
-/* Phrases every diff format shares (report_diff_text.c): label names
+/* Phrases every diff format shares (report_diff_phrases.c): label names
  * joined by ", ", each between quote; bucket bounds "[0.1,1]" with the
  * fewest digits that read back alike ("unknown" when the side does not
  * know them); what changed in a changed or renamed entry, "type gauge ->
@@ -171,7 +171,7 @@ const char *pg__report_diff_served_note(const pg_diff_entry *e);
 char *pg__report_diff_text(const pg_diff *d, int md);
 char *pg__report_diff_stdout_json(const pg_diff *d);
 
-/* The rows of a diff report (report_diff.c): every metric of either side
+/* The rows of a diff report (report_diff_rows.c): every metric of either side
  * once, breaking changes first, then notes, then unchanged metrics. */
 enum pg__drow_kind {
     PG__D_REMOVED, PG__D_RENAMED, PG__D_CHANGED, PG__D_ADDED,
@@ -202,6 +202,8 @@ typedef struct pg__dview {
     char started[32];
 } pg__dview;
 
+/* A run holding only r's secrets: the cleaning functions need no more. */
+pg_report_run pg__report_diff_secrets_run(const pg_report_diff *r);
 void pg__report_dview_init(pg__dview *v, const pg_report_diff *r);
 void pg__report_dview_release(pg__dview *v);
 const char *pg__report_drow_kind(enum pg__drow_kind k);
