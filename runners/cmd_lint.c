@@ -14,6 +14,7 @@
 #include "source/filefeed.h"
 #include "core/util.h"
 #include "source/input.h"
+#include "source/negotiate.h"
 #include "source/scrape.h"
 #include "cmd.h"
 
@@ -38,6 +39,9 @@ static const pg_opts_cmd lint_cmd = {
     "output: SOURCE:LINE:COL: error|warning: message (protobuf:\n"
     "  SOURCE:message N: error|warning: FIELD: message), then\n"
     "  SOURCE: N errors, N warnings, N samples in N families (FORMAT)\n\n"
+    "quoted names: OpenMetrics names may be quoted UTF-8 when a URL's\n"
+    "  Content-Type says escaping=allow-utf-8; for a FILE or stdin,\n"
+    "  --escaping allow-utf-8 says its names use that scheme\n\n"
     "exit codes:\n"
     "  0  conformant (warnings allowed unless --strict)\n"
     "  1  format violations found\n"
@@ -333,6 +337,10 @@ static int lint_input(lint_args *a, struct lint *l)
         return PG_EXIT_ERROR;
     }
     l->source = o.source = a->input;
+    /* A file has no Content-Type: --escaping allow-utf-8 says what its
+     * names use. Only when given (its default is the scrape's ask). */
+    if (a->scrape.opts.escaping == PG_ESCAPING_ALLOW_UTF8)
+        o.flags |= PG_PARSE_UTF8_NAMES;
     ex = lint_fd(l, fd, &o, &cb, a->strict);
     if (fd != STDIN_FILENO)
         close(fd);

@@ -7,7 +7,7 @@ SHARED=${PG_SHARED:-../shared}
 T=${TMPDIR:-/tmp}/pg-expo-lint.$$
 mkdir -p "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-echo "1..29"
+echo "1..32"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n+1)); echo "ok $n # skip $1"; }
@@ -115,3 +115,19 @@ fi
 
 run $P lint http://127.0.0.1:9/metrics
 [ "$rc" = 2 ] && grep -q '127.0.0.1:9' "$T/err"; ok $? "unreachable URL: exit 2, URL named"
+
+# A file has no Content-Type: --escaping allow-utf-8 says its OpenMetrics
+# names may be quoted; every other rule still holds.
+F=fixtures/expo/rule-quoted-names-om-utf8/input
+run $P lint --escaping allow-utf-8 $F
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "$F: 0 errors, 0 warnings, 8 samples in 4 families (openmetrics)" ]
+ok $? "--escaping allow-utf-8: a file's quoted OpenMetrics names are valid"
+run $P lint $F
+[ "$rc" = 1 ] && grep -qx "$F:1:8: error: quoted metric name after TYPE: OpenMetrics 1.0 has none; a body served with escaping=allow-utf-8 may use them" "$T/out"
+ok $? "without it they are errors that say what makes them valid"
+printf '# TYPE "a.b" counter\n{"a.b"} 1\n"a.b_total" 2\n# EOF\n' | $P lint --escaping allow-utf-8 - > "$T/out" 2> "$T/err"; rc=$?
+[ "$rc" = 1 ] && grep -qx -- "-:2:1: error: counter sample 'a.b' must have the suffix '_total'" "$T/out" &&
+    grep -qx -- "-:3:1: error: quoted metric name at start of sample: OpenMetrics quotes a metric name only inside braces ({\"a.b\"}), with escaping=allow-utf-8" "$T/out" &&
+    grep -q -- '-: 2 errors, 0 warnings' "$T/out"
+ok $? "--escaping allow-utf-8 on stdin: _total and the braces form still hold"
+

@@ -17,7 +17,7 @@ pid=$!
 i=0
 while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 port=$(cat "$T/port" 2>/dev/null)
-echo "1..12"
+echo "1..15"
 n=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 run() { "$@" > "$T/out" 2> "$T/err"; rc=$?; }
@@ -27,6 +27,7 @@ cp fixtures/expo/rule-prom-ok/input "$T/root/good.prom"
 cp fixtures/expo/rule-hist-not-cumulative/input "$T/root/bad.prom"
 printf 'a_total 1\n' > "$T/root/noeof.om"
 printf '# TYPE x untyped\nx 1\n' > "$T/root/untyped.prom"
+cp fixtures/expo/rule-quoted-names-om-utf8/input "$T/root/utf8.om"
 
 run $P lint "$U/good.prom"
 [ "$rc" = 0 ] && grep -qx "$U/good.prom: 0 errors, 0 warnings, 16 samples in 7 families (prom)" "$T/out"
@@ -81,3 +82,21 @@ run $P lint --max-errors 0 "$U/many.prom"
     [ "$(grep ': error: ' "$T/out" | sed 's/^.*many\.prom:\([0-9]*\):.*/\1/' | sort -n -c 2>&1 && echo sorted)" = sorted ] &&
     grep -q ': 50000 errors, ' "$T/out"
 ok $? "--max-errors 0 over HTTP: 50000 diagnostics, in line order"
+
+# Quoted UTF-8 names in OpenMetrics: valid when the served Content-Type
+# says escaping=allow-utf-8 (as Prometheus 3 asks), errors otherwise;
+# --escaping (what is asked) does not change what was served.
+UTF8=application%2Fopenmetrics-text%3B%20version%3D1.0.0%3B%20escaping%3Dallow-utf-8
+run $P lint "$U/utf8.om?ctype=$UTF8"
+[ "$rc" = 0 ] && grep -q ': 0 errors, 0 warnings, 8 samples in 4 families (openmetrics)$' "$T/out"
+ok $? "OpenMetrics served with escaping=allow-utf-8: quoted names are valid"
+
+run $P lint --escaping allow-utf-8 "$U/utf8.om?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0"
+[ "$rc" = 1 ] && grep -qx "$U/utf8.om?ctype=REDACTED:1:8: error: quoted metric name after TYPE: OpenMetrics 1.0 has none; a body served with escaping=allow-utf-8 may use them" "$T/out" &&
+    grep -q ':6:24: error: quoted label name: OpenMetrics 1.0 has none' "$T/out"
+ok $? "OpenMetrics served without escaping=allow-utf-8: quoted names are errors that say why"
+
+run $P lint "$U/utf8.om?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0%3B%20escaping%3Dunderscores"
+[ "$rc" = 1 ] && [ "$(grep -c ': error: quoted ' "$T/out")" = 13 ]
+ok $? "OpenMetrics served with escaping=underscores: quoted names are errors"
+

@@ -17,6 +17,12 @@
 #                     (dots and values in prometheus/common's forms): exit 0
 #   escaping-total    the same, a label under dots in the spec's form; values
 #                     leaves the underscore before a counter's _total single
+#   openmetrics-utf8  OpenMetrics with quoted UTF-8 names where
+#                     escaping=allow-utf-8 was asked (and said in the
+#                     Content-Type), escaped names otherwise: exit 0
+#   openmetrics-utf8-unasked  OpenMetrics with quoted names whatever was
+#                     asked: every OpenMetrics request without
+#                     allow-utf-8 fails on them
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh

@@ -225,6 +225,8 @@ static void read_body(pg_compat_probe *p, const char *url, const pg_buf *body)
     pg_parser_opts po;
     memset(&po, 0, sizeof po);
     po.format = p->real;
+    po.content_type = p->res.content_type; /* escaping=allow-utf-8: quoted
+                                              OpenMetrics names are valid */
     po.source = url;
     pg_parser_callbacks cb = { on_sample, on_family, on_diag };
     pg_parser *ps = pg_parser_new(&po, &cb, &c);

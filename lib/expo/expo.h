@@ -113,7 +113,13 @@ enum pg_parse_flags {
     /* OpenMetrics: warn about le/quantile values not rendered in
      * canonical form ("Canonical Numbers"; parsers must not reject them,
      * so only promgate lint asks for it) */
-    PG_PARSE_CANONICAL = 1 << 0
+    PG_PARSE_CANONICAL = 1 << 0,
+    /* OpenMetrics: quoted metric and label names are valid (in TYPE,
+     * HELP and UNIT lines and inside braces, the OpenMetrics 2.0 draft's
+     * metricname-utf8), as in a body served with escaping=allow-utf-8.
+     * pg_parser_new() sets it from such a Content-Type; a caller sets it
+     * for a file whose names are known to use that scheme. */
+    PG_PARSE_UTF8_NAMES = 1 << 1
 };
 
 typedef struct pg_parser_opts {

@@ -42,6 +42,9 @@ void pg__hset_release(pg__hset *s);
 
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed);
 
+/* 1 if an HTTP Content-Type has the parameter escaping=allow-utf-8 (the
+ * body's names may be quoted UTF-8), else 0 (types.c). */
+int pg__ctype_allows_utf8(const char *content_type);
 /* Returns the length of the longest valid UTF-8 prefix of [s, s+n). */
 size_t pg__utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */

@@ -22,6 +22,8 @@ pg_parser *pg_parser_new(const pg_parser_opts *opts,
     enum pg_format f = o.format;
     if (f == PG_FORMAT_AUTO)
         f = pg_format_from_content_type(o.content_type);
+    if (pg__ctype_allows_utf8(o.content_type))
+        o.flags |= PG_PARSE_UTF8_NAMES;
     if (f == PG_FORMAT_PROTOBUF)
         p->proto = pg__proto_new(&o, cb, ctx);
     else

@@ -81,7 +81,7 @@
 #define R_P_QUANTILE "Prometheus metric types: Summary: \"phi-quantiles (0 <= phi <= 1)\" (the text format states no range: a warning)"
 #define R_OM_QUANTILE "OpenMetrics 1.0: Summary: \"Quantiles MUST be between 0 and 1 inclusive\""
 #define R_OM_QNAN "OpenMetrics 1.0: Summary: \"If there are no events in the relevant timeframe, the value for a quantile MUST be NaN\""
-#define R_OM_QUOTED "OpenMetrics 1.0: ABNF: metricname and label-name have no quoted form (quoting is Prometheus text-format syntax)"
+#define R_OM_QUOTED "OpenMetrics 1.0: ABNF: metricname and label-name have no quoted form; the OpenMetrics 2.0 draft's metricname-utf8 and quoted label-key (escaping=allow-utf-8) quote them in TYPE, HELP and UNIT lines and inside braces only"
 #define R_OM_CLASH "OpenMetrics 1.0: MetricFamily Name, Suffixes: \"The name of a MetricFamily MUST NOT result in a potential clash for sample metric names as per the ABNF with another MetricFamily in the Text Format within a MetricSet\""
 #define R_OM_TS_ALL "OpenMetrics 1.0: Metric: \"If more than one MetricPoint is exposed for a Metric, then its MetricPoints MUST have monotonically increasing timestamps\""
 #define R_OM_TS_POINT "OpenMetrics 1.0: MetricPoint: a MetricPoint has one timestamp, written on each of its samples (\"foo_created 1520430000.123 1520879607.789\")"
@@ -313,8 +313,10 @@ void pg__series_flush(pg__text *p);
  * one space). Returns the new position. */
 const char *pg__sep(pg__text *p, const char *q, const char *e, int need,
                     const char *what);
+/* quotable: a quoted name is valid here in OpenMetrics with
+ * PG_PARSE_UTF8_NAMES (TYPE, HELP, UNIT; not before a sample's braces). */
 int pg__metric_name(pg__text *p, const char **qp, const char *e, pg_str *out,
-                    const char *what);
+                    const char *what, int quotable);
 int pg__labels(pg__text *p, const char **qp, const char *e, pg_str *name,
                int exemplar);
 int pg__dup_labels(const pg_label *l, size_t n, size_t *at);

@@ -166,13 +166,34 @@ static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
     return 0;
 }
 
-/* A metric name: legacy identifier, or a quoted UTF-8 name. */
+/* A quoted name at `at` in OpenMetrics: valid where the 2.0 draft's
+ * grammar has one (quotable) in a body whose names are allowed UTF-8
+ * (escaping=allow-utf-8), an error otherwise, saying what would make it
+ * valid. Called on the quoted-name path only. */
+static void om_quoted(pg__text *p, const char *at, const char *what,
+                      int quotable)
+{
+    if (!quotable)
+        pg__diag(p, O, E, at, R_OM_QUOTED, "%s: OpenMetrics quotes a metric "
+                 "name only inside braces ({\"a.b\"}), with "
+                 "escaping=allow-utf-8", what);
+    else if (!(p->flags & PG_PARSE_UTF8_NAMES))
+        pg__diag(p, O, E, at, R_OM_QUOTED, "%s: OpenMetrics 1.0 has none; a "
+                 "body served with escaping=allow-utf-8 may use them", what);
+}
+
+/* A metric name: legacy identifier, or a quoted UTF-8 name (in
+ * OpenMetrics, valid only where quotable). */
 int pg__metric_name(pg__text *p, const char **qp, const char *e,
-                    pg_str *out, const char *what)
+                    pg_str *out, const char *what, int quotable)
 {
     const char *q = *qp;
     if (q < e && *q == '"') {
-        pg__diag(p, O, E, q, R_OM_QUOTED, "quoted metric name %s", what);
+        if (p->fmt == PG__F_OM) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "quoted metric name %s", what);
+            om_quoted(p, q, msg, quotable);
+        }
         if (qstring(p, qp, e, out, Q_NAME))
             return -1;
         if (!out->len) {
@@ -244,7 +265,7 @@ static int quoted_label_name(pg__text *p, const char **qp, const char *e,
             pg__diag(p, B, E, lat, R_P_UTF8, "empty metric name");
             return -1;
         }
-        pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted metric name");
+        om_quoted(p, lat, "quoted metric name", 1);
         *name = *ln;
         p->qname_at = lat;
         return 1;
@@ -253,7 +274,7 @@ static int quoted_label_name(pg__text *p, const char **qp, const char *e,
         pg__diag(p, B, E, lat, R_P_UTF8, "empty label name");
         return -1;
     }
-    pg__diag(p, O, E, lat, R_OM_QUOTED, "quoted label name");
+    om_quoted(p, lat, "quoted label name", 1);
     return 0;
 }
 

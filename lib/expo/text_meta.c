@@ -193,7 +193,7 @@ static int meta_target(pg__text *p, enum meta_kind k, const char *q,
     }
     q = pg__sep(p, q, e, 1, "metric name");
     name_at = q;
-    if (pg__metric_name(p, &q, e, &name, what))
+    if (pg__metric_name(p, &q, e, &name, what, 1))
         return -1;
     p->dname = name.p;
     p->dnlen = name.len;

@@ -142,7 +142,7 @@ static const char *sample_head(pg__text *p, struct sline *l)
         p->dnlen = l->name.len;
         return q;
     }
-    if (pg__metric_name(p, &q, e, &l->name, "at start of sample"))
+    if (pg__metric_name(p, &q, e, &l->name, "at start of sample", 0))
         return NULL;
     p->dname = l->name.p;
     p->dnlen = l->name.len;

@@ -3,6 +3,7 @@
  * and the layers above use these; they depend on nothing of either
  * parser, so they sit below both. */
 #include "expo/expo.h"
+#include "expo/expo_int.h"
 
 #include <string.h>
 #include <strings.h>
@@ -56,6 +57,39 @@ enum pg_format pg_format_from_content_type(const char *ct)
     if (!strncasecmp(ct, "application/vnd.google.protobuf", 31))
         return PG_FORMAT_PROTOBUF;
     return PG_FORMAT_AUTO;
+}
+
+/* The value of a parameter at s (after '='), token or quoted string,
+ * equals want (a parameter's name is case-insensitive, its value not:
+ * Prometheus compares the scheme as written). */
+static int param_is(const char *s, const char *want)
+{
+    size_t n = strlen(want);
+    if (*s == '"')
+        return !strncmp(s + 1, want, n) && s[1 + n] == '"';
+    return !strncmp(s, want, n) &&
+           (!s[n] || s[n] == ';' || s[n] == ' ' || s[n] == '\t');
+}
+
+int pg__ctype_allows_utf8(const char *ct)
+{
+    for (const char *s = ct ? strchr(ct, ';') : NULL; s; s = strchr(s, ';')) {
+        s++;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (strncasecmp(s, "escaping", 8))
+            continue;
+        s += 8;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s != '=')
+            continue;
+        s++;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        return param_is(s, "allow-utf-8");
+    }
+    return 0;
 }
 
 enum pg_format pg_format_from_tail(const char *tail, size_t n)
