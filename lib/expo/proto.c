@@ -36,6 +36,7 @@
 static const char R_PROTO[] = "Prometheus exposition formats: Protobuf format";
 static const char R_MODEL[] = "client_model metrics.proto: MetricFamily";
 static const char R_LIMIT[] = "promgate limit";
+static const char R_COUNTER[] = "Prometheus metric types: Counter";
 
 typedef ProtobufCMessage pb_msg;
 typedef Io__Prometheus__Client__MetricFamily pb_family;
@@ -376,9 +377,21 @@ static int utf8_ok(pg_str s)
     return pg__utf8_valid(s.p, s.len) == s.len;
 }
 
-static void unknown_fields(pg__proto *p, const pb_msg *m, const char *at)
+#define NO_INDEX ((size_t)-1)
+
+/* Warns about each field of m the schema does not know. m is the family
+ * (metric NO_INDEX), metric[metric], or its label[label]; the path is
+ * formatted only when there is something to say, as this runs for every
+ * metric and label. */
+static void unknown_fields(pg__proto *p, const pb_msg *m, size_t metric,
+                           size_t label)
 {
-    for (unsigned i = 0; m && i < m->n_unknown_fields; i++)
+    if (!m || !m->n_unknown_fields)
+        return;
+    const char *at = metric == NO_INDEX ? NULL
+                   : label == NO_INDEX ? path(p, metric, NULL)
+                                       : path(p, metric, ".label[%zu]", label);
+    for (unsigned i = 0; i < m->n_unknown_fields; i++)
         diag(p, PG_LEVEL_WARNING, R_MODEL, at,
              "unknown field %u (ignored by Prometheus)",
              m->unknown_fields[i].tag);
@@ -417,7 +430,7 @@ static long metric_labels(pg__proto *p, const pb_metric *m, size_t mi,
     for (size_t i = 0; i < m->n_label; i++) {
         const pb_label *l = m->label[i];
         pg_str name = view(l->name), value = view(l->value);
-        unknown_fields(p, &l->base, path(p, mi, ".label[%zu]", i));
+        unknown_fields(p, &l->base, mi, i);
         if (!name.len || !utf8_ok(name)) {
             diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
                  "%s", name.len ? "label name is not valid UTF-8"
@@ -701,7 +714,7 @@ static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
                        const pb_metric *m, size_t mi, const names *nm,
                        size_t *native)
 {
-    unknown_fields(p, &m->base, path(p, mi, NULL));
+    unknown_fields(p, &m->base, mi, NO_INDEX);
     const char *reserved = t == PG_TYPE_SUMMARY ? "quantile"
                          : (t == PG_TYPE_HISTOGRAM || t == PG_TYPE_GAUGEHISTOGRAM)
                              ? "le" : NULL;
@@ -718,6 +731,9 @@ static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
         return 0;
     switch (t) {
     case PG_TYPE_COUNTER:
+        if (m->counter->value < 0)
+            diag(p, PG_LEVEL_WARNING, R_COUNTER, path(p, mi, ".counter.value"),
+                 "counter '%s' value is negative", fam.p);
         return sample(p, fam, t, fam.p, (size_t)nl, m->counter->value, m,
                       m->counter->exemplar != NULL);
     case PG_TYPE_GAUGE:
@@ -735,7 +751,7 @@ static int emit_family(pg__proto *p, const pb_family *f)
 {
     pg_str name = view(f->name);
     p->family = f->name;
-    unknown_fields(p, &f->base, NULL);
+    unknown_fields(p, &f->base, NO_INDEX, NO_INDEX);
     if (!name.len) {
         diag(p, PG_LEVEL_ERROR, R_MODEL, "name", "family without a name");
         return 0;
