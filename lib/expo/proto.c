@@ -3,11 +3,13 @@
  * encoding=delimited): a stream of MetricFamily messages, each preceded by
  * its length as a varint.
  *
- * Framing is streamed: a message that lies whole in a chunk is decoded in
- * place, only one split across chunks is copied. Each message is decoded
+ * Framing is streamed, and so is each message: the MetricFamily's own
+ * fields are read from the wire here, each Metric in it is decoded alone
  * by libprotobuf-c (code generated from proto_metrics.proto) into an arena
- * reset per message, so memory stays flat. What the library refuses is
- * walked again by a small wire scanner that names the faulty field.
+ * reset per metric, judged and dropped, so memory stays flat however large
+ * a family is. Only a field split across chunks is copied. What the
+ * library refuses is walked again by a small wire scanner that names the
+ * faulty field.
  *
  * Samples and families go to the same callbacks as the text parser's,
  * shaped as the text format 0.0.4 renders them (foo_bucket{le="..."},
@@ -29,6 +31,10 @@
 
 #define DEFAULT_MAX_MESSAGE (64u << 20)
 #define DEFAULT_MAX_LABELS 1024
+/* A family may hold this many messages' worth of metrics (1 GiB by
+ * default): memory does not grow with it, the limit only ends a stream
+ * that never closes its family. */
+#define FAMILY_PER_MESSAGE 16
 #define MAX_SERIES (1u << 24)
 #define MAX_FAMILIES (1u << 22)
 #define ARENA_BLOCK (64u << 10)
@@ -39,7 +45,6 @@ static const char R_LIMIT[] = "promgate limit";
 static const char R_COUNTER[] = "Prometheus metric types: Counter";
 
 typedef ProtobufCMessage pb_msg;
-typedef Io__Prometheus__Client__MetricFamily pb_family;
 typedef Io__Prometheus__Client__Metric pb_metric;
 typedef Io__Prometheus__Client__Histogram pb_histogram;
 typedef Io__Prometheus__Client__LabelPair pb_label;
@@ -54,6 +59,10 @@ typedef struct arena_block {
 typedef struct arena {
     arena_block *head;
 } arena;
+
+typedef struct names {
+    char bucket[512], sum[512], count[512];
+} names;
 
 struct pg__proto {
     pg_parser_callbacks cb;
@@ -70,7 +79,7 @@ struct pg__proto {
     int have_len;
     uint64_t skip;            /* body bytes left to skip (oversized) */
     int lost;                 /* framing lost: the rest is not parsed */
-    pg_buf body;              /* a body split across chunks */
+    uint64_t max_family;      /* limit of one MetricFamily message */
     /* decoding */
     arena ar;
     ProtobufCAllocator alloc;
@@ -83,6 +92,26 @@ struct pg__proto {
     size_t nbounds, nfilled;
     pg_buf path;              /* field path of the current diagnostic */
     const char *family;       /* name of the family being emitted */
+    /* the MetricFamily being read (see "one MetricFamily" below) */
+    uint64_t left;            /* body bytes not read yet */
+    int fstate;               /* F_TAG, ... */
+    uint64_t v;               /* the varint being read */
+    int vn;                   /* its bytes so far */
+    uint64_t tag;             /* tag of the field being read */
+    uint64_t flen;            /* payload bytes left in it */
+    pg_buf field;             /* a kept field split across chunks */
+    pg_buf name, help, unit;
+    int has_name, has_help, has_type, has_unit;
+    int32_t type_code;
+    enum pg_type type;
+    int ready;                /* header judged (metrics judged as read) */
+    int judged;               /* header valid: metrics are judged */
+    int abandoned;            /* a wire fault: the rest is skipped */
+    size_t nmetric;           /* metric fields read */
+    size_t native;            /* native histograms among them */
+    uint64_t before;          /* samples before the family's */
+    pg_buf deferred;          /* metrics read before the name and type */
+    names nm;
 };
 
 /* ---- arena ---- */
@@ -352,17 +381,15 @@ static int scan(const uint8_t *b, size_t n, const ProtobufCMessageDescriptor *md
     return 0;
 }
 
-static void refused(pg__proto *p, const uint8_t *b, size_t n)
+/* A message libprotobuf-c refused (md, at the path in p->path): the
+ * scanner names the faulty field. */
+static void refused(pg__proto *p, const uint8_t *b, size_t n,
+                    const ProtobufCMessageDescriptor *md)
 {
-    pg_buf at = PG_BUF_INIT;
-    pg_buf_grow(&at, 64);
-    at.p[0] = '\0';
     char why[160] = "";
-    if (scan(b, n, &io__prometheus__client__metric_family__descriptor, &at,
-             why, sizeof why, 0) == 0)
+    if (scan(b, n, md, &p->path, why, sizeof why, 1) == 0)
         snprintf(why, sizeof why, "message cannot be decoded");
-    diag(p, PG_LEVEL_ERROR, R_PROTO, at.p, "%s", why);
-    pg_buf_release(&at);
+    diag(p, PG_LEVEL_ERROR, R_PROTO, p->path.p, "%s", why);
 }
 
 /* ---- MetricFamily -> samples ---- */
@@ -528,10 +555,6 @@ static int with_label(pg__proto *p, size_t n, const char *name, const char *v)
     p->labels[n] = (pg_label){ view(name), view(v) };
     return (int)n + 1;
 }
-
-typedef struct names {
-    char bucket[512], sum[512], count[512];
-} names;
 
 static void suffixed(names *nm, pg_str f, int gauge)
 {
@@ -747,11 +770,72 @@ static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
     }
 }
 
-static int emit_family(pg__proto *p, const pb_family *f)
+/* ---- one MetricFamily, read field by field ----
+ *
+ * The family's own fields (name, help, type, unit) are read from the wire
+ * here; each `metric` (field 4) is unpacked alone by libprotobuf-c and
+ * judged, then freed, so at most one Metric is held whatever the size of
+ * the family. Protobuf allows the fields in any order: metrics that come
+ * before both the name and the type are kept until both are known (or the
+ * message ends: a missing type is COUNTER, its default), since they cannot
+ * be judged without them. A name or type that changes after metrics were
+ * judged is reported (the first is kept). A wire fault abandons the rest
+ * of the family: metrics judged before it stay reported, the family is
+ * not. */
+
+enum { F_TAG, F_VARINT, F_LEN, F_KEEP, F_SKIP };
+
+enum { FIELD_NAME = 1, FIELD_HELP = 2, FIELD_TYPE = 3, FIELD_METRIC = 4,
+       FIELD_UNIT = 5 };
+
+static const ProtobufCMessageDescriptor *const family_md =
+    &io__prometheus__client__metric_family__descriptor;
+
+/* The path of the family's field of tag (the metric about to be read, for
+ * field 4), in p->path. */
+static const char *family_field(pg__proto *p, uint64_t tag)
 {
-    pg_str name = view(f->name);
-    p->family = f->name;
-    unknown_fields(p, &f->base, NO_INDEX, NO_INDEX);
+    uint64_t id = tag >> 3;
+    const ProtobufCFieldDescriptor *f =
+        id > UINT32_MAX ? NULL
+                        : protobuf_c_message_descriptor_get_field(family_md,
+                                                                  (unsigned)id);
+    if (id == FIELD_METRIC)
+        return path(p, p->nmetric, NULL);
+    if (f)
+        return path(p, NO_INDEX, "%s", f->name);
+    return path(p, NO_INDEX, "field %llu", (unsigned long long)id);
+}
+
+/* Gives up the rest of the family after a fault. */
+static int abandon(pg__proto *p)
+{
+    p->abandoned = 1;
+    p->fstate = F_SKIP;
+    p->flen = p->left;
+    p->vn = 0;
+    return 0;
+}
+
+/* A fault of the field being read: at its path, or at the family when a
+ * tag is cut. */
+__attribute__((format(printf, 2, 3)))
+static int wire_fault(pg__proto *p, const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    diag(p, PG_LEVEL_ERROR, R_PROTO,
+         p->fstate == F_TAG && p->vn ? NULL : family_field(p, p->tag), "%s",
+         why);
+    return abandon(p);
+}
+
+static int header_ok(pg__proto *p)
+{
+    pg_str name = view(p->has_name ? p->name.p : NULL);
     if (!name.len) {
         diag(p, PG_LEVEL_ERROR, R_MODEL, "name", "family without a name");
         return 0;
@@ -768,53 +852,299 @@ static int emit_family(pg__proto *p, const pb_family *f)
                      &first) == 0)
         diag(p, PG_LEVEL_ERROR, R_PROTO, "name",
              "family '%s' repeats (first in message %u)", name.p, first);
-    pg_str help = view(f->help);
-    if (!utf8_ok(help))
+    if (p->has_help && !utf8_ok(view(p->help.p)))
         diag(p, PG_LEVEL_ERROR, R_PROTO, "help", "help is not valid UTF-8");
-    enum pg_type t = map_type(f->type);
-    if (t == PG_TYPE_NONE) {
+    p->type = map_type(p->type_code);
+    if (p->type == PG_TYPE_NONE) {
         diag(p, PG_LEVEL_ERROR, R_MODEL, "type", "unknown metric type %d",
-             (int)f->type);
+             (int)p->type_code);
         return 0;
     }
-    names nm;
-    suffixed(&nm, name, t == PG_TYPE_GAUGEHISTOGRAM);
+    suffixed(&p->nm, name, p->type == PG_TYPE_GAUGEHISTOGRAM);
+    return 1;
+}
+
+static void judge_metric(pg__proto *p, const uint8_t *b, size_t n, size_t mi)
+{
+    if (!p->judged || p->abandoned || p->stopped)
+        return;
+    pb_metric *m = (pb_metric *)protobuf_c_message_unpack(
+        &io__prometheus__client__metric__descriptor, &p->alloc, n, b);
+    if (!m) {
+        path(p, mi, NULL);
+        refused(p, b, n, &io__prometheus__client__metric__descriptor);
+        abandon(p);
+    } else {
+        emit_metric(p, view(p->name.p), p->type, m, mi, &p->nm, &p->native);
+    }
+    arena_reset(&p->ar);
+}
+
+/* Judges the header and the metrics that waited for it. */
+static void make_ready(pg__proto *p)
+{
+    p->ready = 1;
+    p->judged = header_ok(p);
     pg__hset_clear(&p->series);
-    size_t native = 0;
-    uint64_t before = p->st.samples;
-    for (size_t i = 0; i < f->n_metric && !p->stopped; i++)
-        if (emit_metric(p, name, t, f->metric[i], i, &nm, &native))
-            return -1;
-    p->st.families++;
-    if (p->cb.family) {
-        pg_family_info fi;
-        memset(&fi, 0, sizeof fi);
-        fi.name = name;
-        fi.type = t;
-        fi.has_help = f->help != NULL;
-        fi.help = help;
-        fi.unit = view(f->unit);
-        fi.nsamples = (size_t)(p->st.samples - before);
-        fi.line = (int64_t)p->msg_no;
-        fi.native = native;
-        if (p->cb.family(p->ctx, &fi)) {
-            p->stopped = 1;
-            return -1;
-        }
+    p->before = p->st.samples;
+    size_t at = 0;
+    while (at < p->deferred.len && !p->abandoned && !p->stopped) {
+        size_t hdr[2];
+        memcpy(hdr, p->deferred.p + at, sizeof hdr);
+        at += sizeof hdr;
+        judge_metric(p, (const uint8_t *)p->deferred.p + at, hdr[0], hdr[1]);
+        at += hdr[0];
+    }
+    p->deferred.len = 0;
+}
+
+static void metric_field(pg__proto *p, const uint8_t *b, size_t n)
+{
+    size_t mi = p->nmetric++;
+    if (!p->ready && p->has_name && p->has_type)
+        make_ready(p);
+    if (p->ready) {
+        judge_metric(p, b, n, mi);
+        return;
+    }
+    size_t hdr[2] = { n, mi };
+    pg_buf_add(&p->deferred, (const char *)hdr, sizeof hdr);
+    pg_buf_add(&p->deferred, (const char *)b, n);
+}
+
+/* name, help or unit: the last one wins, until metrics were judged. */
+static void string_field(pg__proto *p, pg_buf *to, int *has,
+                         const uint8_t *b, size_t n)
+{
+    if (p->ready && to == &p->name) {
+        if (p->judged && (n != strlen(p->name.p) || memcmp(b, p->name.p, n)))
+            diag(p, PG_LEVEL_ERROR, R_MODEL, "name", "name changes after "
+                 "metrics were judged as '%s'; the first name is kept",
+                 p->name.p);
+        return;
+    }
+    to->len = 0;
+    pg_buf_add(to, (const char *)b, n);
+    pg_buf_grow(to, 1);
+    to->p[to->len] = '\0';
+    *has = 1;
+    if (to == &p->name)
+        p->family = p->name.p;
+    if (p->ready && p->judged && to == &p->help && !utf8_ok(view(to->p)))
+        diag(p, PG_LEVEL_ERROR, R_PROTO, "help", "help is not valid UTF-8");
+}
+
+static void type_field(pg__proto *p, uint64_t v)
+{
+    int32_t code = (int32_t)v;
+    if (!p->ready) {
+        p->type_code = code;
+        p->has_type = 1;
+        if (p->has_name && p->deferred.len)
+            make_ready(p);
+    } else if (p->judged && code != p->type_code) {
+        diag(p, PG_LEVEL_ERROR, R_MODEL, "type", "type %d arrives after "
+             "metrics were judged as %s; the first type is kept", (int)code,
+             pg_type_name(p->type));
+    }
+}
+
+static void field_done(pg__proto *p, const uint8_t *b, size_t n)
+{
+    p->fstate = F_TAG;
+    switch (p->tag >> 3) {
+    case FIELD_NAME:
+        string_field(p, &p->name, &p->has_name, b, n);
+        if (!p->ready && p->has_type && p->deferred.len)
+            make_ready(p);
+        break;
+    case FIELD_HELP: string_field(p, &p->help, &p->has_help, b, n); break;
+    case FIELD_UNIT: string_field(p, &p->unit, &p->has_unit, b, n); break;
+    case FIELD_METRIC: metric_field(p, b, n); break;
+    default: break;
+    }
+}
+
+static int on_tag(pg__proto *p, uint64_t tag)
+{
+    uint64_t id = tag >> 3;
+    int wt = (int)(tag & 7);
+    p->tag = tag;
+    const ProtobufCFieldDescriptor *f =
+        id > UINT32_MAX ? NULL
+                        : protobuf_c_message_descriptor_get_field(family_md,
+                                                                  (unsigned)id);
+    int packable, want = f ? want_wire(f, &packable) : wt;
+    if (id == 0)
+        return wire_fault(p, "invalid field number 0");
+    if (wt != want)
+        return wire_fault(p, "wrong wire type: %s, want %s", wire_names[wt],
+                          wire_names[want]);
+    if (wt != 0 && wt != 1 && wt != 2 && wt != 5)
+        return wire_fault(p, "unsupported %s", wire_names[wt]);
+    if (!f)
+        diag(p, PG_LEVEL_WARNING, R_MODEL, NULL,
+             "unknown field %llu (ignored by Prometheus)",
+             (unsigned long long)id);
+    if (wt == 0 || wt == 2) {
+        p->fstate = wt == 0 ? F_VARINT : F_LEN;
+        return 0;
+    }
+    p->flen = wt == 1 ? 8 : 4;
+    if (p->flen > p->left)
+        return wire_fault(p, "%llu bytes announced, %zu left in the message",
+                          (unsigned long long)p->flen, (size_t)p->left);
+    p->fstate = F_SKIP;
+    return 0;
+}
+
+static int on_length(pg__proto *p, uint64_t len)
+{
+    uint64_t id = p->tag >> 3;
+    if (len > p->left)
+        return wire_fault(p, "%llu bytes announced, %zu left in the message",
+                          (unsigned long long)len, (size_t)p->left);
+    p->flen = len;
+    p->fstate = id >= FIELD_NAME && id <= FIELD_UNIT ? F_KEEP : F_SKIP;
+    if (p->fstate == F_KEEP && len > p->max_msg) {
+        diag(p, PG_LEVEL_ERROR, R_LIMIT, family_field(p, p->tag),
+             "%s of %llu bytes exceeds the limit of %zu bytes; %s",
+             id == FIELD_METRIC ? "metric" : "field", (unsigned long long)len,
+             p->max_msg, id == FIELD_METRIC ? "it is skipped"
+                                            : "the family is skipped");
+        if (id != FIELD_METRIC)
+            return abandon(p);
+        p->nmetric++;
+        p->fstate = F_SKIP;
+    }
+    if (p->fstate == F_KEEP && len == 0)
+        field_done(p, (const uint8_t *)"", 0);
+    else if (len == 0)
+        p->fstate = F_TAG;
+    return 0;
+}
+
+/* One byte of a tag, a varint value or a length. */
+static int varint_byte(pg__proto *p, uint8_t c)
+{
+    if (p->vn == 9 && c > 1) {
+        if (p->fstate == F_TAG)
+            return wire_fault(p, "truncated or overlong field tag");
+        return wire_fault(p, p->fstate == F_LEN ? "truncated length"
+                                                : "truncated or overlong varint");
+    }
+    p->v |= (uint64_t)(c & 0x7f) << (7 * p->vn++);
+    if (c & 0x80)
+        return 0;
+    uint64_t v = p->v;
+    p->v = 0;
+    p->vn = 0;
+    if (p->fstate == F_TAG) {
+        on_tag(p, v);
+    } else if (p->fstate == F_LEN) {
+        on_length(p, v);
+    } else {
+        p->fstate = F_TAG;
+        if (p->tag >> 3 == FIELD_TYPE)
+            type_field(p, v);
     }
     return 0;
 }
 
-static void message(pg__proto *p, const char *buf, size_t len)
+/* k payload bytes of a kept field: judged in place when the field lies
+ * whole in the chunk, else gathered. */
+static void keep_bytes(pg__proto *p, const uint8_t *s, size_t k)
 {
-    pb_family *f = io__prometheus__client__metric_family__unpack(
-        &p->alloc, len, (const uint8_t *)buf);
-    if (!f)
-        refused(p, (const uint8_t *)buf, len);
-    else
-        emit_family(p, f);
+    if (!p->field.len && k == p->flen) {
+        p->flen = 0;
+        field_done(p, s, k);
+        return;
+    }
+    pg_buf_add(&p->field, (const char *)s, k);
+    p->flen -= k;
+    if (!p->flen) {
+        field_done(p, (const uint8_t *)p->field.p, p->field.len);
+        p->field.len = 0;
+    }
+}
+
+/* Reads up to n bytes of the current message's body; returns the bytes
+ * used. */
+static size_t body_feed(pg__proto *p, const uint8_t *s, size_t n)
+{
+    size_t used = 0;
+    while (used < n && p->left && !p->stopped) {
+        size_t avail = n - used < p->left ? n - used : (size_t)p->left;
+        size_t k = 1;
+        if (p->fstate == F_SKIP || p->fstate == F_KEEP)
+            k = p->flen < avail ? (size_t)p->flen : avail;
+        p->left -= k;
+        if (p->fstate == F_KEEP) {
+            keep_bytes(p, s + used, k);
+        } else if (p->fstate == F_SKIP) {
+            p->flen -= k;
+            if (!p->flen)
+                p->fstate = F_TAG;
+        } else {
+            varint_byte(p, s[used]);
+        }
+        used += k;
+    }
+    return used;
+}
+
+static void family_reset(pg__proto *p)
+{
+    p->fstate = F_TAG;
+    p->vn = 0;
+    p->v = 0;
+    p->has_name = p->has_help = p->has_type = p->has_unit = 0;
+    p->type_code = 0;
+    p->ready = p->judged = p->abandoned = 0;
+    p->nmetric = 0;
+    p->native = 0;
+    p->field.len = 0;
+    p->deferred.len = 0;
     p->family = NULL;
     arena_reset(&p->ar);
+}
+
+static void family_callback(pg__proto *p)
+{
+    p->st.families++;
+    if (!p->cb.family)
+        return;
+    pg_family_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.name = view(p->name.p);
+    fi.type = p->type;
+    fi.has_help = p->has_help;
+    fi.help = view(p->has_help ? p->help.p : NULL);
+    fi.unit = view(p->has_unit ? p->unit.p : NULL);
+    fi.nsamples = (size_t)(p->st.samples - p->before);
+    fi.line = (int64_t)p->msg_no;
+    fi.native = p->native;
+    if (p->cb.family(p->ctx, &fi))
+        p->stopped = 1;
+}
+
+/* The body has been read whole. */
+static void family_end(pg__proto *p)
+{
+    if (!p->abandoned && (p->fstate != F_TAG || p->vn)) {
+        if (p->fstate == F_TAG)
+            wire_fault(p, "truncated or overlong field tag");
+        else
+            wire_fault(p, p->fstate == F_LEN ? "truncated length"
+                                             : "truncated or overlong varint");
+    }
+    if (!p->abandoned && !p->stopped) {
+        if (!p->ready)
+            make_ready(p);
+        if (p->judged && !p->abandoned && !p->stopped)
+            family_callback(p);
+    }
+    family_reset(p);
 }
 
 /* ---- framing ---- */
@@ -824,7 +1154,7 @@ static void next_message(pg__proto *p)
     p->have_len = 0;
     p->lenbytes = 0;
     p->need = 0;
-    p->body.len = 0;
+    p->left = 0;
 }
 
 /* One byte of a length prefix. */
@@ -845,14 +1175,15 @@ static void length_byte(pg__proto *p, uint8_t c)
     if (c & 0x80)
         return;
     p->have_len = 1;
-    if (p->need > p->max_msg) {
+    p->left = p->need;
+    if (p->need > p->max_family) {
         diag(p, PG_LEVEL_ERROR, R_LIMIT, NULL,
-             "message of %llu bytes exceeds the limit of %zu bytes",
-             (unsigned long long)p->need, p->max_msg);
+             "message of %llu bytes exceeds the limit of %llu bytes",
+             (unsigned long long)p->need, (unsigned long long)p->max_family);
         p->skip = p->need;
         next_message(p);
     } else if (p->need == 0) {
-        message(p, "", 0);
+        family_end(p);
         next_message(p);
     }
 }
@@ -871,19 +1202,12 @@ int pg__proto_feed(pg__proto *p, const char *buf, size_t len)
         } else if (!p->have_len) {
             p->off++;
             length_byte(p, (uint8_t)*s++);
-        } else if (!p->body.len && avail >= p->need) {
-            message(p, s, (size_t)p->need);
-            s += p->need;
-            p->off += p->need;
-            next_message(p);
         } else {
-            size_t take = p->need - p->body.len < avail
-                              ? (size_t)(p->need - p->body.len) : avail;
-            pg_buf_add(&p->body, s, take);
-            s += take;
-            p->off += take;
-            if (p->body.len == p->need) {
-                message(p, p->body.p, p->body.len);
+            size_t k = body_feed(p, (const uint8_t *)s, avail);
+            s += k;
+            p->off += k;
+            if (!p->left) {
+                family_end(p);
                 next_message(p);
             }
         }
@@ -902,7 +1226,8 @@ int pg__proto_finish(pg__proto *p)
              "input ends inside a length prefix");
     else if (p->have_len)
         diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
-             "message truncated: %zu of %llu bytes", p->body.len,
+             "message truncated: %llu of %llu bytes",
+             (unsigned long long)(p->need - p->left),
              (unsigned long long)p->need);
     else if (p->skip)
         diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
@@ -919,6 +1244,9 @@ pg__proto *pg__proto_new(const pg_parser_opts *o, const pg_parser_callbacks *cb,
         p->cb = *cb;
     p->ctx = ctx;
     p->max_msg = o && o->max_line ? o->max_line : DEFAULT_MAX_MESSAGE;
+    p->max_family = p->max_msg > UINT64_MAX / FAMILY_PER_MESSAGE
+                        ? UINT64_MAX
+                        : (uint64_t)p->max_msg * FAMILY_PER_MESSAGE;
     p->max_labels = o && o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS;
     p->alloc = (ProtobufCAllocator){ arena_alloc, arena_free, &p->ar };
     p->names.limit = MAX_FAMILIES;
@@ -936,7 +1264,11 @@ void pg__proto_free(pg__proto *p)
     if (!p)
         return;
     arena_release(&p->ar);
-    pg_buf_release(&p->body);
+    pg_buf_release(&p->field);
+    pg_buf_release(&p->name);
+    pg_buf_release(&p->help);
+    pg_buf_release(&p->unit);
+    pg_buf_release(&p->deferred);
     pg_buf_release(&p->path);
     pg__hset_release(&p->names);
     pg__hset_release(&p->series);
