@@ -189,7 +189,8 @@ int pg__metric_name(pg__text *p, const char **qp, const char *e,
 {
     const char *q = *qp;
     if (q < e && *q == '"') {
-        if (p->fmt == PG__F_OM) {
+        if (p->fmt == PG__F_OM &&
+            (!quotable || !(p->flags & PG_PARSE_UTF8_NAMES))) {
             char msg[64];
             snprintf(msg, sizeof msg, "quoted metric name %s", what);
             om_quoted(p, q, msg, quotable);
