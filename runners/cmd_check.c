@@ -427,7 +427,9 @@ static void run_reset(target_run *t, const char *content_type)
     memset(&po, 0, sizeof po);
     po.format = t->forced != PG_FORMAT_AUTO ? t->forced
                 : content_type ? PG_FORMAT_AUTO : t->format;
-    po.content_type = t->forced != PG_FORMAT_AUTO ? NULL : content_type;
+    /* with the format forced, the Content-Type still says how names are
+     * written (escaping=allow-utf-8) */
+    po.content_type = content_type;
     po.source = t->name;
     t->parser = pg_parser_new(&po, pg_checker_callbacks(), t->checker);
 }

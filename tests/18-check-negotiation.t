@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/servers.sh
 P=bin/promgate
 G=fixtures/check/golden.json
-plan 21
+plan 24
 pg_tmpdir
 T=$PG_TMP
 
@@ -61,6 +61,22 @@ like "$rc $(fmt)" '^1 not ok [0-9]+ - format: format openmetrics required \(--re
     "--require-format openmetrics, text served: fails"
 run "$G" --target fixtures/check/pass-text/input.prom --require-format prom
 is "$rc" 0 "--require-format prom on a text file: passes"
+
+# Quoted OpenMetrics names: valid when the Content-Type says
+# escaping=allow-utf-8, also with --input-format (the format is forced,
+# what was served still says how names are written); errors without it.
+sed 's/^# TYPE app_cache_bytes gauge$/# TYPE "app_cache_bytes" gauge/
+     s/^# HELP app_cache_bytes /# HELP "app_cache_bytes" /
+     s/^app_cache_bytes 4096$/{"app_cache_bytes"} 4096/' \
+    fixtures/check/pass-openmetrics/input.prom >"$T/www/quoted"
+OMU=application%2Fopenmetrics-text%3B%20version%3D1.0.0%3B%20escaping%3Dallow-utf-8
+run "$G" --target "$U/quoted?ctype=$OMU"
+is "$rc $(grep -c '^not ok' "$T/out")" "0 0" "OpenMetrics with quoted names served with escaping=allow-utf-8: passes"
+run "$G" --target "$U/quoted?ctype=$OMU" --input-format openmetrics
+is "$rc $(grep -c '^not ok' "$T/out")" "0 0" "the same with --input-format openmetrics: passes"
+run "$G" --target "$U/quoted?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0"
+like "$rc $(grep -c 'quoted metric name after TYPE: OpenMetrics 1.0 has none; a body served with escaping=allow-utf-8 may use them' "$T/out")" '^1 [1-9]' \
+    "served without escaping=allow-utf-8: the quoted names fail, saying why"
 
 NE=/usr/bin/prometheus-node-exporter
 GC=golden/coder-latest.json
