@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/servers.sh
 P=bin/promgate
 G=fixtures/check/golden.json
-plan 24
+plan 26
 pg_tmpdir
 T=$PG_TMP
 
@@ -77,6 +77,13 @@ is "$rc $(grep -c '^not ok' "$T/out")" "0 0" "the same with --input-format openm
 run "$G" --target "$U/quoted?ctype=application%2Fopenmetrics-text%3B%20version%3D1.0.0"
 like "$rc $(grep -c 'quoted metric name after TYPE: OpenMetrics 1.0 has none; a body served with escaping=allow-utf-8 may use them' "$T/out")" '^1 [1-9]' \
     "served without escaping=allow-utf-8: the quoted names fail, saying why"
+# A file has no Content-Type: --escaping allow-utf-8 says what its names
+# use, as for lint; without it the quoted names fail.
+run "$G" --target "$T/www/quoted" --escaping allow-utf-8
+is "$rc $(grep -c '^not ok' "$T/out")" "0 0" "a file with quoted names and --escaping allow-utf-8: passes"
+run "$G" --target "$T/www/quoted"
+like "$rc $(grep -c 'quoted metric name after TYPE' "$T/out")" '^1 [1-9]' \
+    "the same file without --escaping: the quoted names fail"
 
 NE=/usr/bin/prometheus-node-exporter
 GC=golden/coder-latest.json

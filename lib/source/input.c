@@ -537,7 +537,8 @@ const pg_option pg_scrape_options[] = {
                     "Prometheus 3's header)", 0, set_accept),
     PG_OPT_CALLBACK(0, "escaping", NULL, "allow-utf-8|underscores|dots|values",
                     "name escaping asked of the 1.0.0 text\n"
-                    "formats (default allow-utf-8)", 0, set_escaping),
+                    "formats (default allow-utf-8); given for a\n"
+                    "FILE or stdin: the scheme its names use", 0, set_escaping),
     PG_OPT_CALLBACK(0, "bearer-token-file", NULL, "FILE",
                     "send 'Authorization: Bearer' with the file's\n"
                     "token (or with env PROMGATE_BEARER_TOKEN\n"
