@@ -27,17 +27,6 @@
 #include "source/scrape.h"
 #include "source/spec_input.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* New string with "\xHH" sequences decoded; NULL for null or absent. */
 static char *str(json_t *obj, const char *key)
 {
@@ -48,9 +37,9 @@ static char *str(json_t *obj, const char *key)
     pg_buf b = PG_BUF_INIT;
     pg_buf_adds(&b, "");
     for (size_t i = 0; s[i]; i++) {
-        if (s[i] == '\\' && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
-            hexval(s[i + 3]) >= 0) {
-            pg_buf_addc(&b, (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3])));
+        if (s[i] == '\\' && s[i + 1] == 'x' && pg_hex_digit(s[i + 2]) >= 0 &&
+            pg_hex_digit(s[i + 3]) >= 0) {
+            pg_buf_addc(&b, (char)(pg_hex_digit(s[i + 2]) * 16 + pg_hex_digit(s[i + 3])));
             i += 3;
             continue;
         }

@@ -58,17 +58,6 @@ static url_parts split(const char *u, size_t len)
     return p;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes [s, e) into out (at most cap - 1 bytes, then NUL);
  * 0 if it does not fit or an escape is malformed. '+' stays '+'. */
 static int decode(const char *s, const char *e, char *out, size_t cap)
@@ -77,8 +66,8 @@ static int decode(const char *s, const char *e, char *out, size_t cap)
     while (s < e) {
         char c = *s++;
         if (c == '%') {
-            int hi = e - s >= 2 ? hex_value(s[0]) : -1;
-            int lo = hi >= 0 ? hex_value(s[1]) : -1;
+            int hi = e - s >= 2 ? pg_hex_digit(s[0]) : -1;
+            int lo = hi >= 0 ? pg_hex_digit(s[1]) : -1;
             if (lo < 0)
                 return 0;
             c = (char)(hi * 16 + lo);

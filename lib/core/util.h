@@ -121,4 +121,7 @@ size_t pg_edit_distance(const char *a, const char *b);
 /* Seconds on the monotonic clock, for durations (not wall time). */
 double pg_now_mono(void);
 
+/* The value of hexadecimal digit c (either case), or -1. */
+int pg_hex_digit(char c);
+
 #endif
