@@ -118,14 +118,13 @@ static void unescape(pg__text *p, const char *start, const char *bs,
     p->scratch.len += out->len;
 }
 
-enum qkind { Q_LVALUE, Q_NAME, Q_HELP_OM };
+enum qkind { Q_LVALUE, Q_NAME };
 
 /* Parses a double-quoted escaped string starting at *qp (on the quote).
  * Escapes \\ \" \n are decoded; an unknown escape is an error in the text
  * format ("must be escaped" leaves no other) and a warning in OpenMetrics
  * (ABNF allows BS normal-char, Escaping says SHOULD NOT). Returns 0 and
  * sets *out, or -1 after a diagnostic. */
-
 static int qstring(pg__text *p, const char **qp, const char *e, pg_str *out,
                    enum qkind kind)
 {
