@@ -390,8 +390,8 @@ typedef struct target_run {
     const pg_check_opts *copts;
     enum pg_format format;   /* without a Content-Type (files, stdin) */
     enum pg_format forced;   /* --input-format: wins over Content-Type */
-    int utf8_names;          /* --escaping allow-utf-8 given: what the
-                                names of a file or stdin use */
+    unsigned file_flags;     /* parser flags for a file or stdin
+                                (pg_input_parse_flags) */
     pg_checker *checker;
     pg_parser *parser;
     int keep_raw;
@@ -432,10 +432,8 @@ static void run_reset(target_run *t, const char *content_type)
     /* with the format forced, the Content-Type still says how names are
      * written (escaping=allow-utf-8) */
     po.content_type = content_type;
-    /* a file or stdin has no Content-Type: --escaping allow-utf-8 says
-     * what its names use, as for lint */
-    if (!content_type && t->utf8_names)
-        po.flags |= PG_PARSE_UTF8_NAMES;
+    if (!content_type)
+        po.flags |= t->file_flags;
     po.source = t->name;
     t->parser = pg_parser_new(&po, pg_checker_callbacks(), t->checker);
 }
@@ -904,7 +902,7 @@ static int prepare(check_run *r)
         r->runs[i].copts = c;
         r->runs[i].format = so->accept;
         r->runs[i].forced = (enum pg_format)a->input_format;
-        r->runs[i].utf8_names = so->escaping == PG_ESCAPING_ALLOW_UTF8;
+        r->runs[i].file_flags = pg_input_parse_flags(so);
     }
     return 0;
 }

@@ -337,10 +337,7 @@ static int lint_input(lint_args *a, struct lint *l)
         return PG_EXIT_ERROR;
     }
     l->source = o.source = a->input;
-    /* A file has no Content-Type: --escaping allow-utf-8 says what its
-     * names use. Only when given (its default is the scrape's ask). */
-    if (a->scrape.opts.escaping == PG_ESCAPING_ALLOW_UTF8)
-        o.flags |= PG_PARSE_UTF8_NAMES;
+    o.flags |= pg_input_parse_flags(&a->scrape.opts);
     ex = lint_fd(l, fd, &o, &cb, a->strict);
     if (fd != STDIN_FILENO)
         close(fd);

@@ -79,6 +79,11 @@ int pg_input_kind(const char *arg, pg_error *err)
     return PG_INPUT_FILE;
 }
 
+unsigned pg_input_parse_flags(const pg_scrape_opts *o)
+{
+    return o->escaping == PG_ESCAPING_ALLOW_UTF8 ? PG_PARSE_UTF8_NAMES : 0;
+}
+
 int pg_input_open(const char *path, pg_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

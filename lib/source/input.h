@@ -26,6 +26,12 @@ int pg_input_kind(const char *arg, pg_error *err);
  * "PATH: cannot open: REASON" (or "PATH: is a directory"). */
 int pg_input_open(const char *path, pg_error *err);
 
+/* The parser flags (enum pg_parse_flags) that the scrape options call for
+ * when the input is a FILE or stdin, which has no Content-Type to say how
+ * its names are written: PG_PARSE_UTF8_NAMES when --escaping allow-utf-8
+ * was given. lint and check read files the same way through this. */
+unsigned pg_input_parse_flags(const pg_scrape_opts *o);
+
 /* Reads a whole input (a file, "-" or a URL scraped with so) into *data
  * (NUL-terminated, caller frees); *content_type gets the response's
  * Content-Type for a URL (caller frees; NULL if none or not a URL).
