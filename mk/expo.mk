@@ -60,6 +60,8 @@ fuzz: build/fuzz/fuzz_expo build/fuzz/seeds.stamp
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=20
+	$(MAKE) fuzz-proto FUZZ_SECONDS=10
+	$(MAKE) fuzz-pmetric FUZZ_SECONDS=10
 
 .PHONY: fuzz fuzz-smoke
 
@@ -92,8 +94,8 @@ $(PROTO_GEN).o: $(PROTO_GEN).c build/flags
 	  $(shell pkg-config --cflags libprotobuf-c 2>/dev/null) -c -o $@ $<
 
 build/libpromgate.a: $(PROTO_GEN).o
-build/lib/expo/proto.o: override CFLAGS += -Ibuild/gen
-build/lib/expo/proto.o: $(PROTO_GEN).h
+build/lib/expo/proto.o build/lib/expo/proto_metric.o: override CFLAGS += -Ibuild/gen
+build/lib/expo/proto.o build/lib/expo/proto_metric.o: $(PROTO_GEN).h
 
 # The same harness over the protobuf parser (control bit 0x20); seeds are
 # the protobuf fixtures, encoded (fixtures/proto/*/input.json).
@@ -118,3 +120,38 @@ fuzz-proto: build/fuzz/fuzz_expo build/fuzz/proto-seeds.stamp
 	  build/fuzz/proto-corpus build/fuzz/proto-seeds
 
 .PHONY: fuzz-proto
+
+# The Metric reader (lib/expo/proto_metric.c) against libprotobuf-c, on
+# every Metric of a delimited stream: a test program, and the same source
+# as a libFuzzer harness (make fuzz-pmetric, in make fuzz-smoke), whose
+# seeds are the encoded fixtures of fuzz-proto.
+TEST_PROGS += bin/pg-pmetric-diff
+bin/pg-pmetric-diff: build/tests/progs/pmetric_diff.o build/libpromgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< build/libpromgate.a $(LDLIBS)
+build/tests/progs/pmetric_diff.o: override CFLAGS += -Ibuild/gen
+build/tests/progs/pmetric_diff.o: $(PROTO_GEN).h
+-include build/tests/progs/pmetric_diff.d
+
+PMETRIC_FUZZ_SRC := tests/progs/pmetric_diff.c lib/expo/proto_metric.c \
+  lib/core/util.c $(PROTO_GEN).c
+build/fuzz/fuzz_pmetric: $(PMETRIC_FUZZ_SRC) lib/expo/proto_metric.h $(PROTO_GEN).h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -DPG_FUZZ -o $@.tmp $(PMETRIC_FUZZ_SRC) $(PROTO_LIBS) -lm
+	@mv $@.tmp $@
+
+ifneq ($(HAVE_FUZZ_CC),)
+TEST_PROGS += build/fuzz/fuzz_pmetric
+endif
+
+fuzz-pmetric: build/fuzz/fuzz_pmetric build/fuzz/proto-seeds.stamp
+	@rm -rf build/fuzz/pmetric-seeds && mkdir -p build/fuzz/pmetric-seeds \
+	  build/fuzz/pmetric-corpus
+	@for f in build/fuzz/proto-seeds/*-20-0; do \
+	  tail -c +3 $$f > build/fuzz/pmetric-seeds/$${f##*/}; done
+	build/fuzz/fuzz_pmetric -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  -artifact_prefix=build/fuzz/pmetric- \
+	  build/fuzz/pmetric-corpus build/fuzz/pmetric-seeds
+
+.PHONY: fuzz-pmetric

@@ -26,7 +26,7 @@ build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_SPECS_CFLAGS) -c -o $@ $<
 
-build/fuzz/obj/lib/expo/proto.o: $(PROTO_GEN).h
+build/fuzz/obj/lib/expo/proto.o build/fuzz/obj/lib/expo/proto_metric.o: $(PROTO_GEN).h
 
 # Linked under a temporary name: a failed link leaves no binary behind.
 build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_SPECS_OBJ)

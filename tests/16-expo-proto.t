@@ -8,6 +8,8 @@
 # library reads. Every case is also fed in every split into two chunks
 # and cut at every length (no crash, same result), and <case>/samples, if
 # present, must equal the samples and families the parser reports.
+# Every Metric of every case is also decoded by both the in-place reader
+# and libprotobuf-c (bin/pg-pmetric-diff), which must agree.
 use strict;
 use warnings;
 use FindBin;
@@ -59,6 +61,11 @@ for my $d (@cases) {
                           'protobuf', @args, $mode, 'input.pb');
         push @why, "$mode: $o" if $o ne "ok\n";
     }
+    my ($d_out, $d_rc) = run_out($tmp, "$FindBin::Bin/../bin/pg-pmetric-diff",
+                                 'input.pb');
+    my $unframed = $want =~ /cannot be framed|ends inside a length|message truncated/;
+    push @why, "reader and libprotobuf-c: $d_out"
+        unless $d_rc == 0 && $d_out =~ / 0 differ$/ || $unframed && $d_rc == 2;
     if (-f "$d/samples") {
         my ($o) = run_out($tmp, "$FindBin::Bin/../bin/pg-expo-run", '--format',
                           'protobuf', '--full', 'input.pb');

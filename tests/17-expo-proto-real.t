@@ -4,7 +4,8 @@
 # is asked for. promgate must read it without a finding, see the same
 # series as in their text format (every sample and family the parser
 # reports, names, labels and values, equal once sorted), and give the
-# same check verdicts whichever of the two was scraped.
+# same check verdicts whichever of the two was scraped. The in-place
+# Metric reader and libprotobuf-c must decode every Metric alike.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
@@ -18,7 +19,7 @@ if [ ! -x "$NE" ] || [ ! -x "$PROM" ] || ! command -v curl >/dev/null; then
     echo "1..0 # SKIP prometheus, prometheus-node-exporter or curl not installed"
     exit 0
 fi
-plan 11
+plan 13
 pg_tmpdir
 T=$PG_TMP
 PB='application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited'
@@ -45,6 +46,9 @@ same_view() {
     if cmp -s "$T/$1.pb.series" "$T/$1.txt.series"; then ok 0 "$1: same families and series in protobuf and text"
     else ok 1 "$1: same families and series in protobuf and text"
         diag "$(diff "$T/$1.txt.series" "$T/$1.pb.series" | head -20)"; fi
+    out=$(bin/pg-pmetric-diff "$T/$1.pb")
+    like "$out" ': ([0-9]+) metrics, [1-9][0-9]* read in place, 0 differ$' \
+        "$1: the in-place reader and libprotobuf-c agree on every metric"
     for accept in prom protobuf; do
         $P check --no-report --golden "$G" --target "$2" \
             --only '^(go|process|promhttp)_' --accept $accept |
@@ -62,7 +66,7 @@ if start_server node-exporter "$NE --web.listen-address=127.0.0.1:PORT --collect
     series "$T/node_exporter.pb" protobuf | grep -q '^S go_info (go_info gauge) {version=go[0-9.]*,} 1$'
     ok $? "node_exporter: a value read from protobuf (go_info 1)"
 else
-    skip "node_exporter did not start" 5
+    skip "node_exporter did not start" 6
 fi
 
 mkdir "$T/tsdb"
@@ -77,5 +81,5 @@ if start_server prometheus "$PROM --config.file=$T/prometheus.yml --storage.tsdb
     out=$($P lint "$T/prometheus.pb" | tail -1); rc=$?
     like "$out" 'errors' "prometheus: protobuf read as text without --input-format protobuf is not silently clean"
 else
-    skip "prometheus did not start" 6
+    skip "prometheus did not start" 7
 fi

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "expo/expo.h"
 
@@ -41,6 +42,21 @@ void pg__hset_clear(pg__hset *s);
 void pg__hset_release(pg__hset *s);
 
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed);
+
+/* Unaligned loads of 8 and 4 bytes (one instruction each). */
+static inline uint64_t pg__load8(const void *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t pg__load4(const void *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
 
 /* 1 if an HTTP Content-Type has the parameter escaping=allow-utf-8 (the
  * body's names may be quoted UTF-8), else 0 (types.c). */

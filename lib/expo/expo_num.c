@@ -78,20 +78,6 @@ static inline uint64_t mix(uint64_t a, uint64_t b)
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-static inline uint64_t ld8(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
-static inline uint64_t ld4(const char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed)
 {
     const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,
@@ -100,15 +86,15 @@ uint64_t pg__hash(const char *p, size_t n, uint64_t seed)
     if (n > 16) {
         size_t i = 0;
         for (; n - i > 16; i += 16)
-            h = mix(ld8(p + i) ^ k1, ld8(p + i + 8) ^ h);
-        a = ld8(p + n - 16);
-        b = ld8(p + n - 8);
+            h = mix(pg__load8(p + i) ^ k1, pg__load8(p + i + 8) ^ h);
+        a = pg__load8(p + n - 16);
+        b = pg__load8(p + n - 8);
     } else if (n >= 8) {
-        a = ld8(p);
-        b = ld8(p + n - 8);
+        a = pg__load8(p);
+        b = pg__load8(p + n - 8);
     } else if (n >= 4) {
-        a = ld4(p);
-        b = ld4(p + n - 4);
+        a = pg__load4(p);
+        b = pg__load4(p + n - 4);
     } else if (n > 0) {
         a = ((uint64_t)(unsigned char)p[0] << 16) |
             ((uint64_t)(unsigned char)p[n >> 1] << 8) | (unsigned char)p[n - 1];

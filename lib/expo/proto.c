@@ -5,11 +5,11 @@
  *
  * Framing is streamed, and so is each message: the MetricFamily's own
  * fields are read from the wire here, each Metric in it is decoded alone
- * by libprotobuf-c (code generated from proto_metrics.proto) into an arena
- * reset per metric, judged and dropped, so memory stays flat however large
- * a family is. Only a field split across chunks is copied. What the
- * library refuses is walked again by a small wire scanner that names the
- * faulty field.
+ * (proto_metric.c: in place, or by libprotobuf-c from the code generated
+ * from proto_metrics.proto), judged and dropped, so memory stays flat
+ * however large a family is. Only a field split across chunks is copied.
+ * What the library refuses is walked again by a small wire scanner that
+ * names the faulty field.
  *
  * Samples and families go to the same callbacks as the text parser's,
  * shaped as the text format 0.0.4 renders them (foo_bucket{le="..."},
@@ -27,6 +27,7 @@
 #include "core/num.h"
 #include "expo/expo_int.h"
 #include "expo/nhist.h"
+#include "expo/proto_metric.h"
 #include "expo/proto_metrics.pb-c.h"
 
 #define DEFAULT_MAX_MESSAGE (64u << 20)
@@ -37,7 +38,6 @@
 #define FAMILY_PER_MESSAGE 16
 #define MAX_SERIES (1u << 24)
 #define MAX_FAMILIES (1u << 22)
-#define ARENA_BLOCK (64u << 10)
 
 static const char R_PROTO[] = "Prometheus exposition formats: Protobuf format";
 static const char R_MODEL[] = "client_model metrics.proto: MetricFamily";
@@ -47,18 +47,6 @@ static const char R_COUNTER[] = "Prometheus metric types: Counter";
 typedef ProtobufCMessage pb_msg;
 typedef Io__Prometheus__Client__Metric pb_metric;
 typedef Io__Prometheus__Client__Histogram pb_histogram;
-typedef Io__Prometheus__Client__LabelPair pb_label;
-
-/* Bump allocator for one message's decoded tree: freed at once. */
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t cap, used;
-    max_align_t data[];
-} arena_block;
-
-typedef struct arena {
-    arena_block *head;
-} arena;
 
 typedef struct names {
     char bucket[512], sum[512], count[512];
@@ -81,12 +69,9 @@ struct pg__proto {
     int lost;                 /* framing lost: the rest is not parsed */
     uint64_t max_family;      /* limit of one MetricFamily message */
     /* decoding */
-    arena ar;
-    ProtobufCAllocator alloc;
+    pg__pmetric pm;           /* the metric being judged */
     pg__hset names;           /* family names seen -> message index */
     pg__hset series;          /* series of the current family */
-    pg_label *labels;
-    size_t labels_cap;
     char (*bounds)[32];       /* le values of the last histogram */
     double *bound_vals;
     size_t nbounds, nfilled;
@@ -113,56 +98,6 @@ struct pg__proto {
     pg_buf deferred;          /* metrics read before the name and type */
     names nm;
 };
-
-/* ---- arena ---- */
-
-static void *arena_alloc(void *data, size_t size)
-{
-    arena *a = data;
-    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-    arena_block *b = a->head;
-    if (!b || b->cap - b->used < size) {
-        size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-        if (b && cap < b->cap * 2)
-            cap = b->cap * 2;
-        arena_block *nb = pg_xmalloc(sizeof *nb + cap);
-        nb->cap = cap;
-        nb->used = 0;
-        nb->next = b;
-        a->head = b = nb;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
-    return p;
-}
-
-static void arena_free(void *data, void *p)
-{
-    (void)data;
-    (void)p;
-}
-
-/* Keeps the newest (largest) block for the next message. */
-static void arena_reset(arena *a)
-{
-    if (!a->head)
-        return;
-    arena_block *b = a->head->next;
-    while (b) {
-        arena_block *n = b->next;
-        free(b);
-        b = n;
-    }
-    a->head->next = NULL;
-    a->head->used = 0;
-}
-
-static void arena_release(arena *a)
-{
-    arena_reset(a);
-    free(a->head);
-    a->head = NULL;
-}
 
 /* ---- diagnostics ---- */
 
@@ -439,52 +374,62 @@ static enum pg_type map_type(int t)
     }
 }
 
-/* Checks a metric's labels and copies them into p->labels, leaving one
- * slot free for le or quantile. Returns the count, or -1 if unusable. */
-static long metric_labels(pg__proto *p, const pb_metric *m, size_t mi,
-                          const char *reserved)
+/* The unknown fields of a metric libprotobuf-c decoded, and of its
+ * labels (the reader leaves every message with one to the library). */
+static void unknown_in(pg__proto *p, const pg__pmetric *pm, size_t mi,
+                       size_t label)
 {
-    if (m->n_label > p->max_labels) {
+    const pb_metric *u = pm->unpacked;
+    if (u)
+        unknown_fields(p, label == NO_INDEX ? &u->base : &u->label[label]->base,
+                       mi, label);
+}
+
+static int label_ok(pg__proto *p, const pg__pmetric *pm, size_t i, size_t mi,
+                    const char *reserved)
+{
+    pg_str name = pm->labels[i].name, value = pm->labels[i].value;
+    int bad = 0;
+    unknown_in(p, pm, mi, i);
+    if (!name.len || (!pm->plain && !utf8_ok(name))) {
+        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
+             "%s", name.len ? "label name is not valid UTF-8"
+                            : "empty label name");
+        bad = 1;
+    } else if (reserved && pg_str_eq(name, reserved)) {
+        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
+             "label '%s' is reserved in this family", reserved);
+        bad = 1;
+    }
+    if (!pm->plain && !utf8_ok(value)) {
+        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].value", i),
+             "label value is not valid UTF-8");
+        bad = 1;
+    }
+    for (size_t j = 0; j < i; j++)
+        if (pm->labels[j].name.len == name.len &&
+            !memcmp(pm->labels[j].name.p, name.p, name.len)) {
+            diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
+                 "duplicate label name '%.*s'", (int)(name.len > 64 ? 64 : name.len),
+                 name.p);
+            bad = 1;
+        }
+    return !bad;
+}
+
+/* Checks a metric's labels. Returns 1 if they can name a series. */
+static int metric_labels(pg__proto *p, const pg__pmetric *pm, size_t mi,
+                         const char *reserved)
+{
+    if (pm->nlabels > p->max_labels) {
         diag(p, PG_LEVEL_ERROR, R_LIMIT, path(p, mi, ".label"),
              "more than %zu labels", p->max_labels);
-        return -1;
+        return 0;
     }
-    if (p->labels_cap < m->n_label + 1) {
-        p->labels_cap = (m->n_label + 1) * 2;
-        p->labels = pg_xrealloc(p->labels, p->labels_cap * sizeof *p->labels);
-    }
-    int bad = 0;
-    for (size_t i = 0; i < m->n_label; i++) {
-        const pb_label *l = m->label[i];
-        pg_str name = view(l->name), value = view(l->value);
-        unknown_fields(p, &l->base, mi, i);
-        if (!name.len || !utf8_ok(name)) {
-            diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
-                 "%s", name.len ? "label name is not valid UTF-8"
-                                : "empty label name");
-            bad = 1;
-        } else if (reserved && pg_str_eq(name, reserved)) {
-            diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
-                 "label '%s' is reserved in this family", reserved);
-            bad = 1;
-        }
-        if (!utf8_ok(value)) {
-            diag(p, PG_LEVEL_ERROR, R_PROTO,
-                 path(p, mi, ".label[%zu].value", i),
-                 "label value is not valid UTF-8");
-            bad = 1;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (p->labels[j].name.len == name.len &&
-                !memcmp(p->labels[j].name.p, name.p, name.len)) {
-                diag(p, PG_LEVEL_ERROR, R_PROTO,
-                     path(p, mi, ".label[%zu].name", i),
-                     "duplicate label name '%.64s'", name.p);
-                bad = 1;
-            }
-        p->labels[i] = (pg_label){ name, value };
-    }
-    return bad ? -1 : (long)m->n_label;
+    int ok = 1;
+    for (size_t i = 0; i < pm->nlabels; i++)
+        ok &= label_ok(p, pm, i, mi, reserved);
+    return ok;
 }
 
 /* An order-independent hash of the label set. */
@@ -499,7 +444,7 @@ static uint64_t series_hash(const pg_label *l, size_t n)
 }
 
 static int sample(pg__proto *p, pg_str family, enum pg_type t, const char *name,
-                  size_t nlabels, double v, const pb_metric *m, int exemplar)
+                  size_t nlabels, double v, const pg__pmetric *m, int exemplar)
 {
     p->st.samples++;
     if (!p->cb.sample)
@@ -508,10 +453,10 @@ static int sample(pg__proto *p, pg_str family, enum pg_type t, const char *name,
     s.name = view(name);
     s.family = family;
     s.type = t;
-    s.labels = p->labels;
+    s.labels = m->labels;
     s.nlabels = nlabels;
     s.value = v;
-    s.has_timestamp = m->has_timestamp_ms;
+    s.has_timestamp = m->has_timestamp;
     s.timestamp = (double)m->timestamp_ms;
     s.has_exemplar = exemplar;
     s.line = (int64_t)p->msg_no;
@@ -550,9 +495,10 @@ static const char *bound_text(pg__proto *p, size_t i, double v)
     return p->bounds[i];
 }
 
-static int with_label(pg__proto *p, size_t n, const char *name, const char *v)
+/* Sets the label after a metric's own (the view keeps a slot for it). */
+static int with_label(pg__pmetric *m, size_t n, const char *name, const char *v)
 {
-    p->labels[n] = (pg_label){ view(name), view(v) };
+    m->labels[n] = (pg_label){ view(name), view(v) };
     return (int)n + 1;
 }
 
@@ -627,18 +573,16 @@ static void check_native(pg__proto *p, const pb_histogram *h, size_t mi)
 }
 
 static int emit_histogram(pg__proto *p, pg_str fam, enum pg_type t,
-                          const pb_metric *m, size_t mi, size_t nl,
+                          pg__pmetric *m, size_t mi, size_t nl,
                           const names *nm, size_t *native)
 {
-    const pb_histogram *h = m->histogram;
-    double count = h->sample_count_float > 0 ? h->sample_count_float
-                                             : (double)h->sample_count;
+    double count = m->hist_count_float > 0 ? m->hist_count_float
+                                           : (double)m->hist_count;
     double prev_bound = -INFINITY, prev_count = 0;
     int has_inf = 0;
-    for (size_t i = 0; i < h->n_bucket; i++) {
-        const Io__Prometheus__Client__Bucket *b = h->bucket[i];
-        double c = b->cumulative_count_float > 0 ? b->cumulative_count_float
-                                                 : (double)b->cumulative_count;
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        const pg__pm_bucket *b = &m->buckets[i];
+        double c = b->count_float > 0 ? b->count_float : (double)b->count;
         if (isnan(b->upper_bound))
             diag(p, PG_LEVEL_ERROR, R_PROTO,
                  path(p, mi, ".histogram.bucket[%zu].upper_bound", i),
@@ -662,8 +606,8 @@ static int emit_histogram(pg__proto *p, pg_str fam, enum pg_type t,
             prev_bound = b->upper_bound;
         prev_count = c;
         has_inf |= isinf(b->upper_bound) && b->upper_bound > 0;
-        int n = with_label(p, nl, "le", bound_text(p, i, b->upper_bound));
-        if (sample(p, fam, t, nm->bucket, (size_t)n, c, m, b->exemplar != NULL))
+        int n = with_label(m, nl, "le", bound_text(p, i, b->upper_bound));
+        if (sample(p, fam, t, nm->bucket, (size_t)n, c, m, b->exemplar))
             return -1;
     }
     if (has_inf && prev_count != count)
@@ -671,37 +615,37 @@ static int emit_histogram(pg__proto *p, pg_str fam, enum pg_type t,
              "sample count %.17g differs from the +Inf bucket's %.17g", count,
              prev_count);
     if (!has_inf) {
-        int n = with_label(p, nl, "le", "+Inf");
+        int n = with_label(m, nl, "le", "+Inf");
         if (sample(p, fam, t, nm->bucket, (size_t)n, count, m, 0))
             return -1;
     }
-    if (sample(p, fam, t, nm->sum, nl, h->sample_sum, m, 0) ||
+    if (sample(p, fam, t, nm->sum, nl, m->hist_sum, m, 0) ||
         sample(p, fam, t, nm->count, nl, count, m, 0))
         return -1;
-    if (is_native(h)) {
+    const pb_metric *u = m->unpacked;
+    if (u && is_native(u->histogram)) {
         (*native)++;
-        check_native(p, h, mi);
+        check_native(p, u->histogram, mi);
     }
     return 0;
 }
 
-static int emit_summary(pg__proto *p, pg_str fam, const pb_metric *m, size_t mi,
+static int emit_summary(pg__proto *p, pg_str fam, pg__pmetric *m, size_t mi,
                         size_t nl, const names *nm)
 {
-    const Io__Prometheus__Client__Summary *s = m->summary;
-    for (size_t i = 0; i < s->n_quantile; i++) {
-        double q = s->quantile[i]->quantile;
+    for (size_t i = 0; i < m->nquantiles; i++) {
+        double q = m->quantiles[i].quantile;
         if (isnan(q) || q < 0 || q > 1)
             diag(p, PG_LEVEL_ERROR, R_PROTO,
                  path(p, mi, ".summary.quantile[%zu].quantile", i),
                  "quantile %s outside [0, 1]", bound_text(p, i, q));
-        int n = with_label(p, nl, "quantile", bound_text(p, i, q));
+        int n = with_label(m, nl, "quantile", bound_text(p, i, q));
         if (sample(p, fam, PG_TYPE_SUMMARY, fam.p, (size_t)n,
-                   s->quantile[i]->value, m, 0))
+                   m->quantiles[i].value, m, 0))
             return -1;
     }
-    if (sample(p, fam, PG_TYPE_SUMMARY, nm->sum, nl, s->sample_sum, m, 0) ||
-        sample(p, fam, PG_TYPE_SUMMARY, nm->count, nl, (double)s->sample_count,
+    if (sample(p, fam, PG_TYPE_SUMMARY, nm->sum, nl, m->summary_sum, m, 0) ||
+        sample(p, fam, PG_TYPE_SUMMARY, nm->count, nl, (double)m->summary_count,
                m, 0))
         return -1;
     return 0;
@@ -709,11 +653,14 @@ static int emit_summary(pg__proto *p, pg_str fam, const pb_metric *m, size_t mi,
 
 /* "COUNTER must use the Metric field counter" (and so on): the field of
  * the family's type is present, no other value field is. */
-static int value_fields(pg__proto *p, const pb_metric *m, size_t mi,
+static int value_fields(pg__proto *p, const pg__pmetric *m, size_t mi,
                         enum pg_type t)
 {
-    const void *have[] = { m->counter, m->gauge, m->summary, m->untyped,
-                           m->histogram };
+    const unsigned have[] = { m->present & PG__PM_COUNTER,
+                              m->present & PG__PM_GAUGE,
+                              m->present & PG__PM_SUMMARY,
+                              m->present & PG__PM_UNTYPED,
+                              m->present & PG__PM_HISTOGRAM };
     static const char *const field[] = { "counter", "gauge", "summary",
                                          "untyped", "histogram" };
     int want = t == PG_TYPE_COUNTER ? 0 : t == PG_TYPE_GAUGE ? 1
@@ -734,18 +681,18 @@ static int value_fields(pg__proto *p, const pb_metric *m, size_t mi,
 }
 
 static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
-                       const pb_metric *m, size_t mi, const names *nm,
+                       pg__pmetric *m, size_t mi, const names *nm,
                        size_t *native)
 {
-    unknown_fields(p, &m->base, mi, NO_INDEX);
+    unknown_in(p, m, mi, NO_INDEX);
     const char *reserved = t == PG_TYPE_SUMMARY ? "quantile"
                          : (t == PG_TYPE_HISTOGRAM || t == PG_TYPE_GAUGEHISTOGRAM)
                              ? "le" : NULL;
-    long nl = metric_labels(p, m, mi, reserved);
-    if (nl < 0 || !value_fields(p, m, mi, t))
+    if (!metric_labels(p, m, mi, reserved) || !value_fields(p, m, mi, t))
         return 0;
+    size_t nl = m->nlabels;
     uint32_t first;
-    uint64_t h = series_hash(p->labels, (size_t)nl);
+    uint64_t h = series_hash(m->labels, nl);
     int put = pg__hset_put(&p->series, h, (uint32_t)mi, &first);
     if (put == 0)
         diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label"),
@@ -754,19 +701,19 @@ static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
         return 0;
     switch (t) {
     case PG_TYPE_COUNTER:
-        if (m->counter->value < 0)
+        if (m->counter < 0)
             diag(p, PG_LEVEL_WARNING, R_COUNTER, path(p, mi, ".counter.value"),
                  "counter '%s' value is negative", fam.p);
-        return sample(p, fam, t, fam.p, (size_t)nl, m->counter->value, m,
-                      m->counter->exemplar != NULL);
+        return sample(p, fam, t, fam.p, nl, m->counter, m,
+                      m->counter_exemplar);
     case PG_TYPE_GAUGE:
-        return sample(p, fam, t, fam.p, (size_t)nl, m->gauge->value, m, 0);
+        return sample(p, fam, t, fam.p, nl, m->gauge, m, 0);
     case PG_TYPE_UNTYPED:
-        return sample(p, fam, t, fam.p, (size_t)nl, m->untyped->value, m, 0);
+        return sample(p, fam, t, fam.p, nl, m->untyped, m, 0);
     case PG_TYPE_SUMMARY:
-        return emit_summary(p, fam, m, mi, (size_t)nl, nm);
+        return emit_summary(p, fam, m, mi, nl, nm);
     default:
-        return emit_histogram(p, fam, t, m, mi, (size_t)nl, nm, native);
+        return emit_histogram(p, fam, t, m, mi, nl, nm, native);
     }
 }
 
@@ -868,16 +815,16 @@ static void judge_metric(pg__proto *p, const uint8_t *b, size_t n, size_t mi)
 {
     if (!p->judged || p->abandoned || p->stopped)
         return;
-    pb_metric *m = (pb_metric *)protobuf_c_message_unpack(
-        &io__prometheus__client__metric__descriptor, &p->alloc, n, b);
-    if (!m) {
+    pg__pmetric *m = &p->pm;
+    if (!pg__pmetric_read(m, b, n, p->max_labels) &&
+        pg__pmetric_unpack(m, b, n)) {
         path(p, mi, NULL);
         refused(p, b, n, &io__prometheus__client__metric__descriptor);
         abandon(p);
-    } else {
-        emit_metric(p, view(p->name.p), p->type, m, mi, &p->nm, &p->native);
+        return;
     }
-    arena_reset(&p->ar);
+    pg_str fam = { p->name.p, p->name.len };
+    emit_metric(p, fam, p->type, m, mi, &p->nm, &p->native);
 }
 
 /* Judges the header and the metrics that waited for it. */
@@ -1106,7 +1053,6 @@ static void family_reset(pg__proto *p)
     p->field.len = 0;
     p->deferred.len = 0;
     p->family = NULL;
-    arena_reset(&p->ar);
 }
 
 static void family_callback(pg__proto *p)
@@ -1248,7 +1194,6 @@ pg__proto *pg__proto_new(const pg_parser_opts *o, const pg_parser_callbacks *cb,
                         ? UINT64_MAX
                         : (uint64_t)p->max_msg * FAMILY_PER_MESSAGE;
     p->max_labels = o && o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS;
-    p->alloc = (ProtobufCAllocator){ arena_alloc, arena_free, &p->ar };
     p->names.limit = MAX_FAMILIES;
     p->series.limit = MAX_SERIES;
     return p;
@@ -1263,7 +1208,7 @@ void pg__proto_free(pg__proto *p)
 {
     if (!p)
         return;
-    arena_release(&p->ar);
+    pg__pmetric_release(&p->pm);
     pg_buf_release(&p->field);
     pg_buf_release(&p->name);
     pg_buf_release(&p->help);
@@ -1272,7 +1217,6 @@ void pg__proto_free(pg__proto *p)
     pg_buf_release(&p->path);
     pg__hset_release(&p->names);
     pg__hset_release(&p->series);
-    free(p->labels);
     free(p->bounds);
     free(p->bound_vals);
     free(p);
