@@ -133,7 +133,7 @@ build/tests/progs/pmetric_diff.o: override CFLAGS += -Ibuild/gen
 build/tests/progs/pmetric_diff.o: $(PROTO_GEN).h
 -include build/tests/progs/pmetric_diff.d
 
-PMETRIC_FUZZ_SRC := tests/progs/pmetric_diff.c lib/expo/proto_metric.c \
+PMETRIC_FUZZ_SRC := tests/progs/pmetric_diff.c lib/expo/proto_metric.c lib/expo/expo_num.c \
   lib/core/util.c $(PROTO_GEN).c
 build/fuzz/fuzz_pmetric: $(PMETRIC_FUZZ_SRC) lib/expo/proto_metric.h $(PROTO_GEN).h
 	@mkdir -p $(dir $@)

@@ -72,6 +72,9 @@ struct pg__proto {
     pg__pmetric pm;           /* the metric being judged */
     pg__hset names;           /* family names seen -> message index */
     pg__hset series;          /* series of the current family */
+    int pend;                 /* a series waits to be put in it: */
+    uint64_t pend_key;        /*   its key */
+    uint32_t pend_mi;         /*   and metric index */
     char (*bounds)[32];       /* le values of the last histogram */
     double *bound_vals;
     size_t nbounds, nfilled;
@@ -101,10 +104,13 @@ struct pg__proto {
 
 /* ---- diagnostics ---- */
 
+static void series_flush(pg__proto *p);
+
 __attribute__((format(printf, 5, 6)))
 static void diag(pg__proto *p, enum pg_level level, const char *rule,
                  const char *field, const char *fmt, ...)
 {
+    series_flush(p);
     if (level == PG_LEVEL_ERROR)
         p->st.errors++;
     else
@@ -432,15 +438,24 @@ static int metric_labels(pg__proto *p, const pg__pmetric *pm, size_t mi,
     return ok;
 }
 
-/* An order-independent hash of the label set. */
-static uint64_t series_hash(const pg_label *l, size_t n)
+/* The insert of a metric's series into the family's set waits for the
+ * next metric (or the next diagnostic, the family's end, a stop), so the
+ * prefetch of its slot has a metric's decoding to hide the cache miss
+ * behind, as in the text parser. Diagnostics keep their order: each one
+ * puts the waiting series first. As in the text formats, a duplicate's
+ * samples have been reported when its error comes. */
+static void series_flush(pg__proto *p)
 {
-    uint64_t h = 0x9e3779b97f4a7c15u;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t x = pg__hash(l[i].name.p, l[i].name.len, 17);
-        h += pg__hash(l[i].value.p, l[i].value.len, x) * 0xff51afd7ed558ccdu;
-    }
-    return h;
+    if (!p->pend)
+        return;
+    p->pend = 0;
+    uint32_t first;
+    if (pg__hset_put(&p->series, p->pend_key, p->pend_mi, &first) != 0)
+        return;
+    char at[40];
+    snprintf(at, sizeof at, "metric[%u].label", (unsigned)p->pend_mi);
+    diag(p, PG_LEVEL_ERROR, R_PROTO, at,
+         "duplicate series: same labels as metric[%u]", (unsigned)first);
 }
 
 static int sample(pg__proto *p, pg_str family, enum pg_type t, const char *name,
@@ -462,6 +477,7 @@ static int sample(pg__proto *p, pg_str family, enum pg_type t, const char *name,
     s.line = (int64_t)p->msg_no;
     s.offset = p->msg_off;
     if (p->cb.sample(p->ctx, &s)) {
+        series_flush(p);
         p->stopped = 1;
         return -1;
     }
@@ -691,14 +707,12 @@ static int emit_metric(pg__proto *p, pg_str fam, enum pg_type t,
     if (!metric_labels(p, m, mi, reserved) || !value_fields(p, m, mi, t))
         return 0;
     size_t nl = m->nlabels;
-    uint32_t first;
-    uint64_t h = series_hash(m->labels, nl);
-    int put = pg__hset_put(&p->series, h, (uint32_t)mi, &first);
-    if (put == 0)
-        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label"),
-             "duplicate series: same labels as metric[%u]", first);
-    if (put == 0)
-        return 0;
+    uint64_t h = m->series;
+    PG__HSET_PREFETCH(&p->series, h);
+    series_flush(p);
+    p->pend = 1;
+    p->pend_key = h;
+    p->pend_mi = (uint32_t)mi;
     switch (t) {
     case PG_TYPE_COUNTER:
         if (m->counter < 0)
@@ -1077,6 +1091,7 @@ static void family_callback(pg__proto *p)
 /* The body has been read whole. */
 static void family_end(pg__proto *p)
 {
+    series_flush(p);
     if (!p->abandoned && (p->fstate != F_TAG || p->vn)) {
         if (p->fstate == F_TAG)
             wire_fault(p, "truncated or overlong field tag");

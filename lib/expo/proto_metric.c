@@ -121,12 +121,9 @@ typedef struct field {
 
 /* The fields of one length-delimited message into the struct at to: 0 on
  * a field the table does not have (left to the library). */
-static int rd_message(pg__pmetric *m, wire *w, void *to, const field *f,
-                      size_t nf)
+static int rd_fields(pg__pmetric *m, wire sub, void *to, const field *f,
+                     size_t nf)
 {
-    wire sub;
-    if (!rd_len(w, &sub))
-        return 0;
     while (sub.p < sub.end) {
         uint64_t tag;
         size_t i = 0;
@@ -148,11 +145,21 @@ static int rd_message(pg__pmetric *m, wire *w, void *to, const field *f,
     return 1;
 }
 
+static int rd_message(pg__pmetric *m, wire *w, void *to, const field *f,
+                      size_t nf)
+{
+    wire sub;
+    return rd_len(w, &sub) && rd_fields(m, sub, to, f, nf);
+}
+
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 
-/* A new zeroed element at the end of a growing array, which keeps one
- * slot free after its elements (the labels' is for le or quantile). */
-static void *append(void *arr, size_t *n, size_t *cap, size_t size)
+/* A new element, set from init, at the end of a growing array, which
+ * keeps one slot free after its elements (the labels' is for le or
+ * quantile). The element is copied from a constant rather than built
+ * in place: stores then a wide load of the same bytes would stall. */
+static inline void *append(void *arr, size_t *n, size_t *cap,
+                           const void *init, size_t size)
 {
     void **a = arr;
     if (*n + 1 >= *cap) {
@@ -160,7 +167,7 @@ static void *append(void *arr, size_t *n, size_t *cap, size_t size)
         *a = pg_xrealloc(*a, *cap * size);
     }
     char *e = (char *)*a + (*n)++ * size;
-    memset(e, 0, size);
+    memcpy(e, init, size);
     return e;
 }
 
@@ -169,14 +176,80 @@ static const field label_fields[] = {
     { TAG(2, LEN), K_STRING, offsetof(pg_label, value), NULL },
 };
 
+/* A label's part of the series key: the bytes name, 0x12, the value's
+ * length as a varint, value, hashed with the name's length as the seed
+ * (which makes the split unambiguous). A LabelPair encoded canonically
+ * (name, then value, minimal lengths) is exactly these bytes from its
+ * name on, and is hashed where it lies. */
+static uint64_t label_key(pg__pmetric *m, const pg_label *l)
+{
+    size_t n = l->name.len + 11 + l->value.len;
+    if (m->key_cap < n) {
+        m->key_cap = n * 2;
+        m->key_buf = pg_xrealloc(m->key_buf, m->key_cap);
+    }
+    uint8_t *k = m->key_buf;
+    memcpy(k, l->name.p, l->name.len);
+    k += l->name.len;
+    *k++ = TAG(2, LEN);
+    size_t len = l->value.len;
+    for (; len >= 0x80; len >>= 7)
+        *k++ = (uint8_t)(len | 0x80);
+    *k++ = (uint8_t)len;
+    memcpy(k, l->value.p, l->value.len);
+    k += l->value.len;
+    return pg__hash((const char *)m->key_buf, (size_t)(k - m->key_buf),
+                    l->name.len);
+}
+
+static void add_key(pg__pmetric *m, uint64_t h)
+{
+    m->series += h * 0xff51afd7ed558ccdULL;
+}
+
+/* The canonical LabelPair [0x0a n name 0x12 n value], both lengths
+ * under 128, as most producers write it: read without the field table,
+ * its key hashed in place. Returns 0 if the label is not in that form. */
+static int rd_label_canonical(pg__pmetric *m, pg_label *l, wire sub)
+{
+    const uint8_t *p = sub.p;
+    size_t n = (size_t)(sub.end - p);
+    if (n < 4 || p[0] != TAG(1, LEN) || p[1] >= 0x80 || (size_t)p[1] + 4 > n)
+        return 0;
+    const uint8_t *v = p + 2 + p[1];
+    if (v[0] != TAG(2, LEN) || v[1] >= 0x80 || (size_t)p[1] + v[1] + 4 != n)
+        return 0;
+    l->name = (pg_str){ (const char *)p + 2, p[1] };
+    l->value = (pg_str){ (const char *)v + 2, v[1] };
+    /* one pass over name, tag, length and value; a NUL length or an odd
+     * byte is looked at again string by string */
+    if (!plain_text(p + 2, n - 2)) {
+        wire ws = { p + 1, v };
+        wire vs = { v + 1, sub.end };
+        if (!rd_string(&ws, &l->name, &m->plain) ||
+            !rd_string(&vs, &l->value, &m->plain))
+            return -1;
+    }
+    add_key(m, pg__hash((const char *)p + 2, n - 2, p[1]));
+    return 1;
+}
+
 /* At most max_labels labels; one slot stays free after them. */
 static int rd_label(pg__pmetric *m, wire *w, size_t max_labels)
 {
-    if (m->nlabels >= max_labels)
+    static const pg_label empty = { { "", 0 }, { "", 0 } };
+    wire sub;
+    if (m->nlabels >= max_labels || !rd_len(w, &sub))
         return 0;
-    pg_label *l = append(&m->labels, &m->nlabels, &m->labels_cap, sizeof *l);
-    l->name = l->value = (pg_str){ "", 0 };
-    return rd_message(m, w, l, label_fields, N_OF(label_fields));
+    pg_label *l = append(&m->labels, &m->nlabels, &m->labels_cap, &empty,
+                         sizeof *l);
+    int r = rd_label_canonical(m, l, sub);
+    if (r)
+        return r > 0;
+    if (!rd_fields(m, sub, l, label_fields, N_OF(label_fields)))
+        return 0;
+    add_key(m, label_key(m, l));
+    return 1;
 }
 
 /* Gauge, Untyped, or a Counter without exemplar and created timestamp:
@@ -190,8 +263,9 @@ static const field quantile_fields[] = {
 
 static int rd_quantile(pg__pmetric *m, wire *w)
 {
+    static const pg__pm_quantile zero;
     pg__pm_quantile *q = append(&m->quantiles, &m->nquantiles,
-                                &m->quantiles_cap, sizeof *q);
+                                &m->quantiles_cap, &zero, sizeof *q);
     return rd_message(m, w, q, quantile_fields, N_OF(quantile_fields));
 }
 
@@ -210,8 +284,9 @@ static const field bucket_fields[] = {
 
 static int rd_bucket(pg__pmetric *m, wire *w)
 {
+    static const pg__pm_bucket zero;
     pg__pm_bucket *b = append(&m->buckets, &m->nbuckets, &m->buckets_cap,
-                              sizeof *b);
+                              &zero, sizeof *b);
     return rd_message(m, w, b, bucket_fields, N_OF(bucket_fields));
 }
 
@@ -230,6 +305,7 @@ static void clear(pg__pmetric *m)
         m->labels = pg_xmalloc(m->labels_cap * sizeof *m->labels);
     }
     m->nlabels = m->nquantiles = m->nbuckets = 0;
+    m->series = 0x9e3779b97f4a7c15ULL;
     m->plain = 1;
     m->present = 0;
     m->counter = m->gauge = m->untyped = 0;
@@ -366,6 +442,8 @@ static void view_labels(pg__pmetric *m, const Io__Prometheus__Client__Metric *u)
                                    cstr(u->label[i]->value) };
     m->nlabels = u->n_label;
     m->plain = 0;
+    for (size_t i = 0; i < u->n_label; i++)
+        add_key(m, label_key(m, &m->labels[i]));
 }
 
 static void view_summary(pg__pmetric *m, const Io__Prometheus__Client__Summary *s)
@@ -450,5 +528,6 @@ void pg__pmetric_release(pg__pmetric *m)
     free(m->labels);
     free(m->quantiles);
     free(m->buckets);
+    free(m->key_buf);
     memset(m, 0, sizeof *m);
 }

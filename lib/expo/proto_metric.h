@@ -47,6 +47,8 @@ typedef struct pg__pmetric {
     pg_label *labels;
     size_t nlabels, labels_cap;
     int plain;             /* every label string is ASCII without NUL */
+    uint64_t series;       /* the series key: a hash of the label set,
+                            * whatever the labels' order */
     unsigned present;      /* PG__PM_* */
     double counter, gauge, untyped;
     int counter_exemplar;
@@ -68,6 +70,8 @@ typedef struct pg__pmetric {
      * the next decode. */
     const void *unpacked;
     pg__arena_block *arena;  /* the unpacked message's memory */
+    uint8_t *key_buf;        /* a label's key bytes, when not in place */
+    size_t key_cap;
 } pg__pmetric;
 
 /* The reader: 1 if it decoded [b, b+n) into m, 0 if it leaves the

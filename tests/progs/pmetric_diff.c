@@ -45,7 +45,7 @@ static int same_labels(const pg__pmetric *a, const pg__pmetric *b)
 
 static int same_values(const pg__pmetric *a, const pg__pmetric *b)
 {
-    int same = a->present == b->present && same_bits(a->counter, b->counter) &&
+    int same = a->series == b->series && a->present == b->present && same_bits(a->counter, b->counter) &&
                same_bits(a->gauge, b->gauge) &&
                same_bits(a->untyped, b->untyped) &&
                a->counter_exemplar == b->counter_exemplar &&
