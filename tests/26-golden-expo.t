@@ -7,6 +7,11 @@
 # docs table. A line the parser cannot read (grammar, a TYPE line) fails
 # with exit 2 and writes nothing; faults of structure (a family split, a
 # HELP without samples, a histogram sample without suffix) are tolerated.
+# Protobuf inputs are written pb:CASE.json, encoded by the project's
+# encoder (/usr/bin/python3) into $T/CASE.pb: a fault of the wire
+# encoding fails like a line that cannot be read, naming the message;
+# faults of the model (a duplicate series, an unknown field) are
+# tolerated like faults of structure.
 cd "$(dirname "$0")/.." || exit 1
 R=$PWD
 P=$R/bin/promgate
@@ -24,7 +29,19 @@ while IFS="$TAB" read -r name inputs want; do
     *'$S'*) if [ ! -d "$S/coder" ]; then echo "ok $n # skip no shared data"; continue; fi ;;
     esac
     inputs=$(echo "$inputs" | sed "s|\\\$S|$S|g")
-    want=$(echo "$want" | sed "s|\\\$S|$S|g")
+    want=$(echo "$want" | sed "s|\\\$S|$S|g; s|\\\$T|$T|g")
+    args=
+    for w in $inputs; do
+        case "$w" in
+        pb:*)
+            c=$(basename "$(dirname "${w#pb:}")")
+            /usr/bin/python3 "$R/tests/producers/pb_encode.py" "$F/${w#pb:}" "$T/$c.pb" ||
+                echo "# encoder failed on ${w#pb:}"
+            w="$T/$c.pb" ;;
+        esac
+        args="$args $w"
+    done
+    inputs=$args
     # shellcheck disable=SC2086
     (cd "$F" && "$P" golden --from-exposition $inputs >"$T/out" 2>"$T/err")
     rc=$?

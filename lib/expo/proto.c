@@ -40,8 +40,14 @@
 #define MAX_FAMILIES (1u << 22)
 
 static const char R_PROTO[] = "Prometheus exposition formats: Protobuf format";
+/* A fault of the encoding itself (framing, tags, lengths, wire types):
+ * what it held cannot be read. Its own rule, so that a reader of the
+ * diagnostics (golden --from-exposition) can tell lost data from a
+ * model rule broken. */
+static const char R_WIRE[] =
+    "Prometheus exposition formats: Protobuf format, wire encoding";
 static const char R_MODEL[] = "client_model metrics.proto: MetricFamily";
-static const char R_LIMIT[] = "promgate limit";
+static const char R_LIMIT[] = "promgate: parser limits (pg_parser_opts)";
 static const char R_COUNTER[] = "Prometheus metric types: Counter";
 
 typedef ProtobufCMessage pb_msg;
@@ -330,7 +336,7 @@ static void refused(pg__proto *p, const uint8_t *b, size_t n,
     char why[160] = "";
     if (scan(b, n, md, &p->path, why, sizeof why, 1) == 0)
         snprintf(why, sizeof why, "message cannot be decoded");
-    diag(p, PG_LEVEL_ERROR, R_PROTO, p->path.p, "%s", why);
+    diag(p, PG_LEVEL_ERROR, R_WIRE, p->path.p, "%s", why);
 }
 
 /* ---- MetricFamily -> samples ---- */
@@ -788,7 +794,7 @@ static int wire_fault(pg__proto *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    diag(p, PG_LEVEL_ERROR, R_PROTO,
+    diag(p, PG_LEVEL_ERROR, R_WIRE,
          p->fstate == F_TAG && p->vn ? NULL : family_field(p, p->tag), "%s",
          why);
     return abandon(p);
@@ -1126,7 +1132,7 @@ static void length_byte(pg__proto *p, uint8_t c)
         p->msg_off = p->off - 1;
     }
     if (p->lenbytes == 9 && c > 1) {
-        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+        diag(p, PG_LEVEL_ERROR, R_WIRE, NULL,
              "length prefix is not a valid varint; the rest of the input "
              "cannot be framed");
         p->lost = 1;
@@ -1183,15 +1189,15 @@ int pg__proto_finish(pg__proto *p)
     if (p->lost)
         return 0;
     if (p->lenbytes && !p->have_len)
-        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+        diag(p, PG_LEVEL_ERROR, R_WIRE, NULL,
              "input ends inside a length prefix");
     else if (p->have_len)
-        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+        diag(p, PG_LEVEL_ERROR, R_WIRE, NULL,
              "message truncated: %llu of %llu bytes",
              (unsigned long long)(p->need - p->left),
              (unsigned long long)p->need);
     else if (p->skip)
-        diag(p, PG_LEVEL_ERROR, R_PROTO, NULL,
+        diag(p, PG_LEVEL_ERROR, R_WIRE, NULL,
              "oversized message truncated: %llu bytes missing",
              (unsigned long long)p->skip);
     return p->stopped ? -1 : 0;

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,9 +165,9 @@ static int on_family(void *ctx, const pg_family_info *fi)
 }
 
 /* The spec sections whose rules say how a line is written (grammar,
- * escapes, numbers, strings, limits): a fault against one of them means
- * the parser could not read the line, and what it would have said is
- * lost. Other errors (a family split, a HELP without samples, a histogram
+ * escapes, numbers, strings, limits; for protobuf its wire encoding): a
+ * fault against one of them means the parser could not read the line or
+ * message, and what it would have said is lost. Other errors (a family split, a HELP without samples, a histogram
  * sample without a suffix, a type's rules) leave every line read, and
  * Coder's own generator files have them. */
 static int is_grammar_rule(const char *rule)
@@ -174,6 +175,7 @@ static int is_grammar_rule(const char *rule)
     static const char *const sections[] = {
         "sample syntax (EBNF)", "Line format", "ABNF", "Escaping", "Numbers",
         "Strings", "quoted metric and label names", "parser limits",
+        "Protobuf format, wire encoding",
     };
     const char *p = rule ? strstr(rule, ": ") : NULL;
     if (!p)
@@ -383,6 +385,20 @@ static void parse_input(pg_gexpo *x, struct run *R, const char *text,
     pg_parser_free(p);
 }
 
+/* An error at a diagnostic's position: LINE:COL, or for protobuf the
+ * message index as lint prints it ("scrape.pb:message 6"). */
+static int error_at(const struct run *R, const char *source, const pg_diag *d,
+                    const char *what, pg_error *err)
+{
+    if (R->x->format != PG_FORMAT_PROTOBUF)
+        return pg_error_set(err, source, pg_pos_int(d->line),
+                            pg_pos_int(d->column), "%s%s", what, d->text);
+    char at[512];
+    snprintf(at, sizeof at, "%s:message %lld", source ? source : "-",
+             (long long)d->line);
+    return pg_error_set(err, at, 0, 0, "%s%s", what, d->text);
+}
+
 /* Nothing of an input is kept when a line of it could not be read: the
  * golden would silently lack what that line said. */
 static int input_error(const struct run *R, const char *source,
@@ -390,16 +406,13 @@ static int input_error(const struct run *R, const char *source,
 {
     if (!R->x->nfams) {
         if (R->has_first)
-            return pg_error_set(err, source, pg_pos_int(R->first.line),
-                                pg_pos_int(R->first.column),
-                                "no metric families: %s", R->first.text);
+            return error_at(R, source, &R->first, "no metric families: ",
+                            err);
         return pg_error_set(err, source, 0, 0,
                             "no metric families in the input");
     }
     if (R->has_syntax)
-        return pg_error_set(err, source, pg_pos_int(R->syntax.line),
-                            pg_pos_int(R->syntax.column), "%s",
-                            R->syntax.text);
+        return error_at(R, source, &R->syntax, "", err);
     return 0;
 }
 
