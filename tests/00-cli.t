@@ -24,6 +24,8 @@ diff --frobnicate $D $D|promgate diff: unknown option '--frobnicate' (see 'promg
 golden --frobnicate|promgate golden: unknown option '--frobnicate' (see 'promgate golden --help')
 golden -x|promgate golden: unknown option '-x' (see 'promgate golden --help')
 lint --max-errors|promgate lint: option '--max-errors' needs a value (see 'promgate lint --help')
+golden --from-exposition --input-format protobuf $IN|promgate golden: option '--from-exposition' needs a value, and '--input-format' is an option (write --from-exposition=--input-format for a value like that) (see 'promgate golden --help')
+lint --max-errors --strict $IN|promgate lint: option '--max-errors' needs a value, and '--strict' is an option (write --max-errors=--strict for a value like that) (see 'promgate lint --help')
 lint --strict=yes $IN|promgate lint: option '--strict' takes no value (see 'promgate lint --help')
 lint --max-errors -1 $IN|promgate lint: invalid --max-errors '-1': want a number >= 0 (see 'promgate lint --help')
 lint --max-errors=1e3 $IN|promgate lint: invalid --max-errors '1e3': want a number >= 0 (see 'promgate lint --help')

@@ -228,6 +228,18 @@ static int builtin(const pg_opts_cmd *cmd, const pg_option *opts,
     return PG_OPTS_ERROR;
 }
 
+/* Whether a word is one of the command's long options ("--name" or
+ * "--name=value"). */
+static int names_option(const pg_option *opts, const char *a)
+{
+    found f;
+    if (a[0] != '-' || a[1] != '-' || !a[2])
+        return 0;
+    const char *eq = strchr(a + 2, '=');
+    size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+    return lookup(opts, NULL, a + 2, len, 0, &f);
+}
+
 /* Parses the option at argv[*i] (it starts with '-' and is not "-" or
  * "--"). Returns 0, or PG_OPTS_DONE / PG_OPTS_ERROR. */
 static int parse_one(const pg_opts_cmd *cmd, const pg_option *opts, int argc,
@@ -261,6 +273,14 @@ static int parse_one(const pg_opts_cmd *cmd, const pg_option *opts, int argc,
             return PG_OPTS_ERROR;
         }
         arg = argv[++*i];
+        if (names_option(opts, arg)) {
+            /* "--from-exposition --input-format protobuf a.pb": the value
+             * was forgotten, not a file named like an option */
+            pg_opts_error(cmd, "option '%s' needs a value, and '%s' is an "
+                          "option (write %s=%s for a value like that)",
+                          flag, arg, flag, arg);
+            return PG_OPTS_ERROR;
+        }
     }
     pg_error err;
     pg_error_init(&err);
