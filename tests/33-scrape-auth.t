@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/scrape.sh
-plan 37
+plan 43
 
 pg_tmpdir
 W=$PG_TMP/www
@@ -87,7 +87,13 @@ done <<'CASES'
 http://h/metrics|1|http://h/metrics
 https://u:p@h:9/m?a=1|1|https://REDACTED@h:9/m?a=REDACTED
 http://tok@h/m|1|http://REDACTED@h/m
-http://h/m?Token=abc&api_key=k&x=y&Password=pw#frag|1|http://h/m?Token=REDACTED&api_key=REDACTED&x=REDACTED&Password=REDACTED#REDACTED
+http://h/m?Token=abc&api_key=k&x=y&Password=pw#frag|1|http://h/m?Token=REDACTED&api_key=REDACTED&x=REDACTED&Password=REDACTED#frag
+https://coder.com/docs/admin/integrations/prometheus#available-metrics|1|https://coder.com/docs/admin/integrations/prometheus#available-metrics
+https://h/docs#section-2.1|1|https://h/docs#section-2.1
+https://h/cb#3f9a2c4b7d1e|1|https://h/cb#REDACTED
+https://h/cb#eyJhbGciOiJIUzI1NiJ9|1|https://h/cb#REDACTED
+https://h/cb#access_token=abc&state=x|1|https://h/cb#access_token=REDACTED&state=REDACTED
+https://h/cb#aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|1|https://h/cb#REDACTED
 http://h/m?tenant=acme&empty=&bare#a=1|1|http://h/m?tenant=REDACTED&empty=&REDACTED#a=REDACTED
 HTTP://h/m?q=1|1|HTTP://h/m?q=REDACTED
 http://h/p@q?v=a@b|1|http://h/p@q?v=REDACTED

@@ -147,6 +147,26 @@ static void redact_params(pg_buf *out, const char *s, const char *e,
     }
 }
 
+/* A fragment that names a place in a page, as docs links in HELP texts
+ * do ("#available-metrics", "#section-2.1"), is shown: at most 64 bytes
+ * of lowercase letters, digits, '-', '_' and '.', with at most 4 digits.
+ * A token (OAuth's "#access_token=...", a random string) is not such a
+ * name: hex and base64 strings mix in digits, or upper case. */
+static int page_anchor(const char *s, const char *e)
+{
+    size_t digits = 0;
+    if (e - s > 64 || s == e)
+        return 0;
+    for (; s < e; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (!(*s >= 'a' && *s <= 'z') && *s != '-' && *s != '_' &&
+                 *s != '.')
+            return 0;
+    }
+    return digits <= 4;
+}
+
 static void redact_n(pg_buf *out, const char *u, size_t len)
 {
     url_parts p = split(u, len);
@@ -164,7 +184,10 @@ static void redact_n(pg_buf *out, const char *u, size_t len)
     }
     if (p.fragment) {
         pg_buf_addc(out, '#');
-        redact_params(out, p.fragment + 1, p.end, 0);
+        if (page_anchor(p.fragment + 1, p.end))
+            pg_buf_add(out, p.fragment + 1, (size_t)(p.end - p.fragment - 1));
+        else
+            redact_params(out, p.fragment + 1, p.end, 0);
     }
 }
 
