@@ -58,6 +58,11 @@ static inline uint64_t pg__load4(const void *p)
     return w;
 }
 
+/* 1 if two labels have the same name, the second at *at (expo_num.c):
+ * n-1 comparisons when the names are sorted, as most producers write
+ * them, linear beyond 32 labels. */
+int pg__dup_labels(const pg_label *l, size_t n, size_t *at);
+
 /* 1 if an HTTP Content-Type has the parameter escaping=allow-utf-8 (the
  * body's names may be quoted UTF-8), else 0 (types.c). */
 int pg__ctype_allows_utf8(const char *content_type);

@@ -226,3 +226,47 @@ void pg__hset_release(pg__hset *s)
     free(s->vals);
     memset(s, 0, sizeof *s);
 }
+
+/* Duplicate label names: MUST be unique (OpenMetrics LabelSet; expfmt
+ * "duplicate label names"; the protobuf format the same). Quadratic for
+ * the usual handful of labels, a hash set beyond. */
+static int name_cmp(pg_str a, pg_str b)
+{
+    int c = memcmp(a.p, b.p, a.len < b.len ? a.len : b.len);
+    return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
+int pg__dup_labels(const pg_label *l, size_t n, size_t *at)
+{
+    /* Names in strictly increasing order (as most clients write them)
+     * cannot repeat: n-1 comparisons instead of n(n-1)/2. */
+    size_t sorted = 1;
+    while (sorted < n && name_cmp(l[sorted - 1].name, l[sorted].name) < 0)
+        sorted++;
+    if (sorted >= n)
+        return 0;
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (l[i].name.len == l[j].name.len &&
+                    !memcmp(l[i].name.p, l[j].name.p, l[i].name.len)) {
+                    *at = i;
+                    return 1;
+                }
+        return 0;
+    }
+    pg__hset h = { 0 };
+    int dup = 0;
+    for (size_t i = 0; i < n && !dup; i++) {
+        uint64_t k = pg__hash(l[i].name.p, l[i].name.len, 0x51ed27a3c2f8b1ULL);
+        uint32_t old;
+        if (pg__hset_put(&h, k, (uint32_t)i, &old) == 0 &&
+            l[old].name.len == l[i].name.len &&
+            !memcmp(l[old].name.p, l[i].name.p, l[i].name.len)) {
+            *at = i;
+            dup = 1;
+        }
+    }
+    pg__hset_release(&h);
+    return dup;
+}

@@ -418,14 +418,6 @@ static int label_ok(pg__proto *p, const pg__pmetric *pm, size_t i, size_t mi,
              "label value is not valid UTF-8");
         bad = 1;
     }
-    for (size_t j = 0; j < i; j++)
-        if (pm->labels[j].name.len == name.len &&
-            !memcmp(pm->labels[j].name.p, name.p, name.len)) {
-            diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", i),
-                 "duplicate label name '%.*s'", (int)(name.len > 64 ? 64 : name.len),
-                 name.p);
-            bad = 1;
-        }
     return !bad;
 }
 
@@ -439,8 +431,16 @@ static int metric_labels(pg__proto *p, const pg__pmetric *pm, size_t mi,
         return 0;
     }
     int ok = 1;
+    size_t at;
     for (size_t i = 0; i < pm->nlabels; i++)
         ok &= label_ok(p, pm, i, mi, reserved);
+    if (pg__dup_labels(pm->labels, pm->nlabels, &at)) {
+        pg_str name = pm->labels[at].name;
+        diag(p, PG_LEVEL_ERROR, R_PROTO, path(p, mi, ".label[%zu].name", at),
+             "duplicate label name '%.*s'", (int)(name.len > 64 ? 64 : name.len),
+             name.p);
+        ok = 0;
+    }
     return ok;
 }
 

@@ -319,7 +319,6 @@ int pg__metric_name(pg__text *p, const char **qp, const char *e, pg_str *out,
                     const char *what, int quotable);
 int pg__labels(pg__text *p, const char **qp, const char *e, pg_str *name,
                int exemplar);
-int pg__dup_labels(const pg_label *l, size_t n, size_t *at);
 
 /* text_family.c */
 void pg__fam_begin(pg__text *p, const char *name, size_t n);
