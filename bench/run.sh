@@ -310,11 +310,12 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo "## Protobuf beside the text format"
     echo
     echo "\`promgate lint\` on the same content as text format 0.0.4 (prom) and as"
-    echo "delimited protobuf (pb, written by pg-bench-pb; samples counted as the"
-    echo "text format shows them, so both rows count the same). Per-sample"
-    echo "time: pb's wall (CPU) time per sample over prom's; below 1 is faster."
+    echo "delimited protobuf (pb, written by pg-bench-pb). Series are counted as"
+    echo "the text format shows them, one per sample line, so both rows count"
+    echo "the same. Per-series time: pb's wall (CPU) time per series over"
+    echo "prom's; below 1 is faster."
     echo
-    echo "| workspaces | prom MB/s | pb MB/s | prom Msamples/s | pb Msamples/s | per-sample time pb/prom | prom RSS MiB | pb RSS MiB |"
+    echo "| workspaces | prom MB/s | pb MB/s | prom Mseries/s | pb Mseries/s | per-series time pb/prom | prom RSS MiB | pb RSS MiB |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' 'NR > 1 && $3 == "promgate-lint" && ($2 == "prom" || $2 == "pb") {
             k = $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
