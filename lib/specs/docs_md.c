@@ -584,8 +584,10 @@ static void html_row_cells(const char *tr, const char *stop, docs_row *row)
             td = th;
         if (!td || td >= stop)
             break;
+        /* a tag left open ("<td" with its '>' only in a later row)
+         * ends the row */
         const char *gt = strchr(td, '>');
-        if (!gt)
+        if (!gt || gt >= stop)
             break;
         const char *ce = html_cell_end(gt, stop);
         if (row->n == cap)
