@@ -94,6 +94,33 @@ static const char *warning_of(const pg_compat_probe *p)
                ? p->judged.why : NULL;
 }
 
+/* How a format writes the Prometheus 3 cell: its dash, the markup
+ * around a warning, and its text cleaner. */
+typedef struct p3_markup {
+    const char *dash, *warn_open, *warn_close;
+    void (*text)(pg_buf *b, const pg_report_run *run, const char *s);
+} p3_markup;
+
+/* The Prometheus 3 cell: accepted (with its warning), refused and why,
+ * or a dash when nothing was scraped. */
+static void prometheus3_cell(pg_buf *b, const pg_report_run *run,
+                             const pg_compat_probe *p, const p3_markup *mk)
+{
+    if (!p->res.ok) {
+        pg_buf_adds(b, mk->dash);
+    } else if (!p->judged.accepted) {
+        pg_buf_adds(b, "refused: ");
+        mk->text(b, run, p->judged.why);
+    } else {
+        pg_buf_adds(b, "accepted");
+        if (p->judged.warning) {
+            pg_buf_adds(b, mk->warn_open);
+            mk->text(b, run, p->judged.why);
+            pg_buf_adds(b, mk->warn_close);
+        }
+    }
+}
+
 /* The format the body is, or NULL when there is no body. */
 static const char *body_format(const pg_compat_probe *p)
 {
@@ -226,24 +253,8 @@ static const char *md_verdict(int failed)
     return failed ? "\xE2\x9C\x96 FAIL" : "\xE2\x9C\x94 PASS";
 }
 
-/* The Prometheus 3 cell: accepted, refused and why, or a dash. */
-static void md_prometheus3(pg_buf *b, const pg_report_run *run,
-                           const pg_compat_probe *p)
-{
-    if (!p->res.ok) {
-        pg_buf_adds(b, "\xE2\x80\x94");
-    } else if (!p->judged.accepted) {
-        pg_buf_adds(b, "refused: ");
-        pg__report_md_text(b, run, p->judged.why);
-    } else {
-        pg_buf_adds(b, "accepted");
-        if (p->judged.warning) {
-            pg_buf_adds(b, " (warning: ");
-            pg__report_md_text(b, run, p->judged.why);
-            pg_buf_addc(b, ')');
-        }
-    }
-}
+static const p3_markup md_p3 = { "\xE2\x80\x94", " (warning: ", ")",
+                                 pg__report_md_text };
 
 static void md_request(pg_buf *b, const pg_report_run *run,
                        const pg_compat_probe *p)
@@ -261,7 +272,7 @@ static void md_request(pg_buf *b, const pg_report_run *run,
     else
         pg_buf_adds(b, "none");
     pg_buf_adds(b, " | ");
-    md_prometheus3(b, run, p);
+    prometheus3_cell(b, run, p, &md_p3);
     if (p->res.ok) {
         pg_buf_addf(b, " | %s | %lu", pg_format_name(p->real), p->errors);
         if (first_error(p)) {
@@ -513,24 +524,9 @@ static void h_summary(pg_buf *b, const ccounts *c)
     pg_buf_adds(b, "</div>\n</section>\n");
 }
 
-/* The Prometheus 3 cell (as md_prometheus3). */
-static void h_prometheus3(pg_buf *b, const pg_report_run *run,
-                          const pg_compat_probe *p)
-{
-    if (!p->res.ok) {
-        pg_buf_adds(b, "&#x2014;");
-    } else if (!p->judged.accepted) {
-        pg_buf_adds(b, "refused: ");
-        h_text(b, run, p->judged.why);
-    } else {
-        pg_buf_adds(b, "accepted");
-        if (p->judged.warning) {
-            pg_buf_adds(b, "<br><span class=\"note\">warning: ");
-            h_text(b, run, p->judged.why);
-            pg_buf_adds(b, "</span>");
-        }
-    }
-}
+static const p3_markup html_p3 = { "&#x2014;",
+                                   "<br><span class=\"note\">warning: ",
+                                   "</span>", h_text };
 
 static void h_request(pg_buf *b, const pg_report_run *run,
                       const pg_compat_probe *p, size_t i)
@@ -557,7 +553,7 @@ static void h_request(pg_buf *b, const pg_report_run *run,
     else
         pg_buf_adds(b, "none");
     pg_buf_adds(b, "</td><td data-label=\"Prometheus 3\">");
-    h_prometheus3(b, run, p);
+    prometheus3_cell(b, run, p, &html_p3);
     if (p->res.ok) {
         pg_buf_addf(b, "</td><td data-label=\"Body\">%s</td><td "
                     "data-label=\"Parse errors\">%lu", pg_format_name(p->real),
