@@ -106,16 +106,17 @@ typedef struct p3_markup {
 static void prometheus3_cell(pg_buf *b, const pg_report_run *run,
                              const pg_compat_probe *p, const p3_markup *mk)
 {
+    const char *why;
     if (!p->res.ok) {
         pg_buf_adds(b, mk->dash);
-    } else if (!p->judged.accepted) {
+    } else if ((why = refusal(p))) {
         pg_buf_adds(b, "refused: ");
-        mk->text(b, run, p->judged.why);
+        mk->text(b, run, why);
     } else {
         pg_buf_adds(b, "accepted");
-        if (p->judged.warning) {
+        if ((why = warning_of(p))) {
             pg_buf_adds(b, mk->warn_open);
-            mk->text(b, run, p->judged.why);
+            mk->text(b, run, why);
             pg_buf_adds(b, mk->warn_close);
         }
     }
