@@ -228,16 +228,24 @@ static int builtin(const pg_opts_cmd *cmd, const pg_option *opts,
     return PG_OPTS_ERROR;
 }
 
-/* Whether a word is one of the command's long options ("--name" or
- * "--name=value"). */
+/* Looks up the long option of a ("--name" or "--name=value"); *value
+ * gets what follows '=', or NULL. */
+static int lookup_long(const pg_option *opts, const char *a, found *f,
+                       const char **value)
+{
+    const char *eq = strchr(a + 2, '=');
+    size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+    *value = eq ? eq + 1 : NULL;
+    return lookup(opts, NULL, a + 2, len, 0, f);
+}
+
+/* Whether a word is one of the command's long options. */
 static int names_option(const pg_option *opts, const char *a)
 {
     found f;
-    if (a[0] != '-' || a[1] != '-' || !a[2])
-        return 0;
-    const char *eq = strchr(a + 2, '=');
-    size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-    return lookup(opts, NULL, a + 2, len, 0, &f);
+    const char *value;
+    return a[0] == '-' && a[1] == '-' && a[2] &&
+           lookup_long(opts, a, &f, &value);
 }
 
 /* Parses the option at argv[*i] (it starts with '-' and is not "-" or
@@ -249,12 +257,9 @@ static int parse_one(const pg_opts_cmd *cmd, const pg_option *opts, int argc,
     found f;
     int attached;
     if (a[1] == '-') {
-        const char *eq = strchr(a + 2, '=');
-        size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-        if (!lookup(opts, NULL, a + 2, len, 0, &f))
+        if (!lookup_long(opts, a, &f, &arg))
             return builtin(cmd, opts, a);
-        attached = eq != NULL;
-        arg = eq ? eq + 1 : NULL;
+        attached = arg != NULL;
     } else {
         if (!lookup(opts, NULL, NULL, 0, a[1], &f))
             return builtin(cmd, opts, a);
