@@ -43,6 +43,12 @@ void pg__hset_release(pg__hset *s);
 
 uint64_t pg__hash(const char *p, size_t n, uint64_t seed);
 
+/* The hash of a metric or label name, one seed for every name set. */
+static inline uint64_t pg__name_hash(const char *s, size_t n)
+{
+    return pg__hash(s, n, 0x51ed27a3c2f8b1ULL);
+}
+
 /* Unaligned loads of 8 and 4 bytes (one instruction each). */
 static inline uint64_t pg__load8(const void *p)
 {

@@ -258,7 +258,7 @@ int pg__dup_labels(const pg_label *l, size_t n, size_t *at)
     pg__hset h = { 0 };
     int dup = 0;
     for (size_t i = 0; i < n && !dup; i++) {
-        uint64_t k = pg__hash(l[i].name.p, l[i].name.len, 0x51ed27a3c2f8b1ULL);
+        uint64_t k = pg__name_hash(l[i].name.p, l[i].name.len);
         uint32_t old;
         if (pg__hset_put(&h, k, (uint32_t)i, &old) == 0 &&
             l[old].name.len == l[i].name.len &&

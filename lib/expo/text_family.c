@@ -155,7 +155,7 @@ int pg__fam_end(pg__text *p)
         fi.native = 0; /* text formats carry no native histogram */
         rc = p->cb.family(p->ctx, &fi);
     }
-    pg__hset_put(&p->seen, name_hash(p->fam.p, p->fam.len),
+    pg__hset_put(&p->seen, pg__name_hash(p->fam.p, p->fam.len),
                  (uint32_t)p->ftype, NULL);
     p->st.families++;
     p->have_fam = 0;
@@ -222,7 +222,7 @@ int pg__check_reopen(pg__text *p, const char *name, size_t n,
                      const char *at, const char *what)
 {
     char b[80], b2[80];
-    if (pg__hset_get(&p->seen, name_hash(name, n), NULL)) {
+    if (pg__hset_get(&p->seen, pg__name_hash(name, n), NULL)) {
         pg__diag(p, P, E, at, R_P_GROUP,
                  "%s for '%s' after its family ended: families must be contiguous",
                  what, pg__subj(b, sizeof b, name, n));
@@ -239,7 +239,7 @@ int pg__check_reopen(pg__text *p, const char *name, size_t n,
         if (n <= k || memcmp(name + n - k, sufs[i], k))
             continue;
         uint32_t t;
-        if (!pg__hset_get(&p->seen, name_hash(name, n - k), &t))
+        if (!pg__hset_get(&p->seen, pg__name_hash(name, n - k), &t))
             continue;
         if (role_of(p, (enum pg_type)t, sufs[i], k) == ROLE_NONE)
             continue;
@@ -270,7 +270,7 @@ void pg__name_clash(pg__text *p, const char *at, pg_str name, enum role role)
     if (p->fidx == UINT32_MAX || p->freopen)
         return;
     uint32_t old = p->fidx;
-    if (pg__hset_put(&p->names, name_hash(name.p, name.len) ^ 0x6e616d65ULL,
+    if (pg__hset_put(&p->names, pg__name_hash(name.p, name.len) ^ 0x6e616d65ULL,
                      p->fidx, &old) != 0 || old == p->fidx || old >= p->nfam_tab)
         return;
     char b[80], b2[80];
@@ -317,7 +317,7 @@ void pg__potential_clash(pg__text *p, const char *at)
         pg_buf_add(&p->pname, p->fam.p, p->fam.len);
         pg_buf_add(&p->pname, *suf, k);
         uint32_t old = p->fidx;
-        if (pg__hset_put(&p->pnames, name_hash(p->pname.p, p->pname.len),
+        if (pg__hset_put(&p->pnames, pg__name_hash(p->pname.p, p->pname.len),
                          p->fidx, &old) != 0 || old == p->fidx ||
             old >= p->nfam_tab)
             continue;

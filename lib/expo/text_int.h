@@ -411,11 +411,6 @@ qfast(const char *q, const char *e)
     return NULL;
 }
 
-static inline uint64_t name_hash(const char *s, size_t n)
-{
-    return pg__hash(s, n, 0x51ed27a3c2f8b1ULL);
-}
-
 static inline enum role role_of(const pg__text *p, enum pg_type t, const char *suf,
                          size_t n)
 {
@@ -469,7 +464,7 @@ static inline enum role fam_role(const pg__text *p, const char *name, size_t n)
  * template keeps the name hashes, so a matching line hashes values only). */
 static inline uint64_t label_hash(const pg_label *l)
 {
-    return pg__hash(l->value.p, l->value.len, name_hash(l->name.p, l->name.len));
+    return pg__hash(l->value.p, l->value.len, pg__name_hash(l->name.p, l->name.len));
 }
 
 static inline int is_le_or_quantile(const pg_str *n)

@@ -96,7 +96,7 @@ static void tmpl_build(pg__text *p, const char *s, const char *lend,
         p->tp.seg[i + 1] = (uint16_t)k;
         from = l->value.p + l->value.len;
         p->tp.lnlen[i] = (uint16_t)l->name.len;
-        p->tp.nseed[i] = name_hash(l->name.p, l->name.len);
+        p->tp.nseed[i] = pg__name_hash(l->name.p, l->name.len);
         if ((l->name.len == 2 && !memcmp(l->name.p, "le", 2)) ||
             (l->name.len == 8 && !memcmp(l->name.p, "quantile", 8)))
             p->tp.lq |= 1u << i;
@@ -106,7 +106,7 @@ static void tmpl_build(pg__text *p, const char *s, const char *lend,
     p->tp.seg[nl + 1] = (uint16_t)k;
     p->tp.nl = nl;
     p->tp.nlen = name.len;
-    p->tp.nhash = name_hash(name.p, name.len);
+    p->tp.nhash = pg__name_hash(name.p, name.len);
     p->tp.nsig = nsig;
     p->tp.role = role;
     p->tp.gen = p->fam_gen;
@@ -414,7 +414,7 @@ static void sample_label_names(pg__text *p, struct sline *l, int clean)
     } else if (p->fmt == PG__F_OM) {
         for (size_t i = 0; i < p->nlabels; i++)
             if (!is_le_or_quantile(&p->labels[i].name))
-                nsig += name_hash(p->labels[i].name.p, p->labels[i].name.len);
+                nsig += pg__name_hash(p->labels[i].name.p, p->labels[i].name.len);
     }
     if (clean)
         tmpl_build(p, l->s, l->sc.lend, l->name, l->role, nsig);
@@ -465,7 +465,7 @@ void pg__sample_line(pg__text *p, const char *s, const char *e)
     int clean = !l.fast && l.d1 == l.d0 && p->ndiag == d2;
     /* The series key is known now: start loading its slot of the series
      * set while the rest of the line is checked. */
-    uint64_t skey = (l.fast ? p->tp.nhash : name_hash(l.name.p, l.name.len)) ^
+    uint64_t skey = (l.fast ? p->tp.nhash : pg__name_hash(l.name.p, l.name.len)) ^
                     (l.lsum * 0x9e3779b97f4a7c15ULL);
     PG__HSET_PREFETCH(&p->series, skey);
     if (sample_family(p, &l))
