@@ -154,6 +154,16 @@ static int rd_message(pg__pmetric *m, wire *w, void *to, const field *f,
 
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 
+/* Room for need elements of size bytes in the array *arr of *cap. */
+static inline void reserve(void *arr, size_t *cap, size_t need, size_t size)
+{
+    void **a = arr;
+    if (*cap >= need)
+        return;
+    *cap = *cap * 2 > need ? *cap * 2 : need < 16 ? 16 : need;
+    *a = pg_xrealloc(*a, *cap * size);
+}
+
 /* A new element, set from init, at the end of a growing array, which
  * keeps one slot free after its elements (the labels' is for le or
  * quantile). The element is copied from a constant rather than built
@@ -161,12 +171,8 @@ static int rd_message(pg__pmetric *m, wire *w, void *to, const field *f,
 static inline void *append(void *arr, size_t *n, size_t *cap,
                            const void *init, size_t size)
 {
-    void **a = arr;
-    if (*n + 1 >= *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        *a = pg_xrealloc(*a, *cap * size);
-    }
-    char *e = (char *)*a + (*n)++ * size;
+    reserve(arr, cap, *n + 2, size);
+    char *e = (char *)*(void **)arr + (*n)++ * size;
     memcpy(e, init, size);
     return e;
 }
@@ -300,10 +306,7 @@ static const field histogram_fields[] = {
 
 static void clear(pg__pmetric *m)
 {
-    if (!m->labels_cap) {
-        m->labels_cap = 16;
-        m->labels = pg_xmalloc(m->labels_cap * sizeof *m->labels);
-    }
+    reserve(&m->labels, &m->labels_cap, 1, sizeof *m->labels);
     m->nlabels = m->nquantiles = m->nbuckets = 0;
     m->series = 0x9e3779b97f4a7c15ULL;
     m->plain = 1;
@@ -433,10 +436,7 @@ static pg_str cstr(const char *s)
 
 static void view_labels(pg__pmetric *m, const Io__Prometheus__Client__Metric *u)
 {
-    if (m->labels_cap < u->n_label + 1) {
-        m->labels_cap = (u->n_label + 1) * 2;
-        m->labels = pg_xrealloc(m->labels, m->labels_cap * sizeof *m->labels);
-    }
+    reserve(&m->labels, &m->labels_cap, u->n_label + 1, sizeof *m->labels);
     for (size_t i = 0; i < u->n_label; i++)
         m->labels[i] = (pg_label){ cstr(u->label[i]->name),
                                    cstr(u->label[i]->value) };
@@ -451,11 +451,8 @@ static void view_summary(pg__pmetric *m, const Io__Prometheus__Client__Summary *
     m->present |= PG__PM_SUMMARY;
     m->summary_count = s->sample_count;
     m->summary_sum = s->sample_sum;
-    if (m->quantiles_cap < s->n_quantile) {
-        m->quantiles_cap = s->n_quantile;
-        m->quantiles = pg_xrealloc(m->quantiles,
-                                   m->quantiles_cap * sizeof *m->quantiles);
-    }
+    reserve(&m->quantiles, &m->quantiles_cap, s->n_quantile,
+            sizeof *m->quantiles);
     for (size_t i = 0; i < s->n_quantile; i++)
         m->quantiles[i] = (pg__pm_quantile){ s->quantile[i]->quantile,
                                              s->quantile[i]->value };
@@ -469,10 +466,7 @@ static void view_histogram(pg__pmetric *m,
     m->hist_count = h->sample_count;
     m->hist_count_float = h->sample_count_float;
     m->hist_sum = h->sample_sum;
-    if (m->buckets_cap < h->n_bucket) {
-        m->buckets_cap = h->n_bucket;
-        m->buckets = pg_xrealloc(m->buckets, m->buckets_cap * sizeof *m->buckets);
-    }
+    reserve(&m->buckets, &m->buckets_cap, h->n_bucket, sizeof *m->buckets);
     for (size_t i = 0; i < h->n_bucket; i++) {
         const Io__Prometheus__Client__Bucket *b = h->bucket[i];
         m->buckets[i] = (pg__pm_bucket){ b->upper_bound, b->cumulative_count,
