@@ -458,6 +458,7 @@ static void series_flush(pg__proto *p)
     uint32_t first;
     if (pg__hset_put(&p->series, p->pend_key, p->pend_mi, &first) != 0)
         return;
+    /* not path(): a caller's diag may be flushing, its field in p->path */
     char at[40];
     snprintf(at, sizeof at, "metric[%u].label", (unsigned)p->pend_mi);
     diag(p, PG_LEVEL_ERROR, R_PROTO, at,

@@ -4,7 +4,6 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -393,10 +392,12 @@ static int error_at(const struct run *R, const char *source, const pg_diag *d,
     if (R->x->format != PG_FORMAT_PROTOBUF)
         return pg_error_set(err, source, pg_pos_int(d->line),
                             pg_pos_int(d->column), "%s%s", what, d->text);
-    char at[512];
-    snprintf(at, sizeof at, "%s:message %lld", source ? source : "-",
-             (long long)d->line);
-    return pg_error_set(err, at, 0, 0, "%s%s", what, d->text);
+    pg_buf at = PG_BUF_INIT;
+    pg_buf_addf(&at, "%s:message %lld", source ? source : "-",
+                (long long)d->line);
+    int rc = pg_error_set(err, at.p, 0, 0, "%s%s", what, d->text);
+    pg_buf_release(&at);
+    return rc;
 }
 
 /* Nothing of an input is kept when a line of it could not be read: the
