@@ -154,14 +154,21 @@ static int rd_message(pg__pmetric *m, wire *w, void *to, const field *f,
 
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 
-/* Room for need elements of size bytes in the array *arr of *cap. */
-static inline void reserve(void *arr, size_t *cap, size_t need, size_t size)
+/* Grows the array *arr of *cap elements of size bytes to hold need:
+ * doubling, at least 16. */
+static void grow(void *arr, size_t *cap, size_t need, size_t size)
 {
     void **a = arr;
-    if (*cap >= need)
-        return;
     *cap = *cap * 2 > need ? *cap * 2 : need < 16 ? 16 : need;
     *a = pg_xrealloc(*a, *cap * size);
+}
+
+/* Room for need elements of size bytes in the array *arr of *cap (the
+ * check inline, the growth, rare, out of the way). */
+static inline void reserve(void *arr, size_t *cap, size_t need, size_t size)
+{
+    if (*cap < need)
+        grow(arr, cap, need, size);
 }
 
 /* A new element, set from init, at the end of a growing array, which
@@ -171,7 +178,8 @@ static inline void reserve(void *arr, size_t *cap, size_t need, size_t size)
 static inline void *append(void *arr, size_t *n, size_t *cap,
                            const void *init, size_t size)
 {
-    reserve(arr, cap, *n + 2, size);
+    if (*n + 1 >= *cap)
+        grow(arr, cap, *n + 2, size);
     char *e = (char *)*(void **)arr + (*n)++ * size;
     memcpy(e, init, size);
     return e;
